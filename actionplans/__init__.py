@@ -1,0 +1,1 @@
+"""Agencies' action plans and the evidence they were carried out (section 16)."""

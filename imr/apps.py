@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImrConfig(AppConfig):
+    name = "imr"
+    verbose_name = "Individual Management Reviews"

@@ -1,0 +1,1 @@
+"""Referral of a case to the board chair (sections 3, 4, 5)."""

@@ -1,0 +1,130 @@
+"""The only place that answers "may this user do X to this object".
+
+Three sources of permission on a case, all within the user's own board:
+- board-wide roles (groups): the coordinator and the board chair on every case of
+  their board, board members on the stage of every case;
+- the agency lead on the cases their agency is involved in;
+- roles on one case (CaseAssignment), held as django-guardian object permissions.
+
+Cannot see: 404. Can see but cannot act: 403 (PermissionDenied).
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from scr.accounts.roles import Role
+from scr.cases.models import Case, CaseAgency, CasePerm, CaseUserObjectPermission
+
+SEE = frozenset({CasePerm.VIEW, CasePerm.VIEW_STATUS})
+
+BOARD_ROLE_PERMS: dict[Role, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({CasePerm.VIEW, CasePerm.VIEW_STATUS, CasePerm.MANAGE}),
+    Role.BOARD_CHAIR: frozenset({CasePerm.VIEW, CasePerm.VIEW_STATUS, CasePerm.DECIDE}),
+    Role.BOARD_MEMBER: frozenset({CasePerm.VIEW_STATUS}),
+}
+# On the cases that involve the lead's own agency.
+AGENCY_LEAD_PERMS = frozenset({CasePerm.VIEW, CasePerm.VIEW_STATUS, CasePerm.ENDORSE_REFERRAL})
+# Granted as object permissions when a person is assigned to a case.
+CASE_ROLE_PERMS: dict[Role, frozenset[str]] = {
+    Role.PANEL_CHAIR: frozenset({CasePerm.VIEW, CasePerm.VIEW_STATUS, CasePerm.RECOMMEND}),
+    Role.PANEL_MEMBER: frozenset({CasePerm.VIEW, CasePerm.VIEW_STATUS}),
+    Role.IMR_AUTHOR: frozenset({CasePerm.VIEW, CasePerm.VIEW_STATUS}),
+    Role.COUNTERSIGNING_DIRECTOR: frozenset({CasePerm.VIEW, CasePerm.VIEW_STATUS}),
+    Role.OVERVIEW_AUTHOR: frozenset(
+        {CasePerm.VIEW, CasePerm.VIEW_STATUS, CasePerm.SUBMIT_OVERVIEW}
+    ),
+    Role.REFERRER: frozenset({CasePerm.VIEW_STATUS}),
+}
+# Who may put people on a case or take them off.
+ASSIGNING_PERMS = frozenset({CasePerm.MANAGE, CasePerm.DECIDE})
+
+
+def _active_board_user(user) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.board_id
+    )
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Every case the user may at least see the stage of, in one query."""
+    if not _active_board_user(user):
+        return Case.objects.none()
+    cases = Case.objects.filter(board_id=user.board_id)
+    if user.board_roles & BOARD_ROLE_PERMS.keys():
+        return cases
+    condition = Q(
+        Exists(
+            CaseUserObjectPermission.objects.filter(
+                content_object=OuterRef("pk"), user=user, permission__codename__in=SEE
+            )
+        )
+    )
+    if user.has_board_role(Role.AGENCY_LEAD) and user.agency_id:
+        condition |= Q(
+            Exists(CaseAgency.objects.filter(case=OuterRef("pk"), agency_id=user.agency_id))
+        )
+    return cases.filter(condition)
+
+
+def permissions_for_cases(user, cases: Iterable[Case]) -> dict[int, frozenset[str]]:
+    """What the user may do on each case: two queries, however many cases."""
+    cases = list(cases)
+    result: dict[int, set[str]] = {case.pk: set() for case in cases}
+    if not _active_board_user(user):
+        return {pk: frozenset() for pk in result}
+    own = [case.pk for case in cases if case.board_id == user.board_id]
+    board_perms = set().union(*(BOARD_ROLE_PERMS.get(r, ()) for r in user.board_roles))
+    for pk in own:
+        result[pk] |= board_perms
+    if user.has_board_role(Role.AGENCY_LEAD) and user.agency_id and own:
+        involved = CaseAgency.objects.filter(case_id__in=own, agency_id=user.agency_id)
+        for pk in involved.values_list("case_id", flat=True):
+            result[pk] |= AGENCY_LEAD_PERMS
+    if own:
+        granted = CaseUserObjectPermission.objects.filter(
+            user=user, content_object_id__in=own
+        ).values_list("content_object_id", "permission__codename")
+        for pk, codename in granted:
+            result[pk].add(codename)
+    return {pk: frozenset(perms) for pk, perms in result.items()}
+
+
+def case_permissions(user, case: Case) -> frozenset[str]:
+    return permissions_for_cases(user, [case])[case.pk]
+
+
+def may(user, perm: str, case: Case) -> bool:
+    return perm in case_permissions(user, case)
+
+
+def case_for_user(user, key: int | str, perm: str = CasePerm.VIEW, lock: bool = False) -> Case:
+    """The case with this id (int) or reference (str) if the user may do `perm` to it.
+
+    404 if the user may not see it at all; 403 if they may see it but not do `perm`.
+    With lock=True the row is locked for the rest of the transaction.
+    """
+    cases = cases_visible_to(user)
+    lookup = {"pk": key} if isinstance(key, int) else {"reference": str(key).upper()}
+    if lock:
+        # Lock the row alone: FOR UPDATE on a query with EXISTS conditions is refused
+        # by PostgreSQL when joins are nullable, and the visible check already ran.
+        if not cases.filter(**lookup).exists():
+            raise Http404("No such case")
+        case = Case.objects.select_for_update().get(board_id=user.board_id, **lookup)
+    else:
+        case = cases.filter(**lookup).first()
+        if case is None:
+            raise Http404("No such case")
+    perms = case_permissions(user, case)
+    if not perms & SEE:
+        raise Http404("No such case")
+    if perm not in perms:
+        raise PermissionDenied
+    return case
+
+
+def may_assign(user, case: Case) -> bool:
+    return bool(case_permissions(user, case) & ASSIGNING_PERMS)

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "scr.accounts"
+    label = "accounts"
+    verbose_name = "Boards, agencies and people"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_sync_role_groups)
+
+
+def _sync_role_groups(sender, **kwargs) -> None:
+    # Setup, not business logic: the role groups need every app's permissions, which
+    # exist once the last app has migrated.
+    from django.apps import apps
+
+    from scr.accounts.services import role_groups_sync
+
+    if sender.label == list(apps.get_app_configs())[-1].label:
+        role_groups_sync()

@@ -1,0 +1,157 @@
+"""Boards, agencies and the people who work in the procedure."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from scr.accounts.roles import ROLE_BY_GROUP_NAME, Role
+
+
+class Board(models.Model):
+    """A Safeguarding Adults Board, with the procedure settings it has agreed."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=20, help_text="Used in documents, for example CSAB."
+    )
+    reference_prefix = models.CharField(
+        max_length=10,
+        default="SCR",
+        help_text="Case references read PREFIX-YEAR-NUMBER, for example SCR-2026-007.",
+    )
+    # The coordinator's contact details close every letter and email (procedure, last page).
+    coordinator_name = models.CharField(max_length=200, blank=True)
+    coordinator_position = models.CharField(
+        max_length=200, blank=True, default="Safeguarding Adults Coordinator"
+    )
+    coordinator_phone = models.CharField(max_length=40, blank=True)
+    coordinator_email = models.EmailField(blank=True)
+    coordinator_address = models.TextField(blank=True)
+    # 7 a and 14 f name the Commission for Social Care Inspection; its successor is the
+    # Care Quality Commission. The procedure's words are the default.
+    regulator_name = models.CharField(
+        max_length=200, default="Commission for Social Care Inspection"
+    )
+    regulator_short_name = models.CharField(max_length=20, default="CSCI")
+    regulator_email = models.EmailField(blank=True)
+    # The procedure's clocks (6.1, 6.2, 10, 13.2, 16).
+    panel_meeting_days = models.PositiveSmallIntegerField(
+        default=7, help_text="6.1: the panel meets within this many days of the chair's request."
+    )
+    panel_recommendation_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        help_text="6.2: recommendation and terms of reference within this many weeks.",
+    )
+    imrs_begin_weeks = models.PositiveSmallIntegerField(
+        default=6, help_text="10: management reviews begin within this many weeks of the decision."
+    )
+    overview_months = models.PositiveSmallIntegerField(
+        default=4, help_text="13.2: the overview report within this many months."
+    )
+    action_plan_weeks = models.PositiveSmallIntegerField(
+        default=4, help_text="16: agencies respond with an action plan within this many weeks."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        POLICE = "police", "Police"
+        NHS = "nhs", "NHS"
+        ADULT_SOCIAL_CARE = "adult_social_care", "Adult Social Care"
+        OTHER = "other", "Other"
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="agencies")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["board", "name"], name="agency_unique_name_per_board")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address. Belongs to one board."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    board = models.ForeignKey(
+        Board, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="May sign in to the administration pages."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+        if self.agency_id and self.agency.board_id != self.board_id:
+            raise ValidationError({"agency": "The agency must belong to the user's board."})
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def board_roles(self) -> frozenset[Role]:
+        """The board-wide roles this user holds, from their groups (one query, then cached)."""
+        if not self.is_active or not self.board_id:
+            return frozenset()
+        names = self.groups.values_list("name", flat=True)
+        return frozenset(ROLE_BY_GROUP_NAME[n] for n in names if n in ROLE_BY_GROUP_NAME)
+
+    def has_board_role(self, role: Role) -> bool:
+        return role in self.board_roles

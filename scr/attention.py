@@ -1,0 +1,34 @@
+"""'Needs your attention': one registry of what is waiting for each user.
+
+Each stage registers a provider, a function from a user to the items waiting for
+them; the home page lists them all, soonest first. No stage edits the home view.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    case_reference: str
+    title: str
+    url: str
+    due: date | None = None
+    hint: str = ""
+
+
+Provider = Callable[[object], Iterable[AttentionItem]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> Provider:
+    """Decorator: add a provider (idempotent, so a module imported twice registers once)."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def items_for(user) -> list[AttentionItem]:
+    items = [item for provider in _providers for item in provider(user)]
+    return sorted(items, key=lambda i: (i.due is None, i.due or date.max, i.case_reference))

@@ -1,0 +1,39 @@
+"""Read-only views of cases for coordinators: stages change only through the service."""
+
+from django.contrib import admin
+
+from scr.cases.models import Case, CaseEvent
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    fields = ["at", "from_stage", "to_stage", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["reference", "stage", "board", "created_at"]
+    list_filter = ["stage"]
+    search_fields = ["reference"]
+    fields = ["reference", "board", "stage", "stage_changed_at", "created_at"]
+    readonly_fields = fields
+    inlines = [CaseEventInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(board_id=request.user.board_id)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

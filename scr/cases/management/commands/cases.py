@@ -1,0 +1,19 @@
+"""python manage.py cases: one line per case, for operators and scripts.
+
+Each line: reference, stage code (as stored), next deadline (dd/mm/yyyy or -),
+separated by spaces, no header.
+"""
+
+from django.core.management.base import BaseCommand
+
+from scr.cases.models import Case
+from scr.cases.selectors import with_next_deadline
+
+
+class Command(BaseCommand):
+    help = "List every case: reference, stage code, next deadline (dd/mm/yyyy or -)."
+
+    def handle(self, *args, **options):
+        cases = with_next_deadline(Case.objects.order_by("board_id", "year", "number"))
+        for reference, stage, due in cases.values_list("reference", "stage", "next_due").iterator():
+            self.stdout.write(f"{reference} {stage} {due.strftime('%d/%m/%Y') if due else '-'}")

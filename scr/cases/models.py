@@ -1,0 +1,302 @@
+"""The case record, its state machine, its history and the people on it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from scr.accounts.models import Agency, Board
+from scr.accounts.roles import CASE_ROLES, Role
+from scr.cases.stages import Stage
+
+
+class CasePerm(models.TextChoices):
+    """What a user may do to a case: django-guardian codenames on Case.
+
+    scr/access.py says which role holds which; no other module decides it.
+    """
+
+    VIEW = "view_case", "See the case"
+    VIEW_STATUS = "view_case_status", "See the reference and stage of the case"
+    ENDORSE_REFERRAL = "endorse_referral", "Endorse a referral for the chair (5)"
+    DECIDE = "decide_case", "Take the chair's decisions on the case (5, 7, 15, 16)"
+    RECOMMEND = "recommend_case", "Record the panel's recommendation (6.2)"
+    MANAGE = "manage_case", "Run the case as its coordinator"
+    SUBMIT_OVERVIEW = "submit_overview", "Submit the overview report (13)"
+
+
+def _transition(*, label: str, perm: CasePerm, note_required: bool = False) -> dict:
+    return {"label": label, "permission": perm, "note_required": note_required}
+
+
+class CaseQuerySet(models.QuerySet):
+    def live(self):
+        from scr.cases.stages import FINAL_STAGES
+
+        return self.exclude(stage__in=FINAL_STAGES)
+
+
+class Case(FSMModelMixin, models.Model):
+    """One referral and, where it goes on, its Serious Case Review.
+
+    The subject is stored minimally: name and dates, shown as initials by default.
+    The stage changes only through the transitions below, called by
+    scr.cases.services.case_transition, which checks permission and writes history.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(max_length=30)
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    subject_name = models.CharField(max_length=200)
+    subject_date_of_birth = models.DateField(null=True, blank=True)
+    subject_date_of_death = models.DateField(null=True, blank=True)
+    stage = FSMField(
+        max_length=30, choices=Stage.choices, default=Stage.REFERRAL_RECEIVED, protected=True
+    )
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    agencies = models.ManyToManyField(Agency, through="CaseAgency", related_name="cases")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "reference"], name="case_unique_reference"),
+            models.UniqueConstraint(
+                fields=["board", "year", "number"], name="case_unique_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["board", "stage"])]
+        permissions = [(p.value, p.label) for p in CasePerm if p != CasePerm.VIEW]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def subject_initials(self) -> str:
+        parts = [p for p in self.subject_name.replace("-", " ").split() if p[:1].isalpha()]
+        return "".join(p[0].upper() for p in parts) or "?"
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+    # Transitions: each checks its source and sets fields, nothing else (STYLE.md 3).
+    # Stage issues add their own forms and side effects around them in services.
+
+    @transition(
+        field=stage,
+        source=Stage.REFERRAL_RECEIVED,
+        target=Stage.WITH_CHAIR,
+        custom=_transition(label="Endorse and send to the chair", perm=CasePerm.ENDORSE_REFERRAL),
+    )
+    def send_to_chair(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.WITH_CHAIR,
+        target=Stage.PANEL_CONVENED,
+        custom=_transition(label="Ask the panel to meet", perm=CasePerm.DECIDE),
+    )
+    def convene_panel(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.PANEL_CONVENED,
+        target=Stage.PANEL_RECOMMENDED,
+        custom=_transition(label="Record the panel's recommendation", perm=CasePerm.RECOMMEND),
+    )
+    def record_recommendation(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.PANEL_RECOMMENDED,
+        target=Stage.REVIEW_COMMISSIONED,
+        custom=_transition(label="Commission a Serious Case Review", perm=CasePerm.DECIDE),
+    )
+    def commission_review(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=[Stage.WITH_CHAIR, Stage.PANEL_RECOMMENDED],
+        target=Stage.OTHER_REVIEW,
+        custom=_transition(
+            label="Route to another review", perm=CasePerm.DECIDE, note_required=True
+        ),
+    )
+    def route_other_review(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=[Stage.WITH_CHAIR, Stage.PANEL_RECOMMENDED],
+        target=Stage.DECLINED,
+        custom=_transition(label="Decline: no further action", perm=CasePerm.DECIDE,
+                           note_required=True),
+    )
+    def decline(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.REVIEW_COMMISSIONED,
+        target=Stage.IMRS_IN_PROGRESS,
+        custom=_transition(label="Start the management reviews", perm=CasePerm.MANAGE),
+    )
+    def start_imrs(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.IMRS_IN_PROGRESS,
+        target=Stage.OVERVIEW_IN_PROGRESS,
+        custom=_transition(label="Start the overview report", perm=CasePerm.MANAGE),
+    )
+    def start_overview(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.OVERVIEW_IN_PROGRESS,
+        target=Stage.WITH_BOARD,
+        custom=_transition(
+            label="Submit the overview report to the board", perm=CasePerm.SUBMIT_OVERVIEW
+        ),
+    )
+    def submit_overview(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.WITH_BOARD,
+        target=Stage.EXECUTIVE_SUMMARY,
+        custom=_transition(label="Record the board's receipt", perm=CasePerm.MANAGE),
+    )
+    def receive_overview(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.EXECUTIVE_SUMMARY,
+        target=Stage.ACTION_PLANS,
+        custom=_transition(label="Approve the executive summary", perm=CasePerm.DECIDE),
+    )
+    def approve_summary(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.ACTION_PLANS,
+        target=Stage.MONITORING,
+        custom=_transition(label="Start monitoring the action plans", perm=CasePerm.MANAGE),
+    )
+    def start_monitoring(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.MONITORING,
+        target=Stage.CLOSED,
+        custom=_transition(label="Close the case", perm=CasePerm.DECIDE),
+    )
+    def close(self):
+        self.stage_changed_at = timezone.now()
+
+    @transition(
+        field=stage,
+        source=Stage.CLOSED,
+        target=Stage.MONITORING,
+        custom=_transition(label="Reopen the case", perm=CasePerm.DECIDE, note_required=True),
+    )
+    def reopen(self):
+        self.stage_changed_at = timezone.now()
+
+
+class CaseSequence(models.Model):
+    """The last case number used by a board in a year; locked to allocate the next."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["board", "year"], name="case_sequence_unique")
+        ]
+
+
+class CaseAgency(models.Model):
+    """A key agency involved in the case (5, 9, 10)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_agencies")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="case_links")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "case agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "agency"], name="case_agency_unique")
+        ]
+
+
+class CaseEvent(models.Model):
+    """One change of stage: the case history and the procedure's record of decisions."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=50)
+    from_stage = models.CharField(max_length=30, choices=Stage.choices)
+    to_stage = models.CharField(max_length=30, choices=Stage.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_stage} -> {self.to_stage}"
+
+
+class CaseAssignment(models.Model):
+    """A person's role on one case. Grants the role's object permissions while it exists."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+    )
+    role = models.CharField(
+        max_length=30, choices=[(r.value, r.label) for r in CASE_ROLES]
+    )
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["role", "assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user", "role"], name="case_assignment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {Role(self.role).label} on {self.case}"
+
+
+# django-guardian's direct foreign-key permission tables: one indexed join per list
+# instead of generic relations (and no orphaned rows when a case is deleted).
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

@@ -1,0 +1,35 @@
+"""Reads of a case used by more than one page or document."""
+
+from datetime import date
+
+from django.db.models import OuterRef, Subquery
+
+from scr.cases.models import Case
+from scr.cases.stages import STAGE_DESCRIPTIONS, Stage
+from scr.deadlines.models import Deadline
+
+
+def with_next_deadline(cases):
+    """Annotate each case with the due date of its soonest running clock (one subquery)."""
+    soonest = (
+        Deadline.objects.filter(case=OuterRef("pk"), status__in=Deadline.LIVE)
+        .order_by("due")
+        .values("due")[:1]
+    )
+    return cases.annotate(next_due=Subquery(soonest))
+
+
+def case_page_data(case: Case, *, on: date) -> dict:
+    """History, clocks, agencies and people of a case, with their tags as of `on`."""
+    events = list(case.events.select_related("actor").order_by("at", "pk"))
+    deadlines = list(case.deadlines.select_related("owner", "agency").order_by("due", "pk"))
+    for deadline in deadlines:
+        deadline.tag_text, deadline.tag_class = deadline.tag(on)
+    assignments = list(case.assignments.select_related("user", "agency").order_by("role", "pk"))
+    return {
+        "events": events,
+        "deadlines": deadlines,
+        "assignments": assignments,
+        "agencies": list(case.agencies.order_by("name")),
+        "stage_description": STAGE_DESCRIPTIONS[Stage(case.stage)],
+    }

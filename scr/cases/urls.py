@@ -1,0 +1,17 @@
+from django.urls import path
+
+from scr.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/<str:reference>/", views.case_detail, name="case-detail"),
+    path("cases/<str:reference>/decision/", views.case_transition, name="case-transition"),
+    path(
+        "cases/<str:reference>/documents/<slug:kind>.pdf",
+        views.case_document,
+        name="case-document",
+    ),
+]

@@ -1,0 +1,133 @@
+"""Home ('Needs your attention'), 'My cases', the case page and its documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from scr import access, attention
+from scr.audit.services import Action, audit_record
+from scr.cases import services
+from scr.cases.flow import flow_picture
+from scr.cases.forms import CaseSearchForm, TransitionForm
+from scr.cases.models import CasePerm
+from scr.cases.selectors import case_page_data, with_next_deadline
+from scr.deadlines import calendar
+from scr.documents import registry
+from scr.documents.render import render_pdf
+
+CASES_PER_PAGE = 25
+
+
+@require_GET
+@login_required
+def home(request):
+    return render(request, "cases/home.html", {"items": attention.items_for(request.user)})
+
+
+@require_GET
+@login_required
+def case_list(request):
+    form = CaseSearchForm(request.GET or None)
+    cases = with_next_deadline(access.cases_visible_to(request.user)).select_related("board")
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        if query:
+            cases = cases.filter(reference__icontains=query)
+    page = Paginator(cases.order_by("-year", "-number"), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "query": query, "confidential": True},
+    )
+
+
+def _case_page(request, case, perms, transition_form=None, status=200):
+    may_see_all = CasePerm.VIEW in perms
+    transitions = services.available_transitions(case, perms)
+    if transition_form is None and transitions:
+        transition_form = TransitionForm(transitions=transitions)
+    context = {
+        "case": case,
+        "may_see_all": may_see_all,
+        "flow": flow_picture(case.stage),
+        "transition_form": transition_form,
+        "form": transition_form,
+        "confidential": may_see_all,
+        "documents": registry.choices() if may_see_all else [],
+    }
+    if may_see_all:
+        context.update(case_page_data(case, on=calendar.today()))
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def case_detail(request, reference: str):
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW_STATUS)
+    perms = access.case_permissions(request.user, case)
+    audit_record(
+        action=Action.VIEW,
+        actor=request.user,
+        obj=case,
+        request=request,
+        detail="case page" if CasePerm.VIEW in perms else "case status",
+    )
+    return _case_page(request, case, perms)
+
+
+@require_POST
+@login_required
+def case_transition(request, reference: str):
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW_STATUS)
+    perms = access.case_permissions(request.user, case)
+    transitions = services.available_transitions(case, perms)
+    if not transitions:
+        audit_record(
+            action=Action.ACCESS_DENIED,
+            actor=request.user,
+            obj=case,
+            request=request,
+            outcome="denied",
+            detail="decision",
+        )
+        raise PermissionDenied
+    form = TransitionForm(request.POST, transitions=transitions)
+    if form.is_valid():
+        try:
+            services.case_transition_request(
+                case_id=case.pk,
+                by=request.user,
+                transition=form.cleaned_data["transition"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            case.refresh_from_db()
+            messages.success(request, f"Decision recorded: the case is now at '{case.stage_label}'.")
+            return redirect("cases:case-detail", reference=case.reference)
+    return _case_page(request, case, perms, transition_form=form, status=400)
+
+
+@require_GET
+@login_required
+def case_document(request, reference: str, kind: str):
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
+    if kind not in registry.kinds():
+        raise Http404("No such document")
+    document = registry.build(kind, case)
+    pdf = render_pdf(document)
+    audit_record(
+        action=Action.DOWNLOAD, actor=request.user, obj=case, request=request, detail=f"document {kind}"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

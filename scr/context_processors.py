@@ -1,0 +1,29 @@
+"""What every page needs: the board's name, the navigation and the board's contact."""
+
+from django.urls import reverse
+
+SERVICE_NAME = "Serious Case Reviews"
+
+
+def service(request) -> dict:
+    user = getattr(request, "user", None)
+    board = user.board if user is not None and user.is_authenticated else None
+    context = {
+        "service_name": SERVICE_NAME,
+        "board_name": board.name if board else "Safeguarding Adults Board",
+        "board_contact": "",
+        "nav_items": [],
+    }
+    if board is None and not (user and user.is_authenticated):
+        return context
+    if board and board.coordinator_email:
+        context["board_contact"] = f"Contact the board: {board.coordinator_email}"
+    path = request.path
+    items = [
+        ("Needs your attention", reverse("cases:home"), path == reverse("cases:home")),
+        ("My cases", reverse("cases:case-list"), path.startswith("/cases/")),
+    ]
+    if user.is_staff:
+        items.append(("Administration", reverse("admin:index"), False))
+    context["nav_items"] = [{"label": a, "url": b, "active": c} for a, b, c in items]
+    return context

@@ -1,0 +1,20 @@
+"""python manage.py seed_demo: the fictional demo board, people and cases (idempotent)."""
+
+import os
+
+from django.core.management.base import BaseCommand
+
+from scr.demo.seed import DEFAULT_PASSWORD, PEOPLE, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo board, agencies, one person per role and demo cases (idempotent)."
+
+    def handle(self, *args, **options):
+        password = os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
+        world = seed_demo(password=password)
+        self.stdout.write(f"Demo board: {world.board.name} ({len(world.cases)} cases)")
+        self.stdout.write("Demo sign-ins (password: %s):" % password)
+        for email, name, _title, _agency, role in PEOPLE:
+            self.stdout.write(f"  {role.label:<26} {email:<30} {name}")
+        self.stdout.write(f"  {'Coordinator, other board':<26} southvale.coordinator@example.org")

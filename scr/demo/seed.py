@@ -1,0 +1,231 @@
+"""Demo data: fictional boards, agencies, one person per role, and cases at several stages.
+
+Everything here is invented. Running it twice changes nothing the second time.
+Stage apps add their own demo data through `register` (the core never imports them).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from scr.accounts.models import Agency, Board, User
+from scr.accounts.roles import Role
+from scr.accounts.services import role_grant, role_groups_sync
+from scr.cases import services as case_services
+from scr.cases.models import Case
+from scr.deadlines import calendar
+from scr.deadlines.models import Deadline
+from scr.deadlines.services import deadline_meet, deadline_open
+
+DEFAULT_PASSWORD = "northshire-demo-2026"
+
+
+@dataclass
+class DemoWorld:
+    board: Board
+    agencies: dict[str, Agency]
+    people: dict[Role, User]
+    other_board: Board
+    cases: dict[str, Case] = field(default_factory=dict)
+
+
+Seeder = Callable[[DemoWorld], None]
+_seeders: list[Seeder] = []
+
+
+def register(seeder: Seeder) -> Seeder:
+    if seeder not in _seeders:
+        _seeders.append(seeder)
+    return seeder
+
+
+AGENCIES = [
+    ("police", "Northshire Constabulary", Agency.Kind.POLICE),
+    ("nhs", "Northshire Health NHS Foundation Trust", Agency.Kind.NHS),
+    ("asc", "Northshire Adult Social Care", Agency.Kind.ADULT_SOCIAL_CARE),
+    ("housing", "Northshire Housing Partnership", Agency.Kind.OTHER),
+]
+
+# email, name, job title, agency key, role
+PEOPLE = [
+    ("coordinator@example.org", "Priya Fenwick", "Safeguarding Adults Coordinator", None,
+     Role.COORDINATOR),
+    ("chair@example.org", "Gareth Olawale", "Independent Chair of the Board", None,
+     Role.BOARD_CHAIR),
+    ("panel.chair@example.org", "Morag Quennell", "Detective Chief Inspector", "police",
+     Role.PANEL_CHAIR),
+    ("panel.member@example.org", "Tomasz Brierley", "Named Nurse for Safeguarding", "nhs",
+     Role.PANEL_MEMBER),
+    ("agency.lead@example.org", "Delia Ashworth-Kemp", "Head of Safeguarding", "asc",
+     Role.AGENCY_LEAD),
+    ("imr.author@example.org", "Fergus Lindqvist", "Safeguarding Practice Lead", "nhs",
+     Role.IMR_AUTHOR),
+    ("director@example.org", "Helena Marchetti", "Director of Nursing", "nhs",
+     Role.COUNTERSIGNING_DIRECTOR),
+    ("overview.author@example.org", "Ines Waterhouse", "Independent Reviewer", None,
+     Role.OVERVIEW_AUTHOR),
+    ("board.member@example.org", "Rupert Okonjo", "Board Member", "housing", Role.BOARD_MEMBER),
+    ("referrer@example.org", "Sally Penhaligon", "Police Constable", "police", Role.REFERRER),
+]
+
+# The invented subjects of the demo cases, and the stage each case is brought to.
+CASES = [
+    ("Edith Margaret Saltonstall", date(1941, 3, 12), "referral_received"),
+    ("Leonard Thwaite", date(1958, 11, 2), "with_chair"),
+    ("Marjorie Quill", date(1936, 7, 30), "panel_convened"),
+    ("Desmond Arkwright-Bell", date(1967, 1, 19), "review_commissioned"),
+    ("Winifred Ollerenshaw", date(1949, 5, 5), "imrs_in_progress"),
+    ("Cyril Mablethorpe", date(1972, 9, 23), "overview_in_progress"),
+    ("Agatha Penrose-Hyde", date(1945, 12, 1), "declined"),
+]
+
+# The transitions that take a case from referral to each stage, and who takes them.
+ROUTE = {
+    "with_chair": [("send_to_chair", Role.AGENCY_LEAD)],
+    "panel_convened": [("convene_panel", Role.BOARD_CHAIR)],
+    "panel_recommended": [("record_recommendation", Role.PANEL_CHAIR)],
+    "review_commissioned": [("commission_review", Role.BOARD_CHAIR)],
+    "imrs_in_progress": [("start_imrs", Role.COORDINATOR)],
+    "overview_in_progress": [("start_overview", Role.COORDINATOR)],
+}
+ORDER = list(ROUTE)
+
+
+def _person(board, agencies, email, name, title, agency_key, password) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email,
+            password,
+            full_name=name,
+            job_title=title,
+            board=board,
+            agency=agencies.get(agency_key),
+        )
+    return user
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10, 0)), calendar.LONDON)
+
+
+def _bring_to_stage(world: DemoWorld, case: Case, target: str, started: date) -> None:
+    """Walk the case along the route with the right person at each step, opening and
+    meeting the procedure's clocks on the way as the stage issues will."""
+    people = world.people
+    steps = ["with_chair"] + ORDER[1 : ORDER.index(target) + 1] if target in ORDER else []
+    if target == "declined":
+        steps = ["with_chair"]
+    day = started
+    for stage in steps:
+        for name, role in ROUTE[stage]:
+            day += timedelta(days=3)
+            with transaction.atomic():
+                locked = Case.objects.select_for_update().get(pk=case.pk)
+                case_services.case_transition(locked, name, by=people[role], now=_at(day))
+            if name == "convene_panel":
+                deadline_open(case=case, kind=Deadline.Kind.PANEL_MEETING, start=day,
+                              owner=people[Role.PANEL_CHAIR])
+                deadline_open(case=case, kind=Deadline.Kind.PANEL_RECOMMENDATION, start=day,
+                              owner=people[Role.PANEL_CHAIR])
+            if name == "record_recommendation":
+                deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING, on=day - timedelta(days=1))
+                deadline_meet(case=case, kind=Deadline.Kind.PANEL_RECOMMENDATION, on=day)
+            if name == "commission_review":
+                deadline_open(case=case, kind=Deadline.Kind.IMRS_BEGIN, start=day,
+                              owner=people[Role.COORDINATOR])
+            if name == "start_imrs":
+                deadline_meet(case=case, kind=Deadline.Kind.IMRS_BEGIN, on=day)
+                deadline_open(case=case, kind=Deadline.Kind.OVERVIEW_REPORT, start=day,
+                              owner=people[Role.OVERVIEW_AUTHOR])
+                deadline_open(case=case, kind=Deadline.Kind.IMR_CHRONOLOGY,
+                              agency=world.agencies["nhs"], start=day,
+                              due=day + timedelta(weeks=3), owner=people[Role.IMR_AUTHOR])
+    if target == "declined":
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            case_services.case_transition(
+                locked, "decline", by=people[Role.BOARD_CHAIR], now=_at(day + timedelta(days=2)),
+                note="The criteria in 3.1 and 3.2 are not met; Adult Social Care will "
+                     "carry out an internal review and report learning to the board.",
+            )
+
+
+def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) -> DemoWorld:
+    """Create the demo world if it is not there; return it either way."""
+    role_groups_sync()
+    today = today or calendar.today()
+    board, _ = Board.objects.get_or_create(
+        name="Northshire Safeguarding Adults Board",
+        defaults={
+            "short_name": "NSAB",
+            "coordinator_name": "Priya Fenwick",
+            "coordinator_phone": "01632 960 001",
+            "coordinator_email": "coordinator@example.org",
+            "coordinator_address": "Northshire County Hall\nMarket Street\nNorthtown NS1 1AA",
+        },
+    )
+    other_board, _ = Board.objects.get_or_create(
+        name="Southvale Safeguarding Adults Board",
+        defaults={"short_name": "SSAB", "coordinator_email": "southvale.coordinator@example.org"},
+    )
+    agencies = {
+        key: Agency.objects.get_or_create(board=board, name=name, defaults={"kind": kind})[0]
+        for key, name, kind in AGENCIES
+    }
+    people = {}
+    for email, name, title, agency_key, role in PEOPLE:
+        user = _person(board, agencies, email, name, title, agency_key, password)
+        people[role] = user
+        if role in (Role.COORDINATOR, Role.BOARD_CHAIR, Role.AGENCY_LEAD, Role.BOARD_MEMBER,
+                    Role.REFERRER):
+            role_grant(user=user, role=role)
+    southvale = _person(other_board, {}, "southvale.coordinator@example.org", "Owain Treharne",
+                        "Safeguarding Adults Coordinator", None, password)
+    role_grant(user=southvale, role=Role.COORDINATOR)
+    world = DemoWorld(board=board, agencies=agencies, people=people, other_board=other_board)
+
+    if not Case.objects.filter(board=board).exists():
+        _seed_cases(world, today)
+    if not Case.objects.filter(board=other_board).exists():
+        case_services.case_create(board=other_board, by=southvale,
+                                  subject_name="Bartholomew Venn", now=_at(today - timedelta(days=20)))
+    world.cases = {c.reference: c for c in Case.objects.filter(board=board)}
+    for seeder in _seeders:
+        seeder(world)
+    return world
+
+
+def _seed_cases(world: DemoWorld, today: date) -> None:
+    people, agencies = world.people, world.agencies
+    coordinator = people[Role.COORDINATOR]
+    for index, (name, born, target) in enumerate(CASES):
+        started = today - timedelta(days=10 + 12 * index)
+        with transaction.atomic():
+            case = case_services.case_create(
+                board=world.board,
+                by=people[Role.REFERRER],
+                subject_name=name,
+                subject_date_of_birth=born,
+                agencies=[agencies["police"], agencies["asc"], agencies["nhs"]],
+                now=_at(started),
+            )
+        case_services.case_assign(case_id=case.pk, user=people[Role.REFERRER],
+                                  role=Role.REFERRER, by=coordinator)
+        if target not in ("referral_received", "with_chair", "declined"):
+            case_services.case_assign(case_id=case.pk, user=people[Role.PANEL_CHAIR],
+                                      role=Role.PANEL_CHAIR, by=coordinator)
+            case_services.case_assign(case_id=case.pk, user=people[Role.PANEL_MEMBER],
+                                      role=Role.PANEL_MEMBER, by=coordinator)
+        if target in ("review_commissioned", "imrs_in_progress", "overview_in_progress"):
+            case_services.case_assign(case_id=case.pk, user=people[Role.IMR_AUTHOR],
+                                      role=Role.IMR_AUTHOR, by=coordinator)
+            case_services.case_assign(case_id=case.pk, user=people[Role.COUNTERSIGNING_DIRECTOR],
+                                      role=Role.COUNTERSIGNING_DIRECTOR, by=coordinator)
+        if target in ("imrs_in_progress", "overview_in_progress"):
+            case_services.case_assign(case_id=case.pk, user=people[Role.OVERVIEW_AUTHOR],
+                                      role=Role.OVERVIEW_AUTHOR, by=coordinator)
+        _bring_to_stage(world, case, target, started)

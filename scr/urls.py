@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Serious Case Reviews: administration"
+admin.site.site_title = "Serious Case Reviews"
+admin.site.index_title = "Boards, agencies, people and settings"
+
+urlpatterns = [
+    path("", include("scr.cases.urls")),
+    path("account/", include("scr.accounts.urls")),
+    path("admin/", admin.site.urls),
+]

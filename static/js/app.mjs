@@ -1,0 +1,6 @@
+// Start GOV.UK Frontend's components. A module file, not an inline script, so a strict
+// Content Security Policy can forbid inline scripts.
+import { initAll } from '../govuk/govuk-frontend.min.js'
+
+document.body.classList.add('js-enabled', 'govuk-frontend-supported')
+initAll()
