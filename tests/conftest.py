@@ -1,0 +1,154 @@
+"""Fixed personas, so every view meets the same permission table.
+
+Board A ('Testshire') has three agencies: NHS (agency A), Police (agency B) and
+Adult Social Care. Board B ('Otherton') has its own coordinator. The persona names
+say who they are: author_a writes agency A's IMR on the case, and so on.
+"""
+
+import pytest
+
+from scr.accounts.models import Agency
+from scr.accounts.roles import Role
+from scr.cases import services as case_services
+from scr.cases.models import Case
+from tests.factories import AgencyFactory, BoardFactory, UserFactory
+
+
+@pytest.fixture
+def board(db):
+    return BoardFactory(name="Testshire Safeguarding Adults Board")
+
+
+@pytest.fixture
+def other_board(db):
+    return BoardFactory(name="Otherton Safeguarding Adults Board")
+
+
+@pytest.fixture
+def agency_a(board):
+    return AgencyFactory(board=board, name="Testshire NHS Trust", kind=Agency.Kind.NHS)
+
+
+@pytest.fixture
+def agency_b(board):
+    return AgencyFactory(board=board, name="Testshire Police", kind=Agency.Kind.POLICE)
+
+
+@pytest.fixture
+def agency_c(board):
+    return AgencyFactory(
+        board=board, name="Testshire Adult Social Care", kind=Agency.Kind.ADULT_SOCIAL_CARE
+    )
+
+
+def _person(board, name, roles=(), agency=None):
+    email = name.lower().replace(" ", ".") + "@example.org"
+    return UserFactory(board=board, agency=agency, full_name=name, email=email, roles=roles)
+
+
+@pytest.fixture
+def coordinator(board):
+    return _person(board, "Cora Ordinator", [Role.COORDINATOR])
+
+
+@pytest.fixture
+def chair(board):
+    return _person(board, "Chas Chairman", [Role.BOARD_CHAIR])
+
+
+@pytest.fixture
+def panel_chair(board, agency_b):
+    return _person(board, "Pam Chairwoman", agency=agency_b)
+
+
+@pytest.fixture
+def panel_member(board, agency_c):
+    return _person(board, "Pat Member", agency=agency_c)
+
+
+@pytest.fixture
+def lead_a(board, agency_a):
+    return _person(board, "Lee Lead-Alpha", [Role.AGENCY_LEAD], agency=agency_a)
+
+
+@pytest.fixture
+def lead_b(board, agency_b):
+    return _person(board, "Lou Lead-Beta", [Role.AGENCY_LEAD], agency=agency_b)
+
+
+@pytest.fixture
+def author_a(board, agency_a):
+    return _person(board, "Ada Author-Alpha", agency=agency_a)
+
+
+@pytest.fixture
+def author_b(board, agency_b):
+    return _person(board, "Ben Author-Beta", agency=agency_b)
+
+
+@pytest.fixture
+def director_a(board, agency_a):
+    return _person(board, "Dora Director", agency=agency_a)
+
+
+@pytest.fixture
+def overview_author(board):
+    return _person(board, "Otto Overview")
+
+
+@pytest.fixture
+def board_member(board):
+    return _person(board, "Bea Member", [Role.BOARD_MEMBER])
+
+
+@pytest.fixture
+def referrer(board, agency_b):
+    return _person(board, "Rita Referrer", [Role.REFERRER], agency=agency_b)
+
+
+@pytest.fixture
+def outsider(board):
+    """A signed-in member of the same board with no role at all."""
+    return _person(board, "Olly Outsider")
+
+
+@pytest.fixture
+def other_coordinator(other_board):
+    return _person(other_board, "Oona Elsewhere", [Role.COORDINATOR])
+
+
+@pytest.fixture
+def new_case(board, coordinator, referrer, agency_a, agency_c) -> Case:
+    """A case at 'referral received' involving agencies A and C, with its referrer."""
+    case = case_services.case_create(
+        board=board,
+        by=referrer,
+        subject_name="Hypatia Quenby-Marsh",
+        agencies=[agency_a, agency_c],
+    )
+    case_services.case_assign(case_id=case.pk, user=referrer, role=Role.REFERRER, by=coordinator)
+    return case
+
+
+@pytest.fixture
+def case(
+    new_case,
+    coordinator,
+    chair,
+    lead_a,
+    panel_chair,
+    panel_member,
+    author_a,
+    director_a,
+    overview_author,
+) -> Case:
+    """A case at 'panel convened' with a person in every case role."""
+    assign = case_services.case_assign
+    assign(case_id=new_case.pk, user=panel_chair, role=Role.PANEL_CHAIR, by=chair)
+    assign(case_id=new_case.pk, user=panel_member, role=Role.PANEL_MEMBER, by=coordinator)
+    assign(case_id=new_case.pk, user=author_a, role=Role.IMR_AUTHOR, by=coordinator)
+    assign(case_id=new_case.pk, user=director_a, role=Role.COUNTERSIGNING_DIRECTOR, by=coordinator)
+    assign(case_id=new_case.pk, user=overview_author, role=Role.OVERVIEW_AUTHOR, by=coordinator)
+    case_services.case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
+    case_services.case_transition_request(case_id=new_case.pk, by=chair, transition="convene_panel")
+    return Case.objects.get(pk=new_case.pk)
