@@ -14,10 +14,11 @@ class AccountsConfig(AppConfig):
 
 def _sync_role_groups(sender, **kwargs) -> None:
     # Setup, not business logic: the role groups need every app's permissions, which
-    # exist once the last app has migrated.
+    # exist once the last app with models has migrated (post_migrate skips the others).
     from django.apps import apps
 
     from scr.accounts.services import role_groups_sync
 
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender.label == with_models[-1].label:
         role_groups_sync()

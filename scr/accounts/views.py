@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -51,12 +52,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")
 
-    def dispatch(self, request, *args, **kwargs):
+    def form_valid(self, form):
         # Links in emails point at SITE_URL, never at whatever Host header came in.
         site = urlsplit(settings.SITE_URL)
-        self.domain_override = site.netloc
-        self.extra_email_context = {"protocol": site.scheme}
-        return super().dispatch(request, *args, **kwargs)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            html_email_template_name=self.html_email_template_name,
+            request=self.request,
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -1,0 +1,88 @@
+import pytest
+from django.urls import reverse
+
+from scr.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery-staple"
+
+
+def test_sign_in_with_email_in_any_case_and_audit(client, coordinator):
+    response = client.post(
+        reverse("accounts:sign-in"),
+        {"username": "  Cora.Ordinator@Example.org ", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:home")
+    event = AuditEvent.objects.get(action="sign_in")
+    assert event.actor == coordinator
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_failed_sign_in_is_one_message_and_audited(client, coordinator):
+    for username in ("cora.ordinator@example.org", "nobody@example.org"):
+        response = client.post(reverse("accounts:sign-in"),
+                               {"username": username, "password": "wrong-password"})
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "There is a problem" in text
+        assert "Enter a correct email address and password" in text
+        assert username in text  # what was typed is kept
+    failed = AuditEvent.objects.filter(action="sign_in_failed", outcome="failed")
+    assert sorted(failed.values_list("actor_label", flat=True)) == [
+        "cora.ordinator@example.org",
+        "nobody@example.org",
+    ]
+
+
+def test_blank_sign_in_shows_field_errors(client):
+    text = client.post(reverse("accounts:sign-in"), {"username": "", "password": ""}).content
+    assert b"Enter your email address" in text
+    assert b"Enter your password" in text
+    assert not AuditEvent.objects.exists()
+
+
+def test_sign_out_needs_post_and_is_audited(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("accounts:sign-out")).status_code == 405
+    response = client.post(reverse("accounts:sign-out"))
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="sign_out", actor=coordinator).exists()
+    assert client.get(reverse("cases:home")).status_code == 302
+
+
+def test_next_parameter_cannot_send_people_elsewhere(client, coordinator):
+    response = client.post(
+        reverse("accounts:sign-in") + "?next=https://evil.example.net/",
+        {"username": coordinator.email, "password": PASSWORD, "next": "https://evil.example.net/"},
+    )
+    assert response["Location"] == reverse("cases:home")
+
+
+def test_password_reset_link_uses_site_url(client, coordinator, mailoutbox, settings):
+    settings.SITE_URL = "https://scr.example.org"
+    response = client.post(reverse("accounts:password-reset"), {"email": coordinator.email},
+                           HTTP_HOST="127.0.0.1")
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    assert "https://scr.example.org/account/password-reset/" in message.body
+    # An unknown address gets the same answer and no email.
+    response = client.post(reverse("accounts:password-reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+
+
+def test_password_reset_full_journey(client, coordinator, mailoutbox):
+    import re
+
+    client.post(reverse("accounts:password-reset"), {"email": coordinator.email})
+    link = re.search(r"http://[^/]+(/account/password-reset/\S+/)", mailoutbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    new = "a-new-long-passphrase-2026"
+    response = client.post(form_url, {"new_password1": "short", "new_password2": "short"})
+    assert b"There is a problem" in response.content
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    coordinator.refresh_from_db()
+    assert coordinator.check_password(new)

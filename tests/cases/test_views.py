@@ -1,0 +1,192 @@
+"""The home page, 'My cases' and the case page, for every persona."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from scr.audit.models import AuditEvent
+from scr.cases.models import Case
+from scr.cases.services import case_create, case_transition_request
+from scr.cases.stages import Stage
+from scr.deadlines.models import Deadline
+from scr.deadlines.services import deadline_open
+
+pytestmark = pytest.mark.django_db
+
+# persona: status code of the case page, and whether the full (confidential) page shows
+CASE_PAGE = {
+    "coordinator": (200, True),
+    "chair": (200, True),
+    "panel_chair": (200, True),
+    "panel_member": (200, True),
+    "lead_a": (200, True),
+    "lead_b": (404, False),
+    "author_a": (200, True),
+    "author_b": (404, False),
+    "director_a": (200, True),
+    "overview_author": (200, True),
+    "board_member": (200, False),
+    "referrer": (200, False),
+    "outsider": (404, False),
+    "other_coordinator": (404, False),
+}
+
+
+def _url(case):
+    return reverse("cases:case-detail", args=[case.reference])
+
+
+@pytest.mark.parametrize(("persona", "expected"), CASE_PAGE.items())
+def test_case_page_by_persona(request, client, case, persona, expected):
+    status, full = expected
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(_url(case))
+    assert response.status_code == status
+    text = response.content.decode()
+    assert ("STRICTLY CONFIDENTIAL" in text) == full
+    assert ("Deadlines" in text) == full
+    assert ("People on the case" in text) == full
+    # The subject's name never shows; initials only where the full page does.
+    assert "Quenby" not in text and "Hypatia" not in text
+    assert (">HQM<" in text) == full
+    if status == 200:
+        assert "Panel convened" in text
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, case):
+    for url in (reverse("cases:home"), reverse("cases:case-list"), _url(case)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:sign-in"))
+
+
+def test_case_page_views_are_audited(client, case, panel_member, referrer):
+    client.force_login(panel_member)
+    client.get(_url(case))
+    client.force_login(referrer)
+    client.get(_url(case))
+    rows = AuditEvent.objects.filter(action="view", object_id=str(case.pk))
+    assert {(r.actor, r.detail) for r in rows} == {
+        (panel_member, "case page"),
+        (referrer, "case status"),
+    }
+    assert all(r.object_label == case.reference for r in rows)
+
+
+def test_pages_for_signed_in_users_are_not_cached(client, case, coordinator):
+    client.force_login(coordinator)
+    response = client.get(_url(case))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_unknown_case_reference_is_404(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("cases:case-detail", args=["SCR-1999-999"])).status_code == 404
+    assert client.get("/cases/%3Cscript%3E/").status_code == 404
+
+
+def test_my_cases_lists_visible_cases_only_with_next_deadline(
+    client, case, board, other_board, other_coordinator, author_b, coordinator
+):
+    case_create(board=other_board, by=other_coordinator, subject_name="Elsewhere Person")
+    deadline_open(case=case, kind=Deadline.Kind.PANEL_MEETING, start=date(2026, 3, 2))
+    deadline_open(case=case, kind=Deadline.Kind.PANEL_RECOMMENDATION, start=date(2026, 3, 2))
+    client.force_login(coordinator)
+    text = client.get(reverse("cases:case-list")).content.decode()
+    assert f'href="/cases/{case.reference}/"' in text
+    assert "Cases you can see (1)" in text
+    assert "09/03/2026" in text  # the sooner of the two clocks
+    client.force_login(author_b)
+    text = client.get(reverse("cases:case-list")).content.decode()
+    assert case.reference not in text
+    assert "You are not on any case yet" in text
+
+
+def test_my_cases_search_by_reference(client, case, board, coordinator):
+    other = case_create(board=board, by=coordinator, subject_name="Second Person")
+    client.force_login(coordinator)
+    text = client.get(reverse("cases:case-list"), {"q": f" {other.reference.lower()} "}).content
+    assert other.reference.encode() in text
+    assert f'href="/cases/{case.reference}/"'.encode() not in text
+    text = client.get(reverse("cases:case-list"), {"q": "SCR-1999"}).content.decode()
+    assert "No case you can see has a reference matching" in text
+
+
+def test_my_cases_query_count_does_not_grow_with_cases(
+    client, board, coordinator, agency_a, django_assert_max_num_queries
+):
+    for n in range(30):
+        case_create(board=board, by=coordinator, subject_name=f"Person {n}", agencies=[agency_a])
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("cases:case-list"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="govuk-table__row"') == 26  # header + 25
+    assert "Page 1 of 2" in response.content.decode()
+
+
+def test_case_page_query_count_is_bounded(client, case, coordinator, django_assert_max_num_queries):
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(16):
+        assert client.get(_url(case)).status_code == 200
+
+
+def test_home_lists_decisions_waiting_for_the_user(client, case, panel_chair, chair, referrer):
+    client.force_login(panel_chair)
+    text = client.get(reverse("cases:home")).content.decode()
+    assert f"{case.reference}: Record the panel" in text
+    client.force_login(chair)
+    assert case.reference not in client.get(reverse("cases:home")).content.decode()
+    client.force_login(referrer)
+    assert "Nothing is waiting for you" in client.get(reverse("cases:home")).content.decode()
+
+
+def test_recording_a_decision(client, new_case, lead_a):
+    client.force_login(lead_a)
+    url = reverse("cases:case-transition", args=[new_case.reference])
+    response = client.post(url, {"transition": "send_to_chair", "note": "Criteria 3.1 met."})
+    assert response.status_code == 302
+    case = Case.objects.get(pk=new_case.pk)
+    assert case.stage == Stage.WITH_CHAIR
+    assert case.events.get().note == "Criteria 3.1 met."
+    follow = client.get(response["Location"]).content.decode()
+    assert "Decision recorded" in follow
+
+
+def test_a_decision_without_reasons_shows_errors_and_keeps_what_was_typed(client, new_case,
+                                                                          lead_a, chair):
+    case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
+    client.force_login(chair)
+    url = reverse("cases:case-transition", args=[new_case.reference])
+    response = client.post(url, {"transition": "decline", "note": "  "})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem" in text
+    assert "Enter the reasons for this decision" in text
+    assert "<title>Error:" in text
+    response = client.post(url, {"note": "Half-written reasons"})
+    assert "Select the decision to record" in response.content.decode()
+    assert "Half-written reasons" in response.content.decode()
+    assert Case.objects.get(pk=new_case.pk).stage == Stage.WITH_CHAIR
+
+
+def test_a_tampered_decision_changes_nothing(client, case, panel_chair, chair, referrer, outsider):
+    url = reverse("cases:case-transition", args=[case.reference])
+    client.force_login(panel_chair)
+    response = client.post(url, {"transition": "close", "note": "x"})
+    assert response.status_code == 400  # not one of the offered choices
+    client.force_login(chair)  # the chair has no decision at this stage
+    assert client.post(url, {"transition": "record_recommendation"}).status_code == 403
+    client.force_login(referrer)
+    assert client.post(url, {"transition": "record_recommendation"}).status_code == 403
+    client.force_login(outsider)
+    assert client.post(url, {"transition": "record_recommendation"}).status_code == 404
+    assert Case.objects.get(pk=case.pk).stage == Stage.PANEL_CONVENED
+    assert AuditEvent.objects.filter(action="access_denied", object_id=str(case.pk)).count() == 2
+
+
+def test_decisions_need_post(client, case, panel_chair):
+    client.force_login(panel_chair)
+    url = reverse("cases:case-transition", args=[case.reference])
+    assert client.get(url).status_code == 405

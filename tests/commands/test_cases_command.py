@@ -1,0 +1,38 @@
+import re
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from scr.cases.services import case_transition_request
+from scr.deadlines.models import Deadline
+from scr.deadlines.services import deadline_open
+
+pytestmark = pytest.mark.django_db
+
+LINE = re.compile(r"^SCR-\d{4}-\d{3} [a-z_]+ (\d{2}/\d{2}/\d{4}|-)$")
+
+
+def _run() -> list[str]:
+    out = StringIO()
+    call_command("cases", stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_one_line_per_case_reference_stage_and_next_deadline(case, new_case, lead_a):
+    deadline_open(case=case, kind=Deadline.Kind.PANEL_RECOMMENDATION, start=date(2026, 10, 31))
+    deadline_open(case=case, kind=Deadline.Kind.PANEL_MEETING, start=date(2026, 10, 31))
+    lines = _run()
+    assert lines == [f"{case.reference} panel_convened 07/11/2026"]
+    for line in lines:
+        assert LINE.match(line)
+
+
+def test_cases_without_a_running_clock_show_a_dash(new_case, lead_a):
+    case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
+    assert _run() == [f"{new_case.reference} with_chair -"]
+
+
+def test_no_cases_prints_nothing(db):
+    assert _run() == []
