@@ -94,14 +94,21 @@ def available_transitions(case: Case, perms: frozenset[str]) -> list:
 
 
 def case_transition(
-    case: Case, name: str, *, by, note: str = "", now: datetime | None = None
+    case: Case,
+    name: str,
+    *,
+    by,
+    note: str = "",
+    now: datetime | None = None,
+    notify: bool = True,
 ) -> CaseEvent:
     """The single way a case changes stage. The caller holds the row lock.
 
     Checks that the transition leaves the current stage and that `by` holds its
     permission; runs it; saves the stage; writes one CaseEvent and one audit row;
     cancels running clocks when the case leaves the procedure's route; tells the
-    people on the case after commit."""
+    people on the case after commit (unless notify=False, for records of the past
+    such as demo data). `now` backdates the change to when it was decided."""
     method = getattr(case, name, None)
     fsm_meta = getattr(method, "_django_fsm", None)
     if fsm_meta is None:
@@ -133,9 +140,10 @@ def case_transition(
     audit_record(action=Action.TRANSITION, actor=by, obj=case, detail=f"{from_stage} -> {case.stage}")
     if case.stage in FINAL_STAGES:
         deadline_cancel(case=case)
-    from scr.cases.tasks import case_event_notify_task
+    if notify:
+        from scr.cases.tasks import case_event_notify_task
 
-    transaction.on_commit(partial(case_event_notify_task.delay, event_id=event.pk))
+        transaction.on_commit(partial(case_event_notify_task.delay, event_id=event.pk))
     return event
 
 
@@ -200,7 +208,8 @@ def case_unassign(*, assignment_id: int, by) -> None:
 
 def case_event_notify(*, event_id: int) -> int:
     """Tell the board's coordinators and the people on the case (not the one who acted)
-    that the case moved stage. Emails leave the service: reference and stage only."""
+    that the case moved stage. Emails leave the service: reference and stage only.
+    The stage is the one this event moved to, however late the email goes."""
     event = CaseEvent.objects.select_related("case__board", "actor").get(pk=event_id)
     case = event.case
     recipients = {
@@ -214,7 +223,7 @@ def case_event_notify(*, event_id: int) -> int:
         recipients=recipients,
         context={
             "reference": case.reference,
-            "stage": case.stage_label,
+            "stage": event.get_to_stage_display(),
             "at": event.at,
             "url": reverse("cases:case-detail", args=[case.reference]),
             "board": case.board,

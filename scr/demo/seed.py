@@ -125,7 +125,9 @@ def _bring_to_stage(world: DemoWorld, case: Case, target: str, started: date) ->
             day += timedelta(days=3)
             with transaction.atomic():
                 locked = Case.objects.select_for_update().get(pk=case.pk)
-                case_services.case_transition(locked, name, by=people[role], now=_at(day))
+                case_services.case_transition(
+                    locked, name, by=people[role], now=_at(day), notify=False
+                )
             if name == "convene_panel":
                 deadline_open(case=case, kind=Deadline.Kind.PANEL_MEETING, start=day,
                               owner=people[Role.PANEL_CHAIR])
@@ -148,7 +150,11 @@ def _bring_to_stage(world: DemoWorld, case: Case, target: str, started: date) ->
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
             case_services.case_transition(
-                locked, "decline", by=people[Role.BOARD_CHAIR], now=_at(day + timedelta(days=2)),
+                locked,
+                "decline",
+                by=people[Role.BOARD_CHAIR],
+                now=_at(day + timedelta(days=2)),
+                notify=False,
                 note="The criteria in 3.1 and 3.2 are not met; Adult Social Care will "
                      "carry out an internal review and report learning to the board.",
             )

@@ -182,3 +182,28 @@ def test_nothing_is_emailed_when_the_transaction_rolls_back(case, panel_chair, m
     assert callbacks == []
     assert mailoutbox == []
     assert Case.objects.get(pk=case.pk).stage == Stage.PANEL_CONVENED
+
+
+def test_a_late_email_names_the_stage_of_its_own_event(case, panel_chair, chair, mailoutbox):
+    from scr.cases.services import case_event_notify
+
+    first = case_transition_request(case_id=case.pk, by=panel_chair,
+                                    transition="record_recommendation")
+    case_transition_request(case_id=case.pk, by=chair, transition="commission_review")
+    mailoutbox.clear()
+    case_event_notify(event_id=first.pk)
+    assert mailoutbox
+    assert all("Panel recommended" in m.subject for m in mailoutbox)
+
+
+def test_records_of_the_past_can_be_kept_without_emails(
+    case, panel_chair, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from scr.cases.services import case_transition
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        case_transition(locked, "record_recommendation", by=panel_chair, notify=False)
+    assert mailoutbox == []
