@@ -48,17 +48,19 @@ def _active_board_user(user) -> bool:
     )
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
-    """Every case the user may at least see the stage of, in one query."""
+def cases_visible_to(user, *, full: bool = False) -> QuerySet[Case]:
+    """Every case the user may at least see the stage of, in one query; with full=True,
+    only those they may see in full (details, clocks, people, documents)."""
     if not _active_board_user(user):
         return Case.objects.none()
     cases = Case.objects.filter(board_id=user.board_id)
-    if user.board_roles & BOARD_ROLE_PERMS.keys():
+    needed = CasePerm.VIEW if full else CasePerm.VIEW_STATUS
+    if any(needed in BOARD_ROLE_PERMS.get(role, ()) for role in user.board_roles):
         return cases
     condition = Q(
         Exists(
             CaseUserObjectPermission.objects.filter(
-                content_object=OuterRef("pk"), user=user, permission__codename__in=SEE
+                content_object=OuterRef("pk"), user=user, permission__codename=needed
             )
         )
     )
@@ -128,3 +130,44 @@ def case_for_user(user, key: int | str, perm: str = CasePerm.VIEW, lock: bool = 
 
 def may_assign(user, case: Case) -> bool:
     return bool(case_permissions(user, case) & ASSIGNING_PERMS)
+
+
+# Deadlines: a clock is seen by whoever may see its case in full.
+
+
+def deadline_for_user(user, deadline_id: int, lock: bool = False):
+    """The clock if the user may see its case in full; 404 otherwise."""
+    from scr.deadlines.models import Deadline
+
+    deadlines = Deadline.objects.select_related("case__board", "owner", "agency")
+    if lock:
+        deadlines = deadlines.select_for_update(of=("self",))
+    deadline = deadlines.filter(pk=deadline_id, case__board_id=getattr(user, "board_id", None))
+    deadline = deadline.first() if _active_board_user(user) else None
+    if deadline is None or CasePerm.VIEW not in case_permissions(user, deadline.case):
+        raise Http404("No such deadline")
+    return deadline
+
+
+def may_request_extension(user, deadline, perms: frozenset[str] | None = None) -> bool:
+    """The clock's owner, or the coordinator for a clock nobody owns or on their behalf.
+    `perms`: the user's permissions on the clock's case, where the caller has them."""
+    if perms is None:
+        perms = case_permissions(user, deadline.case)
+    return CasePerm.VIEW in perms and (
+        deadline.owner_id == user.pk or CasePerm.MANAGE in perms
+    )
+
+
+def oversees_board_deadlines(user) -> bool:
+    """The coordinator and the chair see every clock of their board."""
+    return _active_board_user(user) and bool(
+        user.board_roles & {Role.COORDINATOR, Role.BOARD_CHAIR}
+    )
+
+
+def deadlines_visible_to(user):
+    """Every clock on a case the user may see in full (one query)."""
+    from scr.deadlines.models import Deadline
+
+    return Deadline.objects.filter(case__in=cases_visible_to(user, full=True).values("pk"))

@@ -22,6 +22,7 @@ def service(request) -> dict:
     items = [
         ("Needs your attention", reverse("cases:home"), path == reverse("cases:home")),
         ("My cases", reverse("cases:case-list"), path.startswith("/cases/")),
+        ("My deadlines", reverse("deadlines:my-deadlines"), path.startswith("/deadlines/")),
     ]
     if user.is_staff:
         items.append(("Administration", reverse("admin:index"), False))

@@ -171,7 +171,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The deadline sweep: every 15 minutes by default (DEADLINE_SWEEP_MINUTES).
+CELERY_BEAT_SCHEDULE = {
+    "deadline-sweep": {
+        "task": "scr.deadlines.tasks.deadline_sweep_task",
+        "schedule": 60.0 * env.int("DEADLINE_SWEEP_MINUTES", default=15),
+    },
+}
+# The first retry of a failed email waits about this long, doubling each time.
+EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Security. HTTPS defaults on outside DEBUG; behind a proxy that terminates TLS set

@@ -22,3 +22,5 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A retried email in the real-worker tests goes again within a second or two.
+EMAIL_RETRY_BACKOFF_SECONDS = 1

@@ -8,5 +8,6 @@ admin.site.index_title = "Boards, agencies, people and settings"
 urlpatterns = [
     path("", include("scr.cases.urls")),
     path("account/", include("scr.accounts.urls")),
+    path("deadlines/", include("scr.deadlines.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -54,12 +55,33 @@ class Board(models.Model):
     action_plan_weeks = models.PositiveSmallIntegerField(
         default=4, help_text="16: agencies respond with an action plan within this many weeks."
     )
+    working_days = models.BooleanField(
+        default=False,
+        help_text="Count clocks in working days (Monday to Friday, less England and Wales "
+        "bank holidays) instead of calendar days, the procedure's default.",
+    )
+    reminder_offsets = models.CharField(
+        max_length=50,
+        default="7,2,0",
+        validators=[
+            RegexValidator(
+                r"^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$",
+                "Enter whole numbers of days separated by commas, for example 7,2,0",
+            )
+        ],
+        help_text="Days before a due date on which the owner is reminded; 0 is the day itself.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def reminder_days(self) -> list[int]:
+        """The reminder offsets, largest first, without repeats."""
+        return sorted({int(p) for p in self.reminder_offsets.split(",") if p.strip()}, reverse=True)
 
 
 class Agency(models.Model):
@@ -120,6 +142,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="May sign in to the administration pages."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    reminder_digest = models.BooleanField(
+        "One daily digest instead of separate reminders",
+        default=False,
+        help_text="One email a day listing the deadlines you own that are due within 7 days "
+        "or overdue, instead of an email for each reminder.",
+    )
 
     objects = UserManager()
 

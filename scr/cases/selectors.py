@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from scr.cases.models import Case
 from scr.cases.stages import STAGE_DESCRIPTIONS, Stage
-from scr.deadlines.models import Deadline
+from scr.deadlines.models import Deadline, Extension
 
 
 def with_next_deadline(cases):
@@ -22,7 +22,13 @@ def with_next_deadline(cases):
 def case_page_data(case: Case, *, on: date) -> dict:
     """History, clocks, agencies and people of a case, with their tags as of `on`."""
     events = list(case.events.select_related("actor").order_by("at", "pk"))
-    deadlines = list(case.deadlines.select_related("owner", "agency").order_by("due", "pk"))
+    deadlines = list(
+        case.deadlines.select_related("owner", "agency")
+        .annotate(extension_waiting=Exists(
+            Extension.objects.filter(deadline=OuterRef("pk"), status=Extension.Status.REQUESTED)
+        ))
+        .order_by("due", "pk")
+    )
     for deadline in deadlines:
         deadline.tag_text, deadline.tag_class = deadline.tag(on)
     assignments = list(case.assignments.select_related("user", "agency").order_by("role", "pk"))

@@ -17,7 +17,7 @@ from scr.audit.services import Action, audit_record
 from scr.cases.models import Case, CaseAgency, CaseAssignment, CaseEvent, CasePerm, CaseSequence
 from scr.cases.stages import FINAL_STAGES
 from scr.deadlines import calendar
-from scr.deadlines.services import deadline_cancel
+from scr.deadlines.services import deadline_cancel, deadline_on_transition
 from scr.notify import notify_people
 
 
@@ -138,6 +138,9 @@ def case_transition(
         note=note,
     )
     audit_record(action=Action.TRANSITION, actor=by, obj=case, detail=f"{from_stage} -> {case.stage}")
+    deadline_on_transition(
+        case=case, transition=name, on=calendar.local_date(case.stage_changed_at)
+    )
     if case.stage in FINAL_STAGES:
         deadline_cancel(case=case)
     if notify:

@@ -64,6 +64,10 @@ def _case_page(request, case, perms, transition_form=None, status=200):
     }
     if may_see_all:
         context.update(case_page_data(case, on=calendar.today()))
+        for deadline in context["deadlines"]:
+            deadline.may_extend = deadline.is_live and access.may_request_extension(
+                request.user, deadline, perms
+            )
     return render(request, "cases/case_detail.html", context, status=status)
 
 

@@ -5,3 +5,6 @@ class DeadlinesConfig(AppConfig):
     name = "scr.deadlines"
     label = "deadlines"
     verbose_name = "Deadlines"
+
+    def ready(self) -> None:
+        from scr.deadlines import attention  # noqa: F401

@@ -3,12 +3,19 @@
 Clocks run on Europe/London dates: a request made at 23:30 UTC on a summer evening
 belongs to the next day in London. Months are calendar months with the month end
 clamped (31/10/2026 + 4 months = 28/02/2027).
+
+A board may count in working days instead of calendar days (the procedure's default):
+then days count Monday to Friday less the England and Wales bank holidays, a week is
+five working days, and a month stays a calendar month whose end moves on to the next
+working day if it falls on a weekend or bank holiday.
 """
 
 import calendar
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays
 from django.db import models
 from django.utils import timezone
 
@@ -48,12 +55,47 @@ def add_months(start: date, months: int) -> date:
     return date(year, month + 1, min(start.day, last_day))
 
 
-def add_period(start: date, amount: int, unit: str) -> date:
-    if unit == Unit.DAYS:
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    # England and Wales share one list of bank holidays.
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_working_days(start: date, days: int) -> date:
+    """Count `days` working days after `start` (the start itself is not counted)."""
+    if days < 0:
+        raise ValueError("Working days are counted forwards only")
+    day = start
+    while days:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return day
+
+
+def add_period(start: date, amount: int, unit: str, *, working_days: bool = False) -> date:
+    if working_days:
+        if unit == Unit.DAYS:
+            return add_working_days(start, amount)
+        if unit == Unit.WEEKS:
+            return add_working_days(start, amount * 5)
+        if unit == Unit.MONTHS:
+            return next_working_day(add_months(start, amount))
+    elif unit == Unit.DAYS:
         return add_days(start, amount)
-    if unit == Unit.WEEKS:
+    elif unit == Unit.WEEKS:
         return add_weeks(start, amount)
-    if unit == Unit.MONTHS:
+    elif unit == Unit.MONTHS:
         return add_months(start, amount)
     raise ValueError(f"Unknown unit: {unit}")
 

@@ -56,13 +56,17 @@ class Deadline(models.Model):
     met_on = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The date of the next reminder step: the sweep reads live clocks where this has come.
+    next_reminder_on = models.DateField(null=True, blank=True)
 
     objects = DeadlineQuerySet.as_manager()
 
     class Meta:
         ordering = ["due", "pk"]
         indexes = [
-            # The sweep and "My deadlines": live clocks by due date, and by owner.
+            # The sweep: live clocks whose next reminder has come.
+            models.Index(fields=["status", "next_reminder_on"], name="deadline_status_next"),
+            # "My deadlines" and the digest: live clocks by due date, and by owner.
             models.Index(fields=["status", "due"], name="deadline_status_due"),
             models.Index(fields=["owner", "status", "due"], name="deadline_owner_status_due"),
             models.Index(fields=["case", "kind"], name="deadline_case_kind"),
@@ -108,3 +112,118 @@ BOARD_PERIODS: dict[str, tuple[str, str]] = {
     Deadline.Kind.OVERVIEW_REPORT: ("overview_months", Unit.MONTHS),
     Deadline.Kind.ACTION_PLAN: ("action_plan_weeks", Unit.WEEKS),
 }
+
+
+class Reminder(models.Model):
+    """One reminder email: a clock, a step and a recipient, sent at most once.
+
+    The unique constraint is the claim: a second sweep (a duplicate beat tick, another
+    worker) cannot create the same reminder again, and a send task claims the row with
+    a conditional update before it sends.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+
+    class Reason(models.TextChoices):
+        OWNER = "owner", "Owner"
+        COORDINATOR = "coordinator", "Coordinator"
+        CHAIR = "chair", "Chair"
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    # For example 'before-7@2026-12-01' or 'overdue-2@2026-12-01': the due date is part of
+    # the step, so an extended clock gets its reminders again for its new date.
+    step = models.CharField(max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "step", "recipient"], name="reminder_once_per_step"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"], name="reminder_status_queued")]
+
+    def __str__(self) -> str:
+        return f"{self.step} to {self.recipient_id} ({self.status})"
+
+
+class Digest(models.Model):
+    """The daily digest of one user on one day, sent at most once."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="+")
+    day = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=Reminder.Status.choices, default=Reminder.Status.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="digest_once_a_day")
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"], name="digest_status_queued")]
+
+
+class Extension(models.Model):
+    """A request to move a clock's due date (13.3 for the overview report), and the
+    chair's decision on it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for the chair"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_before = models.DateField()
+    requested_due = models.DateField()
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline"],
+                condition=models.Q(status="requested"),
+                name="extension_one_open_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Extension of {self.deadline_id} to {self.requested_due:%d/%m/%Y}"
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable address for a user's deadlines as an ICS calendar."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)

@@ -4,12 +4,19 @@ Stage services never compute a date: they say which clock, from when, and for wh
 """
 
 from datetime import date
+from functools import partial
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from scr import access
+from scr.accounts.roles import Role
+from scr.audit.services import Action, audit_record
+from scr.cases.models import CasePerm
 from scr.deadlines import calendar
-from scr.deadlines.models import BOARD_PERIODS, Deadline
+from scr.deadlines.models import BOARD_PERIODS, Deadline, Extension
+from scr.deadlines.steps import first_step_date
 
 
 def deadline_period(board, kind: str) -> tuple[int, str]:
@@ -23,7 +30,56 @@ def deadline_period(board, kind: str) -> tuple[int, str]:
 
 def deadline_due(board, kind: str, start: date) -> date:
     amount, unit = deadline_period(board, kind)
-    return calendar.add_period(start, amount, unit)
+    return calendar.add_period(start, amount, unit, working_days=board.working_days)
+
+
+# Who owns each clock by default: a person in this role on the case. A clock with no
+# owner reminds the board's coordinators instead.
+DEFAULT_OWNER_ROLE = {
+    Deadline.Kind.PANEL_MEETING: Role.PANEL_CHAIR,
+    Deadline.Kind.PANEL_RECOMMENDATION: Role.PANEL_CHAIR,
+    Deadline.Kind.OVERVIEW_REPORT: Role.OVERVIEW_AUTHOR,
+}
+
+# The clocks each transition of the case starts and satisfies. Stage events that are
+# not transitions (a panel meeting, an IMR started) call deadline_open/meet themselves.
+TRANSITION_CLOCKS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # 6.1 and 6.2 run from the chair's request to the panel.
+    "convene_panel": ((Deadline.Kind.PANEL_MEETING, Deadline.Kind.PANEL_RECOMMENDATION), ()),
+    # A recommendation means the panel has met and recommended (6.2 a).
+    "record_recommendation": (
+        (),
+        (Deadline.Kind.PANEL_MEETING, Deadline.Kind.PANEL_RECOMMENDATION),
+    ),
+    # 10: reviews begin within 6 weeks of the decision; 13.2: the overview report is due
+    # 4 months from the review commencing, which is the decision to hold it.
+    "commission_review": ((Deadline.Kind.IMRS_BEGIN, Deadline.Kind.OVERVIEW_REPORT), ()),
+    "start_imrs": ((), (Deadline.Kind.IMRS_BEGIN,)),
+    "submit_overview": ((), (Deadline.Kind.OVERVIEW_REPORT,)),
+}
+
+
+def _default_owner(case, kind: str):
+    role = DEFAULT_OWNER_ROLE.get(kind)
+    if role is None:
+        return None
+    assignment = (
+        case.assignments.filter(role=role, user__is_active=True)
+        .select_related("user")
+        .order_by("assigned_at")
+        .first()
+    )
+    return assignment.user if assignment else None
+
+
+def deadline_on_transition(*, case, transition: str, on: date) -> None:
+    """Open and meet the clocks a transition starts and satisfies (called by
+    scr.cases.services.case_transition inside its transaction)."""
+    opens, meets = TRANSITION_CLOCKS.get(transition, ((), ()))
+    for kind in meets:
+        deadline_meet(case=case, kind=kind, on=on)
+    for kind in opens:
+        deadline_open(case=case, kind=kind, start=on, owner=_default_owner(case, kind))
 
 
 @transaction.atomic
@@ -54,7 +110,14 @@ def deadline_open(
     if due < start:
         raise ValueError("A clock cannot fall due before it starts")
     return Deadline.objects.create(
-        case=case, kind=kind, agency=agency, owner=owner, start=start, due=due, original_due=due
+        case=case,
+        kind=kind,
+        agency=agency,
+        owner=owner,
+        start=start,
+        due=due,
+        original_due=due,
+        next_reminder_on=first_step_date(due, case.board.reminder_days),
     )
 
 
@@ -95,3 +158,99 @@ def deadline_cancel(*, case, kind: str | None = None, agency=None, on: date | No
         deadline.save(update_fields=["status", "closed_at"])
         count += 1
     return count
+
+
+@transaction.atomic
+def extension_request(*, deadline_id: int, by, requested_due: date, reason: str) -> Extension:
+    """Ask the chair for a later due date (13.3). Needs the clock's owner or the
+    coordinator. One request waits at a time. Tells the chair after commit."""
+    deadline = access.deadline_for_user(by, deadline_id, lock=True)
+    if not access.may_request_extension(by, deadline):
+        raise PermissionDenied
+    if not deadline.is_live:
+        raise ValidationError("This clock has stopped: there is nothing to extend.")
+    if requested_due <= deadline.due:
+        raise ValidationError("The new date must be after the current due date.")
+    if deadline.extensions.filter(status=Extension.Status.REQUESTED).exists():
+        raise ValidationError("A request for this clock is already waiting for the chair.")
+    extension = Extension.objects.create(
+        deadline=deadline,
+        requested_by=by,
+        due_before=deadline.due,
+        requested_due=requested_due,
+        reason=reason.strip(),
+    )
+    audit_record(action=Action.CREATE, actor=by, obj=deadline.case,
+                 detail=f"extension requested for clock {deadline.pk}")
+    from scr.deadlines.tasks import extension_notify_task
+
+    transaction.on_commit(partial(extension_notify_task.delay, extension_id=extension.pk))
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, extension_id: int, by, approve: bool, note: str = "") -> Extension:
+    """The chair approves or refuses a requested extension. Approval moves the due date,
+    keeps the original and marks the clock extended; the requester is told after commit."""
+    extension = Extension.objects.select_for_update().select_related("deadline").get(
+        pk=extension_id
+    )
+    deadline = access.deadline_for_user(by, extension.deadline_id, lock=True)
+    if not access.may(by, CasePerm.DECIDE, deadline.case):
+        raise PermissionDenied
+    if extension.status != Extension.Status.REQUESTED:
+        raise ValidationError("This request has already been decided.")
+    if approve and not deadline.is_live:
+        raise ValidationError("This clock has stopped: it cannot be extended.")
+    extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+    extension.decided_by = by
+    extension.decided_at = timezone.now()
+    extension.decision_note = note.strip()
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        deadline.due = extension.requested_due
+        deadline.status = Deadline.Status.EXTENDED
+        deadline.next_reminder_on = first_step_date(deadline.due, deadline.case.board.reminder_days)
+        deadline.save(update_fields=["due", "status", "next_reminder_on"])
+    audit_record(action=Action.CHANGE, actor=by, obj=deadline.case,
+                 detail=f"extension {extension.status} for clock {deadline.pk}")
+    from scr.deadlines.tasks import extension_notify_task
+
+    transaction.on_commit(partial(extension_notify_task.delay, extension_id=extension.pk))
+    return extension
+
+
+def extension_notify(*, extension_id: int) -> int:
+    """Email the chair(s) about a new request, or the requester about the decision."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from scr.notify import notify_people
+
+    extension = Extension.objects.select_related(
+        "deadline__case__board", "requested_by", "decided_by"
+    ).get(pk=extension_id)
+    case = extension.deadline.case
+    if extension.status == Extension.Status.REQUESTED:
+        recipients = get_user_model().objects.filter(
+            board=case.board, is_active=True, groups__name=Role.BOARD_CHAIR.label
+        )
+        url = reverse("deadlines:extension-decide", args=[extension.pk])
+    else:
+        recipients = [extension.requested_by]
+        url = reverse("cases:case-detail", args=[case.reference])
+    return notify_people(
+        template="extension_requested"
+        if extension.status == Extension.Status.REQUESTED
+        else "extension_decided",
+        recipients=set(recipients),
+        context={
+            "reference": case.reference,
+            "clock": extension.deadline.get_kind_display(),
+            "due_before": extension.due_before,
+            "requested_due": extension.requested_due,
+            "decision": extension.get_status_display(),
+            "url": url,
+            "board": case.board,
+        },
+    )

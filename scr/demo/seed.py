@@ -18,7 +18,7 @@ from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
-from scr.deadlines.services import deadline_meet, deadline_open
+from scr.deadlines.services import deadline_open
 
 DEFAULT_PASSWORD = "northshire-demo-2026"
 
@@ -113,8 +113,8 @@ def _at(day: date) -> datetime:
 
 
 def _bring_to_stage(world: DemoWorld, case: Case, target: str, started: date) -> None:
-    """Walk the case along the route with the right person at each step, opening and
-    meeting the procedure's clocks on the way as the stage issues will."""
+    """Walk the case along the route with the right person at each step, on past dates.
+    The transitions open and meet the procedure's clocks themselves."""
     people = world.people
     steps = ["with_chair"] + ORDER[1 : ORDER.index(target) + 1] if target in ORDER else []
     if target == "declined":
@@ -123,41 +123,33 @@ def _bring_to_stage(world: DemoWorld, case: Case, target: str, started: date) ->
     for stage in steps:
         for name, role in ROUTE[stage]:
             day += timedelta(days=3)
-            with transaction.atomic():
-                locked = Case.objects.select_for_update().get(pk=case.pk)
-                case_services.case_transition(
-                    locked, name, by=people[role], now=_at(day), notify=False
-                )
-            if name == "convene_panel":
-                deadline_open(case=case, kind=Deadline.Kind.PANEL_MEETING, start=day,
-                              owner=people[Role.PANEL_CHAIR])
-                deadline_open(case=case, kind=Deadline.Kind.PANEL_RECOMMENDATION, start=day,
-                              owner=people[Role.PANEL_CHAIR])
-            if name == "record_recommendation":
-                deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING, on=day - timedelta(days=1))
-                deadline_meet(case=case, kind=Deadline.Kind.PANEL_RECOMMENDATION, on=day)
-            if name == "commission_review":
-                deadline_open(case=case, kind=Deadline.Kind.IMRS_BEGIN, start=day,
-                              owner=people[Role.COORDINATOR])
+            _transition(case, name, people[role], day)
             if name == "start_imrs":
-                deadline_meet(case=case, kind=Deadline.Kind.IMRS_BEGIN, on=day)
-                deadline_open(case=case, kind=Deadline.Kind.OVERVIEW_REPORT, start=day,
-                              owner=people[Role.OVERVIEW_AUTHOR])
-                deadline_open(case=case, kind=Deadline.Kind.IMR_CHRONOLOGY,
-                              agency=world.agencies["nhs"], start=day,
-                              due=day + timedelta(weeks=3), owner=people[Role.IMR_AUTHOR])
+                # Appendix C: the coordinator sets each agency's first submission date.
+                deadline_open(
+                    case=case,
+                    kind=Deadline.Kind.IMR_CHRONOLOGY,
+                    agency=world.agencies["nhs"],
+                    start=day,
+                    due=day + timedelta(weeks=3),
+                    owner=people[Role.IMR_AUTHOR],
+                )
     if target == "declined":
-        with transaction.atomic():
-            locked = Case.objects.select_for_update().get(pk=case.pk)
-            case_services.case_transition(
-                locked,
-                "decline",
-                by=people[Role.BOARD_CHAIR],
-                now=_at(day + timedelta(days=2)),
-                notify=False,
-                note="The criteria in 3.1 and 3.2 are not met; Adult Social Care will "
-                     "carry out an internal review and report learning to the board.",
-            )
+        _transition(
+            case,
+            "decline",
+            people[Role.BOARD_CHAIR],
+            day + timedelta(days=2),
+            note="The criteria in 3.1 and 3.2 are not met; Adult Social Care will carry out "
+            "an internal review and report learning to the board.",
+        )
+
+
+def _transition(case: Case, name: str, by: User, day: date, note: str = "") -> None:
+    # A record of the past: dated when it happened, and nobody is emailed about it.
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        case_services.case_transition(locked, name, by=by, note=note, now=_at(day), notify=False)
 
 
 def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) -> DemoWorld:

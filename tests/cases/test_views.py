@@ -1,7 +1,5 @@
 """The home page, 'My cases' and the case page, for every persona."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
@@ -10,7 +8,6 @@ from scr.cases.models import Case
 from scr.cases.services import case_create, case_transition_request
 from scr.cases.stages import Stage
 from scr.deadlines.models import Deadline
-from scr.deadlines.services import deadline_open
 
 pytestmark = pytest.mark.django_db
 
@@ -90,13 +87,15 @@ def test_my_cases_lists_visible_cases_only_with_next_deadline(
     client, case, board, other_board, other_coordinator, author_b, coordinator
 ):
     case_create(board=other_board, by=other_coordinator, subject_name="Elsewhere Person")
-    deadline_open(case=case, kind=Deadline.Kind.PANEL_MEETING, start=date(2026, 3, 2))
-    deadline_open(case=case, kind=Deadline.Kind.PANEL_RECOMMENDATION, start=date(2026, 3, 2))
+    # Convening the panel started the 7-day and 4-week clocks (6.1, 6.2).
+    soonest = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due
+    later = case.deadlines.get(kind=Deadline.Kind.PANEL_RECOMMENDATION).due
     client.force_login(coordinator)
     text = client.get(reverse("cases:case-list")).content.decode()
     assert f'href="/cases/{case.reference}/"' in text
     assert "Cases you can see (1)" in text
-    assert "09/03/2026" in text  # the sooner of the two clocks
+    assert soonest.strftime("%d/%m/%Y") in text
+    assert later.strftime("%d/%m/%Y") not in text
     client.force_login(author_b)
     text = client.get(reverse("cases:case-list")).content.decode()
     assert case.reference not in text

@@ -1,0 +1,51 @@
+"""The deadlines' entries in 'Needs your attention'."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from scr import access
+from scr.attention import AttentionItem, register
+from scr.deadlines import calendar
+from scr.deadlines.models import Deadline, Extension
+
+
+@register
+def clocks_due(user):
+    """The user's own clocks due within 7 days or overdue."""
+    today = calendar.today()
+    owned = (
+        access.deadlines_visible_to(user)
+        .filter(owner=user, status__in=Deadline.LIVE, due__lte=today + timedelta(days=7))
+        .select_related("case")
+    )
+    for deadline in owned:
+        state = "Overdue" if deadline.is_overdue(today) else "Due soon"
+        yield AttentionItem(
+            case_reference=deadline.case.reference,
+            title=deadline.get_kind_display(),
+            url=reverse("cases:case-detail", args=[deadline.case.reference]),
+            due=deadline.due,
+            hint=state,
+        )
+
+
+@register
+def extensions_to_decide(user):
+    """Extension requests waiting for the chair."""
+    if not access.oversees_board_deadlines(user):
+        return
+    waiting = Extension.objects.filter(
+        status=Extension.Status.REQUESTED,
+        deadline__in=access.deadlines_visible_to(user),
+    ).select_related("deadline__case")
+    for extension in waiting:
+        if not access.may(user, "decide_case", extension.deadline.case):
+            continue
+        yield AttentionItem(
+            case_reference=extension.deadline.case.reference,
+            title=f"Decide an extension: {extension.deadline.get_kind_display()}",
+            url=reverse("deadlines:extension-decide", args=[extension.pk]),
+            due=extension.deadline.due,
+            hint=f"Asked for {extension.requested_due:%d/%m/%Y}",
+        )

@@ -1,0 +1,100 @@
+from datetime import date
+
+from django import forms
+
+from scr.deadlines import calendar
+
+DATE_HELP = "For example, 27/03/2027"
+
+
+class GovukDateField(forms.DateField):
+    """A date typed as dd/mm/yyyy (also d/m/yy, d.m.yyyy or yyyy-mm-dd), as people type it."""
+
+    input_formats = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", DATE_HELP)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": "Enter a real date, like 27/03/2027", "required": "Enter a date"},
+        )
+        super().__init__(**kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.update({"class": "govuk-input govuk-input--width-10",
+                                  "inputmode": "numeric", "autocomplete": "off"})
+        self.widget.format = "%d/%m/%Y"
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+        return super().to_python(value)
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_due = GovukDateField(label="New due date")
+    reason = forms.CharField(
+        label="Why is more time needed?",
+        help_text="The chair reads this when deciding. Do not include the names of the people "
+        "involved in the case.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"}),
+        error_messages={"required": "Enter why more time is needed"},
+    )
+
+    def __init__(self, *args, current_due: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_due = current_due
+
+    def clean_requested_due(self):
+        value = self.cleaned_data["requested_due"]
+        if value <= self.current_due:
+            raise forms.ValidationError(
+                f"The new date must be after the current due date, {self.current_due:%d/%m/%Y}"
+            )
+        if value < calendar.today():
+            raise forms.ValidationError("The new date must be in the future")
+        return value
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter why more time is needed")
+        return reason
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve the new date"), ("refuse", "Refuse: keep the current date")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you approve the new date"},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+    )
+
+
+class ReminderSettingsForm(forms.Form):
+    reminder_digest = forms.TypedChoiceField(
+        label="How do you want your deadline reminders?",
+        choices=[
+            ("false", "An email for each reminder"),
+            ("true", "One daily digest of everything due within 7 days or overdue"),
+        ],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+    )
+
+
+class ComplianceForm(forms.Form):
+    start = GovukDateField(label="From", help_text="Clocks due on or after this date")
+    end = GovukDateField(label="To", help_text="Clocks due on or before this date")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date must be on or after the start date")
+        return data

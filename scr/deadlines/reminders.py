@@ -1,0 +1,269 @@
+"""Reminder services: the sweep that finds what is owed, and the sends.
+
+The database holds the truth, not the broker: the sweep writes one Reminder row per
+(clock, step, recipient) under a unique constraint, then queues a send task per row.
+A send claims its row with a conditional update, so a reminder goes at most once
+whatever the retries, duplicate beat ticks or workers. A row whose task was lost
+(broker restarted, worker killed) is queued again by a later sweep: never lost.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from scr.accounts.roles import Role
+from scr.deadlines import calendar
+from scr.deadlines.models import Deadline, Digest, Reminder
+from scr.deadlines.steps import current_step, first_step_date, next_step_date
+from scr.notify import notify_people
+
+logger = logging.getLogger(__name__)
+
+BATCH = 1000
+# A claimed row not marked sent within this long belongs to a worker that died mid-send.
+STALE_CLAIM = timedelta(minutes=30)
+# A queued row not sent within this long lost its task; queue it again.
+REQUEUE_AFTER = timedelta(minutes=30)
+DIGEST_HORIZON_DAYS = 7
+
+
+@dataclass
+class SweepResult:
+    reminders: list[int] = field(default_factory=list)
+    digests: list[int] = field(default_factory=list)
+    clocks_seen: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.reminders) + len(self.digests)
+
+
+def schedule_first_reminder(deadline: Deadline) -> None:
+    """Set when a newly opened or re-dated clock is first owed a reminder (no save)."""
+    deadline.next_reminder_on = first_step_date(deadline.due, deadline.case.board.reminder_days)
+
+
+def _board_people(board_ids: set[int]) -> dict[tuple[int, Role], list]:
+    """Active coordinators and chairs of these boards: one query."""
+    names = {Role.COORDINATOR.label: Role.COORDINATOR, Role.BOARD_CHAIR.label: Role.BOARD_CHAIR}
+    people = defaultdict(list)
+    rows = (
+        get_user_model()
+        .objects.filter(board_id__in=board_ids, is_active=True, groups__name__in=names)
+        .values_list("pk", "board_id", "groups__name")
+    )
+    for pk, board_id, group in rows:
+        people[(board_id, names[group])].append(pk)
+    return people
+
+
+def _recipients(deadline: Deadline, step, people) -> list[tuple[int, str]]:
+    """(user id, reason) for one step, the owner first, nobody twice. An owner who chose
+    the daily digest hears about their own clocks there instead."""
+    board = deadline.case.board_id
+    result: dict[int, str] = {}
+    owner = deadline.owner
+    if owner is not None and owner.is_active and not owner.reminder_digest:
+        result[owner.pk] = Reminder.Reason.OWNER
+    if step.to_coordinator or owner is None or not owner.is_active:
+        for pk in people[(board, Role.COORDINATOR)]:
+            result.setdefault(pk, Reminder.Reason.COORDINATOR)
+    if step.to_chair:
+        for pk in people[(board, Role.BOARD_CHAIR)]:
+            result.setdefault(pk, Reminder.Reason.CHAIR)
+    return list(result.items())
+
+
+def _sweep_reminders(on: date, now: datetime) -> int:
+    """Create the reminder rows owed on `on`, in batches of live clocks. Returns the
+    number of clocks looked at. Each batch: one read, one people read, one insert,
+    one update, whatever the number of clocks."""
+    seen, last_pk = 0, 0
+    while True:
+        batch = list(
+            Deadline.objects.filter(
+                status__in=Deadline.LIVE, next_reminder_on__lte=on, pk__gt=last_pk
+            )
+            .select_related("case__board", "owner")
+            .order_by("pk")[:BATCH]
+        )
+        if not batch:
+            return seen
+        seen += len(batch)
+        last_pk = batch[-1].pk
+        people = _board_people({d.case.board_id for d in batch})
+        rows = []
+        for deadline in batch:
+            offsets = deadline.case.board.reminder_days
+            step = current_step(deadline.due, offsets, on)
+            if step is not None:
+                rows += [
+                    Reminder(deadline=deadline, step=step.key, recipient_id=pk, reason=reason,
+                             created_at=now)
+                    for pk, reason in _recipients(deadline, step, people)
+                ]
+            deadline.next_reminder_on = next_step_date(deadline.due, offsets, on)
+        # The unique constraint makes a second sweep of the same day a no-op.
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        Deadline.objects.bulk_update(batch, ["next_reminder_on"])
+
+
+def _sweep_digests(on: date, now: datetime) -> None:
+    """One digest row for today per user who chose the digest and owns a clock due
+    within 7 days or overdue."""
+    owners = (
+        Deadline.objects.filter(
+            status__in=Deadline.LIVE,
+            due__lte=on + timedelta(days=DIGEST_HORIZON_DAYS),
+            owner__reminder_digest=True,
+            owner__is_active=True,
+        )
+        .values_list("owner_id", flat=True)
+        .distinct()
+    )
+    Digest.objects.bulk_create(
+        [Digest(recipient_id=pk, day=on, created_at=now) for pk in owners],
+        ignore_conflicts=True,
+    )
+
+
+def _to_queue(model, now: datetime) -> list[int]:
+    """Rows owed a send task: new ones, ones whose task was lost, ones whose worker died."""
+    stale = now - STALE_CLAIM
+    model.objects.filter(status=Reminder.Status.SENDING, claimed_at__lt=stale).update(
+        status=Reminder.Status.PENDING
+    )
+    ids = list(
+        model.objects.filter(status=Reminder.Status.PENDING)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
+        .values_list("pk", flat=True)
+    )
+    model.objects.filter(pk__in=ids).update(queued_at=now)
+    return ids
+
+
+def deadline_sweep(*, at: datetime | None = None, inline: bool = False) -> SweepResult:
+    """Find every reminder and digest owed at `at` (now by default) and send them: by
+    queuing one task per email after commit, or here and now with inline=True (for
+    cron-only deployments and recovery). Safe to run any number of times."""
+    now = at or timezone.now()
+    on = calendar.local_date(now)
+    result = SweepResult()
+    with transaction.atomic():
+        result.clocks_seen = _sweep_reminders(on, now)
+        _sweep_digests(on, now)
+        result.reminders = _to_queue(Reminder, now)
+        result.digests = _to_queue(Digest, now)
+    if inline:
+        for pk in result.reminders:
+            reminder_send(reminder_id=pk, now=now)
+        for pk in result.digests:
+            digest_send(digest_id=pk, now=now)
+    else:
+        from scr.deadlines.tasks import digest_send_task, reminder_send_task
+
+        for pk in result.reminders:
+            transaction.on_commit(partial(reminder_send_task.delay, reminder_id=pk))
+        for pk in result.digests:
+            transaction.on_commit(partial(digest_send_task.delay, digest_id=pk))
+    return result
+
+
+def _claim(model, pk: int, now: datetime) -> bool:
+    """Take the row for sending. False if it is sent or another worker holds it."""
+    return bool(
+        model.objects.filter(pk=pk, status=Reminder.Status.PENDING).update(
+            status=Reminder.Status.SENDING, claimed_at=now
+        )
+    )
+
+
+def _send_claimed(model, pk: int, now: datetime, send: Callable[[], int]) -> bool:
+    """Send a claimed row; release it for a retry if the mail server fails."""
+    try:
+        send()
+    except Exception:
+        model.objects.filter(pk=pk).update(status=Reminder.Status.PENDING, claimed_at=None)
+        raise
+    model.objects.filter(pk=pk).update(status=Reminder.Status.SENT, sent_at=timezone.now())
+    return True
+
+
+def _clock_context(deadline: Deadline, on: date) -> dict:
+    days = (deadline.due - on).days
+    return {
+        "reference": deadline.case.reference,
+        "clock": deadline.get_kind_display(),
+        "agency": deadline.agency.name if deadline.agency_id else "",
+        "due": deadline.due,
+        "days_left": days,
+        "days_overdue": -days,
+        "url": reverse("cases:case-detail", args=[deadline.case.reference]),
+    }
+
+
+def reminder_send(*, reminder_id: int, now: datetime | None = None) -> bool:
+    """Send one reminder if nobody has. Needs nothing but the row; raises on a mail
+    failure after releasing the row, so the task's retry sends it later."""
+    now = now or timezone.now()
+    if not _claim(Reminder, reminder_id, now):
+        return False
+    Reminder.objects.filter(pk=reminder_id).update(attempts=F("attempts") + 1)
+    reminder = Reminder.objects.select_related(
+        "deadline__case__board", "deadline__agency", "recipient"
+    ).get(pk=reminder_id)
+    deadline = reminder.deadline
+    context = {
+        **_clock_context(deadline, calendar.local_date(now)),
+        "board": deadline.case.board,
+        "reason": reminder.reason,
+        "live": deadline.is_live,
+    }
+    if not deadline.is_live:
+        # Met or cancelled since the sweep: nothing to remind anyone of.
+        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.SENT,
+                                                       sent_at=now)
+        return False
+    return _send_claimed(
+        Reminder, reminder_id, now,
+        lambda: notify_people(template="deadline_reminder", recipients=[reminder.recipient],
+                              context=context),
+    )
+
+
+def digest_send(*, digest_id: int, now: datetime | None = None) -> bool:
+    """Send one user's daily digest if nobody has: their clocks due within 7 days or overdue."""
+    now = now or timezone.now()
+    if not _claim(Digest, digest_id, now):
+        return False
+    Digest.objects.filter(pk=digest_id).update(attempts=F("attempts") + 1)
+    digest = Digest.objects.select_related("recipient__board").get(pk=digest_id)
+    on = calendar.local_date(now)
+    clocks = [
+        _clock_context(d, on)
+        for d in Deadline.objects.filter(
+            owner=digest.recipient,
+            status__in=Deadline.LIVE,
+            due__lte=on + timedelta(days=DIGEST_HORIZON_DAYS),
+        )
+        .select_related("case", "agency")
+        .order_by("due", "pk")
+    ]
+    if not clocks:
+        Digest.objects.filter(pk=digest_id).update(status=Reminder.Status.SENT, sent_at=now)
+        return False
+    context = {"clocks": clocks, "day": on, "board": digest.recipient.board}
+    return _send_claimed(
+        Digest, digest_id, now,
+        lambda: notify_people(template="deadline_digest", recipients=[digest.recipient],
+                              context=context),
+    )

@@ -1,0 +1,239 @@
+"""The reminder sweep: who is emailed what and when, once."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from scr.cases.services import case_transition_request
+from scr.deadlines import calendar, reminders
+from scr.deadlines.models import Deadline, Reminder
+from scr.deadlines.reminders import deadline_sweep
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=calendar.LONDON)
+
+
+def reminder_mail(mailoutbox):
+    """(recipient, subject) of each reminder email, leaving out stage-change emails."""
+    return [(m.to[0], m.subject) for m in mailoutbox if "now at" not in m.subject]
+
+
+def sweep_days(first: date, last: date, mailoutbox, capture, *, inline=False):
+    """Sweep every day at 09:00 (twice, as duplicate beat ticks would) and return
+    {day: [(recipient, subject), ...]} for the days on which something was sent."""
+    sent, day = {}, first
+    while day <= last:
+        before = len(mailoutbox)
+        with time_machine.travel(at(day), tick=False):
+            for _ in range(2):
+                with capture(execute=True):
+                    deadline_sweep(inline=inline)
+        new = reminder_mail(mailoutbox[before:])
+        if new:
+            sent[day] = sorted(new)
+        day += timedelta(days=1)
+    return sent
+
+
+def test_a_whole_case_sends_each_reminder_once_to_the_right_people(
+    new_case, lead_a, chair, coordinator, panel_chair, overview_author, mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from scr.accounts.roles import Role
+    from scr.cases.services import case_assign
+
+    ref = new_case.reference
+    case_assign(case_id=new_case.pk, user=panel_chair, role=Role.PANEL_CHAIR, by=chair)
+    case_assign(case_id=new_case.pk, user=overview_author, role=Role.OVERVIEW_AUTHOR, by=chair)
+    with time_machine.travel(at(date(2026, 11, 2), 8), tick=False):
+        case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
+        case_transition_request(case_id=new_case.pk, by=chair, transition="convene_panel")
+    sent = sweep_days(date(2026, 11, 1), date(2026, 11, 24), mailoutbox,
+                      django_capture_on_commit_callbacks)
+    with time_machine.travel(at(date(2026, 11, 25), 8), tick=False):
+        case_transition_request(case_id=new_case.pk, by=panel_chair,
+                                transition="record_recommendation")
+    with time_machine.travel(at(date(2026, 11, 27), 8), tick=False):
+        case_transition_request(case_id=new_case.pk, by=chair, transition="commission_review")
+    sent |= sweep_days(date(2026, 11, 25), date(2027, 1, 15), mailoutbox,
+                       django_capture_on_commit_callbacks)
+
+    meets, recommends = "Panel meets (6.1)", "Panel recommendation and terms of reference (6.2)"
+    begins = "Management reviews begin (10)"
+    p, c, ch = panel_chair.email, coordinator.email, chair.email
+    assert sent == {
+        date(2026, 11, 2): [(p, f"{ref}: due 09/11/2026 – {meets}")],
+        date(2026, 11, 7): [(p, f"{ref}: due 09/11/2026 – {meets}")],
+        date(2026, 11, 9): [(p, f"{ref}: due today – {meets}")],
+        date(2026, 11, 10): sorted([(p, f"{ref}: overdue – {meets}"),
+                                    (c, f"{ref}: overdue – {meets}")]),
+        date(2026, 11, 16): sorted([(p, f"{ref}: overdue – {meets}"),
+                                    (c, f"{ref}: overdue – {meets}"),
+                                    (ch, f"{ref}: overdue – {meets}")]),
+        date(2026, 11, 23): sorted([(p, f"{ref}: overdue – {meets}"),
+                                    (c, f"{ref}: overdue – {meets}"),
+                                    (ch, f"{ref}: overdue – {meets}"),
+                                    (p, f"{ref}: due 30/11/2026 – {recommends}")]),
+        # The 6-week clock has no owner: the coordinator is reminded.
+        date(2027, 1, 1): [(c, f"{ref}: due 08/01/2027 – {begins}")],
+        date(2027, 1, 6): [(c, f"{ref}: due 08/01/2027 – {begins}")],
+        date(2027, 1, 8): [(c, f"{ref}: due today – {begins}")],
+        date(2027, 1, 9): [(c, f"{ref}: overdue – {begins}")],
+        date(2027, 1, 15): sorted([(c, f"{ref}: overdue – {begins}"),
+                                   (ch, f"{ref}: overdue – {begins}")]),
+    }
+    assert Reminder.objects.count() == sum(len(v) for v in sent.values())
+    assert not Reminder.objects.exclude(status=Reminder.Status.SENT).exists()
+
+
+def test_reminder_emails_carry_no_case_details(case, panel_chair, mailoutbox):
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    deadline_sweep(at=at(meeting.due + timedelta(days=8)), inline=True)
+    assert mailoutbox
+    for message in mailoutbox:
+        for text in (message.subject, message.body, message.alternatives[0][0]):
+            assert case.reference in text
+            assert "Hypatia" not in text and "Quenby" not in text and "HQM" not in text
+        assert f"/cases/{case.reference}/" in message.body
+
+
+def test_two_sweeps_at_the_same_moment_send_nothing_twice(case, mailoutbox):
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due + timedelta(days=1))
+    first = deadline_sweep(at=moment, inline=True)
+    second = deadline_sweep(at=moment, inline=True)
+    assert first.total == len(mailoutbox) > 0
+    assert second.total == 0
+    assert len(mailoutbox) == first.total
+
+
+def test_a_send_claims_its_row_so_a_duplicate_task_sends_nothing(case, mailoutbox):
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
+    result = deadline_sweep(at=moment)  # queued, not sent (on_commit never runs here)
+    (pk,) = result.reminders
+    assert reminders.reminder_send(reminder_id=pk, now=moment) is True
+    assert reminders.reminder_send(reminder_id=pk, now=moment) is False
+    assert len(mailoutbox) == 1
+
+
+def test_a_failed_send_is_released_and_sent_by_a_retry(case, mailoutbox, monkeypatch):
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
+    (pk,) = deadline_sweep(at=moment).reminders
+
+    def broken(**kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(reminders, "notify_people", broken)
+    with pytest.raises(ConnectionRefusedError):
+        reminders.reminder_send(reminder_id=pk, now=moment)
+    assert Reminder.objects.get(pk=pk).status == Reminder.Status.PENDING
+    monkeypatch.undo()
+    assert reminders.reminder_send(reminder_id=pk, now=moment) is True
+    row = Reminder.objects.get(pk=pk)
+    assert (row.status, row.attempts) == (Reminder.Status.SENT, 2)
+    assert len(mailoutbox) == 1
+
+
+def test_lost_tasks_and_dead_workers_are_recovered_by_a_later_sweep(case, mailoutbox):
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
+    (pk,) = deadline_sweep(at=moment).reminders  # the task is lost: never run
+    assert deadline_sweep(at=moment + timedelta(minutes=15)).reminders == []
+    assert deadline_sweep(at=moment + timedelta(minutes=45)).reminders == [pk]
+    Reminder.objects.filter(pk=pk).update(status=Reminder.Status.SENDING, claimed_at=moment)
+    assert deadline_sweep(at=moment + timedelta(minutes=50)).reminders == []
+    assert deadline_sweep(at=moment + timedelta(hours=2), inline=True).reminders == [pk]
+    assert len(mailoutbox) == 1
+
+
+def test_a_clock_met_after_the_sweep_is_not_reminded(case, panel_chair, mailoutbox):
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
+    (pk,) = deadline_sweep(at=moment).reminders
+    case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+    mailoutbox.clear()
+    assert reminders.reminder_send(reminder_id=pk, now=moment) is False
+    assert mailoutbox == []
+
+
+def test_an_extended_clock_is_reminded_again_for_its_new_date(case, panel_chair, chair,
+                                                              mailoutbox):
+    from scr.deadlines.services import extension_decide, extension_request
+
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    deadline_sweep(at=at(meeting.due), inline=True)
+    new_due = meeting.due + timedelta(days=14)
+    extension = extension_request(deadline_id=meeting.pk, by=panel_chair, requested_due=new_due,
+                                  reason="The police lead is on leave.")
+    extension_decide(extension_id=extension.pk, by=chair, approve=True)
+    mailoutbox.clear()
+    deadline_sweep(at=at(new_due), inline=True)
+    assert [m.subject for m in mailoutbox if "(6.1)" in m.subject] == [
+        f"{case.reference}: due today – Panel meets (6.1)"
+    ]
+
+
+def test_digest_users_get_one_email_a_day_instead(case, panel_chair, coordinator, mailoutbox):
+    panel_chair.reminder_digest = True
+    panel_chair.save(update_fields=["reminder_digest"])
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    day = meeting.due + timedelta(days=1)
+    deadline_sweep(at=at(day), inline=True)
+    deadline_sweep(at=at(day, 15), inline=True)
+    to_chair = [m for m in mailoutbox if m.to == [panel_chair.email]]
+    assert len(to_chair) == 1
+    digest = to_chair[0]
+    assert digest.subject == f"Your deadlines on {day:%d/%m/%Y}: 1 due within 7 days or overdue"
+    assert "Panel meets (6.1)" in digest.body and "OVERDUE by 1 day" in digest.body
+    # The escalation to the coordinator still goes on its own.
+    assert any(m.to == [coordinator.email] for m in mailoutbox)
+    deadline_sweep(at=at(day + timedelta(days=1)), inline=True)
+    assert len([m for m in mailoutbox if m.to == [panel_chair.email]]) == 2
+
+
+def _bulk_clocks(case, count: int, *, due_now: bool, on: date):
+    due = on if due_now else on + timedelta(days=200)
+    Deadline.objects.bulk_create(
+        [
+            Deadline(case=case, kind=Deadline.Kind.IMR_REPORT, start=on, due=due,
+                     original_due=due, next_reminder_on=due - timedelta(days=7))
+            for _ in range(count)
+        ],
+        batch_size=5000,
+    )
+
+
+def test_the_sweep_makes_the_same_queries_over_50000_open_clocks(case, coordinator):
+    on = date(2026, 12, 1)
+    Deadline.objects.filter(case=case).delete()
+    _bulk_clocks(case, 20, due_now=True, on=on)
+    with CaptureQueriesContext(connection) as small:
+        deadline_sweep(at=at(on))
+    Reminder.objects.all().delete()
+    Deadline.objects.update(next_reminder_on=on - timedelta(days=7))
+    _bulk_clocks(case, 50_000, due_now=False, on=on)
+    assert Deadline.objects.filter(status=Deadline.Status.OPEN).count() == 50_020
+    with CaptureQueriesContext(connection) as large:
+        result = deadline_sweep(at=at(on))
+    assert result.clocks_seen == 20
+    assert len(result.reminders) == 20
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(large.captured_queries) <= 16
+
+
+def test_the_sweep_works_in_batches_of_fixed_queries(case, monkeypatch):
+    on = date(2026, 12, 1)
+    Deadline.objects.filter(case=case).delete()
+    monkeypatch.setattr(reminders, "BATCH", 10)
+    counts = []
+    for clocks in (10, 20, 30):
+        _bulk_clocks(case, 10, due_now=True, on=on)
+        Deadline.objects.update(next_reminder_on=on - timedelta(days=7))
+        Reminder.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            assert deadline_sweep(at=at(on)).clocks_seen == clocks
+        counts.append(len(queries.captured_queries))
+    assert counts[1] - counts[0] == counts[2] - counts[1] <= 5

@@ -1,0 +1,268 @@
+"""'My deadlines', the board's clocks, extensions, settings, the calendar feed and the
+compliance report: what each persona may see and do."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from scr.audit.models import AuditEvent
+from scr.deadlines import calendar
+from scr.deadlines.models import CalendarFeed, Deadline, Extension
+from scr.deadlines.services import deadline_meet, extension_request
+
+pytestmark = pytest.mark.django_db
+
+
+def meeting(case) -> Deadline:
+    return case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+
+
+def test_my_deadlines_lists_what_the_user_owns(client, case, panel_chair, panel_member):
+    client.force_login(panel_chair)
+    text = client.get(reverse("deadlines:my-deadlines")).content.decode()
+    assert "Panel meets (6.1)" in text and case.reference in text
+    client.force_login(panel_member)
+    text = client.get(reverse("deadlines:my-deadlines")).content.decode()
+    assert "You own no running clock" in text
+    assert case.reference not in text
+
+
+def test_the_board_view_is_for_the_coordinator_and_the_chair(client, case, coordinator, chair,
+                                                             panel_chair, other_coordinator):
+    url = reverse("deadlines:board-deadlines")
+    for person in (coordinator, chair):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert case.reference in response.content.decode()
+    client.force_login(panel_chair)
+    assert client.get(url).status_code == 403
+    client.force_login(other_coordinator)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert case.reference not in response.content.decode()
+
+
+def test_board_view_query_count_does_not_grow(client, case, coordinator, agency_a,
+                                              django_assert_max_num_queries):
+    from scr.deadlines.services import deadline_open
+
+    for n in range(20):
+        deadline_open(case=case, kind=Deadline.Kind.IMR_REPORT, agency=None if n else agency_a,
+                      start=date(2026, 1, 1), due=date(2026, 2, 1) + timedelta(days=n))
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("deadlines:board-deadlines")).status_code == 200
+
+
+def test_the_owner_asks_for_more_time_and_the_chair_approves(
+    client, case, panel_chair, chair, mailoutbox, django_capture_on_commit_callbacks
+):
+    clock = meeting(case)
+    original = clock.due
+    client.force_login(panel_chair)
+    page = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
+    assert reverse("deadlines:extension-request", args=[clock.pk]) in page
+    new_due = original + timedelta(days=14)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("deadlines:extension-request", args=[clock.pk]),
+            {"requested_due": new_due.strftime("%d/%m/%Y"), "reason": "Police lead on leave."},
+        )
+    assert response.status_code == 302
+    extension = Extension.objects.get()
+    assert [m.to for m in mailoutbox] == [[chair.email]]
+    assert reverse("deadlines:extension-decide", args=[extension.pk]) in mailoutbox[0].body
+
+    client.force_login(chair)
+    home = client.get(reverse("cases:home")).content.decode()
+    assert "Decide an extension: Panel meets (6.1)" in home
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("deadlines:extension-decide", args=[extension.pk]),
+                               {"decision": "approve", "note": "Agreed."})
+    assert response.status_code == 302
+    clock.refresh_from_db()
+    assert (clock.due, clock.original_due, clock.status) == (new_due, original,
+                                                             Deadline.Status.EXTENDED)
+    extension.refresh_from_db()
+    assert (extension.status, extension.decided_by) == (Extension.Status.APPROVED, chair)
+    assert mailoutbox[-1].to == [panel_chair.email]
+    assert "approved" in mailoutbox[-1].subject
+
+
+def test_a_refused_extension_keeps_the_date(case, panel_chair, chair):
+    from scr.deadlines.services import extension_decide
+
+    clock = meeting(case)
+    extension = extension_request(deadline_id=clock.pk, by=panel_chair,
+                                  requested_due=clock.due + timedelta(days=3), reason="Leave.")
+    extension_decide(extension_id=extension.pk, by=chair, approve=False, note="Meet on time.")
+    clock.refresh_from_db()
+    assert clock.due == clock.original_due
+    assert clock.status == Deadline.Status.OPEN
+    assert Extension.objects.get().status == Extension.Status.REFUSED
+
+
+def test_only_the_chair_decides_extensions(client, case, panel_chair, coordinator, panel_member,
+                                          outsider, other_coordinator):
+    clock = meeting(case)
+    extension = extension_request(deadline_id=clock.pk, by=panel_chair,
+                                  requested_due=clock.due + timedelta(days=3), reason="Leave.")
+    url = reverse("deadlines:extension-decide", args=[extension.pk])
+    expected = {panel_chair: 403, coordinator: 403, panel_member: 403, outsider: 404,
+                other_coordinator: 404}
+    for person, status in expected.items():
+        client.force_login(person)
+        assert client.post(url, {"decision": "approve"}).status_code == status
+    assert Extension.objects.get().status == Extension.Status.REQUESTED
+    clock.refresh_from_db()
+    assert clock.due == clock.original_due
+
+
+def test_who_may_ask_for_more_time(client, case, panel_chair, coordinator, panel_member, chair,
+                                   outsider):
+    url = reverse("deadlines:extension-request", args=[meeting(case).pk])
+    expected = {panel_chair: 200, coordinator: 200, panel_member: 403, chair: 403, outsider: 404}
+    for person, status in expected.items():
+        client.force_login(person)
+        assert client.get(url).status_code == status
+
+
+def test_a_bad_extension_request_shows_errors_and_keeps_what_was_typed(client, case, panel_chair):
+    clock = meeting(case)
+    client.force_login(panel_chair)
+    url = reverse("deadlines:extension-request", args=[clock.pk])
+    cases = [
+        ({"requested_due": "31/02/2027", "reason": "Reasons typed here"}, "Enter a real date"),
+        ({"requested_due": clock.due.strftime("%d/%m/%Y"), "reason": "Reasons typed here"},
+         "The new date must be after the current due date"),
+        ({"requested_due": "next week", "reason": "Reasons typed here"}, "Enter a real date"),
+        ({"requested_due": (clock.due + timedelta(days=5)).strftime("%d/%m/%Y"), "reason": "  "},
+         "Enter why more time is needed"),
+    ]
+    for data, error in cases:
+        response = client.post(url, data)
+        assert response.status_code == 400
+        text = response.content.decode()
+        assert "There is a problem" in text and error in text
+        if data["reason"].strip():
+            assert data["reason"] in text
+    assert not Extension.objects.exists()
+    # Dates typed the ways people type them.
+    response = client.post(url, {"requested_due": f" {(clock.due + timedelta(days=5)):%d/%m/%y} ",
+                                 "reason": "Leave."})
+    assert response.status_code == 302
+    assert Extension.objects.get().requested_due == clock.due + timedelta(days=5)
+
+
+def test_one_request_waits_at_a_time_and_stopped_clocks_cannot_be_extended(case, panel_chair):
+    from django.core.exceptions import ValidationError
+
+    clock = meeting(case)
+    extension_request(deadline_id=clock.pk, by=panel_chair,
+                      requested_due=clock.due + timedelta(days=3), reason="Leave.")
+    with pytest.raises(ValidationError):
+        extension_request(deadline_id=clock.pk, by=panel_chair,
+                          requested_due=clock.due + timedelta(days=5), reason="More leave.")
+    deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING)
+    other = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    with pytest.raises(ValidationError):
+        extension_request(deadline_id=other.pk, by=panel_chair,
+                          requested_due=other.due + timedelta(days=9), reason="Late.")
+
+
+def test_reminder_settings_choose_the_digest(client, case, panel_chair):
+    client.force_login(panel_chair)
+    url = reverse("deadlines:settings")
+    assert client.post(url, {"reminder_digest": "maybe"}).status_code == 400
+    assert client.post(url, {"reminder_digest": "true"}).status_code == 302
+    panel_chair.refresh_from_db()
+    assert panel_chair.reminder_digest is True
+
+
+def test_the_calendar_feed_shows_the_users_own_clocks_only(client, case, panel_chair,
+                                                           coordinator, outsider):
+    client.force_login(panel_chair)
+    client.post(reverse("deadlines:calendar-create"))
+    token = CalendarFeed.objects.get(user=panel_chair).token
+    client.logout()
+    response = client.get(reverse("deadlines:calendar-feed", args=[token]))
+    assert response.status_code == 200
+    events = [c for c in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert sorted(str(e["summary"]) for e in events) == sorted([
+        f"{case.reference}: Panel meets (6.1)",
+        f"{case.reference}: Panel recommendation and terms of reference (6.2)",
+    ])
+    assert events[0].decoded("dtstart") in {d.due for d in case.deadlines.all()}
+    assert b"Hypatia" not in response.content and b"HQM" not in response.content
+    # Another user's feed shows nothing of these clocks.
+    client.force_login(outsider)
+    client.post(reverse("deadlines:calendar-create"))
+    other = CalendarFeed.objects.get(user=outsider).token
+    response = client.get(reverse("deadlines:calendar-feed", args=[other]))
+    assert case.reference.encode() not in response.content
+
+
+def test_a_revoked_or_replaced_calendar_address_stops_working(client, panel_chair):
+    client.force_login(panel_chair)
+    client.post(reverse("deadlines:calendar-create"))
+    first = CalendarFeed.objects.get(user=panel_chair).token
+    client.post(reverse("deadlines:calendar-create"))
+    second = CalendarFeed.objects.get(user=panel_chair).token
+    assert first != second
+    assert client.get(reverse("deadlines:calendar-feed", args=[first])).status_code == 404
+    assert client.get(reverse("deadlines:calendar-feed", args=[second])).status_code == 200
+    client.post(reverse("deadlines:calendar-revoke"))
+    assert client.get(reverse("deadlines:calendar-feed", args=[second])).status_code == 404
+    assert client.get("/deadlines/calendar/not-a-token.ics").status_code == 404
+
+
+def test_compliance_report_counts_and_exports(client, case, coordinator, panel_chair):
+    clock = meeting(case)
+    deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING, on=clock.due + timedelta(days=4))
+    client.force_login(coordinator)
+    params = {"start": (clock.due - timedelta(days=30)).strftime("%d/%m/%Y"),
+              "end": (clock.due + timedelta(days=60)).strftime("%d/%m/%Y")}
+    text = client.get(reverse("deadlines:compliance"), params).content.decode()
+    assert "Panel meets (6.1)" in text
+    response = client.get(reverse("deadlines:compliance"), {**params, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_label = {row[0]: row for row in rows[1:]}
+    assert by_label["Panel meets (6.1)"][1:] == ["1", "0", "1", "0", "0", "4"]
+    assert by_label["Panel recommendation and terms of reference (6.2)"][1:4] == ["1", "0", "0"]
+    response = client.get(reverse("deadlines:compliance"), {**params, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "Clock"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert AuditEvent.objects.filter(action="export", actor=coordinator).count() == 2
+    client.force_login(panel_chair)
+    assert client.get(reverse("deadlines:compliance")).status_code == 403
+
+
+def test_compliance_report_refuses_a_backwards_range(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("deadlines:compliance"),
+                          {"start": "01/12/2026", "end": "01/11/2026", "format": "csv"})
+    assert response.status_code == 400
+    assert "The end date must be on or after the start date" in response.content.decode()
+
+
+def test_safe_cell_neutralises_formulas():
+    from scr.exports import safe_cell
+
+    for text in ("=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"):
+        assert safe_cell(text) == "'" + text
+    assert safe_cell("Panel meets") == "Panel meets"
+    assert safe_cell(4) == 4
+
+
+def test_home_shows_the_users_clocks_due_soon(client, case, panel_chair):
+    client.force_login(panel_chair)
+    text = client.get(reverse("cases:home")).content.decode()
+    assert f"{case.reference}: Panel meets (6.1)" in text
+    assert calendar.today() <= meeting(case).due
