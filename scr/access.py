@@ -43,9 +43,7 @@ ASSIGNING_PERMS = frozenset({CasePerm.MANAGE, CasePerm.DECIDE})
 
 
 def _active_board_user(user) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.board_id
-    )
+    return bool(user is not None and user.is_authenticated and user.is_active and user.board_id)
 
 
 def cases_visible_to(user, *, full: bool = False) -> QuerySet[Case]:
@@ -154,9 +152,7 @@ def may_request_extension(user, deadline, perms: frozenset[str] | None = None) -
     `perms`: the user's permissions on the clock's case, where the caller has them."""
     if perms is None:
         perms = case_permissions(user, deadline.case)
-    return CasePerm.VIEW in perms and (
-        deadline.owner_id == user.pk or CasePerm.MANAGE in perms
-    )
+    return CasePerm.VIEW in perms and (deadline.owner_id == user.pk or CasePerm.MANAGE in perms)
 
 
 def oversees_board_deadlines(user) -> bool:

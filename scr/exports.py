@@ -31,8 +31,9 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     return response
 
 
-def xlsx_response(filename: str, title: str, header: Sequence[str],
-                  rows: Iterable[Sequence]) -> HttpResponse:
+def xlsx_response(
+    filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence]
+) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

@@ -17,10 +17,10 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# A development key: `check --deploy` flags it, so a production deployment cannot miss it.
-SECRET_KEY = env.str(
-    "SECRET_KEY", default="django-insecure-development-key-do-not-use-in-production"
-)
+# A development key for `make run` and the tests: `check --deploy` flags it, and the
+# WSGI server refuses to start with it unless DEBUG is on (scr/wsgi.py).
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

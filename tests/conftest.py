@@ -149,6 +149,8 @@ def case(
     assign(case_id=new_case.pk, user=author_a, role=Role.IMR_AUTHOR, by=coordinator)
     assign(case_id=new_case.pk, user=director_a, role=Role.COUNTERSIGNING_DIRECTOR, by=coordinator)
     assign(case_id=new_case.pk, user=overview_author, role=Role.OVERVIEW_AUTHOR, by=coordinator)
-    case_services.case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
+    case_services.case_transition_request(
+        case_id=new_case.pk, by=lead_a, transition="send_to_chair"
+    )
     case_services.case_transition_request(case_id=new_case.pk, by=chair, transition="convene_panel")
     return Case.objects.get(pk=new_case.pk)

@@ -13,13 +13,20 @@ def _check(**env):
     environment.update(env, DJANGO_SETTINGS_MODULE="scr.settings")
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_check_deploy_passes_with_production_settings():
-    result = _check(DEBUG="false", SECRET_KEY="k" * 20 + "S3cure-and-long-enough-for-django!x9Qz",
-                    ALLOWED_HOSTS="scr.example.org")
+    result = _check(
+        DEBUG="false",
+        SECRET_KEY="k" * 20 + "S3cure-and-long-enough-for-django!x9Qz",
+        ALLOWED_HOSTS="scr.example.org",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -15,9 +15,7 @@ class Board(models.Model):
     """A Safeguarding Adults Board, with the procedure settings it has agreed."""
 
     name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(
-        max_length=20, help_text="Used in documents, for example CSAB."
-    )
+    short_name = models.CharField(max_length=20, help_text="Used in documents, for example CSAB.")
     reference_prefix = models.CharField(
         max_length=10,
         default="SCR",

@@ -7,7 +7,15 @@ from scr.audit.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: nobody adds, changes or deletes audit rows through the admin."""
 
-    list_display = ["at", "actor_label", "action", "outcome", "object_type", "object_label", "ip_address"]
+    list_display = [
+        "at",
+        "actor_label",
+        "action",
+        "outcome",
+        "object_type",
+        "object_label",
+        "ip_address",
+    ]
     list_filter = ["action", "outcome", "object_type"]
     search_fields = ["actor_label", "object_label"]
     date_hierarchy = "at"

@@ -13,9 +13,7 @@ from scr.deadlines.models import Deadline
 def decisions_waiting(user):
     """Every live case whose next step is this user's to take."""
     cases = list(
-        access.cases_visible_to(user)
-        .exclude(stage__in=FINAL_STAGES)
-        .prefetch_related("deadlines")
+        access.cases_visible_to(user).exclude(stage__in=FINAL_STAGES).prefetch_related("deadlines")
     )
     perms = access.permissions_for_cases(user, cases)
     for case in cases:

@@ -14,7 +14,8 @@ def case_summary(case: Case, **options) -> Document:
         title=f"Case summary {case.reference}",
         classification=Classification.CONFIDENTIAL,
         case_reference=case.reference,
-        version=str(data["events"][-1].pk if data["events"] else 1),
+        # One version per recorded stage of the case: the referral, then each change.
+        version=str(len(data["events"]) + 1),
         filename=f"{case.reference}-case-summary.pdf",
         context={"case": case, **data},
     )

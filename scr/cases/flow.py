@@ -40,30 +40,38 @@ class Arrow:
     x2: int
     y2: int
     side: bool = False
+    head: bool = True
 
 
-def flow_picture(current: str) -> dict:
+def flow_picture(current: str, left_from: str | None = None) -> dict:
+    """Boxes and arrows of the procedure with `current` highlighted. For a case off the
+    route, `left_from` is the stage it left the route from."""
     current = Stage(current)
     position = MAIN_ROUTE.index(current) if current in MAIN_ROUTE else None
+    exit_index = MAIN_ROUTE.index(Stage(left_from)) if left_from in MAIN_ROUTE else 1
     boxes, arrows = [], []
     for index, stage in enumerate(MAIN_ROUTE):
         if position is None:
             # Off the route: the steps up to the exit were taken; the rest never happen.
-            state = "done" if index <= MAIN_ROUTE.index(Stage.WITH_CHAIR) else "todo"
+            state = "done" if index <= exit_index else "off-route"
         else:
             state = "done" if index < position else "current" if index == position else "todo"
         y = TOP + index * (BOX_H + GAP)
         boxes.append(Box(stage, MAIN_X, y, state))
         if index:
             arrows.append(Arrow(MAIN_X + BOX_W // 2, y - GAP, MAIN_X + BOX_W // 2, y - 2))
-    exit_ys = [TOP + MAIN_ROUTE.index(s) * (BOX_H + GAP) for s in SIDE_EXITS]
-    for offset, stage in enumerate(SIDE_ROUTES):
-        y = exit_ys[0] + offset * (BOX_H + GAP) * 2
+    # The side routes hang off one vertical line between the columns, so no arrows cross.
+    mid = BOX_H // 2
+    exit_ys = [TOP + MAIN_ROUTE.index(s) * (BOX_H + GAP) + mid for s in SIDE_EXITS]
+    side_ys = [exit_ys[0] - mid + offset * (BOX_H + GAP) * 2 for offset in range(len(SIDE_ROUTES))]
+    bus_x = (MAIN_X + BOX_W + SIDE_X) // 2
+    for exit_y in exit_ys:
+        arrows.append(Arrow(MAIN_X + BOX_W, exit_y, bus_x, exit_y, side=True, head=False))
+    bus_ys = exit_ys + [y + mid for y in side_ys]
+    arrows.append(Arrow(bus_x, min(bus_ys), bus_x, max(bus_ys), side=True, head=False))
+    for stage, y in zip(SIDE_ROUTES, side_ys, strict=True):
         boxes.append(Box(stage, SIDE_X, y, "current" if stage == current else "off-route"))
-        for exit_y in exit_ys:
-            arrows.append(
-                Arrow(MAIN_X + BOX_W, exit_y + BOX_H // 2, SIDE_X - 2, y + BOX_H // 2, side=True)
-            )
+        arrows.append(Arrow(bus_x, y + mid, SIDE_X - 2, y + mid, side=True))
     height = TOP * 2 + len(MAIN_ROUTE) * (BOX_H + GAP)
     return {
         "boxes": boxes,

@@ -6,7 +6,9 @@ class CaseSearchForm(forms.Form):
         label="Search by case reference",
         required=False,
         max_length=30,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-10", "spellcheck": "false"}
+        ),
     )
 
     def clean_q(self) -> str:

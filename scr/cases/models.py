@@ -65,9 +65,7 @@ class Case(FSMModelMixin, models.Model):
         ordering = ["-year", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["board", "reference"], name="case_unique_reference"),
-            models.UniqueConstraint(
-                fields=["board", "year", "number"], name="case_unique_number"
-            ),
+            models.UniqueConstraint(fields=["board", "year", "number"], name="case_unique_number"),
         ]
         indexes = [models.Index(fields=["board", "stage"])]
         permissions = [(p.value, p.label) for p in CasePerm if p != CasePerm.VIEW]
@@ -138,8 +136,9 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=[Stage.WITH_CHAIR, Stage.PANEL_RECOMMENDED],
         target=Stage.DECLINED,
-        custom=_transition(label="Decline: no further action", perm=CasePerm.DECIDE,
-                           note_required=True),
+        custom=_transition(
+            label="Decline: no further action", perm=CasePerm.DECIDE, note_required=True
+        ),
     )
     def decline(self):
         self.stage_changed_at = timezone.now()
@@ -231,6 +230,9 @@ class CaseSequence(models.Model):
             models.UniqueConstraint(fields=["board", "year"], name="case_sequence_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.board_id}/{self.year}: {self.last_number}"
+
 
 class CaseAgency(models.Model):
     """A key agency involved in the case (5, 9, 10)."""
@@ -244,6 +246,9 @@ class CaseAgency(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "agency"], name="case_agency_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} on {self.case}"
 
 
 class CaseEvent(models.Model):
@@ -271,9 +276,7 @@ class CaseAssignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
     )
-    role = models.CharField(
-        max_length=30, choices=[(r.value, r.label) for r in CASE_ROLES]
-    )
+    role = models.CharField(max_length=30, choices=[(r.value, r.label) for r in CASE_ROLES])
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
     assigned_at = models.DateTimeField(default=timezone.now)
     assigned_by = models.ForeignKey(
@@ -283,9 +286,7 @@ class CaseAssignment(models.Model):
     class Meta:
         ordering = ["role", "assigned_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case", "user", "role"], name="case_assignment_unique"
-            )
+            models.UniqueConstraint(fields=["case", "user", "role"], name="case_assignment_unique")
         ]
 
     def __str__(self) -> str:

@@ -24,9 +24,11 @@ def case_page_data(case: Case, *, on: date) -> dict:
     events = list(case.events.select_related("actor").order_by("at", "pk"))
     deadlines = list(
         case.deadlines.select_related("owner", "agency")
-        .annotate(extension_waiting=Exists(
-            Extension.objects.filter(deadline=OuterRef("pk"), status=Extension.Status.REQUESTED)
-        ))
+        .annotate(
+            extension_waiting=Exists(
+                Extension.objects.filter(deadline=OuterRef("pk"), status=Extension.Status.REQUESTED)
+            )
+        )
         .order_by("due", "pk")
     )
     for deadline in deadlines:

@@ -87,9 +87,7 @@ def case_agency_add(*, case_id: int, agency_id: int, by) -> CaseAgency:
 def available_transitions(case: Case, perms: frozenset[str]) -> list:
     """The transitions from the case's stage that holders of `perms` may take."""
     return [
-        t
-        for t in case.get_available_stage_transitions()
-        if t.custom.get("permission") in perms
+        t for t in case.get_available_stage_transitions() if t.custom.get("permission") in perms
     ]
 
 
@@ -137,7 +135,9 @@ def case_transition(
         at=case.stage_changed_at,
         note=note,
     )
-    audit_record(action=Action.TRANSITION, actor=by, obj=case, detail=f"{from_stage} -> {case.stage}")
+    audit_record(
+        action=Action.TRANSITION, actor=by, obj=case, detail=f"{from_stage} -> {case.stage}"
+    )
     deadline_on_transition(
         case=case, transition=name, on=calendar.local_date(case.stage_changed_at)
     )
@@ -159,7 +159,9 @@ def case_transition_request(*, case_id: int, by, transition: str, note: str = ""
 
 
 @transaction.atomic
-def case_assign(*, case_id: int, user, role: str, by, agency: Agency | None = None) -> CaseAssignment:
+def case_assign(
+    *, case_id: int, user, role: str, by, agency: Agency | None = None
+) -> CaseAssignment:
     """Put a person on the case in a case role and grant that role's object permissions.
     Needs the coordinator's or the chair's rights on the case. Authors and directors
     act for their own agency."""
@@ -215,10 +217,7 @@ def case_event_notify(*, event_id: int) -> int:
     The stage is the one this event moved to, however late the email goes."""
     event = CaseEvent.objects.select_related("case__board", "actor").get(pk=event_id)
     case = event.case
-    recipients = {
-        user
-        for user in case.board.users.filter(is_active=True, groups__name=Role.COORDINATOR.label)
-    }
+    recipients = set(case.board.users.filter(is_active=True, groups__name=Role.COORDINATOR.label))
     recipients |= {a.user for a in case.assignments.select_related("user") if a.user.is_active}
     recipients.discard(event.actor)
     return notify_people(

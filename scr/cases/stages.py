@@ -42,7 +42,9 @@ FINAL_STAGES = (Stage.CLOSED, Stage.OTHER_REVIEW, Stage.DECLINED)
 
 # What each stage means, for the case page and the guide.
 STAGE_DESCRIPTIONS = {
-    Stage.REFERRAL_RECEIVED: "A referral has been made; the referrer's agency lead endorses it (5).",
+    Stage.REFERRAL_RECEIVED: (
+        "A referral has been made; the referrer's agency lead endorses it (5)."
+    ),
     Stage.WITH_CHAIR: "The board chair decides whether the panel should discuss the case (5).",
     Stage.PANEL_CONVENED: "The panel meets within 7 days and recommends within 4 weeks (6).",
     Stage.PANEL_RECOMMENDED: "The board chair decides whether to conduct a review (7).",

@@ -15,6 +15,7 @@ from scr.cases.flow import flow_picture
 from scr.cases.forms import CaseSearchForm, TransitionForm
 from scr.cases.models import CasePerm
 from scr.cases.selectors import case_page_data, with_next_deadline
+from scr.cases.stages import SIDE_ROUTES
 from scr.deadlines import calendar
 from scr.documents import registry
 from scr.documents.render import render_pdf
@@ -48,6 +49,14 @@ def case_list(request):
     )
 
 
+def _left_route_from(case) -> str | None:
+    """The stage an off-route case left the route from (for the flow picture)."""
+    if case.stage not in SIDE_ROUTES:
+        return None
+    last = case.events.order_by("-at", "-pk").values_list("from_stage", flat=True).first()
+    return last
+
+
 def _case_page(request, case, perms, transition_form=None, status=200):
     may_see_all = CasePerm.VIEW in perms
     transitions = services.available_transitions(case, perms)
@@ -56,7 +65,7 @@ def _case_page(request, case, perms, transition_form=None, status=200):
     context = {
         "case": case,
         "may_see_all": may_see_all,
-        "flow": flow_picture(case.stage),
+        "flow": flow_picture(case.stage, _left_route_from(case)),
         "transition_form": transition_form,
         "form": transition_form,
         "confidential": may_see_all,
@@ -115,7 +124,9 @@ def case_transition(request, reference: str):
             form.add_error(None, error)
         else:
             case.refresh_from_db()
-            messages.success(request, f"Decision recorded: the case is now at '{case.stage_label}'.")
+            messages.success(
+                request, f"Decision recorded: the case is now at '{case.stage_label}'."
+            )
             return redirect("cases:case-detail", reference=case.reference)
     return _case_page(request, case, perms, transition_form=form, status=400)
 
@@ -129,7 +140,11 @@ def case_document(request, reference: str, kind: str):
     document = registry.build(kind, case)
     pdf = render_pdf(document)
     audit_record(
-        action=Action.DOWNLOAD, actor=request.user, obj=case, request=request, detail=f"document {kind}"
+        action=Action.DOWNLOAD,
+        actor=request.user,
+        obj=case,
+        request=request,
+        detail=f"document {kind}",
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'

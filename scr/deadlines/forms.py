@@ -20,8 +20,13 @@ class GovukDateField(forms.DateField):
         )
         super().__init__(**kwargs)
         self.widget.input_type = "text"
-        self.widget.attrs.update({"class": "govuk-input govuk-input--width-10",
-                                  "inputmode": "numeric", "autocomplete": "off"})
+        self.widget.attrs.update(
+            {
+                "class": "govuk-input govuk-input--width-10",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+            }
+        )
         self.widget.format = "%d/%m/%Y"
 
     def to_python(self, value):

@@ -89,7 +89,9 @@ class Deadline(models.Model):
     def tag(self, on: date) -> tuple[str, str]:
         """The GOV.UK tag (text, colour modifier) for this clock as it stands on a date."""
         if self.status == self.Status.MET:
-            return ("Met late", "govuk-tag--orange") if self.met_late else ("Met", "govuk-tag--green")
+            return (
+                ("Met late", "govuk-tag--orange") if self.met_late else ("Met", "govuk-tag--green")
+            )
         if self.status == self.Status.MISSED:
             return "Missed", "govuk-tag--red"
         if self.status == self.Status.CANCELLED:
@@ -162,8 +164,9 @@ class Reminder(models.Model):
 class Digest(models.Model):
     """The daily digest of one user on one day, sent at most once."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     day = models.DateField()
     status = models.CharField(
         max_length=10, choices=Reminder.Status.choices, default=Reminder.Status.PENDING
@@ -179,6 +182,9 @@ class Digest(models.Model):
             models.UniqueConstraint(fields=["recipient", "day"], name="digest_once_a_day")
         ]
         indexes = [models.Index(fields=["status", "queued_at"], name="digest_status_queued")]
+
+    def __str__(self) -> str:
+        return f"Digest {self.day:%d/%m/%Y} to {self.recipient_id} ({self.status})"
 
 
 class Extension(models.Model):
@@ -227,3 +233,6 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user_id}"

@@ -107,8 +107,13 @@ def _sweep_reminders(on: date, now: datetime) -> int:
             step = current_step(deadline.due, offsets, on)
             if step is not None:
                 rows += [
-                    Reminder(deadline=deadline, step=step.key, recipient_id=pk, reason=reason,
-                             created_at=now)
+                    Reminder(
+                        deadline=deadline,
+                        step=step.key,
+                        recipient_id=pk,
+                        reason=reason,
+                        created_at=now,
+                    )
                     for pk, reason in _recipients(deadline, step, people)
                 ]
             deadline.next_reminder_on = next_step_date(deadline.due, offsets, on)
@@ -230,13 +235,15 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> bool:
     }
     if not deadline.is_live:
         # Met or cancelled since the sweep: nothing to remind anyone of.
-        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.SENT,
-                                                       sent_at=now)
+        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.SENT, sent_at=now)
         return False
     return _send_claimed(
-        Reminder, reminder_id, now,
-        lambda: notify_people(template="deadline_reminder", recipients=[reminder.recipient],
-                              context=context),
+        Reminder,
+        reminder_id,
+        now,
+        lambda: notify_people(
+            template="deadline_reminder", recipients=[reminder.recipient], context=context
+        ),
     )
 
 
@@ -263,7 +270,10 @@ def digest_send(*, digest_id: int, now: datetime | None = None) -> bool:
         return False
     context = {"clocks": clocks, "day": on, "board": digest.recipient.board}
     return _send_claimed(
-        Digest, digest_id, now,
-        lambda: notify_people(template="deadline_digest", recipients=[digest.recipient],
-                              context=context),
+        Digest,
+        digest_id,
+        now,
+        lambda: notify_people(
+            template="deadline_digest", recipients=[digest.recipient], context=context
+        ),
     )

@@ -180,8 +180,12 @@ def extension_request(*, deadline_id: int, by, requested_due: date, reason: str)
         requested_due=requested_due,
         reason=reason.strip(),
     )
-    audit_record(action=Action.CREATE, actor=by, obj=deadline.case,
-                 detail=f"extension requested for clock {deadline.pk}")
+    audit_record(
+        action=Action.CREATE,
+        actor=by,
+        obj=deadline.case,
+        detail=f"extension requested for clock {deadline.pk}",
+    )
     from scr.deadlines.tasks import extension_notify_task
 
     transaction.on_commit(partial(extension_notify_task.delay, extension_id=extension.pk))
@@ -192,8 +196,8 @@ def extension_request(*, deadline_id: int, by, requested_due: date, reason: str)
 def extension_decide(*, extension_id: int, by, approve: bool, note: str = "") -> Extension:
     """The chair approves or refuses a requested extension. Approval moves the due date,
     keeps the original and marks the clock extended; the requester is told after commit."""
-    extension = Extension.objects.select_for_update().select_related("deadline").get(
-        pk=extension_id
+    extension = (
+        Extension.objects.select_for_update().select_related("deadline").get(pk=extension_id)
     )
     deadline = access.deadline_for_user(by, extension.deadline_id, lock=True)
     if not access.may(by, CasePerm.DECIDE, deadline.case):
@@ -212,8 +216,12 @@ def extension_decide(*, extension_id: int, by, approve: bool, note: str = "") ->
         deadline.status = Deadline.Status.EXTENDED
         deadline.next_reminder_on = first_step_date(deadline.due, deadline.case.board.reminder_days)
         deadline.save(update_fields=["due", "status", "next_reminder_on"])
-    audit_record(action=Action.CHANGE, actor=by, obj=deadline.case,
-                 detail=f"extension {extension.status} for clock {deadline.pk}")
+    audit_record(
+        action=Action.CHANGE,
+        actor=by,
+        obj=deadline.case,
+        detail=f"extension {extension.status} for clock {deadline.pk}",
+    )
     from scr.deadlines.tasks import extension_notify_task
 
     transaction.on_commit(partial(extension_notify_task.delay, extension_id=extension.pk))

@@ -28,8 +28,9 @@ class Step:
 
 
 def _before(due: date, offset: int) -> Step:
-    return Step(f"before-{offset}@{due.isoformat()}", due - timedelta(days=offset), False, False,
-                offset)
+    return Step(
+        f"before-{offset}@{due.isoformat()}", due - timedelta(days=offset), False, False, offset
+    )
 
 
 def _overdue(due: date, week: int) -> Step:

@@ -44,8 +44,8 @@ def my_deadlines(request):
     unowned = Deadline.objects.none()
     if access.oversees_board_deadlines(user):
         unowned = access.deadlines_visible_to(user).filter(owner=None, status__in=Deadline.LIVE)
-    finished = access.deadlines_visible_to(user).filter(owner=user).exclude(
-        status__in=Deadline.LIVE
+    finished = (
+        access.deadlines_visible_to(user).filter(owner=user).exclude(status__in=Deadline.LIVE)
     )
     return render(
         request,
@@ -83,7 +83,9 @@ def board_deadlines(request):
         {
             "rows": rows,
             "overdue": sum(1 for d in rows if d.is_overdue(today)),
-            "due_soon": sum(1 for d in rows if not d.is_overdue(today) and (d.due - today).days <= 7),
+            "due_soon": sum(
+                1 for d in rows if not d.is_overdue(today) and (d.due - today).days <= 7
+            ),
             "pending": pending,
             "confidential": True,
         },
@@ -121,9 +123,7 @@ def extension_request(request, deadline_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def extension_decide(request, extension_id: int):
-    extension = get_object_or_404(
-        Extension.objects.select_related("requested_by"), pk=extension_id
-    )
+    extension = get_object_or_404(Extension.objects.select_related("requested_by"), pk=extension_id)
     deadline = access.deadline_for_user(request.user, extension.deadline_id)
     if not access.may(request.user, CasePerm.DECIDE, deadline.case):
         raise PermissionDenied
@@ -156,7 +156,8 @@ def reminder_settings(request):
     """How the user hears about deadlines, and their calendar feed."""
     user = request.user
     form = ReminderSettingsForm(
-        request.POST or None, initial={"reminder_digest": "true" if user.reminder_digest else "false"}
+        request.POST or None,
+        initial={"reminder_digest": "true" if user.reminder_digest else "false"},
     )
     if request.method == "POST" and form.is_valid():
         user.reminder_digest = form.cleaned_data["reminder_digest"]
@@ -184,7 +185,9 @@ def calendar_feed_create(request):
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=request.user, defaults={"token": token})
     audit_record(action=Action.CHANGE, actor=request.user, detail="calendar feed created")
-    messages.success(request, "Your calendar address is ready. Any older address has stopped working.")
+    messages.success(
+        request, "Your calendar address is ready. Any older address has stopped working."
+    )
     return redirect("deadlines:settings")
 
 
@@ -216,8 +219,12 @@ def calendar_feed(request, token: str):
         event.add("summary", f"{deadline.case.reference}: {deadline.get_kind_display()}")
         event.add("dtstart", deadline.due)
         event.add("dtend", deadline.due + timedelta(days=1))
-        event.add("url", request.build_absolute_uri(
-            reverse("cases:case-detail", args=[deadline.case.reference])))
+        event.add(
+            "url",
+            request.build_absolute_uri(
+                reverse("cases:case-detail", args=[deadline.case.reference])
+            ),
+        )
         ics.add_component(event)
     response = HttpResponse(ics.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "no-store"
@@ -232,22 +239,41 @@ def compliance_report(request):
         raise PermissionDenied
     today = calendar.today()
     data = request.GET if "start" in request.GET else None
-    form = ComplianceForm(
-        data, initial={"start": today.replace(month=1, day=1), "end": today}
-    )
+    form = ComplianceForm(data, initial={"start": today.replace(month=1, day=1), "end": today})
     start, end = today.replace(month=1, day=1), today
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     rows = compliance(request.user.board, start, end, today) if not form.errors else []
     export = request.GET.get("format")
     if export in ("csv", "xlsx") and not form.errors:
-        header = ["Clock", "Due in range", "Met on time", "Late", "Not yet due", "Cancelled",
-                  "Median days late"]
-        table = [[r.label, r.total, r.on_time, r.late, r.still_open, r.cancelled,
-                  r.median_days_late if r.median_days_late is not None else ""] for r in rows]
+        header = [
+            "Clock",
+            "Due in range",
+            "Met on time",
+            "Late",
+            "Not yet due",
+            "Cancelled",
+            "Median days late",
+        ]
+        table = [
+            [
+                r.label,
+                r.total,
+                r.on_time,
+                r.late,
+                r.still_open,
+                r.cancelled,
+                r.median_days_late if r.median_days_late is not None else "",
+            ]
+            for r in rows
+        ]
         name = f"deadline-compliance-{start:%Y%m%d}-{end:%Y%m%d}.{export}"
-        audit_record(action=Action.EXPORT, actor=request.user, request=request,
-                     detail=f"compliance report {export}")
+        audit_record(
+            action=Action.EXPORT,
+            actor=request.user,
+            request=request,
+            detail=f"compliance report {export}",
+        )
         if export == "csv":
             return csv_response(name, header, table)
         return xlsx_response(name, "Compliance", header, table)

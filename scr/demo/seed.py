@@ -20,7 +20,7 @@ from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_open
 
-DEFAULT_PASSWORD = "northshire-demo-2026"
+DEFAULT_PASSWORD = "northshire-demo-2026"  # noqa: S105 - the demo data's published password
 
 
 @dataclass
@@ -51,22 +51,62 @@ AGENCIES = [
 
 # email, name, job title, agency key, role
 PEOPLE = [
-    ("coordinator@example.org", "Priya Fenwick", "Safeguarding Adults Coordinator", None,
-     Role.COORDINATOR),
-    ("chair@example.org", "Gareth Olawale", "Independent Chair of the Board", None,
-     Role.BOARD_CHAIR),
-    ("panel.chair@example.org", "Morag Quennell", "Detective Chief Inspector", "police",
-     Role.PANEL_CHAIR),
-    ("panel.member@example.org", "Tomasz Brierley", "Named Nurse for Safeguarding", "nhs",
-     Role.PANEL_MEMBER),
-    ("agency.lead@example.org", "Delia Ashworth-Kemp", "Head of Safeguarding", "asc",
-     Role.AGENCY_LEAD),
-    ("imr.author@example.org", "Fergus Lindqvist", "Safeguarding Practice Lead", "nhs",
-     Role.IMR_AUTHOR),
-    ("director@example.org", "Helena Marchetti", "Director of Nursing", "nhs",
-     Role.COUNTERSIGNING_DIRECTOR),
-    ("overview.author@example.org", "Ines Waterhouse", "Independent Reviewer", None,
-     Role.OVERVIEW_AUTHOR),
+    (
+        "coordinator@example.org",
+        "Priya Fenwick",
+        "Safeguarding Adults Coordinator",
+        None,
+        Role.COORDINATOR,
+    ),
+    (
+        "chair@example.org",
+        "Gareth Olawale",
+        "Independent Chair of the Board",
+        None,
+        Role.BOARD_CHAIR,
+    ),
+    (
+        "panel.chair@example.org",
+        "Morag Quennell",
+        "Detective Chief Inspector",
+        "police",
+        Role.PANEL_CHAIR,
+    ),
+    (
+        "panel.member@example.org",
+        "Tomasz Brierley",
+        "Named Nurse for Safeguarding",
+        "nhs",
+        Role.PANEL_MEMBER,
+    ),
+    (
+        "agency.lead@example.org",
+        "Delia Ashworth-Kemp",
+        "Head of Safeguarding",
+        "asc",
+        Role.AGENCY_LEAD,
+    ),
+    (
+        "imr.author@example.org",
+        "Fergus Lindqvist",
+        "Safeguarding Practice Lead",
+        "nhs",
+        Role.IMR_AUTHOR,
+    ),
+    (
+        "director@example.org",
+        "Helena Marchetti",
+        "Director of Nursing",
+        "nhs",
+        Role.COUNTERSIGNING_DIRECTOR,
+    ),
+    (
+        "overview.author@example.org",
+        "Ines Waterhouse",
+        "Independent Reviewer",
+        None,
+        Role.OVERVIEW_AUTHOR,
+    ),
     ("board.member@example.org", "Rupert Okonjo", "Board Member", "housing", Role.BOARD_MEMBER),
     ("referrer@example.org", "Sally Penhaligon", "Police Constable", "police", Role.REFERRER),
 ]
@@ -178,19 +218,35 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
     for email, name, title, agency_key, role in PEOPLE:
         user = _person(board, agencies, email, name, title, agency_key, password)
         people[role] = user
-        if role in (Role.COORDINATOR, Role.BOARD_CHAIR, Role.AGENCY_LEAD, Role.BOARD_MEMBER,
-                    Role.REFERRER):
+        if role in (
+            Role.COORDINATOR,
+            Role.BOARD_CHAIR,
+            Role.AGENCY_LEAD,
+            Role.BOARD_MEMBER,
+            Role.REFERRER,
+        ):
             role_grant(user=user, role=role)
-    southvale = _person(other_board, {}, "southvale.coordinator@example.org", "Owain Treharne",
-                        "Safeguarding Adults Coordinator", None, password)
+    southvale = _person(
+        other_board,
+        {},
+        "southvale.coordinator@example.org",
+        "Owain Treharne",
+        "Safeguarding Adults Coordinator",
+        None,
+        password,
+    )
     role_grant(user=southvale, role=Role.COORDINATOR)
     world = DemoWorld(board=board, agencies=agencies, people=people, other_board=other_board)
 
     if not Case.objects.filter(board=board).exists():
         _seed_cases(world, today)
     if not Case.objects.filter(board=other_board).exists():
-        case_services.case_create(board=other_board, by=southvale,
-                                  subject_name="Bartholomew Venn", now=_at(today - timedelta(days=20)))
+        case_services.case_create(
+            board=other_board,
+            by=southvale,
+            subject_name="Bartholomew Venn",
+            now=_at(today - timedelta(days=20)),
+        )
     world.cases = {c.reference: c for c in Case.objects.filter(board=board)}
     for seeder in _seeders:
         seeder(world)
@@ -211,19 +267,37 @@ def _seed_cases(world: DemoWorld, today: date) -> None:
                 agencies=[agencies["police"], agencies["asc"], agencies["nhs"]],
                 now=_at(started),
             )
-        case_services.case_assign(case_id=case.pk, user=people[Role.REFERRER],
-                                  role=Role.REFERRER, by=coordinator)
+        case_services.case_assign(
+            case_id=case.pk, user=people[Role.REFERRER], role=Role.REFERRER, by=coordinator
+        )
         if target not in ("referral_received", "with_chair", "declined"):
-            case_services.case_assign(case_id=case.pk, user=people[Role.PANEL_CHAIR],
-                                      role=Role.PANEL_CHAIR, by=coordinator)
-            case_services.case_assign(case_id=case.pk, user=people[Role.PANEL_MEMBER],
-                                      role=Role.PANEL_MEMBER, by=coordinator)
+            case_services.case_assign(
+                case_id=case.pk,
+                user=people[Role.PANEL_CHAIR],
+                role=Role.PANEL_CHAIR,
+                by=coordinator,
+            )
+            case_services.case_assign(
+                case_id=case.pk,
+                user=people[Role.PANEL_MEMBER],
+                role=Role.PANEL_MEMBER,
+                by=coordinator,
+            )
         if target in ("review_commissioned", "imrs_in_progress", "overview_in_progress"):
-            case_services.case_assign(case_id=case.pk, user=people[Role.IMR_AUTHOR],
-                                      role=Role.IMR_AUTHOR, by=coordinator)
-            case_services.case_assign(case_id=case.pk, user=people[Role.COUNTERSIGNING_DIRECTOR],
-                                      role=Role.COUNTERSIGNING_DIRECTOR, by=coordinator)
+            case_services.case_assign(
+                case_id=case.pk, user=people[Role.IMR_AUTHOR], role=Role.IMR_AUTHOR, by=coordinator
+            )
+            case_services.case_assign(
+                case_id=case.pk,
+                user=people[Role.COUNTERSIGNING_DIRECTOR],
+                role=Role.COUNTERSIGNING_DIRECTOR,
+                by=coordinator,
+            )
         if target in ("imrs_in_progress", "overview_in_progress"):
-            case_services.case_assign(case_id=case.pk, user=people[Role.OVERVIEW_AUTHOR],
-                                      role=Role.OVERVIEW_AUTHOR, by=coordinator)
+            case_services.case_assign(
+                case_id=case.pk,
+                user=people[Role.OVERVIEW_AUTHOR],
+                role=Role.OVERVIEW_AUTHOR,
+                by=coordinator,
+            )
         _bring_to_stage(world, case, target, started)

@@ -8,6 +8,7 @@ everything else: no file paths, no network.
 """
 
 import mimetypes
+import os
 import posixpath
 from urllib.parse import unquote, urlsplit
 
@@ -36,7 +37,8 @@ class StaticOnlyFetcher(URLFetcher):
         if relative.startswith("..") or "\\" in relative or "\x00" in relative:
             raise RefusedURL(f"Refused path in a document: {url[:80]}")
         found = finders.find(relative)
-        if not found:
+        # A directory (the base itself, 'images/') is found too, but is no static file.
+        if not found or not os.path.isfile(found):
             raise RefusedURL(f"No static file for a document: {relative}")
         content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
         with open(found, "rb") as handle:

@@ -21,8 +21,9 @@ def test_sign_in_with_email_in_any_case_and_audit(client, coordinator):
 
 def test_failed_sign_in_is_one_message_and_audited(client, coordinator):
     for username in ("cora.ordinator@example.org", "nobody@example.org"):
-        response = client.post(reverse("accounts:sign-in"),
-                               {"username": username, "password": "wrong-password"})
+        response = client.post(
+            reverse("accounts:sign-in"), {"username": username, "password": "wrong-password"}
+        )
         assert response.status_code == 200
         text = response.content.decode()
         assert "There is a problem" in text
@@ -61,8 +62,9 @@ def test_next_parameter_cannot_send_people_elsewhere(client, coordinator):
 
 def test_password_reset_link_uses_site_url(client, coordinator, mailoutbox, settings):
     settings.SITE_URL = "https://scr.example.org"
-    response = client.post(reverse("accounts:password-reset"), {"email": coordinator.email},
-                           HTTP_HOST="127.0.0.1")
+    response = client.post(
+        reverse("accounts:password-reset"), {"email": coordinator.email}, HTTP_HOST="127.0.0.1"
+    )
     assert response.status_code == 302
     (message,) = mailoutbox
     assert "https://scr.example.org/account/password-reset/" in message.body

@@ -24,7 +24,9 @@ def test_audit_rows_cannot_be_changed_or_deleted(coordinator, case):
 def test_audit_rows_name_the_object_not_its_content(coordinator, case):
     event = audit_record(action="view", actor=coordinator, obj=case)
     assert (event.object_type, event.object_id, event.object_label) == (
-        "case", str(case.pk), case.reference
+        "case",
+        str(case.pk),
+        case.reference,
     )
     assert event.board == case.board
 
@@ -37,14 +39,16 @@ def test_admin_shows_audit_rows_read_only(client, coordinator, case, django_user
     event = AuditEvent.objects.first()
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
     assert client.post(reverse("admin:audit_auditevent_delete", args=[event.pk])).status_code == 403
-    response = client.post(reverse("admin:audit_auditevent_change", args=[event.pk]),
-                           {"detail": "tampered"})
+    response = client.post(
+        reverse("admin:audit_auditevent_change", args=[event.pk]), {"detail": "tampered"}
+    )
     assert response.status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).detail == ""
 
 
-def test_coordinator_sees_only_their_boards_audit_rows(client, coordinator, other_coordinator,
-                                                      case):
+def test_coordinator_sees_only_their_boards_audit_rows(
+    client, coordinator, other_coordinator, case
+):
     audit_record(action="view", actor=coordinator, obj=case)
     client.force_login(other_coordinator)
     response = client.get(reverse("admin:audit_auditevent_changelist"))

@@ -39,8 +39,9 @@ def test_permission_table(request, case, persona, expected):
 
 
 @pytest.mark.parametrize(("persona", "expected"), EXPECTED.items())
-def test_case_for_user_answers_404_for_hidden_and_403_for_forbidden(request, case, persona,
-                                                                    expected):
+def test_case_for_user_answers_404_for_hidden_and_403_for_forbidden(
+    request, case, persona, expected
+):
     user = request.getfixturevalue(persona)
     if not expected:
         with pytest.raises(Http404):

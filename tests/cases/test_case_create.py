@@ -13,17 +13,32 @@ UTC = ZoneInfo("UTC")
 
 
 @pytest.mark.django_db
-def test_references_count_up_per_board_and_year(board, other_board, coordinator,
-                                                other_coordinator):
-    first = case_create(board=board, by=coordinator, subject_name="Ann Example",
-                        now=datetime(2026, 5, 1, 12, tzinfo=UTC))
-    second = case_create(board=board, by=coordinator, subject_name="Bob Example",
-                         now=datetime(2026, 6, 1, 12, tzinfo=UTC))
-    elsewhere = case_create(board=other_board, by=other_coordinator, subject_name="Cy Example",
-                            now=datetime(2026, 6, 1, 12, tzinfo=UTC))
+def test_references_count_up_per_board_and_year(board, other_board, coordinator, other_coordinator):
+    first = case_create(
+        board=board,
+        by=coordinator,
+        subject_name="Ann Example",
+        now=datetime(2026, 5, 1, 12, tzinfo=UTC),
+    )
+    second = case_create(
+        board=board,
+        by=coordinator,
+        subject_name="Bob Example",
+        now=datetime(2026, 6, 1, 12, tzinfo=UTC),
+    )
+    elsewhere = case_create(
+        board=other_board,
+        by=other_coordinator,
+        subject_name="Cy Example",
+        now=datetime(2026, 6, 1, 12, tzinfo=UTC),
+    )
     # 31/12/2026 23:30 UTC is still 2026 in London; 00:30 on 01/01/2027 is not.
-    new_year = case_create(board=board, by=coordinator, subject_name="Di Example",
-                           now=datetime(2027, 1, 1, 0, 30, tzinfo=UTC))
+    new_year = case_create(
+        board=board,
+        by=coordinator,
+        subject_name="Di Example",
+        now=datetime(2027, 1, 1, 0, 30, tzinfo=UTC),
+    )
     assert [first.reference, second.reference] == ["SCR-2026-001", "SCR-2026-002"]
     assert elsewhere.reference == "SCR-2026-001"
     assert new_year.reference == "SCR-2027-001"

@@ -52,15 +52,17 @@ def _bring(case, stage, request):
     if stage in (Stage.REFERRAL_RECEIVED, Stage.WITH_CHAIR):
         case = Case.objects.get(pk=request.getfixturevalue("new_case").pk)
         if stage == Stage.WITH_CHAIR:
-            case_transition_request(case_id=case.pk, by=request.getfixturevalue("lead_a"),
-                                    transition="send_to_chair")
+            case_transition_request(
+                case_id=case.pk, by=request.getfixturevalue("lead_a"), transition="send_to_chair"
+            )
         return Case.objects.get(pk=case.pk)
     case = request.getfixturevalue("case")
     for name, who in PATH_FROM_PANEL:
         if case.stage == stage:
             break
-        case_transition_request(case_id=case.pk, by=request.getfixturevalue(who),
-                                transition=name, note="Reasons.")
+        case_transition_request(
+            case_id=case.pk, by=request.getfixturevalue(who), transition=name, note="Reasons."
+        )
         case = Case.objects.get(pk=case.pk)
     assert case.stage == stage
     return case
@@ -75,7 +77,10 @@ def test_allowed_transition_moves_the_stage_and_writes_history(request, name, so
     case = Case.objects.get(pk=case.pk)
     assert case.stage == target
     assert (event.from_stage, event.to_stage, event.actor, event.note) == (
-        source, target, actor, "Agreed."
+        source,
+        target,
+        actor,
+        "Agreed.",
     )
     assert CaseEvent.objects.filter(case=case).count() == events_before + 1
     assert AuditEvent.objects.filter(
@@ -144,8 +149,12 @@ def test_stage_cannot_be_set_directly(case):
 def test_leaving_the_route_cancels_running_clocks(request, chair):
     case = _bring(None, Stage.WITH_CHAIR, request)
     deadline_open(case=case, kind=Deadline.Kind.PANEL_MEETING)
-    case_transition_request(case_id=case.pk, by=chair, transition="route_other_review",
-                            note="An internal review by Adult Social Care will feed back learning.")
+    case_transition_request(
+        case_id=case.pk,
+        by=chair,
+        transition="route_other_review",
+        note="An internal review by Adult Social Care will feed back learning.",
+    )
     assert Case.objects.get(pk=case.pk).stage in FINAL_STAGES
     assert not Deadline.objects.filter(case=case, status__in=Deadline.LIVE).exists()
 
@@ -167,15 +176,17 @@ def test_stage_change_emails_the_people_on_the_case_without_case_details(
             assert "Hypatia" not in text and "Quenby" not in text
 
 
-def test_nothing_is_emailed_when_the_transaction_rolls_back(case, panel_chair, mailoutbox,
-                                                             django_capture_on_commit_callbacks):
+def test_nothing_is_emailed_when_the_transaction_rolls_back(
+    case, panel_chair, mailoutbox, django_capture_on_commit_callbacks
+):
     from django.db import transaction
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
-                case_transition_request(case_id=case.pk, by=panel_chair,
-                                        transition="record_recommendation")
+                case_transition_request(
+                    case_id=case.pk, by=panel_chair, transition="record_recommendation"
+                )
                 raise RuntimeError("boom")
         except RuntimeError:
             pass
@@ -187,8 +198,9 @@ def test_nothing_is_emailed_when_the_transaction_rolls_back(case, panel_chair, m
 def test_a_late_email_names_the_stage_of_its_own_event(case, panel_chair, chair, mailoutbox):
     from scr.cases.services import case_event_notify
 
-    first = case_transition_request(case_id=case.pk, by=panel_chair,
-                                    transition="record_recommendation")
+    first = case_transition_request(
+        case_id=case.pk, by=panel_chair, transition="record_recommendation"
+    )
     case_transition_request(case_id=case.pk, by=chair, transition="commission_review")
     mailoutbox.clear()
     case_event_notify(event_id=first.pk)

@@ -153,8 +153,9 @@ def test_recording_a_decision(client, new_case, lead_a):
     assert "Decision recorded" in follow
 
 
-def test_a_decision_without_reasons_shows_errors_and_keeps_what_was_typed(client, new_case,
-                                                                          lead_a, chair):
+def test_a_decision_without_reasons_shows_errors_and_keeps_what_was_typed(
+    client, new_case, lead_a, chair
+):
     case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
     client.force_login(chair)
     url = reverse("cases:case-transition", args=[new_case.reference])
@@ -189,3 +190,17 @@ def test_decisions_need_post(client, case, panel_chair):
     client.force_login(panel_chair)
     url = reverse("cases:case-transition", args=[case.reference])
     assert client.get(url).status_code == 405
+
+
+def test_flow_picture_marks_the_route_not_taken():
+    from scr.cases.flow import flow_picture
+
+    states = {b.stage: b.state for b in flow_picture("declined", "panel_recommended")["boxes"]}
+    assert states["panel_recommended"] == "done"
+    assert states["review_commissioned"] == "off-route"
+    assert states["declined"] == "current"
+    states = {b.stage: b.state for b in flow_picture("imrs_in_progress")["boxes"]}
+    assert states["review_commissioned"] == "done"
+    assert states["imrs_in_progress"] == "current"
+    assert states["closed"] == "todo"
+    assert states["other_review"] == "off-route"

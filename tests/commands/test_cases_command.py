@@ -23,8 +23,13 @@ def _run() -> list[str]:
 def test_one_line_per_case_reference_stage_and_next_deadline(case, agency_a):
     # Convening the panel opened the 7-day and 4-week clocks; an agency's clock due
     # sooner than both is the next deadline.
-    deadline_open(case=case, kind=Deadline.Kind.IMR_CHRONOLOGY, agency=agency_a,
-                  start=date(2026, 1, 5), due=date(2026, 1, 9))
+    deadline_open(
+        case=case,
+        kind=Deadline.Kind.IMR_CHRONOLOGY,
+        agency=agency_a,
+        start=date(2026, 1, 5),
+        due=date(2026, 1, 9),
+    )
     lines = _run()
     assert lines == [f"{case.reference} panel_convened 09/01/2026"]
     for line in lines:

@@ -37,8 +37,13 @@ def test_demo_has_a_user_for_every_role_and_cases_at_several_stages():
         held |= set(user.board_roles)
     assert held == set(Role)
     stages = set(Case.objects.filter(board=board).values_list("stage", flat=True))
-    assert {"referral_received", "with_chair", "panel_convened", "imrs_in_progress",
-            "declined"} <= stages
+    assert {
+        "referral_received",
+        "with_chair",
+        "panel_convened",
+        "imrs_in_progress",
+        "declined",
+    } <= stages
     assert Case.objects.exclude(board=board).exists()  # a second board, for isolation
 
 

@@ -24,21 +24,36 @@ def test_opening_twice_returns_the_running_clock(new_case):
 
 
 def test_per_agency_clocks_are_separate(new_case, agency_a, agency_c):
-    a = deadline_open(case=new_case, kind=Deadline.Kind.IMR_CHRONOLOGY, agency=agency_a,
-                      start=date(2026, 11, 2), due=date(2026, 12, 1))
-    c = deadline_open(case=new_case, kind=Deadline.Kind.IMR_CHRONOLOGY, agency=agency_c,
-                      start=date(2026, 11, 2), due=date(2026, 12, 8))
+    a = deadline_open(
+        case=new_case,
+        kind=Deadline.Kind.IMR_CHRONOLOGY,
+        agency=agency_a,
+        start=date(2026, 11, 2),
+        due=date(2026, 12, 1),
+    )
+    c = deadline_open(
+        case=new_case,
+        kind=Deadline.Kind.IMR_CHRONOLOGY,
+        agency=agency_c,
+        start=date(2026, 11, 2),
+        due=date(2026, 12, 8),
+    )
     assert a.pk != c.pk
-    deadline_meet(case=new_case, kind=Deadline.Kind.IMR_CHRONOLOGY, agency=agency_a,
-                  on=date(2026, 11, 30))
+    deadline_meet(
+        case=new_case, kind=Deadline.Kind.IMR_CHRONOLOGY, agency=agency_a, on=date(2026, 11, 30)
+    )
     c.refresh_from_db()
     assert c.status == Deadline.Status.OPEN
 
 
 def test_a_due_date_before_the_start_is_refused(new_case):
     with pytest.raises(ValueError):
-        deadline_open(case=new_case, kind=Deadline.Kind.IMR_REPORT, start=date(2026, 11, 2),
-                      due=date(2026, 11, 1))
+        deadline_open(
+            case=new_case,
+            kind=Deadline.Kind.IMR_REPORT,
+            start=date(2026, 11, 2),
+            due=date(2026, 11, 1),
+        )
 
 
 def test_meet_records_the_date_and_lateness(new_case):
@@ -52,8 +67,9 @@ def test_meet_records_the_date_and_lateness(new_case):
 
 
 def test_tags_show_overdue_and_due_soon_from_the_date(new_case):
-    deadline = deadline_open(case=new_case, kind=Deadline.Kind.PANEL_RECOMMENDATION,
-                             start=date(2026, 11, 2))
+    deadline = deadline_open(
+        case=new_case, kind=Deadline.Kind.PANEL_RECOMMENDATION, start=date(2026, 11, 2)
+    )
     assert deadline.due == date(2026, 11, 30)
     assert deadline.tag(date(2026, 11, 2))[0] == "Open"
     assert deadline.tag(date(2026, 11, 23))[0] == "Due soon"

@@ -42,7 +42,13 @@ def sweep_days(first: date, last: date, mailoutbox, capture, *, inline=False):
 
 
 def test_a_whole_case_sends_each_reminder_once_to_the_right_people(
-    new_case, lead_a, chair, coordinator, panel_chair, overview_author, mailoutbox,
+    new_case,
+    lead_a,
+    chair,
+    coordinator,
+    panel_chair,
+    overview_author,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     from scr.accounts.roles import Role
@@ -54,15 +60,18 @@ def test_a_whole_case_sends_each_reminder_once_to_the_right_people(
     with time_machine.travel(at(date(2026, 11, 2), 8), tick=False):
         case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
         case_transition_request(case_id=new_case.pk, by=chair, transition="convene_panel")
-    sent = sweep_days(date(2026, 11, 1), date(2026, 11, 24), mailoutbox,
-                      django_capture_on_commit_callbacks)
+    sent = sweep_days(
+        date(2026, 11, 1), date(2026, 11, 24), mailoutbox, django_capture_on_commit_callbacks
+    )
     with time_machine.travel(at(date(2026, 11, 25), 8), tick=False):
-        case_transition_request(case_id=new_case.pk, by=panel_chair,
-                                transition="record_recommendation")
+        case_transition_request(
+            case_id=new_case.pk, by=panel_chair, transition="record_recommendation"
+        )
     with time_machine.travel(at(date(2026, 11, 27), 8), tick=False):
         case_transition_request(case_id=new_case.pk, by=chair, transition="commission_review")
-    sent |= sweep_days(date(2026, 11, 25), date(2027, 1, 15), mailoutbox,
-                       django_capture_on_commit_callbacks)
+    sent |= sweep_days(
+        date(2026, 11, 25), date(2027, 1, 15), mailoutbox, django_capture_on_commit_callbacks
+    )
 
     meets, recommends = "Panel meets (6.1)", "Panel recommendation and terms of reference (6.2)"
     begins = "Management reviews begin (10)"
@@ -71,22 +80,32 @@ def test_a_whole_case_sends_each_reminder_once_to_the_right_people(
         date(2026, 11, 2): [(p, f"{ref}: due 09/11/2026 – {meets}")],
         date(2026, 11, 7): [(p, f"{ref}: due 09/11/2026 – {meets}")],
         date(2026, 11, 9): [(p, f"{ref}: due today – {meets}")],
-        date(2026, 11, 10): sorted([(p, f"{ref}: overdue – {meets}"),
-                                    (c, f"{ref}: overdue – {meets}")]),
-        date(2026, 11, 16): sorted([(p, f"{ref}: overdue – {meets}"),
-                                    (c, f"{ref}: overdue – {meets}"),
-                                    (ch, f"{ref}: overdue – {meets}")]),
-        date(2026, 11, 23): sorted([(p, f"{ref}: overdue – {meets}"),
-                                    (c, f"{ref}: overdue – {meets}"),
-                                    (ch, f"{ref}: overdue – {meets}"),
-                                    (p, f"{ref}: due 30/11/2026 – {recommends}")]),
+        date(2026, 11, 10): sorted(
+            [(p, f"{ref}: overdue – {meets}"), (c, f"{ref}: overdue – {meets}")]
+        ),
+        date(2026, 11, 16): sorted(
+            [
+                (p, f"{ref}: overdue – {meets}"),
+                (c, f"{ref}: overdue – {meets}"),
+                (ch, f"{ref}: overdue – {meets}"),
+            ]
+        ),
+        date(2026, 11, 23): sorted(
+            [
+                (p, f"{ref}: overdue – {meets}"),
+                (c, f"{ref}: overdue – {meets}"),
+                (ch, f"{ref}: overdue – {meets}"),
+                (p, f"{ref}: due 30/11/2026 – {recommends}"),
+            ]
+        ),
         # The 6-week clock has no owner: the coordinator is reminded.
         date(2027, 1, 1): [(c, f"{ref}: due 08/01/2027 – {begins}")],
         date(2027, 1, 6): [(c, f"{ref}: due 08/01/2027 – {begins}")],
         date(2027, 1, 8): [(c, f"{ref}: due today – {begins}")],
         date(2027, 1, 9): [(c, f"{ref}: overdue – {begins}")],
-        date(2027, 1, 15): sorted([(c, f"{ref}: overdue – {begins}"),
-                                   (ch, f"{ref}: overdue – {begins}")]),
+        date(2027, 1, 15): sorted(
+            [(c, f"{ref}: overdue – {begins}"), (ch, f"{ref}: overdue – {begins}")]
+        ),
     }
     assert Reminder.objects.count() == sum(len(v) for v in sent.values())
     assert not Reminder.objects.exclude(status=Reminder.Status.SENT).exists()
@@ -159,15 +178,18 @@ def test_a_clock_met_after_the_sweep_is_not_reminded(case, panel_chair, mailoutb
     assert mailoutbox == []
 
 
-def test_an_extended_clock_is_reminded_again_for_its_new_date(case, panel_chair, chair,
-                                                              mailoutbox):
+def test_an_extended_clock_is_reminded_again_for_its_new_date(case, panel_chair, chair, mailoutbox):
     from scr.deadlines.services import extension_decide, extension_request
 
     meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
     deadline_sweep(at=at(meeting.due), inline=True)
     new_due = meeting.due + timedelta(days=14)
-    extension = extension_request(deadline_id=meeting.pk, by=panel_chair, requested_due=new_due,
-                                  reason="The police lead is on leave.")
+    extension = extension_request(
+        deadline_id=meeting.pk,
+        by=panel_chair,
+        requested_due=new_due,
+        reason="The police lead is on leave.",
+    )
     extension_decide(extension_id=extension.pk, by=chair, approve=True)
     mailoutbox.clear()
     deadline_sweep(at=at(new_due), inline=True)
@@ -198,8 +220,14 @@ def _bulk_clocks(case, count: int, *, due_now: bool, on: date):
     due = on if due_now else on + timedelta(days=200)
     Deadline.objects.bulk_create(
         [
-            Deadline(case=case, kind=Deadline.Kind.IMR_REPORT, start=on, due=due,
-                     original_due=due, next_reminder_on=due - timedelta(days=7))
+            Deadline(
+                case=case,
+                kind=Deadline.Kind.IMR_REPORT,
+                start=on,
+                due=due,
+                original_due=due,
+                next_reminder_on=due - timedelta(days=7),
+            )
             for _ in range(count)
         ],
         batch_size=5000,

@@ -32,8 +32,9 @@ def test_my_deadlines_lists_what_the_user_owns(client, case, panel_chair, panel_
     assert case.reference not in text
 
 
-def test_the_board_view_is_for_the_coordinator_and_the_chair(client, case, coordinator, chair,
-                                                             panel_chair, other_coordinator):
+def test_the_board_view_is_for_the_coordinator_and_the_chair(
+    client, case, coordinator, chair, panel_chair, other_coordinator
+):
     url = reverse("deadlines:board-deadlines")
     for person in (coordinator, chair):
         client.force_login(person)
@@ -48,13 +49,19 @@ def test_the_board_view_is_for_the_coordinator_and_the_chair(client, case, coord
     assert case.reference not in response.content.decode()
 
 
-def test_board_view_query_count_does_not_grow(client, case, coordinator, agency_a,
-                                              django_assert_max_num_queries):
+def test_board_view_query_count_does_not_grow(
+    client, case, coordinator, agency_a, django_assert_max_num_queries
+):
     from scr.deadlines.services import deadline_open
 
     for n in range(20):
-        deadline_open(case=case, kind=Deadline.Kind.IMR_REPORT, agency=None if n else agency_a,
-                      start=date(2026, 1, 1), due=date(2026, 2, 1) + timedelta(days=n))
+        deadline_open(
+            case=case,
+            kind=Deadline.Kind.IMR_REPORT,
+            agency=None if n else agency_a,
+            start=date(2026, 1, 1),
+            due=date(2026, 2, 1) + timedelta(days=n),
+        )
     client.force_login(coordinator)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("deadlines:board-deadlines")).status_code == 200
@@ -83,12 +90,17 @@ def test_the_owner_asks_for_more_time_and_the_chair_approves(
     home = client.get(reverse("cases:home")).content.decode()
     assert "Decide an extension: Panel meets (6.1)" in home
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("deadlines:extension-decide", args=[extension.pk]),
-                               {"decision": "approve", "note": "Agreed."})
+        response = client.post(
+            reverse("deadlines:extension-decide", args=[extension.pk]),
+            {"decision": "approve", "note": "Agreed."},
+        )
     assert response.status_code == 302
     clock.refresh_from_db()
-    assert (clock.due, clock.original_due, clock.status) == (new_due, original,
-                                                             Deadline.Status.EXTENDED)
+    assert (clock.due, clock.original_due, clock.status) == (
+        new_due,
+        original,
+        Deadline.Status.EXTENDED,
+    )
     extension.refresh_from_db()
     assert (extension.status, extension.decided_by) == (Extension.Status.APPROVED, chair)
     assert mailoutbox[-1].to == [panel_chair.email]
@@ -99,8 +111,12 @@ def test_a_refused_extension_keeps_the_date(case, panel_chair, chair):
     from scr.deadlines.services import extension_decide
 
     clock = meeting(case)
-    extension = extension_request(deadline_id=clock.pk, by=panel_chair,
-                                  requested_due=clock.due + timedelta(days=3), reason="Leave.")
+    extension = extension_request(
+        deadline_id=clock.pk,
+        by=panel_chair,
+        requested_due=clock.due + timedelta(days=3),
+        reason="Leave.",
+    )
     extension_decide(extension_id=extension.pk, by=chair, approve=False, note="Meet on time.")
     clock.refresh_from_db()
     assert clock.due == clock.original_due
@@ -108,14 +124,24 @@ def test_a_refused_extension_keeps_the_date(case, panel_chair, chair):
     assert Extension.objects.get().status == Extension.Status.REFUSED
 
 
-def test_only_the_chair_decides_extensions(client, case, panel_chair, coordinator, panel_member,
-                                          outsider, other_coordinator):
+def test_only_the_chair_decides_extensions(
+    client, case, panel_chair, coordinator, panel_member, outsider, other_coordinator
+):
     clock = meeting(case)
-    extension = extension_request(deadline_id=clock.pk, by=panel_chair,
-                                  requested_due=clock.due + timedelta(days=3), reason="Leave.")
+    extension = extension_request(
+        deadline_id=clock.pk,
+        by=panel_chair,
+        requested_due=clock.due + timedelta(days=3),
+        reason="Leave.",
+    )
     url = reverse("deadlines:extension-decide", args=[extension.pk])
-    expected = {panel_chair: 403, coordinator: 403, panel_member: 403, outsider: 404,
-                other_coordinator: 404}
+    expected = {
+        panel_chair: 403,
+        coordinator: 403,
+        panel_member: 403,
+        outsider: 404,
+        other_coordinator: 404,
+    }
     for person, status in expected.items():
         client.force_login(person)
         assert client.post(url, {"decision": "approve"}).status_code == status
@@ -124,8 +150,9 @@ def test_only_the_chair_decides_extensions(client, case, panel_chair, coordinato
     assert clock.due == clock.original_due
 
 
-def test_who_may_ask_for_more_time(client, case, panel_chair, coordinator, panel_member, chair,
-                                   outsider):
+def test_who_may_ask_for_more_time(
+    client, case, panel_chair, coordinator, panel_member, chair, outsider
+):
     url = reverse("deadlines:extension-request", args=[meeting(case).pk])
     expected = {panel_chair: 200, coordinator: 200, panel_member: 403, chair: 403, outsider: 404}
     for person, status in expected.items():
@@ -139,11 +166,15 @@ def test_a_bad_extension_request_shows_errors_and_keeps_what_was_typed(client, c
     url = reverse("deadlines:extension-request", args=[clock.pk])
     cases = [
         ({"requested_due": "31/02/2027", "reason": "Reasons typed here"}, "Enter a real date"),
-        ({"requested_due": clock.due.strftime("%d/%m/%Y"), "reason": "Reasons typed here"},
-         "The new date must be after the current due date"),
+        (
+            {"requested_due": clock.due.strftime("%d/%m/%Y"), "reason": "Reasons typed here"},
+            "The new date must be after the current due date",
+        ),
         ({"requested_due": "next week", "reason": "Reasons typed here"}, "Enter a real date"),
-        ({"requested_due": (clock.due + timedelta(days=5)).strftime("%d/%m/%Y"), "reason": "  "},
-         "Enter why more time is needed"),
+        (
+            {"requested_due": (clock.due + timedelta(days=5)).strftime("%d/%m/%Y"), "reason": "  "},
+            "Enter why more time is needed",
+        ),
     ]
     for data, error in cases:
         response = client.post(url, data)
@@ -154,8 +185,9 @@ def test_a_bad_extension_request_shows_errors_and_keeps_what_was_typed(client, c
             assert data["reason"] in text
     assert not Extension.objects.exists()
     # Dates typed the ways people type them.
-    response = client.post(url, {"requested_due": f" {(clock.due + timedelta(days=5)):%d/%m/%y} ",
-                                 "reason": "Leave."})
+    response = client.post(
+        url, {"requested_due": f" {(clock.due + timedelta(days=5)):%d/%m/%y} ", "reason": "Leave."}
+    )
     assert response.status_code == 302
     assert Extension.objects.get().requested_due == clock.due + timedelta(days=5)
 
@@ -164,16 +196,28 @@ def test_one_request_waits_at_a_time_and_stopped_clocks_cannot_be_extended(case,
     from django.core.exceptions import ValidationError
 
     clock = meeting(case)
-    extension_request(deadline_id=clock.pk, by=panel_chair,
-                      requested_due=clock.due + timedelta(days=3), reason="Leave.")
+    extension_request(
+        deadline_id=clock.pk,
+        by=panel_chair,
+        requested_due=clock.due + timedelta(days=3),
+        reason="Leave.",
+    )
     with pytest.raises(ValidationError):
-        extension_request(deadline_id=clock.pk, by=panel_chair,
-                          requested_due=clock.due + timedelta(days=5), reason="More leave.")
+        extension_request(
+            deadline_id=clock.pk,
+            by=panel_chair,
+            requested_due=clock.due + timedelta(days=5),
+            reason="More leave.",
+        )
     deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING)
     other = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
     with pytest.raises(ValidationError):
-        extension_request(deadline_id=other.pk, by=panel_chair,
-                          requested_due=other.due + timedelta(days=9), reason="Late.")
+        extension_request(
+            deadline_id=other.pk,
+            by=panel_chair,
+            requested_due=other.due + timedelta(days=9),
+            reason="Late.",
+        )
 
 
 def test_reminder_settings_choose_the_digest(client, case, panel_chair):
@@ -185,19 +229,22 @@ def test_reminder_settings_choose_the_digest(client, case, panel_chair):
     assert panel_chair.reminder_digest is True
 
 
-def test_the_calendar_feed_shows_the_users_own_clocks_only(client, case, panel_chair,
-                                                           coordinator, outsider):
+def test_the_calendar_feed_shows_the_users_own_clocks_only(
+    client, case, panel_chair, coordinator, outsider
+):
     client.force_login(panel_chair)
     client.post(reverse("deadlines:calendar-create"))
     token = CalendarFeed.objects.get(user=panel_chair).token
     client.logout()
     response = client.get(reverse("deadlines:calendar-feed", args=[token]))
     assert response.status_code == 200
-    events = [c for c in Calendar.from_ical(response.content).walk("VEVENT")]
-    assert sorted(str(e["summary"]) for e in events) == sorted([
-        f"{case.reference}: Panel meets (6.1)",
-        f"{case.reference}: Panel recommendation and terms of reference (6.2)",
-    ])
+    events = list(Calendar.from_ical(response.content).walk("VEVENT"))
+    assert sorted(str(e["summary"]) for e in events) == sorted(
+        [
+            f"{case.reference}: Panel meets (6.1)",
+            f"{case.reference}: Panel recommendation and terms of reference (6.2)",
+        ]
+    )
     assert events[0].decoded("dtstart") in {d.due for d in case.deadlines.all()}
     assert b"Hypatia" not in response.content and b"HQM" not in response.content
     # Another user's feed shows nothing of these clocks.
@@ -226,8 +273,10 @@ def test_compliance_report_counts_and_exports(client, case, coordinator, panel_c
     clock = meeting(case)
     deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING, on=clock.due + timedelta(days=4))
     client.force_login(coordinator)
-    params = {"start": (clock.due - timedelta(days=30)).strftime("%d/%m/%Y"),
-              "end": (clock.due + timedelta(days=60)).strftime("%d/%m/%Y")}
+    params = {
+        "start": (clock.due - timedelta(days=30)).strftime("%d/%m/%Y"),
+        "end": (clock.due + timedelta(days=60)).strftime("%d/%m/%Y"),
+    }
     text = client.get(reverse("deadlines:compliance"), params).content.decode()
     assert "Panel meets (6.1)" in text
     response = client.get(reverse("deadlines:compliance"), {**params, "format": "csv"})
@@ -246,8 +295,10 @@ def test_compliance_report_counts_and_exports(client, case, coordinator, panel_c
 
 def test_compliance_report_refuses_a_backwards_range(client, coordinator):
     client.force_login(coordinator)
-    response = client.get(reverse("deadlines:compliance"),
-                          {"start": "01/12/2026", "end": "01/11/2026", "format": "csv"})
+    response = client.get(
+        reverse("deadlines:compliance"),
+        {"start": "01/12/2026", "end": "01/11/2026", "format": "csv"},
+    )
     assert response.status_code == 400
     assert "The end date must be on or after the start date" in response.content.decode()
 

@@ -34,8 +34,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--at", help="Sweep as at this London time: dd/mm/yyyy [HH:MM]")
-        parser.add_argument("--inline", action="store_true",
-                            help="Send in this process instead of queuing tasks")
+        parser.add_argument(
+            "--inline", action="store_true", help="Send in this process instead of queuing tasks"
+        )
 
     def handle(self, *args, at=None, inline=False, **options):
         moment = parse_moment(at) if at else timezone.now()
@@ -46,9 +47,10 @@ class Command(BaseCommand):
         )
         for reminder in reminders.order_by("pk"):
             status = verb if not inline or reminder.status == Reminder.Status.SENT else "skipped"
+            step = reminder.step.split("@")[0]
             self.stdout.write(
                 f"{status} reminder {reminder.deadline.case.reference} "
-                f"{reminder.deadline.kind} {reminder.step.split('@')[0]} to {reminder.recipient.email}"
+                f"{reminder.deadline.kind} {step} to {reminder.recipient.email}"
             )
         for digest in Digest.objects.filter(pk__in=result.digests).select_related("recipient"):
             self.stdout.write(f"{verb} digest {digest.day:%d/%m/%Y} to {digest.recipient.email}")

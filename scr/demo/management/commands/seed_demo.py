@@ -14,7 +14,7 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
         world = seed_demo(password=password)
         self.stdout.write(f"Demo board: {world.board.name} ({len(world.cases)} cases)")
-        self.stdout.write("Demo sign-ins (password: %s):" % password)
+        self.stdout.write(f"Demo sign-ins (password: {password}):")
         for email, name, _title, _agency, role in PEOPLE:
             self.stdout.write(f"  {role.label:<26} {email:<30} {name}")
         self.stdout.write(f"  {'Coordinator, other board':<26} southvale.coordinator@example.org")

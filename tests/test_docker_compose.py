@@ -1,0 +1,108 @@
+"""docker-compose.yml is a valid Compose file and holds the production-like stack.
+
+Compose needs no Docker engine to check a file: `docker-compose config` parses it,
+interpolates the variables and validates the result. SECRET_KEY, POSTGRES_PASSWORD,
+SITE_URL and ALLOWED_HOSTS come from .env in production; .env.example must keep
+providing every one of them.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = "docker-compose.yml"
+STACK = {"web", "worker", "beat", "postgres", "redis"}
+
+
+def _docker_compose() -> str:
+    path = shutil.which("docker-compose")
+    if path is None:
+        message = "docker-compose is not installed (Debian: apt-get install docker-compose)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI must have it, and .ci/run installs it.")
+        pytest.skip(message)
+    return path
+
+
+def _example_env() -> dict[str, str]:
+    values = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _compose(*args: str, env: dict[str, str], env_file: Path | None = None):
+    options = ["--env-file", str(env_file)] if env_file else []
+    return subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+        [_docker_compose(), *options, "-f", COMPOSE_FILE, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def example_env() -> dict[str, str]:
+    """The process environment with the values of .env.example on top."""
+    return {**os.environ, **_example_env()}
+
+
+def test_env_example_provides_the_required_values():
+    assert {"SECRET_KEY", "POSTGRES_PASSWORD", "SITE_URL", "ALLOWED_HOSTS"} <= set(_example_env())
+
+
+def test_compose_file_is_valid(example_env):
+    result = _compose("config", "-q", env=example_env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_file_defines_the_stack_services(example_env):
+    result = _compose("config", "--services", env=example_env)
+    assert result.returncode == 0, result.stderr
+    services = set(result.stdout.split())
+    assert services >= STACK, f"missing: {sorted(STACK - services)}"
+
+
+def test_compose_file_is_valid_as_it_stands(tmp_path):
+    """The bare check from the README, on a machine with no .env."""
+    empty = tmp_path / "empty.env"
+    empty.write_text("")
+    env = {k: v for k, v in os.environ.items() if k not in _example_env()}
+    result = _compose("config", "-q", env=env, env_file=empty)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_web_server_refuses_the_development_key():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DEBUG="false", DJANGO_SETTINGS_MODULE="scr.settings")
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+        [sys.executable, "-c", "import scr.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+    env["SECRET_KEY"] = "a-long-random-value-for-this-test-only-7Qz9xK2mP4vL8nR3"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import scr.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
