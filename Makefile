@@ -33,6 +33,9 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run --settings=scr.settings_test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+bench: install
+	$(PY) bench/run.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 
