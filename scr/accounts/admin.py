@@ -1,12 +1,22 @@
 """Administration for coordinators: their own board, its agencies and people.
 
-A coordinator (staff, not superuser) sees and changes only their own board's rows.
+A coordinator (staff, not superuser) sees and changes only their own board's rows. They
+cannot raise anyone's powers to their own or above: the coordinator and chair roles,
+staff and superuser status, a person's board, and their own account are managed by a
+superuser. Every change of roles goes into the audit trail.
 """
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
 from scr.accounts.models import Agency, Board, User
+from scr.accounts.roles import Role, group_name
+from scr.audit.services import Action, audit_record
+
+# Roles only a superuser gives: they carry the powers of the administration itself.
+PROTECTED_ROLES = (Role.COORDINATOR, Role.BOARD_CHAIR)
+PROTECTED_GROUPS = [group_name(role) for role in PROTECTED_ROLES]
 
 
 class OwnBoardMixin:
@@ -16,6 +26,8 @@ class OwnBoardMixin:
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
+        if not request.user.board_id:
+            return qs.none()
         return qs.filter(**{self.board_field: request.user.board_id})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -58,10 +70,16 @@ class BoardAdmin(OwnBoardMixin, admin.ModelAdmin):
                     "imrs_begin_weeks",
                     "overview_months",
                     "action_plan_weeks",
+                    "working_days",
+                    "reminder_offsets",
                 ]
             },
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Case references are made from the prefix: changing it is a superuser's job.
+        return [] if request.user.is_superuser else ["reference_prefix"]
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -75,6 +93,11 @@ class AgencyAdmin(OwnBoardMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "board"]
     list_filter = ["kind"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.board_id = request.user.board_id
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(User)
@@ -101,8 +124,61 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
     readonly_fields = ["last_login"]
     filter_horizontal = ["groups"]
 
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
+    def _protected(self, request, obj) -> bool:
+        """A coordinator may not change their own account, a superuser, or anyone who
+        holds the coordinator's or the chair's role: that would let them take it over
+        (change its email, then reset its password) or raise their own powers."""
+        if request.user.is_superuser or obj is None:
+            return False
+        return (
+            obj.pk == request.user.pk
+            or obj.is_superuser
+            or obj.groups.filter(name__in=PROTECTED_GROUPS).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if self._protected(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            fields += ["is_superuser"]
+            fields += ["board", "is_staff", "is_superuser"]
         return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.exclude(name__in=PROTECTED_GROUPS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.board_id = request.user.board_id
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        after = set(user.groups.values_list("name", flat=True))
+        if after != before:
+            added, removed = sorted(after - before), sorted(before - after)
+            audit_record(
+                action=Action.CHANGE,
+                actor=request.user,
+                obj=user,
+                board=user.board,
+                request=request,
+                detail=f"roles added: {', '.join(added) or '-'}; removed: {', '.join(removed) or '-'}",
+            )
+        if group_name(Role.COORDINATOR) in after and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])

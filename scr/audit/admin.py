@@ -24,6 +24,8 @@ class AuditEventAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
+        if not request.user.board_id:
+            return qs.none()
         return qs.filter(board_id=request.user.board_id)
 
     def has_add_permission(self, request):

@@ -27,7 +27,11 @@ class CaseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(board_id=request.user.board_id)
+        if request.user.is_superuser:
+            return qs
+        if not request.user.board_id:
+            return qs.none()
+        return qs.filter(board_id=request.user.board_id)
 
     def has_add_permission(self, request):
         return False

@@ -6,6 +6,7 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.urls import reverse
 from django_fsm import can_proceed
 from guardian.shortcuts import assign_perm, remove_perm
@@ -17,7 +18,11 @@ from scr.audit.services import Action, audit_record
 from scr.cases.models import Case, CaseAgency, CaseAssignment, CaseEvent, CasePerm, CaseSequence
 from scr.cases.stages import FINAL_STAGES
 from scr.deadlines import calendar
-from scr.deadlines.services import deadline_cancel, deadline_on_transition
+from scr.deadlines.services import (
+    deadline_cancel,
+    deadline_on_transition,
+    deadline_owners_refresh,
+)
 from scr.notify import notify_people
 
 
@@ -78,7 +83,9 @@ def case_agency_add(*, case_id: int, agency_id: int, by) -> CaseAgency:
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
     if not access.may_assign(by, case):
         raise PermissionDenied
-    agency = Agency.objects.get(pk=agency_id, board_id=case.board_id)
+    agency = Agency.objects.filter(pk=agency_id, board_id=case.board_id).first()
+    if agency is None:
+        raise ValidationError("Choose an agency of the case's board.")
     link = _agency_add(case, agency)
     audit_record(action=Action.CHANGE, actor=by, obj=case, detail=f"agency added: {agency.pk}")
     return link
@@ -182,6 +189,7 @@ def case_assign(
     )
     for codename in access.CASE_ROLE_PERMS[role]:
         assign_perm(codename, user, case)
+    deadline_owners_refresh(case=case)
     if created:
         audit_record(action=Action.ASSIGN, actor=by, obj=case, detail=f"{role} user {user.pk}")
     return assignment
@@ -190,7 +198,10 @@ def case_assign(
 @transaction.atomic
 def case_unassign(*, assignment_id: int, by) -> None:
     """Take a person off the case; revoke the permissions no other role of theirs on it needs."""
-    assignment = CaseAssignment.objects.select_related("case", "user").get(pk=assignment_id)
+    assignment = CaseAssignment.objects.select_related("case", "user").filter(pk=assignment_id)
+    assignment = assignment.first()
+    if assignment is None:
+        raise Http404("No such assignment")
     case = access.case_for_user(by, assignment.case_id, CasePerm.VIEW, lock=True)
     if not access.may_assign(by, case):
         raise PermissionDenied
@@ -206,6 +217,7 @@ def case_unassign(*, assignment_id: int, by) -> None:
     )
     for codename in access.CASE_ROLE_PERMS[Role(assignment.role)] - still_needed:
         remove_perm(codename, user, case)
+    deadline_owners_refresh(case=case)
     audit_record(
         action=Action.UNASSIGN, actor=by, obj=case, detail=f"{assignment.role} user {user.pk}"
     )

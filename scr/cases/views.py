@@ -42,6 +42,16 @@ def case_list(request):
     page = Paginator(cases.order_by("-year", "-number"), CASES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # Clocks are for those who may see a case in full, not those who see its stage only.
+    full = set(
+        access.cases_visible_to(request.user, full=True)
+        .filter(pk__in=[case.pk for case in page])
+        .values_list("pk", flat=True)
+    )
+    today = calendar.today()
+    for case in page:
+        case.show_deadline = case.pk in full and case.next_due is not None
+        case.overdue = case.show_deadline and case.next_due < today
     return render(
         request,
         "cases/case_list.html",

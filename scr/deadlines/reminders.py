@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from scr import access
 from scr.accounts.roles import Role
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Digest, Reminder
@@ -257,7 +258,7 @@ def digest_send(*, digest_id: int, now: datetime | None = None) -> bool:
     on = calendar.local_date(now)
     clocks = [
         _clock_context(d, on)
-        for d in Deadline.objects.filter(
+        for d in access.deadlines_visible_to(digest.recipient).filter(
             owner=digest.recipient,
             status__in=Deadline.LIVE,
             due__lte=on + timedelta(days=DIGEST_HORIZON_DAYS),

@@ -8,6 +8,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from scr import access
@@ -70,6 +71,33 @@ def _default_owner(case, kind: str):
         .first()
     )
     return assignment.user if assignment else None
+
+
+def deadline_owners_refresh(*, case) -> int:
+    """Keep the owners of a case's running clocks people who may work on it (called when
+    people join or leave the case). A clock whose owner lost access passes to the first
+    person in its default role, or to nobody, when the coordinator is reminded instead;
+    a clock nobody owns is taken by the first person now in its default role.
+    Returns how many clocks changed hands."""
+    running = list(case.deadlines.filter(status__in=Deadline.LIVE).select_related("owner"))
+    allowed = {
+        owner.pk
+        for owner in {d.owner for d in running if d.owner is not None}
+        if owner.is_active and access.may(owner, CasePerm.VIEW, case)
+    }
+    changed = 0
+    for deadline in running:
+        if deadline.owner_id in allowed:
+            continue
+        owner = _default_owner(case, deadline.kind)
+        if owner is not None and owner.pk == deadline.owner_id:
+            continue
+        if owner is None and deadline.owner_id is None:
+            continue
+        deadline.owner = owner
+        deadline.save(update_fields=["owner"])
+        changed += 1
+    return changed
 
 
 def deadline_on_transition(*, case, transition: str, on: date) -> None:
@@ -196,9 +224,9 @@ def extension_request(*, deadline_id: int, by, requested_due: date, reason: str)
 def extension_decide(*, extension_id: int, by, approve: bool, note: str = "") -> Extension:
     """The chair approves or refuses a requested extension. Approval moves the due date,
     keeps the original and marks the clock extended; the requester is told after commit."""
-    extension = (
-        Extension.objects.select_for_update().select_related("deadline").get(pk=extension_id)
-    )
+    extension = Extension.objects.select_for_update().filter(pk=extension_id).first()
+    if extension is None:
+        raise Http404("No such extension")
     deadline = access.deadline_for_user(by, extension.deadline_id, lock=True)
     if not access.may(by, CasePerm.DECIDE, deadline.case):
         raise PermissionDenied

@@ -122,3 +122,26 @@ def test_board_wide_roles_are_not_case_roles(case, coordinator, outsider):
 def test_an_imr_author_must_belong_to_an_agency(case, coordinator, overview_author):
     with pytest.raises(ValidationError):
         case_assign(case_id=case.pk, user=overview_author, role=Role.IMR_AUTHOR, by=coordinator)
+
+
+def test_a_clock_follows_the_people_on_the_case(case, chair, coordinator, panel_chair, author_b):
+    from scr.deadlines.models import Deadline
+
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    assert meeting.owner == panel_chair
+    assignment = case.assignments.get(user=panel_chair, role=Role.PANEL_CHAIR)
+    case_unassign(assignment_id=assignment.pk, by=coordinator)
+    meeting.refresh_from_db()
+    assert meeting.owner is None  # the coordinator is reminded until someone takes it
+    case_assign(case_id=case.pk, user=author_b, role=Role.PANEL_CHAIR, by=chair)
+    meeting.refresh_from_db()
+    assert meeting.owner == author_b
+
+
+def test_unknown_assignments_and_agencies_are_refused_cleanly(case, coordinator):
+    from scr.cases.services import case_agency_add
+
+    with pytest.raises(Http404):
+        case_unassign(assignment_id=999_999, by=coordinator)
+    with pytest.raises(ValidationError):
+        case_agency_add(case_id=case.pk, agency_id=999_999, by=coordinator)

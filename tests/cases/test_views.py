@@ -204,3 +204,22 @@ def test_flow_picture_marks_the_route_not_taken():
     assert states["imrs_in_progress"] == "current"
     assert states["closed"] == "todo"
     assert states["other_review"] == "off-route"
+
+
+def test_stage_only_viewers_see_no_deadline_dates_in_my_cases(client, case, board_member,
+                                                              referrer, coordinator):
+    due = case.deadlines.order_by("due").first().due.strftime("%d/%m/%Y")
+    for person in (board_member, referrer):
+        client.force_login(person)
+        text = client.get(reverse("cases:case-list")).content.decode()
+        assert case.reference in text
+        assert due not in text
+    client.force_login(coordinator)
+    assert due in client.get(reverse("cases:case-list")).content.decode()
+
+
+def test_overdue_next_deadlines_are_tagged(client, case, coordinator):
+    Deadline.objects.filter(case=case).update(due="2020-01-02", start="2020-01-01")
+    client.force_login(coordinator)
+    text = client.get(reverse("cases:case-list")).content.decode()
+    assert "02/01/2020" in text and "Overdue" in text
