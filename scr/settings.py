@@ -151,6 +151,8 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "scr.mail.FileAndConsoleBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# A mail server that hangs must not hold a send (and its claim) for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="scr-service@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -170,14 +170,15 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
         user = form.instance
         after = set(user.groups.values_list("name", flat=True))
         if after != before:
-            added, removed = sorted(after - before), sorted(before - after)
+            added = ", ".join(sorted(after - before)) or "-"
+            removed = ", ".join(sorted(before - after)) or "-"
             audit_record(
                 action=Action.CHANGE,
                 actor=request.user,
                 obj=user,
                 board=user.board,
                 request=request,
-                detail=f"roles added: {', '.join(added) or '-'}; removed: {', '.join(removed) or '-'}",
+                detail=f"roles added: {added}; removed: {removed}",
             )
         if group_name(Role.COORDINATOR) in after and not user.is_staff:
             user.is_staff = True

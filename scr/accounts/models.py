@@ -19,6 +19,9 @@ class Board(models.Model):
     reference_prefix = models.CharField(
         max_length=10,
         default="SCR",
+        validators=[
+            RegexValidator(r"^[A-Z]{2,10}$", "Use 2 to 10 capital letters, for example SCR")
+        ],
         help_text="Case references read PREFIX-YEAR-NUMBER, for example SCR-2026-007.",
     )
     # The coordinator's contact details close every letter and email (procedure, last page).

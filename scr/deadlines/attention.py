@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from scr import access
 from scr.attention import AttentionItem, register
+from scr.cases.models import CasePerm
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Extension
 
@@ -35,12 +36,15 @@ def extensions_to_decide(user):
     """Extension requests waiting for the chair."""
     if not access.oversees_board_deadlines(user):
         return
-    waiting = Extension.objects.filter(
-        status=Extension.Status.REQUESTED,
-        deadline__in=access.deadlines_visible_to(user),
-    ).select_related("deadline__case")
+    waiting = list(
+        Extension.objects.filter(
+            status=Extension.Status.REQUESTED,
+            deadline__in=access.deadlines_visible_to(user),
+        ).select_related("deadline__case")
+    )
+    perms = access.permissions_for_cases(user, {e.deadline.case for e in waiting})
     for extension in waiting:
-        if not access.may(user, "decide_case", extension.deadline.case):
+        if CasePerm.DECIDE not in perms[extension.deadline.case_id]:
             continue
         yield AttentionItem(
             case_reference=extension.deadline.case.reference,

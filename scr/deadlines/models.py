@@ -195,6 +195,7 @@ class Extension(models.Model):
         REQUESTED = "requested", "Waiting for the chair"
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
+        LAPSED = "lapsed", "Lapsed: the clock stopped first"
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="extensions")
     requested_by = models.ForeignKey(

@@ -30,10 +30,12 @@ from scr.notify import notify_people
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
-# A claimed row not marked sent within this long belongs to a worker that died mid-send.
+# A claimed row not marked sent within this long belongs to a worker that died mid-send
+# (a send is cut off long before: EMAIL_TIMEOUT and the tasks' time limit).
 STALE_CLAIM = timedelta(minutes=30)
-# A queued row not sent within this long lost its task; queue it again.
-REQUEUE_AFTER = timedelta(minutes=30)
+# A pending row not sent within this long lost its task; queue it again. Longer than the
+# longest wait between two retries of a send task, so a retrying task is not doubled.
+REQUEUE_AFTER = timedelta(hours=2)
 DIGEST_HORIZON_DAYS = 7
 
 
@@ -84,11 +86,12 @@ def _recipients(deadline: Deadline, step, people) -> list[tuple[int, str]]:
     return list(result.items())
 
 
-def _sweep_reminders(on: date, now: datetime) -> int:
+def _sweep_reminders(on: date) -> int:
     """Create the reminder rows owed on `on`, in batches of live clocks. Returns the
     number of clocks looked at. Each batch: one read, one people read, one insert,
     one update, whatever the number of clocks."""
     seen, last_pk = 0, 0
+    created = timezone.now()
     while True:
         batch = list(
             Deadline.objects.filter(
@@ -113,7 +116,7 @@ def _sweep_reminders(on: date, now: datetime) -> int:
                         step=step.key,
                         recipient_id=pk,
                         reason=reason,
-                        created_at=now,
+                        created_at=created,
                     )
                     for pk, reason in _recipients(deadline, step, people)
                 ]
@@ -123,7 +126,7 @@ def _sweep_reminders(on: date, now: datetime) -> int:
         Deadline.objects.bulk_update(batch, ["next_reminder_on"])
 
 
-def _sweep_digests(on: date, now: datetime) -> None:
+def _sweep_digests(on: date) -> None:
     """One digest row for today per user who chose the digest and owns a clock due
     within 7 days or overdue."""
     owners = (
@@ -137,13 +140,16 @@ def _sweep_digests(on: date, now: datetime) -> None:
         .distinct()
     )
     Digest.objects.bulk_create(
-        [Digest(recipient_id=pk, day=on, created_at=now) for pk in owners],
+        [Digest(recipient_id=pk, day=on) for pk in owners],
         ignore_conflicts=True,
     )
 
 
-def _to_queue(model, now: datetime) -> list[int]:
-    """Rows owed a send task: new ones, ones whose task was lost, ones whose worker died."""
+def _to_queue(model) -> list[int]:
+    """Rows owed a send task: new ones, ones whose task was lost, ones whose worker died.
+    Uses the real clock, not the sweep's `at`: a sweep 'as at' another day must not make
+    a send in progress look abandoned."""
+    now = timezone.now()
     stale = now - STALE_CLAIM
     model.objects.filter(status=Reminder.Status.SENDING, claimed_at__lt=stale).update(
         status=Reminder.Status.PENDING
@@ -165,10 +171,10 @@ def deadline_sweep(*, at: datetime | None = None, inline: bool = False) -> Sweep
     on = calendar.local_date(now)
     result = SweepResult()
     with transaction.atomic():
-        result.clocks_seen = _sweep_reminders(on, now)
-        _sweep_digests(on, now)
-        result.reminders = _to_queue(Reminder, now)
-        result.digests = _to_queue(Digest, now)
+        result.clocks_seen = _sweep_reminders(on)
+        _sweep_digests(on)
+        result.reminders = _to_queue(Reminder)
+        result.digests = _to_queue(Digest)
     if inline:
         for pk in result.reminders:
             reminder_send(reminder_id=pk, now=now)
@@ -184,24 +190,36 @@ def deadline_sweep(*, at: datetime | None = None, inline: bool = False) -> Sweep
     return result
 
 
-def _claim(model, pk: int, now: datetime) -> bool:
-    """Take the row for sending. False if it is sent or another worker holds it."""
-    return bool(
-        model.objects.filter(pk=pk, status=Reminder.Status.PENDING).update(
-            status=Reminder.Status.SENDING, claimed_at=now
-        )
+def _claim(model, pk: int) -> datetime | None:
+    """Take the row for sending: the claim's time, or None if the row is sent or another
+    worker holds it. One conditional UPDATE, so two workers never both win."""
+    claim = timezone.now()
+    won = model.objects.filter(pk=pk, status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.SENDING, claimed_at=claim, attempts=F("attempts") + 1
     )
+    return claim if won else None
 
 
-def _send_claimed(model, pk: int, now: datetime, send: Callable[[], int]) -> bool:
-    """Send a claimed row; release it for a retry if the mail server fails."""
+def _send_claimed(model, pk: int, claim: datetime, send: Callable[[], int]) -> bool:
+    """Send a claimed row; release it for a retry if the mail server fails. Both updates
+    hold only while the claim is still ours."""
+    mine = model.objects.filter(pk=pk, status=Reminder.Status.SENDING, claimed_at=claim)
     try:
         send()
     except Exception:
-        model.objects.filter(pk=pk).update(status=Reminder.Status.PENDING, claimed_at=None)
+        # Back to pending, queued now: the task's own retry sends it; the sweep steps in
+        # only if that retry is lost too.
+        mine.update(status=Reminder.Status.PENDING, claimed_at=None, queued_at=timezone.now())
         raise
-    model.objects.filter(pk=pk).update(status=Reminder.Status.SENT, sent_at=timezone.now())
+    mine.update(status=Reminder.Status.SENT, sent_at=timezone.now())
     return True
+
+
+def _close_unsent(model, pk: int, claim: datetime) -> None:
+    """Mark a claimed row done without sending: nothing is owed any more."""
+    model.objects.filter(pk=pk, status=Reminder.Status.SENDING, claimed_at=claim).update(
+        status=Reminder.Status.SENT, sent_at=timezone.now()
+    )
 
 
 def _clock_context(deadline: Deadline, on: date) -> dict:
@@ -221,9 +239,9 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> bool:
     """Send one reminder if nobody has. Needs nothing but the row; raises on a mail
     failure after releasing the row, so the task's retry sends it later."""
     now = now or timezone.now()
-    if not _claim(Reminder, reminder_id, now):
+    claim = _claim(Reminder, reminder_id)
+    if claim is None:
         return False
-    Reminder.objects.filter(pk=reminder_id).update(attempts=F("attempts") + 1)
     reminder = Reminder.objects.select_related(
         "deadline__case__board", "deadline__agency", "recipient"
     ).get(pk=reminder_id)
@@ -236,12 +254,12 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> bool:
     }
     if not deadline.is_live:
         # Met or cancelled since the sweep: nothing to remind anyone of.
-        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.SENT, sent_at=now)
+        _close_unsent(Reminder, reminder_id, claim)
         return False
     return _send_claimed(
         Reminder,
         reminder_id,
-        now,
+        claim,
         lambda: notify_people(
             template="deadline_reminder", recipients=[reminder.recipient], context=context
         ),
@@ -251,14 +269,15 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> bool:
 def digest_send(*, digest_id: int, now: datetime | None = None) -> bool:
     """Send one user's daily digest if nobody has: their clocks due within 7 days or overdue."""
     now = now or timezone.now()
-    if not _claim(Digest, digest_id, now):
+    claim = _claim(Digest, digest_id)
+    if claim is None:
         return False
-    Digest.objects.filter(pk=digest_id).update(attempts=F("attempts") + 1)
     digest = Digest.objects.select_related("recipient__board").get(pk=digest_id)
     on = calendar.local_date(now)
     clocks = [
         _clock_context(d, on)
-        for d in access.deadlines_visible_to(digest.recipient).filter(
+        for d in access.deadlines_visible_to(digest.recipient)
+        .filter(
             owner=digest.recipient,
             status__in=Deadline.LIVE,
             due__lte=on + timedelta(days=DIGEST_HORIZON_DAYS),
@@ -267,13 +286,13 @@ def digest_send(*, digest_id: int, now: datetime | None = None) -> bool:
         .order_by("due", "pk")
     ]
     if not clocks:
-        Digest.objects.filter(pk=digest_id).update(status=Reminder.Status.SENT, sent_at=now)
+        _close_unsent(Digest, digest_id, claim)
         return False
     context = {"clocks": clocks, "day": on, "board": digest.recipient.board}
     return _send_claimed(
         Digest,
         digest_id,
-        now,
+        claim,
         lambda: notify_people(
             template="deadline_digest", recipients=[digest.recipient], context=context
         ),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
+from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 
 
@@ -34,10 +35,12 @@ def days_late(deadline: Deadline, on: date) -> int | None:
     if deadline.met_on is not None:
         end = deadline.met_on
     elif deadline.closed_at is not None:
-        end = deadline.closed_at.date()
+        end = calendar.local_date(deadline.closed_at)
     else:
         end = on
     late = (end - deadline.due).days
+    if deadline.status == Deadline.Status.MISSED:
+        return max(late, 1)  # stopped after its date: late, however the days fall
     return late if late > 0 else None
 
 

@@ -164,7 +164,15 @@ def deadline_meet(*, case, kind: str, on: date | None = None, agency=None) -> De
     deadline.met_on = on or calendar.today()
     deadline.closed_at = timezone.now()
     deadline.save(update_fields=["status", "met_on", "closed_at"])
+    _lapse_requests(deadline)
     return deadline
+
+
+def _lapse_requests(deadline: Deadline) -> None:
+    """A request for more time on a clock that has stopped needs no decision."""
+    deadline.extensions.filter(status=Extension.Status.REQUESTED).update(
+        status=Extension.Status.LAPSED, decided_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -184,6 +192,7 @@ def deadline_cancel(*, case, kind: str | None = None, agency=None, on: date | No
         )
         deadline.closed_at = now
         deadline.save(update_fields=["status", "closed_at"])
+        _lapse_requests(deadline)
         count += 1
     return count
 

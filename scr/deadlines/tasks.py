@@ -15,6 +15,10 @@ RETRY = {
     "retry_backoff_max": 3600,
     "retry_jitter": True,
     "max_retries": 30,
+    # Well inside the sweep's STALE_CLAIM: a stuck send is cut off before its row is
+    # handed to another worker.
+    "soft_time_limit": 120,
+    "time_limit": 180,
 }
 
 

@@ -35,7 +35,10 @@ def test_coordinator_cannot_touch_a_superuser(client, coordinator, board):
     # The admin answers an object outside the coordinator's list by sending them home.
     response = client.get(_change_url(root))
     assert response.status_code == 302 and response["Location"] == reverse("admin:index")
-    client.post(f"/admin/accounts/user/{root.pk}/password/", {"password1": "taken-over-123456", "password2": "taken-over-123456"})
+    client.post(
+        f"/admin/accounts/user/{root.pk}/password/",
+        {"password1": "taken-over-123456", "password2": "taken-over-123456"},
+    )
     root.refresh_from_db()
     assert root.check_password("a-long-root-password")
 
@@ -52,9 +55,10 @@ def test_coordinator_cannot_leave_their_board_to_see_boardless_rows(client, coor
     coordinator.save(update_fields=["board"])
     text = client.get(reverse("admin:audit_auditevent_changelist")).content.decode()
     assert "someone@elsewhere.org" not in text
-    assert "root@example.org" not in client.get(
-        reverse("admin:accounts_user_changelist")
-    ).content.decode()
+    assert (
+        "root@example.org"
+        not in client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    )
 
 
 def test_coordinator_cannot_give_themselves_or_others_the_chairs_powers(

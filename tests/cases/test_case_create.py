@@ -81,3 +81,12 @@ def test_concurrent_referrals_never_share_a_reference(board, coordinator):
     assert errors == []
     numbers = sorted(Case.objects.values_list("number", flat=True))
     assert numbers == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.django_db
+def test_a_reference_prefix_must_be_capital_letters(board):
+    from django.core.exceptions import ValidationError
+
+    board.reference_prefix = "tsab"
+    with pytest.raises(ValidationError):
+        board.full_clean()

@@ -206,8 +206,9 @@ def test_flow_picture_marks_the_route_not_taken():
     assert states["other_review"] == "off-route"
 
 
-def test_stage_only_viewers_see_no_deadline_dates_in_my_cases(client, case, board_member,
-                                                              referrer, coordinator):
+def test_stage_only_viewers_see_no_deadline_dates_in_my_cases(
+    client, case, board_member, referrer, coordinator
+):
     due = case.deadlines.order_by("due").first().due.strftime("%d/%m/%Y")
     for person in (board_member, referrer):
         client.force_login(person)

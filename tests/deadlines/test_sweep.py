@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import now as django_now
 
 from scr.cases.services import case_transition_request
 from scr.deadlines import calendar, reminders
@@ -160,13 +161,32 @@ def test_a_failed_send_is_released_and_sent_by_a_retry(case, mailoutbox, monkeyp
 
 def test_lost_tasks_and_dead_workers_are_recovered_by_a_later_sweep(case, mailoutbox):
     moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
-    (pk,) = deadline_sweep(at=moment).reminders  # the task is lost: never run
-    assert deadline_sweep(at=moment + timedelta(minutes=15)).reminders == []
-    assert deadline_sweep(at=moment + timedelta(minutes=45)).reminders == [pk]
-    Reminder.objects.filter(pk=pk).update(status=Reminder.Status.SENDING, claimed_at=moment)
-    assert deadline_sweep(at=moment + timedelta(minutes=50)).reminders == []
-    assert deadline_sweep(at=moment + timedelta(hours=2), inline=True).reminders == [pk]
+
+    def sweep_at(when, **options):
+        with time_machine.travel(when, tick=False):
+            return deadline_sweep(**options).reminders
+
+    (pk,) = sweep_at(moment)  # the task is lost: never run
+    assert sweep_at(moment + timedelta(minutes=15)) == []
+    assert sweep_at(moment + timedelta(hours=3)) == [pk]
+    # A worker claimed it and died before sending: after STALE_CLAIM it is owed again.
+    Reminder.objects.filter(pk=pk).update(
+        status=Reminder.Status.SENDING, claimed_at=moment + timedelta(hours=3)
+    )
+    assert sweep_at(moment + timedelta(hours=3, minutes=10)) == []
+    assert sweep_at(moment + timedelta(hours=6), inline=True) == [pk]
     assert len(mailoutbox) == 1
+
+
+def test_a_sweep_as_at_another_day_does_not_steal_a_send_in_progress(case, mailoutbox):
+    """A claim is timed by the real clock: `sweep_deadlines --at` a later day must not take
+    it for an abandoned one and send the reminder again."""
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    (pk,) = deadline_sweep(at=at(meeting.due)).reminders
+    Reminder.objects.filter(pk=pk).update(status=Reminder.Status.SENDING, claimed_at=django_now())
+    later = deadline_sweep(at=at(meeting.due + timedelta(days=30)), inline=True)
+    assert pk not in later.reminders
+    assert Reminder.objects.get(pk=pk).status == Reminder.Status.SENDING
 
 
 def test_a_clock_met_after_the_sweep_is_not_reminded(case, panel_chair, mailoutbox):

@@ -317,3 +317,65 @@ def test_home_shows_the_users_clocks_due_soon(client, case, panel_chair):
     text = client.get(reverse("cases:home")).content.decode()
     assert f"{case.reference}: Panel meets (6.1)" in text
     assert calendar.today() <= meeting(case).due
+
+
+def test_a_request_lapses_when_its_clock_stops(client, case, panel_chair, chair):
+    clock = meeting(case)
+    extension_request(
+        deadline_id=clock.pk,
+        by=panel_chair,
+        requested_due=clock.due + timedelta(days=3),
+        reason="Leave.",
+    )
+    deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING)
+    assert Extension.objects.get().status == Extension.Status.LAPSED
+    client.force_login(chair)
+    assert "Decide an extension" not in client.get(reverse("cases:home")).content.decode()
+
+
+def test_compliance_counts_a_clock_missed_just_after_midnight_as_late(case, board):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from scr.deadlines.selectors import compliance
+
+    clock = meeting(case)
+    # Stopped at 00:30 London time (23:30 UTC) the day after it was due, in summer time.
+    Deadline.objects.filter(pk=clock.pk).update(
+        due=date(2026, 7, 10),
+        start=date(2026, 7, 3),
+        status=Deadline.Status.MISSED,
+        closed_at=datetime(2026, 7, 10, 23, 30, tzinfo=ZoneInfo("UTC")),
+    )
+    row = next(
+        r
+        for r in compliance(board, date(2026, 7, 1), date(2026, 7, 31), date(2026, 8, 1))
+        if r.kind == Deadline.Kind.PANEL_MEETING
+    )
+    assert (row.late, row.still_open, row.median_days_late) == (1, 0, 1)
+
+
+def test_home_page_queries_do_not_grow_with_extension_requests(
+    client, case, board, chair, coordinator, agency_a, django_assert_max_num_queries
+):
+    from scr.accounts.roles import Role
+    from scr.cases.services import case_assign, case_create
+    from scr.deadlines.services import deadline_open
+
+    for n in range(6):
+        other = case_create(board=board, by=coordinator, subject_name=f"P {n}")
+        case_assign(case_id=other.pk, user=coordinator, role=Role.OVERVIEW_AUTHOR, by=chair)
+        clock = deadline_open(
+            case=other,
+            kind=Deadline.Kind.IMR_REPORT,
+            start=date(2026, 1, 1),
+            due=date(2026, 2, 1),
+            owner=coordinator,
+        )
+        extension_request(
+            deadline_id=clock.pk, by=coordinator, requested_due=date(2099, 1, 1), reason="Leave."
+        )
+    client.force_login(chair)
+    with django_assert_max_num_queries(14):
+        text = client.get(reverse("cases:home")).content.decode()
+    assert text.count("Decide an extension") == 6
