@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "scr.middleware.NoStoreMiddleware",
+    "scr.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "scr.urls"

@@ -21,7 +21,7 @@ def test_404_and_403_pages_are_styled_and_plain(client, case, panel_member, chai
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     client.force_login(chair)
-    response = client.post(f"/cases/{case.reference}/decision/", {"transition": "x"})
+    response = client.post(f"/cases/{case.reference}/", {"transition": "x"})
     assert response.status_code == 403
     text = response.content.decode()
     assert "You cannot do this" in text and "govuk-template" in text

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from scr import access, attention
 from scr.audit.services import Action, audit_record
@@ -90,11 +90,13 @@ def _case_page(request, case, perms, transition_form=None, status=200):
     return render(request, "cases/case_detail.html", context, status=status)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def case_detail(request, reference: str):
     case = access.case_for_user(request.user, reference, CasePerm.VIEW_STATUS)
     perms = access.case_permissions(request.user, case)
+    if request.method == "POST":
+        return _record_decision(request, case, perms)
     audit_record(
         action=Action.VIEW,
         actor=request.user,
@@ -105,11 +107,8 @@ def case_detail(request, reference: str):
     return _case_page(request, case, perms)
 
 
-@require_POST
-@login_required
-def case_transition(request, reference: str):
-    case = access.case_for_user(request.user, reference, CasePerm.VIEW_STATUS)
-    perms = access.case_permissions(request.user, case)
+def _record_decision(request, case, perms):
+    """'Record a decision': a transition of the case, with reasons."""
     transitions = services.available_transitions(case, perms)
     if not transitions:
         audit_record(
@@ -135,7 +134,7 @@ def case_transition(request, reference: str):
         else:
             case.refresh_from_db()
             messages.success(
-                request, f"Decision recorded: the case is now at '{case.stage_label}'."
+                request, f"Decision recorded: the case is now at ‘{case.stage_label}’."
             )
             return redirect("cases:case-detail", reference=case.reference)
     return _case_page(request, case, perms, transition_form=form, status=400)

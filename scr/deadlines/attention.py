@@ -5,10 +5,12 @@ from datetime import timedelta
 from django.urls import reverse
 
 from scr import access
+from scr.accounts.roles import Role
 from scr.attention import AttentionItem, register
 from scr.cases.models import CasePerm
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Extension
+from scr.deadlines.steps import CHAIR_AFTER_DAYS
 
 
 @register
@@ -21,13 +23,46 @@ def clocks_due(user):
         .select_related("case")
     )
     for deadline in owned:
-        state = "Overdue" if deadline.is_overdue(today) else "Due soon"
+        if deadline.is_overdue(today):
+            state = "Overdue"
+        elif deadline.due == today:
+            state = "Due today"
+        else:
+            state = "Due soon"
         yield AttentionItem(
             case_reference=deadline.case.reference,
             title=deadline.get_kind_display(),
             url=reverse("cases:case-detail", args=[deadline.case.reference]),
             due=deadline.due,
             hint=state,
+        )
+
+
+@register
+def clocks_overdue_on_the_board(user):
+    """Overdue clocks the user oversees but does not own: every one for the coordinator,
+    those a week or more overdue for the chair (as the escalation emails say)."""
+    if not access.oversees_board_deadlines(user):
+        return
+    today = calendar.today()
+    latest_due = today - timedelta(days=1)
+    if not user.has_board_role(Role.COORDINATOR):
+        latest_due = today - timedelta(days=CHAIR_AFTER_DAYS)
+    overdue = (
+        access.deadlines_visible_to(user)
+        .filter(status__in=Deadline.LIVE, due__lte=latest_due)
+        .exclude(owner=user)
+        .select_related("case", "owner", "agency")
+        .order_by("due", "pk")
+    )
+    for deadline in overdue[:50]:
+        who = deadline.owner.full_name if deadline.owner else "nobody"
+        yield AttentionItem(
+            case_reference=deadline.case.reference,
+            title=f"Overdue: {deadline.get_kind_display()}",
+            url=reverse("cases:case-detail", args=[deadline.case.reference]),
+            due=deadline.due,
+            hint=f"Owned by {who}. {(today - deadline.due).days} days overdue",
         )
 
 

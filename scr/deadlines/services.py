@@ -60,6 +60,14 @@ TRANSITION_CLOCKS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# The clock a decision is due by, for 'Needs your attention'.
+DECISION_CLOCK: dict[str, str] = {
+    "record_recommendation": Deadline.Kind.PANEL_RECOMMENDATION,
+    "start_imrs": Deadline.Kind.IMRS_BEGIN,
+    "submit_overview": Deadline.Kind.OVERVIEW_REPORT,
+}
+
+
 def _default_owner(case, kind: str):
     role = DEFAULT_OWNER_ROLE.get(kind)
     if role is None:

@@ -143,7 +143,7 @@ def test_home_lists_decisions_waiting_for_the_user(client, case, panel_chair, ch
 
 def test_recording_a_decision(client, new_case, lead_a):
     client.force_login(lead_a)
-    url = reverse("cases:case-transition", args=[new_case.reference])
+    url = reverse("cases:case-detail", args=[new_case.reference])
     response = client.post(url, {"transition": "send_to_chair", "note": "Criteria 3.1 met."})
     assert response.status_code == 302
     case = Case.objects.get(pk=new_case.pk)
@@ -158,7 +158,7 @@ def test_a_decision_without_reasons_shows_errors_and_keeps_what_was_typed(
 ):
     case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
     client.force_login(chair)
-    url = reverse("cases:case-transition", args=[new_case.reference])
+    url = reverse("cases:case-detail", args=[new_case.reference])
     response = client.post(url, {"transition": "decline", "note": "  "})
     assert response.status_code == 400
     text = response.content.decode()
@@ -172,7 +172,7 @@ def test_a_decision_without_reasons_shows_errors_and_keeps_what_was_typed(
 
 
 def test_a_tampered_decision_changes_nothing(client, case, panel_chair, chair, referrer, outsider):
-    url = reverse("cases:case-transition", args=[case.reference])
+    url = reverse("cases:case-detail", args=[case.reference])
     client.force_login(panel_chair)
     response = client.post(url, {"transition": "close", "note": "x"})
     assert response.status_code == 400  # not one of the offered choices
@@ -186,10 +186,12 @@ def test_a_tampered_decision_changes_nothing(client, case, panel_chair, chair, r
     assert AuditEvent.objects.filter(action="access_denied", object_id=str(case.pk)).count() == 2
 
 
-def test_decisions_need_post(client, case, panel_chair):
+def test_the_case_page_takes_only_get_and_post(client, case, panel_chair):
     client.force_login(panel_chair)
-    url = reverse("cases:case-transition", args=[case.reference])
-    assert client.get(url).status_code == 405
+    url = reverse("cases:case-detail", args=[case.reference])
+    response = client.put(url)
+    assert response.status_code == 405
+    assert "This page cannot do that" in response.content.decode()
 
 
 def test_flow_picture_marks_the_route_not_taken():
@@ -224,3 +226,28 @@ def test_overdue_next_deadlines_are_tagged(client, case, coordinator):
     client.force_login(coordinator)
     text = client.get(reverse("cases:case-list")).content.decode()
     assert "02/01/2020" in text and "Overdue" in text
+
+
+def test_home_dates_a_decision_by_the_clock_it_satisfies(client, case, panel_chair):
+    recommendation = case.deadlines.get(kind=Deadline.Kind.PANEL_RECOMMENDATION).due
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    meeting.due = meeting.start  # make the meeting clock the soonest by far
+    meeting.save(update_fields=["due"])
+    client.force_login(panel_chair)
+    text = client.get(reverse("cases:home")).content.decode()
+    item = text[text.index(f"{case.reference}: Record the panel") :][:600]
+    assert f"Due {recommendation:%d/%m/%Y}" in item
+
+
+def test_overdue_clocks_reach_the_coordinators_and_chairs_home(client, case, coordinator,
+                                                                chair, panel_chair):
+    from datetime import date
+
+    Deadline.objects.filter(case=case, kind=Deadline.Kind.PANEL_MEETING).update(
+        start=date(2026, 1, 1), due=date(2026, 1, 8)
+    )
+    for person in (coordinator, chair):
+        client.force_login(person)
+        text = client.get(reverse("cases:home")).content.decode()
+        assert f"{case.reference}: Overdue: Panel meets (6.1)" in text
+        assert "Owned by Pam Chairwoman" in text
