@@ -1,5 +1,7 @@
 """The case summary document: where a case stands, for the file or a meeting."""
 
+from django.utils import timezone
+
 from scr.cases.models import Case
 from scr.cases.selectors import case_page_data
 from scr.deadlines import calendar
@@ -17,5 +19,5 @@ def case_summary(case: Case, **options) -> Document:
         # One version per recorded stage of the case: the referral, then each change.
         version=str(len(data["events"]) + 1),
         filename=f"{case.reference}-case-summary.pdf",
-        context={"case": case, **data},
+        context={"case": case, "produced_at": timezone.now(), **data},
     )

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 
@@ -5,14 +7,18 @@ class CaseSearchForm(forms.Form):
     q = forms.CharField(
         label="Search by case reference",
         required=False,
-        max_length=30,
+        max_length=100,
+        error_messages={"max_length": "Enter a case reference, like SCR-2026-007"},
         widget=forms.TextInput(
             attrs={"class": "govuk-input govuk-input--width-10", "spellcheck": "false"}
         ),
     )
 
     def clean_q(self) -> str:
-        return self.cleaned_data["q"].strip().upper()
+        """References as people paste them: 'scr 2026 007', 'SCR–2026–007' (en dashes
+        from Word), ' SCR-2026-007 ' all mean SCR-2026-007."""
+        text = self.cleaned_data["q"].strip().upper()
+        return re.sub(r"[\s\u2010-\u2015_/]+", "-", text).strip("-")
 
 
 class TransitionForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from scr.cases.models import Case
 from scr.cases.stages import STAGE_DESCRIPTIONS, Stage
@@ -25,14 +25,20 @@ def case_page_data(case: Case, *, on: date) -> dict:
     deadlines = list(
         case.deadlines.select_related("owner", "agency")
         .annotate(
-            extension_waiting=Exists(
-                Extension.objects.filter(deadline=OuterRef("pk"), status=Extension.Status.REQUESTED)
+            latest_extension=Subquery(
+                Extension.objects.filter(deadline=OuterRef("pk"))
+                .order_by("-requested_at", "-pk")
+                .values("pk")[:1]
             )
         )
         .order_by("due", "pk")
     )
+    extensions = Extension.objects.in_bulk(
+        [d.latest_extension for d in deadlines if d.latest_extension]
+    )
     for deadline in deadlines:
         deadline.tag_text, deadline.tag_class = deadline.tag(on)
+        deadline.extension = extensions.get(deadline.latest_extension)
     assignments = list(case.assignments.select_related("user", "agency").order_by("role", "pk"))
     return {
         "events": events,

@@ -12,11 +12,15 @@ class GovukDateField(forms.DateField):
 
     input_formats = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, name: str = "date", **kwargs):
+        """`name` says which date in the error messages: 'the new due date'."""
         kwargs.setdefault("help_text", DATE_HELP)
         kwargs.setdefault(
             "error_messages",
-            {"invalid": "Enter a real date, like 27/03/2027", "required": "Enter a date"},
+            {
+                "invalid": f"Enter {name} as a real date, like 27/03/2027",
+                "required": f"Enter {name}",
+            },
         )
         super().__init__(**kwargs)
         self.widget.input_type = "text"
@@ -36,7 +40,7 @@ class GovukDateField(forms.DateField):
 
 
 class ExtensionRequestForm(forms.Form):
-    requested_due = GovukDateField(label="New due date")
+    requested_due = GovukDateField(label="New due date", name="the new due date")
     reason = forms.CharField(
         label="Why is more time needed?",
         help_text="The chair reads this when deciding. Do not include the names of the people "
@@ -75,11 +79,18 @@ class ExtensionDecisionForm(forms.Form):
         error_messages={"required": "Select whether you approve the new date"},
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label="Reasons",
+        help_text="Needed when you refuse. The person who asked sees them.",
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("note", "").strip():
+            self.add_error("note", "Enter the reasons for refusing")
+        return data
 
 
 class ReminderSettingsForm(forms.Form):
@@ -95,11 +106,19 @@ class ReminderSettingsForm(forms.Form):
 
 
 class ComplianceForm(forms.Form):
-    start = GovukDateField(label="From", help_text="Clocks due on or after this date")
-    end = GovukDateField(label="To", help_text="Clocks due on or before this date")
+    start = GovukDateField(
+        label="From",
+        name="the ‘from’ date",
+        help_text="Clocks due on or after this date, for example 01/04/2026",
+    )
+    end = GovukDateField(
+        label="To",
+        name="the ‘to’ date",
+        help_text="Clocks due on or before this date, for example 31/03/2027",
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The end date must be on or after the start date")
+            self.add_error("end", "The ‘to’ date must be the same as or after the ‘from’ date")
         return data

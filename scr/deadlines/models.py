@@ -98,6 +98,8 @@ class Deadline(models.Model):
             return "Cancelled", "govuk-tag--grey"
         if self.is_overdue(on):
             return "Overdue", "govuk-tag--red"
+        if self.due == on:
+            return "Due today", "govuk-tag--yellow"
         if (self.due - on).days <= 7:
             return "Due soon", "govuk-tag--yellow"
         if self.status == self.Status.EXTENDED:

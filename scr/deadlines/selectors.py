@@ -44,6 +44,11 @@ def days_late(deadline: Deadline, on: date) -> int | None:
     return late if late > 0 else None
 
 
+def _whole_or_half(value: float) -> int | float:
+    """A median of whole days is whole or ends in .5: show 21, not 21.0."""
+    return int(value) if float(value).is_integer() else round(value, 1)
+
+
 def compliance(board, start: date, end: date, on: date) -> list[ComplianceRow]:
     """Per clock kind, for clocks due between start and end: met on time, late (met late,
     missed, or still running past the date), still open and not yet due, cancelled,
@@ -68,7 +73,7 @@ def compliance(board, start: date, end: date, on: date) -> list[ComplianceRow]:
                 late=len(lateness),
                 still_open=len(items) - on_time - len(lateness) - cancelled,
                 cancelled=cancelled,
-                median_days_late=median(lateness) if lateness else None,
+                median_days_late=_whole_or_half(median(lateness)) if lateness else None,
             )
         )
     return rows

@@ -7,13 +7,16 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from icalendar import Calendar, Event
 
 from scr import access
+from scr.accounts.roles import Role
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.deadlines import calendar, services
@@ -98,6 +101,14 @@ def extension_request(request, deadline_id: int):
     deadline = access.deadline_for_user(request.user, deadline_id)
     if not access.may_request_extension(request.user, deadline):
         raise PermissionDenied
+    waiting = deadline.extensions.filter(status=Extension.Status.REQUESTED).first()
+    if waiting is not None or not deadline.is_live:
+        # Nothing to ask: say why rather than show a form that will be refused.
+        return render(
+            request,
+            "deadlines/extension_unavailable.html",
+            {"deadline": deadline, "waiting": waiting, "confidential": True},
+        )
     form = ExtensionRequestForm(request.POST or None, current_due=deadline.due)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,11 +134,16 @@ def extension_request(request, deadline_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def extension_decide(request, extension_id: int):
-    extension = get_object_or_404(Extension.objects.select_related("requested_by"), pk=extension_id)
+    """A request for more time: the chair decides it; whoever may see the case in full
+    (the person who asked, say) reads it and the decision."""
+    extension = get_object_or_404(
+        Extension.objects.select_related("requested_by", "decided_by"), pk=extension_id
+    )
     deadline = access.deadline_for_user(request.user, extension.deadline_id)
-    if not access.may(request.user, CasePerm.DECIDE, deadline.case):
+    may_decide = access.may(request.user, CasePerm.DECIDE, deadline.case)
+    if request.method == "POST" and not may_decide:
         raise PermissionDenied
-    form = ExtensionDecisionForm(request.POST or None)
+    form = ExtensionDecisionForm(request.POST or None) if may_decide else None
     if request.method == "POST" and form.is_valid():
         try:
             services.extension_decide(
@@ -145,8 +161,14 @@ def extension_decide(request, extension_id: int):
     return render(
         request,
         "deadlines/extension_decide.html",
-        {"extension": extension, "deadline": deadline, "form": form, "confidential": True},
-        status=400 if form.errors else 200,
+        {
+            "extension": extension,
+            "deadline": deadline,
+            "form": form,
+            "may_decide": may_decide,
+            "confidential": True,
+        },
+        status=400 if form is not None and form.errors else 200,
     )
 
 
@@ -212,10 +234,15 @@ def calendar_feed(request, token: str):
     ics.add("prodid", "-//Serious Case Reviews//Deadlines//EN")
     ics.add("version", "2.0")
     ics.add("x-wr-calname", "Serious Case Review deadlines")
-    deadlines = access.deadlines_visible_to(user).filter(owner=user, status__in=Deadline.LIVE)
-    for deadline in deadlines.select_related("case", "agency")[:MAX_ROWS]:
+    mine = Q(owner=user)
+    if user.has_board_role(Role.COORDINATOR):
+        mine |= Q(owner=None)  # the coordinator is reminded of clocks nobody owns
+    deadlines = access.deadlines_visible_to(user).filter(mine, status__in=Deadline.LIVE)
+    stamp = timezone.now()
+    for deadline in deadlines.select_related("case", "agency").order_by("due")[:MAX_ROWS]:
         event = Event()
         event.add("uid", f"deadline-{deadline.pk}-{deadline.due:%Y%m%d}@scr")
+        event.add("dtstamp", stamp)
         event.add("summary", f"{deadline.case.reference}: {deadline.get_kind_display()}")
         event.add("dtstart", deadline.due)
         event.add("dtend", deadline.due + timedelta(days=1))
@@ -248,7 +275,7 @@ def compliance_report(request):
     if export in ("csv", "xlsx") and not form.errors:
         header = [
             "Clock",
-            "Due in range",
+            "Due",
             "Met on time",
             "Late",
             "Not yet due",

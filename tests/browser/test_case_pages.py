@@ -105,7 +105,7 @@ def test_chair_records_a_decision_that_needs_reasons(
     page.get_by_role("textbox", name="Reasons").fill("Did not meet the criteria of section 3.")
     record.click()
     banner = page.locator(".govuk-notification-banner--success")
-    expect(banner).to_contain_text("Decision recorded: the case is now at 'Declined'.")
+    expect(banner).to_contain_text("Decision recorded: the case is now at ‘Declined’.")
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     stage = page.locator(".govuk-summary-list__row", has_text="Stage").first
     expect(stage.locator(".govuk-tag")).to_have_text("Declined")

@@ -239,8 +239,9 @@ def test_home_dates_a_decision_by_the_clock_it_satisfies(client, case, panel_cha
     assert f"Due {recommendation:%d/%m/%Y}" in item
 
 
-def test_overdue_clocks_reach_the_coordinators_and_chairs_home(client, case, coordinator,
-                                                                chair, panel_chair):
+def test_overdue_clocks_reach_the_coordinators_and_chairs_home(
+    client, case, coordinator, chair, panel_chair
+):
     from datetime import date
 
     Deadline.objects.filter(case=case, kind=Deadline.Kind.PANEL_MEETING).update(
@@ -251,3 +252,21 @@ def test_overdue_clocks_reach_the_coordinators_and_chairs_home(client, case, coo
         text = client.get(reverse("cases:home")).content.decode()
         assert f"{case.reference}: Overdue: Panel meets (6.1)" in text
         assert "Owned by Pam Chairwoman" in text
+
+
+@pytest.mark.parametrize(
+    "typed", ["scr 2026 001", " SCR–2026–001 ", "scr_2026_001", "2026-001", "Scr-2026-001"]
+)
+def test_search_finds_references_as_people_paste_them(client, case, coordinator, typed):
+    client.force_login(coordinator)
+    text = client.get(reverse("cases:case-list"), {"q": typed}).content.decode()
+    assert f'href="/cases/{case.reference}/"' in text
+
+
+def test_a_search_too_long_explains_itself_and_keeps_the_text(client, case, coordinator):
+    client.force_login(coordinator)
+    typed = "x" * 150
+    text = client.get(reverse("cases:case-list"), {"q": typed}).content.decode()
+    assert "There is a problem" in text
+    assert "Enter a case reference, like SCR-2026-007" in text
+    assert typed in text

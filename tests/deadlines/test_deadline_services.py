@@ -73,7 +73,7 @@ def test_tags_show_overdue_and_due_soon_from_the_date(new_case):
     assert deadline.due == date(2026, 11, 30)
     assert deadline.tag(date(2026, 11, 2))[0] == "Open"
     assert deadline.tag(date(2026, 11, 23))[0] == "Due soon"
-    assert deadline.tag(date(2026, 11, 30))[0] == "Due soon"
+    assert deadline.tag(date(2026, 11, 30))[0] == "Due today"
     assert deadline.tag(date(2026, 12, 1)) == ("Overdue", "govuk-tag--red")
 
 

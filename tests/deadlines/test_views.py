@@ -165,12 +165,12 @@ def test_a_bad_extension_request_shows_errors_and_keeps_what_was_typed(client, c
     client.force_login(panel_chair)
     url = reverse("deadlines:extension-request", args=[clock.pk])
     cases = [
-        ({"requested_due": "31/02/2027", "reason": "Reasons typed here"}, "Enter a real date"),
+        ({"requested_due": "31/02/2027", "reason": "Reasons typed here"}, "Enter the new due date as a real date"),
         (
             {"requested_due": clock.due.strftime("%d/%m/%Y"), "reason": "Reasons typed here"},
             "The new date must be after the current due date",
         ),
-        ({"requested_due": "next week", "reason": "Reasons typed here"}, "Enter a real date"),
+        ({"requested_due": "next week", "reason": "Reasons typed here"}, "Enter the new due date as a real date"),
         (
             {"requested_due": (clock.due + timedelta(days=5)).strftime("%d/%m/%Y"), "reason": "  "},
             "Enter why more time is needed",
@@ -300,7 +300,7 @@ def test_compliance_report_refuses_a_backwards_range(client, coordinator):
         {"start": "01/12/2026", "end": "01/11/2026", "format": "csv"},
     )
     assert response.status_code == 400
-    assert "The end date must be on or after the start date" in response.content.decode()
+    assert "The ‘to’ date must be the same as or after the ‘from’ date" in response.content.decode()
 
 
 def test_safe_cell_neutralises_formulas():
@@ -379,3 +379,71 @@ def test_home_page_queries_do_not_grow_with_extension_requests(
     with django_assert_max_num_queries(14):
         text = client.get(reverse("cases:home")).content.decode()
     assert text.count("Decide an extension") == 6
+
+
+def test_the_person_who_asked_reads_the_decision_and_its_reasons(
+    client, case, panel_chair, chair, outsider
+):
+    from scr.deadlines.services import extension_decide
+
+    clock = meeting(case)
+    extension = extension_request(
+        deadline_id=clock.pk,
+        by=panel_chair,
+        requested_due=clock.due + timedelta(days=3),
+        reason="Leave.",
+    )
+    extension_decide(
+        extension_id=extension.pk, by=chair, approve=False, note="The panel can meet with deputies."
+    )
+    client.force_login(panel_chair)
+    page = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
+    assert "More time refused on" in page
+    text = client.get(reverse("deadlines:extension-decide", args=[extension.pk])).content.decode()
+    assert "The panel can meet with deputies." in text
+    assert "Record decision" not in text
+    client.force_login(outsider)
+    assert client.get(reverse("deadlines:extension-decide", args=[extension.pk])).status_code == 404
+
+
+def test_refusing_needs_reasons(client, case, panel_chair, chair):
+    clock = meeting(case)
+    extension = extension_request(
+        deadline_id=clock.pk,
+        by=panel_chair,
+        requested_due=clock.due + timedelta(days=3),
+        reason="Leave.",
+    )
+    client.force_login(chair)
+    url = reverse("deadlines:extension-decide", args=[extension.pk])
+    response = client.post(url, {"decision": "refuse", "note": " "})
+    assert response.status_code == 400
+    assert "Enter the reasons for refusing" in response.content.decode()
+    assert Extension.objects.get().status == Extension.Status.REQUESTED
+
+
+def test_asking_again_while_a_request_waits_explains_instead_of_offering_a_form(
+    client, case, panel_chair
+):
+    clock = meeting(case)
+    extension_request(
+        deadline_id=clock.pk,
+        by=panel_chair,
+        requested_due=clock.due + timedelta(days=3),
+        reason="Leave.",
+    )
+    client.force_login(panel_chair)
+    text = client.get(reverse("deadlines:extension-request", args=[clock.pk])).content.decode()
+    assert "A request is already waiting for the chair" in text
+    assert 'name="requested_due"' not in text
+
+
+def test_the_coordinators_calendar_holds_the_clocks_nobody_owns(client, case, coordinator):
+    Deadline.objects.filter(case=case).update(owner=None)
+    client.force_login(coordinator)
+    client.post(reverse("deadlines:calendar-create"))
+    token = CalendarFeed.objects.get(user=coordinator).token
+    response = client.get(reverse("deadlines:calendar-feed", args=[token]))
+    events = list(Calendar.from_ical(response.content).walk("VEVENT"))
+    assert len(events) == 2
+    assert all("DTSTAMP" in event for event in events)
