@@ -165,12 +165,18 @@ def test_a_bad_extension_request_shows_errors_and_keeps_what_was_typed(client, c
     client.force_login(panel_chair)
     url = reverse("deadlines:extension-request", args=[clock.pk])
     cases = [
-        ({"requested_due": "31/02/2027", "reason": "Reasons typed here"}, "Enter the new due date as a real date"),
+        (
+            {"requested_due": "31/02/2027", "reason": "Reasons typed here"},
+            "Enter the new due date as a real date",
+        ),
         (
             {"requested_due": clock.due.strftime("%d/%m/%Y"), "reason": "Reasons typed here"},
             "The new date must be after the current due date",
         ),
-        ({"requested_due": "next week", "reason": "Reasons typed here"}, "Enter the new due date as a real date"),
+        (
+            {"requested_due": "next week", "reason": "Reasons typed here"},
+            "Enter the new due date as a real date",
+        ),
         (
             {"requested_due": (clock.due + timedelta(days=5)).strftime("%d/%m/%Y"), "reason": "  "},
             "Enter why more time is needed",
