@@ -30,13 +30,6 @@ def _transition(*, label: str, perm: CasePerm, note_required: bool = False) -> d
     return {"label": label, "permission": perm, "note_required": note_required}
 
 
-class CaseQuerySet(models.QuerySet):
-    def live(self):
-        from scr.cases.stages import FINAL_STAGES
-
-        return self.exclude(stage__in=FINAL_STAGES)
-
-
 class Case(FSMModelMixin, models.Model):
     """One referral and, where it goes on, its Serious Case Review.
 
@@ -58,8 +51,6 @@ class Case(FSMModelMixin, models.Model):
     stage_changed_at = models.DateTimeField(default=timezone.now)
     agencies = models.ManyToManyField(Agency, through="CaseAgency", related_name="cases")
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-number"]

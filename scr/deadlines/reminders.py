@@ -24,7 +24,7 @@ from scr import access
 from scr.accounts.roles import Role
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Digest, Reminder
-from scr.deadlines.steps import current_step, first_step_date, next_step_date
+from scr.deadlines.steps import current_step, next_step_date
 from scr.notify import notify_people
 
 logger = logging.getLogger(__name__)
@@ -48,11 +48,6 @@ class SweepResult:
     @property
     def total(self) -> int:
         return len(self.reminders) + len(self.digests)
-
-
-def schedule_first_reminder(deadline: Deadline) -> None:
-    """Set when a newly opened or re-dated clock is first owed a reminder (no save)."""
-    deadline.next_reminder_on = first_step_date(deadline.due, deadline.case.board.reminder_days)
 
 
 def _board_people(board_ids: set[int]) -> dict[tuple[int, Role], list]:

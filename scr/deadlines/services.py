@@ -3,6 +3,7 @@
 Stage services never compute a date: they say which clock, from when, and for whom.
 """
 
+import secrets
 from datetime import date
 from functools import partial
 
@@ -16,7 +17,7 @@ from scr.accounts.roles import Role
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.deadlines import calendar
-from scr.deadlines.models import BOARD_PERIODS, Deadline, Extension
+from scr.deadlines.models import BOARD_PERIODS, CalendarFeed, Deadline, Extension
 from scr.deadlines.steps import first_step_date
 
 
@@ -307,3 +308,27 @@ def extension_notify(*, extension_id: int) -> int:
             "board": case.board,
         },
     )
+
+
+@transaction.atomic
+def reminder_preference_set(*, user, digest: bool) -> None:
+    """A person chooses separate reminders or one daily digest (their own setting)."""
+    user.reminder_digest = digest
+    user.save(update_fields=["reminder_digest"])
+    audit_record(action=Action.CHANGE, actor=user, detail=f"reminder digest: {digest}")
+
+
+@transaction.atomic
+def calendar_feed_create(*, user) -> bool:
+    """Give the person a new private calendar address; any older one stops working.
+    Returns whether an older address was replaced."""
+    token = secrets.token_urlsafe(32)
+    _, created = CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
+    audit_record(action=Action.CHANGE, actor=user, detail="calendar feed created")
+    return not created
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
+    audit_record(action=Action.CHANGE, actor=user, detail="calendar feed revoked")

@@ -1,7 +1,6 @@
 """'My deadlines', the board's clocks, extensions, reminder settings, the calendar feed
 and the compliance report."""
 
-import secrets
 from datetime import timedelta
 
 from django.contrib import messages
@@ -33,6 +32,18 @@ from scr.exports import csv_response, xlsx_response
 MAX_ROWS = 500
 
 
+def _reminder_days_text(board) -> str:
+    """'7 days and 2 days before a date and on the day', from the board's settings."""
+    days = board.reminder_days if board else [7, 2, 0]
+    before = [f"{d} day{'s' if d != 1 else ''}" for d in days if d > 0]
+    parts = []
+    if before:
+        parts.append(" and ".join(before) + " before a date")
+    if 0 in days:
+        parts.append("on the day")
+    return " and ".join(parts) or "on the day"
+
+
 def _live_first(deadlines):
     return deadlines.select_related("case", "agency", "owner").order_by("due", "pk")
 
@@ -58,6 +69,7 @@ def my_deadlines(request):
             "unowned": tagged(_live_first(unowned)[:MAX_ROWS], today),
             "finished": tagged(_live_first(finished).order_by("-due")[:20], today),
             "oversees": access.oversees_board_deadlines(user),
+            "reminder_days": _reminder_days_text(user.board),
             "confidential": True,
         },
     )
@@ -182,8 +194,7 @@ def reminder_settings(request):
         initial={"reminder_digest": "true" if user.reminder_digest else "false"},
     )
     if request.method == "POST" and form.is_valid():
-        user.reminder_digest = form.cleaned_data["reminder_digest"]
-        user.save(update_fields=["reminder_digest"])
+        services.reminder_preference_set(user=user, digest=form.cleaned_data["reminder_digest"])
         messages.success(request, "Your reminder settings have been saved.")
         return redirect("deadlines:settings")
     feed = CalendarFeed.objects.filter(user=user).first()
@@ -204,11 +215,11 @@ def reminder_settings(request):
 @login_required
 def calendar_feed_create(request):
     """Make (or replace) the user's private feed address; the old one stops working."""
-    token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.update_or_create(user=request.user, defaults={"token": token})
-    audit_record(action=Action.CHANGE, actor=request.user, detail="calendar feed created")
+    replaced = services.calendar_feed_create(user=request.user)
     messages.success(
-        request, "Your calendar address is ready. Any older address has stopped working."
+        request,
+        "Your calendar address is ready."
+        + (" The older address has stopped working." if replaced else ""),
     )
     return redirect("deadlines:settings")
 
@@ -216,8 +227,7 @@ def calendar_feed_create(request):
 @require_POST
 @login_required
 def calendar_feed_revoke(request):
-    CalendarFeed.objects.filter(user=request.user).delete()
-    audit_record(action=Action.CHANGE, actor=request.user, detail="calendar feed revoked")
+    services.calendar_feed_revoke(user=request.user)
     messages.success(request, "Your calendar address has stopped working.")
     return redirect("deadlines:settings")
 
