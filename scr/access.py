@@ -167,3 +167,57 @@ def deadlines_visible_to(user):
     from scr.deadlines.models import Deadline
 
     return Deadline.objects.filter(case__in=cases_visible_to(user, full=True).values("pk"))
+
+
+# Referrals (section 5). The referrals app's model is looked up by name: the core
+# never imports a stage app.
+
+
+def _referral_model():
+    from django.apps import apps
+
+    return apps.get_model("referrals", "Referral")
+
+
+def referrals_visible_to(user):
+    """The user's own referrals, and those from their agency waiting for (or decided by)
+    them as its lead. Drafts are their referrer's alone."""
+    Referral = _referral_model()
+    if not _active_board_user(user):
+        return Referral.objects.none()
+    mine = Q(referrer=user)
+    if user.has_board_role(Role.AGENCY_LEAD) and user.agency_id:
+        mine |= Q(agency_id=user.agency_id) & ~Q(status=Referral.Status.DRAFT)
+    return Referral.objects.filter(mine, board_id=user.board_id)
+
+
+def referral_for_user(user, referral_id: int, lock: bool = False):
+    """A referral the user may see: theirs, their agency's as its lead once submitted, or
+    one whose case they may see in full. 404 otherwise."""
+    Referral = _referral_model()
+    referrals = Referral.objects.select_related("case", "agency", "referrer")
+    if lock:
+        referrals = referrals.select_for_update(of=("self",))
+    referral = referrals.filter(pk=referral_id, board_id=getattr(user, "board_id", None)).first()
+    if referral is None or not _active_board_user(user):
+        raise Http404("No such referral")
+    if referrals_visible_to(user).filter(pk=referral.pk).exists():
+        return referral
+    if referral.case_id and CasePerm.VIEW in case_permissions(user, referral.case):
+        return referral
+    raise Http404("No such referral")
+
+
+def may_edit_referral(user, referral) -> bool:
+    return referral.referrer_id == user.pk and referral.editable
+
+
+def may_decide_referral(user, referral) -> bool:
+    """Section 5: the referrer's agency representative on the board endorses or returns."""
+    return (
+        referral.status == referral.Status.SUBMITTED
+        and user.has_board_role(Role.AGENCY_LEAD)
+        and user.agency_id is not None
+        and user.agency_id == referral.agency_id
+        and user.pk != referral.referrer_id
+    )

@@ -23,6 +23,7 @@ def service(request) -> dict:
         ("Needs your attention", reverse("cases:home"), path == reverse("cases:home")),
         ("My cases", reverse("cases:case-list"), path.startswith("/cases/")),
         ("My deadlines", reverse("deadlines:my-deadlines"), path.startswith("/deadlines/")),
+        ("Referrals", reverse("referrals:referral-list"), path.startswith("/referrals/")),
     ]
     if user.is_staff:
         items.append(("Administration", reverse("admin:index"), False))

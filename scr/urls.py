@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("scr.cases.urls")),
     path("account/", include("scr.accounts.urls")),
     path("deadlines/", include("scr.deadlines.urls")),
+    path("referrals/", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from scr.accounts.models import Agency, Board
 from scr.accounts.roles import CASE_ROLES, Role
 from scr.cases.stages import Stage
+from scr.names import initials
 
 
 class CasePerm(models.TextChoices):
@@ -26,8 +27,12 @@ class CasePerm(models.TextChoices):
     SUBMIT_OVERVIEW = "submit_overview", "Submit the overview report (13)"
 
 
-def _transition(*, label: str, perm: CasePerm, note_required: bool = False) -> dict:
-    return {"label": label, "permission": perm, "note_required": note_required}
+def _transition(
+    *, label: str, perm: CasePerm, note_required: bool = False, generic: bool = True
+) -> dict:
+    """A transition's metadata. generic=False: a stage's own screen takes it, not the
+    case page's 'Record a decision'."""
+    return {"label": label, "permission": perm, "note_required": note_required, "generic": generic}
 
 
 class Case(FSMModelMixin, models.Model):
@@ -66,8 +71,7 @@ class Case(FSMModelMixin, models.Model):
 
     @property
     def subject_initials(self) -> str:
-        parts = [p for p in self.subject_name.replace("-", " ").split() if p[:1].isalpha()]
-        return "".join(p[0].upper() for p in parts) or "?"
+        return initials(self.subject_name)
 
     @property
     def stage_label(self) -> str:
@@ -80,7 +84,10 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.REFERRAL_RECEIVED,
         target=Stage.WITH_CHAIR,
-        custom=_transition(label="Endorse and send to the chair", perm=CasePerm.ENDORSE_REFERRAL),
+        # 5: the agency lead endorses on the referral's own page (referrals app).
+        custom=_transition(
+            label="Endorse and send to the chair", perm=CasePerm.ENDORSE_REFERRAL, generic=False
+        ),
     )
     def send_to_chair(self):
         self.stage_changed_at = timezone.now()

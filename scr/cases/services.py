@@ -78,6 +78,41 @@ def _agency_add(case: Case, agency: Agency) -> CaseAgency:
 
 
 @transaction.atomic
+def case_assign_referrer(*, case: Case, referrer) -> CaseAssignment:
+    """The referrer follows the stage of the case they referred (5), and nothing more."""
+    assignment, _ = CaseAssignment.objects.get_or_create(
+        case=case, user=referrer, role=Role.REFERRER, defaults={"assigned_by": referrer}
+    )
+    for codename in access.CASE_ROLE_PERMS[Role.REFERRER]:
+        assign_perm(codename, referrer, case)
+    return assignment
+
+
+@transaction.atomic
+def case_subject_set(
+    *,
+    case: Case,
+    by,
+    subject_name: str,
+    subject_date_of_birth,
+    subject_date_of_death,
+    agencies: list[Agency] = (),
+) -> Case:
+    """Correct the subject and key agencies of a case still at 'referral received' (a
+    referral returned and resubmitted)."""
+    if case.stage != "referral_received":
+        raise ValidationError("The subject can be changed only before the chair has the case.")
+    case.subject_name = subject_name.strip()
+    case.subject_date_of_birth = subject_date_of_birth
+    case.subject_date_of_death = subject_date_of_death
+    case.save(update_fields=["subject_name", "subject_date_of_birth", "subject_date_of_death"])
+    for agency in agencies:
+        _agency_add(case, agency)
+    audit_record(action=Action.CHANGE, actor=by, obj=case, detail="subject corrected")
+    return case
+
+
+@transaction.atomic
 def case_agency_add(*, case_id: int, agency_id: int, by) -> CaseAgency:
     """Involve a key agency in the case (5, 9). Needs the coordinator's or chair's rights."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
@@ -92,9 +127,12 @@ def case_agency_add(*, case_id: int, agency_id: int, by) -> CaseAgency:
 
 
 def available_transitions(case: Case, perms: frozenset[str]) -> list:
-    """The transitions from the case's stage that holders of `perms` may take."""
+    """The transitions from the case's stage that holders of `perms` may take on the case
+    page (those a stage takes on its own screens are left out)."""
     return [
-        t for t in case.get_available_stage_transitions() if t.custom.get("permission") in perms
+        t
+        for t in case.get_available_stage_transitions()
+        if t.custom.get("permission") in perms and t.custom.get("generic", True)
     ]
 
 
@@ -224,12 +262,19 @@ def case_unassign(*, assignment_id: int, by) -> None:
 
 
 def case_event_notify(*, event_id: int) -> int:
-    """Tell the board's coordinators and the people on the case (not the one who acted)
-    that the case moved stage. Emails leave the service: reference and stage only.
-    The stage is the one this event moved to, however late the email goes."""
+    """Tell the board's coordinators, the chairs when the case now waits on their decision,
+    and the people on the case (not the one who acted) that the case moved stage. Emails
+    leave the service: reference and stage only. The stage is the one this event moved
+    to, however late the email goes."""
     event = CaseEvent.objects.select_related("case__board", "actor").get(pk=event_id)
     case = event.case
-    recipients = set(case.board.users.filter(is_active=True, groups__name=Role.COORDINATOR.label))
+    roles = [Role.COORDINATOR.label]
+    if any(
+        t.source == event.to_stage and t.custom.get("permission") == CasePerm.DECIDE
+        for t in Case._meta.get_field("stage").get_all_transitions(Case)
+    ):
+        roles.append(Role.BOARD_CHAIR.label)
+    recipients = set(case.board.users.filter(is_active=True, groups__name__in=roles))
     recipients |= {a.user for a in case.assignments.select_related("user") if a.user.is_active}
     recipients.discard(event.actor)
     return notify_people(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from scr import access, attention
 from scr.audit.services import Action, audit_record
-from scr.cases import services
+from scr.cases import sections, services
 from scr.cases.flow import flow_picture
 from scr.cases.forms import CaseSearchForm, TransitionForm
 from scr.cases.models import CasePerm
@@ -80,6 +80,7 @@ def _case_page(request, case, perms, transition_form=None, status=200):
         "form": transition_form,
         "confidential": may_see_all,
         "documents": registry.choices() if may_see_all else [],
+        "sections": sections.for_case(case, request.user, perms),
     }
     if may_see_all:
         context.update(case_page_data(case, on=calendar.today()))

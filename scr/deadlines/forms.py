@@ -3,40 +3,7 @@ from datetime import date
 from django import forms
 
 from scr.deadlines import calendar
-
-DATE_HELP = "For example, 27/03/2027"
-
-
-class GovukDateField(forms.DateField):
-    """A date typed as dd/mm/yyyy (also d/m/yy, d.m.yyyy or yyyy-mm-dd), as people type it."""
-
-    input_formats = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
-
-    def __init__(self, *, name: str = "date", **kwargs):
-        """`name` says which date in the error messages: 'the new due date'."""
-        kwargs.setdefault("help_text", DATE_HELP)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid": f"Enter {name} as a real date, like 27/03/2027",
-                "required": f"Enter {name}",
-            },
-        )
-        super().__init__(**kwargs)
-        self.widget.input_type = "text"
-        self.widget.attrs.update(
-            {
-                "class": "govuk-input govuk-input--width-10",
-                "inputmode": "numeric",
-                "autocomplete": "off",
-            }
-        )
-        self.widget.format = "%d/%m/%Y"
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()
-        return super().to_python(value)
+from scr.fields import GovukDateField
 
 
 class ExtensionRequestForm(forms.Form):

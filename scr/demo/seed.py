@@ -108,7 +108,7 @@ PEOPLE = [
         Role.OVERVIEW_AUTHOR,
     ),
     ("board.member@example.org", "Rupert Okonjo", "Board Member", "housing", Role.BOARD_MEMBER),
-    ("referrer@example.org", "Sally Penhaligon", "Police Constable", "police", Role.REFERRER),
+    ("referrer@example.org", "Sally Penhaligon", "Social Worker", "asc", Role.REFERRER),
 ]
 
 # The invented subjects of the demo cases, and the stage each case is brought to.

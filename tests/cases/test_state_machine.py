@@ -219,3 +219,11 @@ def test_records_of_the_past_can_be_kept_without_emails(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         case_transition(locked, "record_recommendation", by=panel_chair, notify=False)
     assert mailoutbox == []
+
+
+def test_the_chair_is_told_when_a_case_waits_on_their_decision(
+    new_case, lead_a, chair, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
+    assert {m.to[0] for m in mailoutbox} >= {chair.email, coordinator.email}

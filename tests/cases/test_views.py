@@ -141,16 +141,26 @@ def test_home_lists_decisions_waiting_for_the_user(client, case, panel_chair, ch
     assert "Nothing is waiting for you" in client.get(reverse("cases:home")).content.decode()
 
 
-def test_recording_a_decision(client, new_case, lead_a):
-    client.force_login(lead_a)
+def test_recording_a_decision(client, new_case, lead_a, chair):
+    case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
+    client.force_login(chair)
     url = reverse("cases:case-detail", args=[new_case.reference])
-    response = client.post(url, {"transition": "send_to_chair", "note": "Criteria 3.1 met."})
+    response = client.post(url, {"transition": "convene_panel", "note": "Criteria 3.1 met."})
     assert response.status_code == 302
     case = Case.objects.get(pk=new_case.pk)
-    assert case.stage == Stage.WITH_CHAIR
-    assert case.events.get().note == "Criteria 3.1 met."
+    assert case.stage == Stage.PANEL_CONVENED
+    assert case.events.last().note == "Criteria 3.1 met."
     follow = client.get(response["Location"]).content.decode()
     assert "Decision recorded" in follow
+
+
+def test_endorsing_a_referral_is_not_offered_on_the_case_page(client, new_case, lead_a):
+    """Section 5 is the referral's own page: the case page does not offer it."""
+    client.force_login(lead_a)
+    url = reverse("cases:case-detail", args=[new_case.reference])
+    assert "Record a decision" not in client.get(url).content.decode()
+    assert client.post(url, {"transition": "send_to_chair"}).status_code == 403
+    assert Case.objects.get(pk=new_case.pk).stage == Stage.REFERRAL_RECEIVED
 
 
 def test_a_decision_without_reasons_shows_errors_and_keeps_what_was_typed(

@@ -43,11 +43,20 @@ def test_stage_change_notifies_the_people_on_the_case_through_the_worker(
     assert thread != threading.current_thread().name
     assert not eager
     assert Case.objects.get(pk=case.pk).stage == Stage.PANEL_RECOMMENDED
-    # One email each for the coordinator and everyone assigned, but not for the panel
-    # chair who acted, nor for the board chair and agency lead who hold no case role.
+    # One email each for the coordinator, the board chair (the case now waits on their
+    # decision, 7) and everyone assigned, but not for the panel chair who acted, nor for
+    # the agency lead who holds no case role.
     expected = {
         person.email
-        for person in (coordinator, referrer, panel_member, author_a, director_a, overview_author)
+        for person in (
+            coordinator,
+            chair,
+            referrer,
+            panel_member,
+            author_a,
+            director_a,
+            overview_author,
+        )
     }
     assert sorted(address for message in mail.outbox for address in message.to) == sorted(expected)
     assert all(len(message.to) == 1 for message in mail.outbox)

@@ -1,0 +1,98 @@
+from django import forms
+
+from referrals.criteria import CRITERIA_TEXT
+from referrals.models import Referral
+from scr.accounts.models import Agency
+from scr.fields import GovukDateField
+
+
+class ReferralForm(forms.Form):
+    """Every field optional here: a draft keeps whatever was typed. What a submission
+    needs is checked by the service (referrals.services.missing_for_submission)."""
+
+    subject_name = forms.CharField(
+        label="Full name",
+        required=False,
+        max_length=200,
+        help_text="Only the people working on the case see the name. Others see initials.",
+    )
+    subject_date_of_birth = GovukDateField(
+        label="Date of birth", name="the date of birth", required=False
+    )
+    subject_died = forms.BooleanField(label="The adult has died", required=False)
+    subject_date_of_death = GovukDateField(
+        label="Date of death", name="the date of death", required=False
+    )
+    subject_address = forms.CharField(
+        label="Address",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    subject_ethnicity = forms.CharField(label="Ethnicity", required=False, max_length=100)
+    what_happened = forms.CharField(
+        label="What happened",
+        required=False,
+        max_length=20000,
+        help_text="The facts as you know them: what happened, when, and which services were "
+        "involved. Refer to workers by role, not by name.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    abuse_or_neglect = forms.ChoiceField(
+        label="Is abuse or neglect known or suspected to be a factor?",
+        choices=Referral.AbuseOrNeglect.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    serious_harm = forms.BooleanField(
+        label="The adult sustained a potentially life-threatening injury or permanent "
+        "impairment of health, or was the victim of very serious abuse (for example "
+        "systematic sexual abuse)",
+        required=False,
+    )
+    concern_working_together = forms.BooleanField(
+        label="The case gives rise to concerns about the way professionals and services "
+        "worked together",
+        required=False,
+    )
+    lessons_for_interagency_working = forms.BooleanField(
+        label="There are important lessons for inter-agency working", required=False
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label="Which agencies were involved?",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    believes_3_1 = forms.BooleanField(label="3.1", help_text=CRITERIA_TEXT["3.1"], required=False)
+    believes_3_2 = forms.BooleanField(label="3.2", help_text=CRITERIA_TEXT["3.2"], required=False)
+    believes_4_2 = forms.BooleanField(label="4.2", help_text=CRITERIA_TEXT["4.2"], required=False)
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = Agency.objects.filter(board=board).order_by("name")
+
+
+class ReturnForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("endorse", "Endorse it: send it to the board chair"),
+            ("return", "Return it to the referrer"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you endorse or return the referral"},
+    )
+    reason = forms.CharField(
+        label="Reasons",
+        help_text="Needed when you return it: the referrer reads them.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("reason", "").strip():
+            self.add_error("reason", "Enter why the referral is being returned")
+        return data

@@ -1,0 +1,125 @@
+"""Referrals: start, fill in, submit; the agency lead endorses or returns (sections 3-5)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from referrals import services
+from referrals.criteria import assess
+from referrals.forms import ReferralForm, ReturnForm
+from referrals.models import Referral
+from scr import access
+from scr.audit.services import Action, audit_record
+
+
+@require_GET
+@login_required
+def referral_list(request):
+    referrals = access.referrals_visible_to(request.user).select_related("case", "referrer")
+    mine = [r for r in referrals if r.referrer_id == request.user.pk]
+    waiting = [r for r in referrals if access.may_decide_referral(request.user, r)]
+    return render(request, "referrals/referral_list.html", {"mine": mine, "waiting": waiting})
+
+
+@require_POST
+@login_required
+def referral_new(request):
+    referral = services.referral_start(by=request.user)
+    return redirect("referrals:referral-edit", referral_id=referral.pk)
+
+
+def _initial(referral: Referral) -> dict:
+    initial = {name: getattr(referral, name) for name in services.EDITABLE_FIELDS}
+    initial["agencies"] = list(referral.agencies.all())
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def referral_edit(request, referral_id: int):
+    referral = access.referral_for_user(request.user, referral_id)
+    if not access.may_edit_referral(request.user, referral):
+        raise PermissionDenied
+    if request.method == "GET":
+        form = ReferralForm(initial=_initial(referral), board=referral.board)
+        return render(request, "referrals/referral_form.html", _form_context(referral, form))
+    form = ReferralForm(request.POST, board=referral.board)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "agencies"}
+        data["abuse_or_neglect"] = data.get("abuse_or_neglect") or ""
+        referral = services.referral_save(
+            referral_id=referral.pk,
+            by=request.user,
+            data=data,
+            agencies=form.cleaned_data["agencies"],
+        )
+        if request.POST.get("action") != "submit":
+            messages.success(request, "Your draft has been saved.")
+            return redirect("referrals:referral-edit", referral_id=referral.pk)
+        try:
+            services.referral_submit(referral_id=referral.pk, by=request.user)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, "Your referral has been sent to your agency lead.")
+            return redirect("referrals:referral-detail", referral_id=referral.pk)
+    return render(
+        request, "referrals/referral_form.html", _form_context(referral, form), status=400
+    )
+
+
+def _form_context(referral, form) -> dict:
+    return {"referral": referral, "form": form, "confidential": True}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def referral_detail(request, referral_id: int):
+    referral = access.referral_for_user(request.user, referral_id)
+    may_decide = access.may_decide_referral(request.user, referral)
+    form = ReturnForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "endorse":
+                    services.referral_endorse(
+                        referral_id=referral.pk, by=request.user, note=form.cleaned_data["reason"]
+                    )
+                    messages.success(request, "The referral has been sent to the board chair.")
+                else:
+                    services.referral_return(
+                        referral_id=referral.pk,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    messages.success(request, "The referral has been returned to the referrer.")
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("referrals:referral-list")
+    else:
+        audit_record(
+            action=Action.VIEW,
+            actor=request.user,
+            obj=referral,
+            request=request,
+            label=referral.case.reference if referral.case_id else f"referral {referral.pk}",
+        )
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "findings": assess(referral),
+            "agencies": list(referral.agencies.order_by("name")),
+            "form": form,
+            "may_edit": access.may_edit_referral(request.user, referral),
+            "confidential": True,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )

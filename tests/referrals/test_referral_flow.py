@@ -1,0 +1,227 @@
+"""A referral from draft to the chair, and who may see and do what on the way (5)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import reverse
+
+from referrals import services
+from referrals.models import Referral
+from scr.cases.models import Case
+from scr.cases.stages import Stage
+
+pytestmark = pytest.mark.django_db
+
+COMPLETE = {
+    "subject_name": "Florence Quibble-Marsh",
+    "subject_died": True,
+    "what_happened": "Missed care visits and weight loss were not acted on.",
+    "abuse_or_neglect": "suspected",
+    "believes_3_1": True,
+}
+
+
+@pytest.fixture
+def draft(referrer):
+    return services.referral_start(by=referrer)
+
+
+def _fill(referral, referrer, agencies, **extra):
+    from datetime import date
+
+    data = {**COMPLETE, "subject_date_of_death": date(2026, 10, 1), **extra}
+    return services.referral_save(
+        referral_id=referral.pk, by=referrer, data=data, agencies=agencies
+    )
+
+
+def test_submission_opens_the_case_and_tells_the_agency_lead(
+    draft, referrer, agency_a, lead_b, lead_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    _fill(draft, referrer, [agency_a])
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.referral_submit(referral_id=draft.pk, by=referrer)
+    case = referral.case
+    assert referral.status == Referral.Status.SUBMITTED
+    assert case.stage == Stage.REFERRAL_RECEIVED
+    assert case.subject_name == "Florence Quibble-Marsh"
+    # The referrer's agency (B, Police) is on the case, as well as the agencies named.
+    assert set(case.agencies.values_list("name", flat=True)) == {
+        "Testshire NHS Trust",
+        "Testshire Police",
+    }
+    assert [m.to for m in mailoutbox] == [[lead_b.email]]  # agency B's lead, not agency A's
+    assert case.reference in mailoutbox[0].subject
+    assert "Florence" not in mailoutbox[0].body and "Quibble" not in mailoutbox[0].body
+
+
+def test_an_incomplete_referral_is_not_submitted_and_keeps_its_draft(draft, referrer):
+    services.referral_save(
+        referral_id=draft.pk,
+        by=referrer,
+        data={"subject_name": "Florence Quibble-Marsh", "subject_died": True},
+        agencies=[],
+    )
+    with pytest.raises(ValidationError) as error:
+        services.referral_submit(referral_id=draft.pk, by=referrer)
+    assert set(error.value.message_dict) == {
+        "subject_date_of_death",
+        "what_happened",
+        "abuse_or_neglect",
+        "agencies",
+        "believes",
+    }
+    draft.refresh_from_db()
+    assert (draft.status, draft.subject_name, draft.case) == (
+        Referral.Status.DRAFT,
+        "Florence Quibble-Marsh",
+        None,
+    )
+    assert not Case.objects.exists()
+
+
+def test_the_lead_endorses_and_the_case_goes_to_the_chair(draft, referrer, agency_a, lead_b):
+    _fill(draft, referrer, [agency_a])
+    services.referral_submit(referral_id=draft.pk, by=referrer)
+    referral = services.referral_endorse(referral_id=draft.pk, by=lead_b)
+    assert referral.status == Referral.Status.ENDORSED
+    case = Case.objects.get(pk=referral.case_id)
+    assert case.stage == Stage.WITH_CHAIR
+    assert case.events.get().actor == lead_b
+
+
+def test_a_returned_referral_can_be_changed_and_resubmitted(draft, referrer, agency_a, lead_b):
+    _fill(draft, referrer, [agency_a])
+    services.referral_submit(referral_id=draft.pk, by=referrer)
+    with pytest.raises(ValidationError):
+        services.referral_return(referral_id=draft.pk, by=lead_b, reason="  ")
+    services.referral_return(referral_id=draft.pk, by=lead_b, reason="Add the date of birth.")
+    from datetime import date
+
+    _fill(draft, referrer, [agency_a], subject_date_of_birth=date(1940, 2, 3))
+    referral = services.referral_submit(referral_id=draft.pk, by=referrer)
+    assert referral.status == Referral.Status.SUBMITTED
+    assert Case.objects.count() == 1
+    assert Case.objects.get().subject_date_of_birth == date(1940, 2, 3)
+
+
+def test_only_the_referrers_agency_lead_decides(
+    draft, referrer, agency_a, lead_a, lead_b, coordinator, chair
+):
+    _fill(draft, referrer, [agency_a])
+    services.referral_submit(referral_id=draft.pk, by=referrer)
+    for person in (lead_a, coordinator, chair):
+        with pytest.raises((PermissionDenied, Http404)):
+            services.referral_endorse(referral_id=draft.pk, by=person)
+    with pytest.raises(PermissionDenied):
+        services.referral_endorse(referral_id=draft.pk, by=referrer)  # not their own
+    assert Referral.objects.get(pk=draft.pk).status == Referral.Status.SUBMITTED
+
+
+def test_a_draft_is_its_referrers_alone(
+    client, draft, referrer, lead_b, coordinator, chair, outsider
+):
+    for person in (lead_b, coordinator, chair, outsider):
+        with pytest.raises(Http404):
+            services.referral_save(
+                referral_id=draft.pk, by=person, data={"subject_name": "X"}, agencies=[]
+            )
+        client.force_login(person)
+        assert client.get(reverse("referrals:referral-detail", args=[draft.pk])).status_code == 404
+        assert client.get(reverse("referrals:referral-edit", args=[draft.pk])).status_code == 404
+
+
+def test_who_sees_a_submitted_referral(
+    client,
+    draft,
+    referrer,
+    agency_a,
+    lead_a,
+    lead_b,
+    coordinator,
+    chair,
+    outsider,
+    other_coordinator,
+    board_member,
+):
+    _fill(draft, referrer, [agency_a])
+    services.referral_submit(referral_id=draft.pk, by=referrer)
+    url = reverse("referrals:referral-detail", args=[draft.pk])
+    expected = {
+        referrer: 200,
+        lead_b: 200,
+        coordinator: 200,
+        chair: 200,
+        lead_a: 200,
+        outsider: 404,
+        other_coordinator: 404,
+        board_member: 404,
+    }
+    for person, status in expected.items():
+        client.force_login(person)
+        assert client.get(url).status_code == status, person
+
+
+def test_the_referrer_sees_only_the_stage_of_the_case(client, draft, referrer, agency_a, lead_b):
+    _fill(draft, referrer, [agency_a])
+    referral = services.referral_submit(referral_id=draft.pk, by=referrer)
+    services.referral_endorse(referral_id=draft.pk, by=lead_b)
+    client.force_login(referrer)
+    text = client.get(reverse("cases:case-detail", args=[referral.case.reference])).content
+    assert b"With the chair" in text
+    assert b"STRICTLY CONFIDENTIAL" not in text and b"Deadlines" not in text
+    text = client.get(reverse("referrals:referral-list")).content.decode()
+    assert "Sent to the board chair" in text and "Case stage: With the chair" in text
+
+
+def test_the_referral_form_keeps_what_was_typed_and_shows_every_problem(client, referrer, draft):
+    client.force_login(referrer)
+    url = reverse("referrals:referral-edit", args=[draft.pk])
+    response = client.post(
+        url, {"subject_name": "Florence Quibble-Marsh", "subject_died": "on", "action": "submit"}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem" in text
+    for message in (
+        "Enter the date of death",
+        "Describe what happened",
+        "Select whether abuse or neglect is known or suspected",
+        "Select the agencies that were involved",
+        "Select the criteria you believe are met",
+    ):
+        assert message in text
+    assert 'value="Florence Quibble-Marsh"' in text
+    assert Referral.objects.get(pk=draft.pk).subject_name == "Florence Quibble-Marsh"
+    response = client.post(url, {"subject_date_of_birth": "31/02/1940", "action": "save"})
+    assert response.status_code == 400
+    assert "Enter the date of birth as a real date" in response.content.decode()
+
+
+def test_a_referral_from_the_form_to_endorsement_through_the_pages(
+    client, referrer, lead_b, agency_a, mailoutbox
+):
+    client.force_login(referrer)
+    response = client.post(reverse("referrals:referral-new"))
+    referral = Referral.objects.get()
+    assert response["Location"] == reverse("referrals:referral-edit", args=[referral.pk])
+    data = {
+        **COMPLETE,
+        "subject_died": "on",
+        "believes_3_1": "on",
+        "subject_date_of_death": "01/10/2026",
+        "agencies": [agency_a.pk],
+        "action": "submit",
+    }
+    response = client.post(reverse("referrals:referral-edit", args=[referral.pk]), data)
+    assert response.status_code == 302
+    client.force_login(lead_b)
+    home = client.get(reverse("cases:home")).content.decode()
+    assert "Endorse or return a referral" in home
+    detail = client.get(reverse("referrals:referral-detail", args=[referral.pk])).content.decode()
+    assert "The board should conduct a Serious Case Review (3.1)" in detail
+    response = client.post(
+        reverse("referrals:referral-detail", args=[referral.pk]), {"decision": "endorse"}
+    )
+    assert response.status_code == 302
+    assert Case.objects.get().stage == Stage.WITH_CHAIR
