@@ -62,6 +62,8 @@ def referral_edit(request, referral_id: int):
             services.referral_submit(referral_id=referral.pk, by=request.user)
         except ValidationError as error:
             for field, problems in error.message_dict.items():
+                # The criteria are three checkboxes: the first one carries their error.
+                field = "believes_3_1" if field == "believes" else field
                 form.add_error(field if field in form.fields else None, problems)
         else:
             messages.success(request, "Your referral has been sent to your agency lead.")
