@@ -55,12 +55,16 @@ def assess(referral) -> list[Finding]:
             )
         )
     if not findings:
+        reason = (
+            "The case raises concerns about how professionals or services worked together: "
+            "the board should recommend another review, for example an agency's internal "
+            "review feeding learning back to the board (section 3)."
+            if referral.concern_working_together
+            else "The chair decides whether the case goes to the panel (section 5)."
+        )
         findings.append(
             Finding(
-                "none",
-                "The facts entered meet none of the criteria in 3.1, 3.2 or 4.2",
-                "If the case raises concerns about how professionals or services worked "
-                "together, the board may recommend another review (section 3).",
+                "none", "The facts entered meet none of the criteria in 3.1, 3.2 or 4.2", reason
             )
         )
     return findings

@@ -39,7 +39,7 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     abuse_or_neglect = forms.ChoiceField(
-        label="Is abuse or neglect known or suspected to be a factor?",
+        label="Is abuse or neglect known or suspected to be a factor in what happened?",
         choices=Referral.AbuseOrNeglect.choices,
         required=False,
         widget=forms.RadioSelect,

@@ -97,3 +97,29 @@ class Referral(models.Model):
     @property
     def editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def label(self) -> str:
+        """The case reference once the case is open, before that 'Referral 12'."""
+        return self.case.reference if self.case_id else f"Referral {self.pk}"
+
+
+class ReferralEvent(models.Model):
+    """Each submission and each decision on a referral, kept (section 5)."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned to the referrer"
+        ENDORSED = "endorsed", "Endorsed and sent to the chair"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.kind}"

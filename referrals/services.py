@@ -1,17 +1,25 @@
-"""Every write to a referral (sections 3, 4 and 5)."""
+"""Every write to a referral (sections 3, 4 and 5).
 
+A referral stays between its referrer and their agency's lead until the lead endorses
+it: only then is the case opened, with its reference, its key agencies and the referrer
+following its stage, and sent to the chair. A returned referral is its referrer's alone
+again until they resubmit it.
+"""
+
+from datetime import datetime
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from referrals.models import Referral
+from referrals.models import Referral, ReferralEvent
 from scr import access
 from scr.accounts.roles import Role
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
 from scr.cases.models import Case
+from scr.deadlines import calendar
 
 EDITABLE_FIELDS = (
     "subject_name",
@@ -31,39 +39,72 @@ EDITABLE_FIELDS = (
 )
 
 
+class AlreadyMovedOn(Exception):
+    """The referral left the state this action needs (a second tab, a double click)."""
+
+    def __init__(self, referral: Referral):
+        super().__init__(referral.get_status_display())
+        self.referral = referral
+
+
 @transaction.atomic
 def referral_start(*, by) -> Referral:
-    """Any professional with an account starts a referral (4): a draft of their own."""
+    """Any professional with an account starts a referral (4): a draft of their own. They
+    must belong to an agency, whose lead endorses it (5)."""
     if not by.is_active or not by.board_id:
         raise PermissionDenied
+    if not by.agency_id:
+        raise ValidationError(
+            "You need to belong to an agency to refer a case: its lead on the board sends "
+            "referrals to the chair. Ask your board's coordinator to add you to your agency."
+        )
     referral = Referral.objects.create(board_id=by.board_id, referrer=by, agency=by.agency)
-    audit_record(action=Action.CREATE, actor=by, obj=referral, label=f"referral {referral.pk}")
+    audit_record(action=Action.CREATE, actor=by, obj=referral, label=referral.label)
+    return referral
+
+
+def _editable(by, referral_id: int) -> Referral:
+    referral = access.referral_for_user(by, referral_id, lock=True)
+    if referral.referrer_id != by.pk:
+        raise PermissionDenied
+    if not referral.editable:
+        raise AlreadyMovedOn(referral)
     return referral
 
 
 @transaction.atomic
-def referral_save(*, referral_id: int, by, data: dict, agencies) -> Referral:
-    """Keep what the referrer typed, complete or not. Only its referrer, while it is a
-    draft or returned to them."""
-    referral = access.referral_for_user(by, referral_id, lock=True)
-    if not access.may_edit_referral(by, referral):
-        raise PermissionDenied
-    for name in EDITABLE_FIELDS:
-        if name in data:
-            setattr(referral, name, data[name])
+def referral_save(*, referral_id: int, by, data: dict, agencies=None) -> Referral:
+    """Keep what the referrer typed, complete or not: every field given in `data` (and the
+    agencies, unless None). Only its referrer, while it is a draft or returned to them."""
+    referral = _editable(by, referral_id)
+    fields = [name for name in EDITABLE_FIELDS if name in data]
+    for name in fields:
+        setattr(referral, name, data[name])
     referral.updated_at = timezone.now()
-    referral.save(update_fields=[*EDITABLE_FIELDS, "updated_at"])
-    referral.agencies.set([a for a in agencies if a.board_id == referral.board_id])
+    referral.save(update_fields=[*fields, "updated_at"])
+    if agencies is not None:
+        referral.agencies.set([a for a in agencies if a.board_id == referral.board_id])
     return referral
 
 
-def missing_for_submission(referral: Referral) -> dict[str, str]:
-    """What must be filled in before a referral goes to the agency lead: field -> message."""
+def problems_for_submission(referral: Referral) -> dict[str, str]:
+    """What must be right before a referral goes to the agency lead: field -> message."""
     errors = {}
+    today = calendar.today()
     if not referral.subject_name.strip():
         errors["subject_name"] = "Enter the adult's full name"
-    if referral.subject_died and not referral.subject_date_of_death:
-        errors["subject_date_of_death"] = "Enter the date of death"
+    born, died = referral.subject_date_of_birth, referral.subject_date_of_death
+    if born and born > today:
+        errors["subject_date_of_birth"] = "The date of birth must be in the past"
+    if referral.subject_died:
+        if not died:
+            errors["subject_date_of_death"] = "Enter the date of death"
+        elif died > today:
+            errors["subject_date_of_death"] = "The date of death must be today or in the past"
+        elif born and died < born:
+            errors["subject_date_of_death"] = "The date of death must be after the date of birth"
+    elif died:
+        errors["subject_died"] = "Tick ‘The adult has died’, or remove the date of death"
     if not referral.what_happened.strip():
         errors["what_happened"] = "Describe what happened"
     if not referral.abuse_or_neglect:
@@ -77,74 +118,106 @@ def missing_for_submission(referral: Referral) -> dict[str, str]:
 
 @transaction.atomic
 def referral_submit(*, referral_id: int, by) -> Referral:
-    """Send the referral to the referrer's agency lead (5). The first submission opens
-    the case at 'referral received' with the referrer on it; a resubmission after a
-    return updates the case's subject. Tells the agency lead after commit."""
-    referral = access.referral_for_user(by, referral_id, lock=True)
-    if not access.may_edit_referral(by, referral):
-        raise PermissionDenied
-    missing = missing_for_submission(referral)
-    if missing:
-        raise ValidationError(missing)
-    agencies = list(referral.agencies.all())
-    if referral.agency is not None and referral.agency not in agencies:
-        agencies.append(referral.agency)  # its lead endorses, so it is on the case
-    subject = {
-        "subject_name": referral.subject_name,
-        "subject_date_of_birth": referral.subject_date_of_birth,
-        "subject_date_of_death": referral.subject_date_of_death if referral.subject_died else None,
-    }
-    if referral.case is None:
-        case = case_services.case_create(board=referral.board, by=by, agencies=agencies, **subject)
-        case_services.case_assign_referrer(case=case, referrer=by)
-        referral.case = case
-    else:
-        case_services.case_subject_set(case=referral.case, by=by, agencies=agencies, **subject)
+    """Send the referral to the referrer's agency lead (5), who is told after commit.
+    A referrer who is that lead sends it straight to the chair."""
+    referral = _editable(by, referral_id)
+    problems = problems_for_submission(referral)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
     referral.status = Referral.Status.SUBMITTED
-    referral.submitted_at = referral.updated_at = timezone.now()
-    referral.return_reason = ""
-    referral.save(update_fields=["case", "status", "submitted_at", "updated_at", "return_reason"])
-    audit_record(action=Action.CHANGE, actor=by, obj=referral.case, detail="referral submitted")
+    referral.submitted_at = referral.updated_at = now
+    referral.save(update_fields=["status", "submitted_at", "updated_at"])
+    ReferralEvent.objects.create(
+        referral=referral, kind=ReferralEvent.Kind.SUBMITTED, by=by, at=now
+    )
+    audit_record(
+        action=Action.CHANGE,
+        actor=by,
+        obj=referral,
+        label=referral.label,
+        detail="referral submitted",
+    )
+    if access.is_referrers_agency_lead(by, referral):
+        return _endorse(referral, by=by, note="Referred by the agency's lead.", now=now)
     from referrals.tasks import referral_notify_task
 
     transaction.on_commit(partial(referral_notify_task.delay, referral_id=referral.pk))
     return referral
 
 
-@transaction.atomic
-def referral_endorse(*, referral_id: int, by, note: str = "") -> Referral:
-    """The referrer's agency lead endorses the referral: the case goes to the chair (5)."""
+def _decidable(by, referral_id: int) -> Referral:
     referral = access.referral_for_user(by, referral_id, lock=True)
-    if not access.may_decide_referral(by, referral):
+    if not access.is_referrers_agency_lead(by, referral):
         raise PermissionDenied
-    case = Case.objects.select_for_update().get(pk=referral.case_id)
-    case_services.case_transition(
-        case, "send_to_chair", by=by, note=note.strip() or "Endorsed by the agency lead."
+    if referral.status != Referral.Status.SUBMITTED:
+        raise AlreadyMovedOn(referral)
+    return referral
+
+
+def _endorse(referral: Referral, *, by, note: str, now: datetime) -> Referral:
+    """Open the case from the referral and send it to the chair (5)."""
+    agencies = list(referral.agencies.all())
+    if referral.agency not in agencies:
+        agencies.append(referral.agency)  # its lead endorsed it, so it is on the case
+    case = case_services.case_create(
+        board=referral.board,
+        by=by,
+        subject_name=referral.subject_name,
+        subject_date_of_birth=referral.subject_date_of_birth,
+        subject_date_of_death=referral.subject_date_of_death if referral.subject_died else None,
+        agencies=agencies,
+        now=referral.submitted_at,
     )
+    case_services.case_assign_referrer(case=case, referrer=referral.referrer, by=by)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case_services.case_transition(case, "send_to_chair", by=by, note=note, now=now)
+    referral.case = case
     referral.status = Referral.Status.ENDORSED
     referral.decided_by = by
-    referral.decided_at = referral.updated_at = timezone.now()
-    referral.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    referral.decided_at = referral.updated_at = now
+    referral.save(update_fields=["case", "status", "decided_by", "decided_at", "updated_at"])
+    ReferralEvent.objects.create(
+        referral=referral, kind=ReferralEvent.Kind.ENDORSED, by=by, at=now, note=note
+    )
     return referral
 
 
 @transaction.atomic
+def referral_endorse(*, referral_id: int, by, note: str = "") -> Referral:
+    """The referrer's agency lead endorses the referral: the case opens and goes to the
+    chair (5), who is told after commit."""
+    referral = _decidable(by, referral_id)
+    return _endorse(
+        referral, by=by, note=note.strip() or "Endorsed by the agency lead.", now=timezone.now()
+    )
+
+
+@transaction.atomic
 def referral_return(*, referral_id: int, by, reason: str) -> Referral:
-    """The agency lead returns the referral to its referrer with a reason (5); the case
-    stays at 'referral received'. Tells the referrer after commit."""
-    referral = access.referral_for_user(by, referral_id, lock=True)
-    if not access.may_decide_referral(by, referral):
-        raise PermissionDenied
+    """The agency lead returns the referral to its referrer with reasons (5). Tells the
+    referrer after commit."""
+    referral = _decidable(by, referral_id)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the referral is being returned"})
+    now = timezone.now()
     referral.status = Referral.Status.RETURNED
     referral.return_reason = reason.strip()
     referral.decided_by = by
-    referral.decided_at = referral.updated_at = timezone.now()
+    referral.decided_at = referral.updated_at = now
     referral.save(
         update_fields=["status", "return_reason", "decided_by", "decided_at", "updated_at"]
     )
-    audit_record(action=Action.CHANGE, actor=by, obj=referral.case, detail="referral returned")
+    ReferralEvent.objects.create(
+        referral=referral, kind=ReferralEvent.Kind.RETURNED, by=by, at=now, note=reason.strip()
+    )
+    audit_record(
+        action=Action.CHANGE,
+        actor=by,
+        obj=referral,
+        label=referral.label,
+        detail="referral returned",
+    )
     from referrals.tasks import referral_notify_task
 
     transaction.on_commit(partial(referral_notify_task.delay, referral_id=referral.pk))
@@ -152,21 +225,20 @@ def referral_return(*, referral_id: int, by, reason: str) -> Referral:
 
 
 def referral_notify(*, referral_id: int) -> int:
-    """Email who acts next: the agency lead(s) on submission, the referrer on return.
-    References only, never the adult's name."""
+    """Email who acts next: the referrer's agency lead(s) on submission, the referrer on
+    return. The referral's number only, never the adult's name."""
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
     from scr.notify import notify_people
 
     referral = Referral.objects.select_related("case", "board", "referrer").get(pk=referral_id)
-    if referral.status == Referral.Status.SUBMITTED:
-        recipients = (
-            get_user_model()
-            .objects.filter(
-                agency_id=referral.agency_id, is_active=True, groups__name=Role.AGENCY_LEAD.label
-            )
-            .exclude(pk=referral.referrer_id)
+    if referral.status == Referral.Status.SUBMITTED and referral.agency_id:
+        recipients = get_user_model().objects.filter(
+            board_id=referral.board_id,
+            agency_id=referral.agency_id,
+            is_active=True,
+            groups__name=Role.AGENCY_LEAD.label,
         )
         template = "referral_submitted"
     elif referral.status == Referral.Status.RETURNED:
@@ -178,7 +250,7 @@ def referral_notify(*, referral_id: int) -> int:
         template=template,
         recipients=set(recipients),
         context={
-            "reference": referral.case.reference,
+            "reference": referral.label,
             "url": reverse("referrals:referral-detail", args=[referral.pk]),
             "board": referral.board,
         },

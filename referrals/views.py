@@ -26,8 +26,19 @@ def referral_list(request):
 @require_POST
 @login_required
 def referral_new(request):
-    referral = services.referral_start(by=request.user)
+    try:
+        referral = services.referral_start(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("referrals:referral-list")
     return redirect("referrals:referral-edit", referral_id=referral.pk)
+
+
+def _moved_on(request, referral):
+    """A second tab or a double click: say what happened instead of refusing."""
+    who = f" by {referral.decided_by.full_name}" if referral.decided_by else ""
+    messages.info(request, f"This referral is now ‘{referral.get_status_display().lower()}’{who}.")
+    return redirect("referrals:referral-detail", referral_id=referral.pk)
 
 
 def _initial(referral: Referral) -> dict:
@@ -40,34 +51,45 @@ def _initial(referral: Referral) -> dict:
 @login_required
 def referral_edit(request, referral_id: int):
     referral = access.referral_for_user(request.user, referral_id)
-    if not access.may_edit_referral(request.user, referral):
+    if referral.referrer_id != request.user.pk:
         raise PermissionDenied
+    if not referral.editable:
+        return _moved_on(request, referral)
     if request.method == "GET":
         form = ReferralForm(initial=_initial(referral), board=referral.board)
         return render(request, "referrals/referral_form.html", _form_context(referral, form))
     form = ReferralForm(request.POST, board=referral.board)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "agencies"}
-        data["abuse_or_neglect"] = data.get("abuse_or_neglect") or ""
+    valid = form.is_valid()
+    # Keep every field that validated, even when another did not: nothing typed is lost.
+    data = {k: v for k, v in form.cleaned_data.items() if k != "agencies"}
+    if "abuse_or_neglect" in data:
+        data["abuse_or_neglect"] = data["abuse_or_neglect"] or ""
+    try:
         referral = services.referral_save(
             referral_id=referral.pk,
             by=request.user,
             data=data,
-            agencies=form.cleaned_data["agencies"],
+            agencies=form.cleaned_data.get("agencies"),
         )
-        if request.POST.get("action") != "submit":
+        if valid and request.POST.get("action") != "submit":
             messages.success(request, "Your draft has been saved.")
             return redirect("referrals:referral-edit", referral_id=referral.pk)
-        try:
-            services.referral_submit(referral_id=referral.pk, by=request.user)
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                # The criteria are three checkboxes: the first one carries their error.
-                field = "believes_3_1" if field == "believes" else field
-                form.add_error(field if field in form.fields else None, problems)
-        else:
-            messages.success(request, "Your referral has been sent to your agency lead.")
+        if valid:
+            referral = services.referral_submit(referral_id=referral.pk, by=request.user)
+            messages.success(
+                request,
+                "Your referral has been sent to the board chair."
+                if referral.status == Referral.Status.ENDORSED
+                else "Your referral has been sent to your agency lead.",
+            )
             return redirect("referrals:referral-detail", referral_id=referral.pk)
+    except services.AlreadyMovedOn as moved:
+        return _moved_on(request, moved.referral)
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            # The criteria are three checkboxes: the first one carries their error.
+            field = "believes_3_1" if field == "believes" else field
+            form.add_error(field if field in form.fields else None, problems)
     return render(
         request, "referrals/referral_form.html", _form_context(referral, form), status=400
     )
@@ -85,6 +107,8 @@ def referral_detail(request, referral_id: int):
     form = ReturnForm(request.POST or None) if may_decide else None
     if request.method == "POST":
         if not may_decide:
+            if access.is_referrers_agency_lead(request.user, referral):
+                return _moved_on(request, referral)
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -100,6 +124,8 @@ def referral_detail(request, referral_id: int):
                         reason=form.cleaned_data["reason"],
                     )
                     messages.success(request, "The referral has been returned to the referrer.")
+            except services.AlreadyMovedOn as moved:
+                return _moved_on(request, moved.referral)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -110,7 +136,7 @@ def referral_detail(request, referral_id: int):
             actor=request.user,
             obj=referral,
             request=request,
-            label=referral.case.reference if referral.case_id else f"referral {referral.pk}",
+            label=referral.label,
         )
     return render(
         request,
@@ -121,6 +147,7 @@ def referral_detail(request, referral_id: int):
             "agencies": list(referral.agencies.order_by("name")),
             "form": form,
             "may_edit": access.may_edit_referral(request.user, referral),
+            "events": list(referral.events.select_related("by")),
             "confidential": True,
         },
         status=400 if form is not None and form.errors else 200,

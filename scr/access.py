@@ -180,20 +180,23 @@ def _referral_model():
 
 
 def referrals_visible_to(user):
-    """The user's own referrals, and those from their agency waiting for (or decided by)
-    them as its lead. Drafts are their referrer's alone."""
+    """The user's own referrals, and, for an agency lead, their agency's referrals that
+    wait for them or that they sent on. A draft, or one returned and being rewritten,
+    is its referrer's alone; nobody else sees a referral before its lead endorses it."""
     Referral = _referral_model()
     if not _active_board_user(user):
         return Referral.objects.none()
     mine = Q(referrer=user)
     if user.has_board_role(Role.AGENCY_LEAD) and user.agency_id:
-        mine |= Q(agency_id=user.agency_id) & ~Q(status=Referral.Status.DRAFT)
+        mine |= Q(agency_id=user.agency_id) & Q(
+            status__in=[Referral.Status.SUBMITTED, Referral.Status.ENDORSED]
+        )
     return Referral.objects.filter(mine, board_id=user.board_id)
 
 
 def referral_for_user(user, referral_id: int, lock: bool = False):
-    """A referral the user may see: theirs, their agency's as its lead once submitted, or
-    one whose case they may see in full. 404 otherwise."""
+    """A referral the user may see: theirs; their agency's, as its lead, once submitted;
+    or one endorsed to the chair whose case they may see in full. 404 otherwise."""
     Referral = _referral_model()
     referrals = Referral.objects.select_related("case", "agency", "referrer")
     if lock:
@@ -203,7 +206,11 @@ def referral_for_user(user, referral_id: int, lock: bool = False):
         raise Http404("No such referral")
     if referrals_visible_to(user).filter(pk=referral.pk).exists():
         return referral
-    if referral.case_id and CasePerm.VIEW in case_permissions(user, referral.case):
+    if (
+        referral.status == Referral.Status.ENDORSED
+        and referral.case_id
+        and CasePerm.VIEW in case_permissions(user, referral.case)
+    ):
         return referral
     raise Http404("No such referral")
 
@@ -212,12 +219,16 @@ def may_edit_referral(user, referral) -> bool:
     return referral.referrer_id == user.pk and referral.editable
 
 
-def may_decide_referral(user, referral) -> bool:
-    """Section 5: the referrer's agency representative on the board endorses or returns."""
+def is_referrers_agency_lead(user, referral) -> bool:
+    """Section 5: the referrer's agency representative on the board."""
     return (
-        referral.status == referral.Status.SUBMITTED
-        and user.has_board_role(Role.AGENCY_LEAD)
+        user.has_board_role(Role.AGENCY_LEAD)
         and user.agency_id is not None
         and user.agency_id == referral.agency_id
-        and user.pk != referral.referrer_id
+        and user.board_id == referral.board_id
     )
+
+
+def may_decide_referral(user, referral) -> bool:
+    """The referrer's agency lead endorses or returns a submitted referral (5)."""
+    return referral.status == referral.Status.SUBMITTED and is_referrers_agency_lead(user, referral)

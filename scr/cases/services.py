@@ -78,38 +78,19 @@ def _agency_add(case: Case, agency: Agency) -> CaseAgency:
 
 
 @transaction.atomic
-def case_assign_referrer(*, case: Case, referrer) -> CaseAssignment:
-    """The referrer follows the stage of the case they referred (5), and nothing more."""
-    assignment, _ = CaseAssignment.objects.get_or_create(
-        case=case, user=referrer, role=Role.REFERRER, defaults={"assigned_by": referrer}
+def case_assign_referrer(*, case: Case, referrer, by) -> CaseAssignment:
+    """The referrer follows the stage of the case they referred (5), and nothing more.
+    Called by the referral's endorsement, whose service checked `by`."""
+    assignment, created = CaseAssignment.objects.get_or_create(
+        case=case, user=referrer, role=Role.REFERRER, defaults={"assigned_by": by}
     )
     for codename in access.CASE_ROLE_PERMS[Role.REFERRER]:
         assign_perm(codename, referrer, case)
+    if created:
+        audit_record(
+            action=Action.ASSIGN, actor=by, obj=case, detail=f"referrer user {referrer.pk}"
+        )
     return assignment
-
-
-@transaction.atomic
-def case_subject_set(
-    *,
-    case: Case,
-    by,
-    subject_name: str,
-    subject_date_of_birth,
-    subject_date_of_death,
-    agencies: list[Agency] = (),
-) -> Case:
-    """Correct the subject and key agencies of a case still at 'referral received' (a
-    referral returned and resubmitted)."""
-    if case.stage != "referral_received":
-        raise ValidationError("The subject can be changed only before the chair has the case.")
-    case.subject_name = subject_name.strip()
-    case.subject_date_of_birth = subject_date_of_birth
-    case.subject_date_of_death = subject_date_of_death
-    case.save(update_fields=["subject_name", "subject_date_of_birth", "subject_date_of_death"])
-    for agency in agencies:
-        _agency_add(case, agency)
-    audit_record(action=Action.CHANGE, actor=by, obj=case, detail="subject corrected")
-    return case
 
 
 @transaction.atomic

@@ -113,7 +113,7 @@ PEOPLE = [
 
 # The invented subjects of the demo cases, and the stage each case is brought to.
 CASES = [
-    ("Edith Margaret Saltonstall", date(1941, 3, 12), "referral_received"),
+    ("Edith Margaret Saltonstall", date(1941, 3, 12), "with_chair"),
     ("Leonard Thwaite", date(1958, 11, 2), "with_chair"),
     ("Marjorie Quill", date(1936, 7, 30), "panel_convened"),
     ("Desmond Arkwright-Bell", date(1967, 1, 19), "review_commissioned"),

@@ -38,12 +38,19 @@ def test_demo_has_a_user_for_every_role_and_cases_at_several_stages():
     assert held == set(Role)
     stages = set(Case.objects.filter(board=board).values_list("stage", flat=True))
     assert {
-        "referral_received",
         "with_chair",
         "panel_convened",
+        "review_commissioned",
         "imrs_in_progress",
+        "overview_in_progress",
         "declined",
     } <= stages
+    # Referrals still with their referrer and agency lead: one waiting, one a draft.
+    from referrals.models import Referral
+
+    assert set(
+        Referral.objects.filter(board=board, case=None).values_list("status", flat=True)
+    ) == {"submitted", "draft"}
     assert Case.objects.exclude(board=board).exists()  # a second board, for isolation
 
 

@@ -1,5 +1,7 @@
 """A referral from draft to the chair, and who may see and do what on the way (5)."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -27,31 +29,23 @@ def draft(referrer):
 
 
 def _fill(referral, referrer, agencies, **extra):
-    from datetime import date
-
     data = {**COMPLETE, "subject_date_of_death": date(2026, 10, 1), **extra}
     return services.referral_save(
         referral_id=referral.pk, by=referrer, data=data, agencies=agencies
     )
 
 
-def test_submission_opens_the_case_and_tells_the_agency_lead(
+def test_submission_goes_to_the_agency_lead_alone(
     draft, referrer, agency_a, lead_b, lead_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     _fill(draft, referrer, [agency_a])
     with django_capture_on_commit_callbacks(execute=True):
         referral = services.referral_submit(referral_id=draft.pk, by=referrer)
-    case = referral.case
     assert referral.status == Referral.Status.SUBMITTED
-    assert case.stage == Stage.REFERRAL_RECEIVED
-    assert case.subject_name == "Florence Quibble-Marsh"
-    # The referrer's agency (B, Police) is on the case, as well as the agencies named.
-    assert set(case.agencies.values_list("name", flat=True)) == {
-        "Testshire NHS Trust",
-        "Testshire Police",
-    }
+    # No case yet: nobody beyond the referrer and their lead knows of it (5).
+    assert referral.case is None and not Case.objects.exists()
     assert [m.to for m in mailoutbox] == [[lead_b.email]]  # agency B's lead, not agency A's
-    assert case.reference in mailoutbox[0].subject
+    assert f"Referral {referral.pk}" in mailoutbox[0].subject
     assert "Florence" not in mailoutbox[0].body and "Quibble" not in mailoutbox[0].body
 
 
@@ -72,37 +66,80 @@ def test_an_incomplete_referral_is_not_submitted_and_keeps_its_draft(draft, refe
         "believes",
     }
     draft.refresh_from_db()
-    assert (draft.status, draft.subject_name, draft.case) == (
-        Referral.Status.DRAFT,
-        "Florence Quibble-Marsh",
-        None,
-    )
-    assert not Case.objects.exists()
+    assert (draft.status, draft.subject_name) == (Referral.Status.DRAFT, "Florence Quibble-Marsh")
 
 
-def test_the_lead_endorses_and_the_case_goes_to_the_chair(draft, referrer, agency_a, lead_b):
+@pytest.mark.parametrize(
+    ("dates", "field", "message"),
+    [
+        ({"subject_date_of_birth": date(2052, 4, 3)}, "subject_date_of_birth", "in the past"),
+        ({"subject_date_of_death": date(2099, 1, 1)}, "subject_date_of_death", "in the past"),
+        (
+            {"subject_date_of_birth": date(1950, 1, 1), "subject_date_of_death": date(1949, 1, 1)},
+            "subject_date_of_death",
+            "after the date of birth",
+        ),
+    ],
+)
+def test_impossible_dates_are_refused(draft, referrer, agency_a, dates, field, message):
+    _fill(draft, referrer, [agency_a], **dates)
+    with pytest.raises(ValidationError) as error:
+        services.referral_submit(referral_id=draft.pk, by=referrer)
+    assert message in error.value.message_dict[field][0]
+
+
+def test_the_lead_endorses_and_the_case_opens_with_the_chair(
+    draft, referrer, agency_a, lead_b, chair, mailoutbox, django_capture_on_commit_callbacks
+):
     _fill(draft, referrer, [agency_a])
     services.referral_submit(referral_id=draft.pk, by=referrer)
-    referral = services.referral_endorse(referral_id=draft.pk, by=lead_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.referral_endorse(referral_id=draft.pk, by=lead_b)
     assert referral.status == Referral.Status.ENDORSED
     case = Case.objects.get(pk=referral.case_id)
     assert case.stage == Stage.WITH_CHAIR
+    assert case.subject_name == "Florence Quibble-Marsh"
+    assert set(case.agencies.values_list("name", flat=True)) == {
+        "Testshire NHS Trust",
+        "Testshire Police",
+    }
     assert case.events.get().actor == lead_b
+    assert case.assignments.get().user == referrer
+    assert chair.email in {m.to[0] for m in mailoutbox}
+    assert [e.kind for e in referral.events.all()] == ["submitted", "endorsed"]
 
 
-def test_a_returned_referral_can_be_changed_and_resubmitted(draft, referrer, agency_a, lead_b):
+def test_a_returned_referral_is_its_referrers_alone_until_resubmitted(
+    client, draft, referrer, agency_a, lead_b, coordinator
+):
     _fill(draft, referrer, [agency_a])
     services.referral_submit(referral_id=draft.pk, by=referrer)
     with pytest.raises(ValidationError):
         services.referral_return(referral_id=draft.pk, by=lead_b, reason="  ")
     services.referral_return(referral_id=draft.pk, by=lead_b, reason="Add the date of birth.")
-    from datetime import date
-
+    url = reverse("referrals:referral-detail", args=[draft.pk])
+    for person in (lead_b, coordinator):
+        client.force_login(person)
+        assert client.get(url).status_code == 404
     _fill(draft, referrer, [agency_a], subject_date_of_birth=date(1940, 2, 3))
     referral = services.referral_submit(referral_id=draft.pk, by=referrer)
     assert referral.status == Referral.Status.SUBMITTED
-    assert Case.objects.count() == 1
-    assert Case.objects.get().subject_date_of_birth == date(1940, 2, 3)
+    client.force_login(lead_b)
+    assert client.get(url).status_code == 200
+    assert [e.kind for e in referral.events.all()] == ["submitted", "returned", "submitted"]
+
+
+def test_a_lead_who_refers_sends_it_straight_to_the_chair(board, agency_b, lead_b, agency_a):
+    referral = services.referral_start(by=lead_b)
+    _fill(referral, lead_b, [agency_a])
+    referral = services.referral_submit(referral_id=referral.pk, by=lead_b)
+    assert referral.status == Referral.Status.ENDORSED
+    assert referral.case.stage == Stage.WITH_CHAIR
+
+
+def test_people_without_an_agency_cannot_refer(overview_author):
+    with pytest.raises(ValidationError):
+        services.referral_start(by=overview_author)
 
 
 def test_only_the_referrers_agency_lead_decides(
@@ -150,9 +187,9 @@ def test_who_sees_a_submitted_referral(
     expected = {
         referrer: 200,
         lead_b: 200,
-        coordinator: 200,
-        chair: 200,
-        lead_a: 200,
+        coordinator: 404,
+        chair: 404,
+        lead_a: 404,
         outsider: 404,
         other_coordinator: 404,
         board_member: 404,
@@ -160,12 +197,53 @@ def test_who_sees_a_submitted_referral(
     for person, status in expected.items():
         client.force_login(person)
         assert client.get(url).status_code == status, person
+    services.referral_endorse(referral_id=draft.pk, by=lead_b)
+    # Endorsed: whoever may see the case in full sees its referral.
+    expected.update({coordinator: 200, chair: 200, lead_a: 200})
+    for person, status in expected.items():
+        client.force_login(person)
+        assert client.get(url).status_code == status, person
+
+
+def test_agencies_of_another_board_are_ignored(draft, referrer, agency_a, other_board):
+    from tests.factories import AgencyFactory
+
+    elsewhere = AgencyFactory(board=other_board, name="Otherton Police")
+    referral = _fill(draft, referrer, [agency_a, elsewhere])
+    assert list(referral.agencies.all()) == [agency_a]
+
+
+def test_editing_after_submission_is_refused_and_says_why(client, draft, referrer, agency_a):
+    _fill(draft, referrer, [agency_a])
+    services.referral_submit(referral_id=draft.pk, by=referrer)
+    with pytest.raises(services.AlreadyMovedOn):
+        services.referral_save(referral_id=draft.pk, by=referrer, data={"subject_name": "X"})
+    client.force_login(referrer)
+    response = client.get(reverse("referrals:referral-edit", args=[draft.pk]), follow=True)
+    assert "This referral is now ‘waiting for your agency lead’" in response.content.decode()
+    assert Referral.objects.get(pk=draft.pk).subject_name == "Florence Quibble-Marsh"
+
+
+def test_saving_a_draft_keeps_the_good_fields_when_one_is_wrong(client, draft, referrer):
+    client.force_login(referrer)
+    url = reverse("referrals:referral-edit", args=[draft.pk])
+    response = client.post(
+        url,
+        {
+            "what_happened": "An hour of careful writing.",
+            "subject_date_of_birth": "31/02/1940",
+            "action": "save",
+        },
+    )
+    assert response.status_code == 400
+    assert "Enter the date of birth as a real date" in response.content.decode()
+    assert Referral.objects.get(pk=draft.pk).what_happened == "An hour of careful writing."
 
 
 def test_the_referrer_sees_only_the_stage_of_the_case(client, draft, referrer, agency_a, lead_b):
     _fill(draft, referrer, [agency_a])
-    referral = services.referral_submit(referral_id=draft.pk, by=referrer)
-    services.referral_endorse(referral_id=draft.pk, by=lead_b)
+    services.referral_submit(referral_id=draft.pk, by=referrer)
+    referral = services.referral_endorse(referral_id=draft.pk, by=lead_b)
     client.force_login(referrer)
     text = client.get(reverse("cases:case-detail", args=[referral.case.reference])).content
     assert b"With the chair" in text
