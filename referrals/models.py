@@ -16,8 +16,8 @@ class Referral(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for your agency lead"
-        RETURNED = "returned", "Returned to you"
+        SUBMITTED = "submitted", "Waiting for the agency lead"
+        RETURNED = "returned", "Returned to the referrer"
         ENDORSED = "endorsed", "Sent to the board chair"
 
     class AbuseOrNeglect(models.TextChoices):

@@ -220,7 +220,7 @@ def test_editing_after_submission_is_refused_and_says_why(client, draft, referre
         services.referral_save(referral_id=draft.pk, by=referrer, data={"subject_name": "X"})
     client.force_login(referrer)
     response = client.get(reverse("referrals:referral-edit", args=[draft.pk]), follow=True)
-    assert "This referral is now ‘waiting for your agency lead’" in response.content.decode()
+    assert "This referral is now ‘waiting for the agency lead’" in response.content.decode()
     assert Referral.objects.get(pk=draft.pk).subject_name == "Florence Quibble-Marsh"
 
 
