@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from scr.accounts.admin import OwnBoardMixin
 from scr.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(OwnBoardMixin, admin.ModelAdmin):
     """Read-only: nobody adds, changes or deletes audit rows through the admin."""
 
     list_display = [
@@ -19,14 +20,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "outcome", "object_type"]
     search_fields = ["actor_label", "object_label"]
     date_hierarchy = "at"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        if not request.user.board_id:
-            return qs.none()
-        return qs.filter(board_id=request.user.board_id)
 
     def has_add_permission(self, request):
         return False

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from scr.accounts.admin import OwnBoardMixin
 from scr.cases.models import Case, CaseEvent
 
 
@@ -17,21 +18,13 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(OwnBoardMixin, admin.ModelAdmin):
     list_display = ["reference", "stage", "board", "created_at"]
     list_filter = ["stage"]
     search_fields = ["reference"]
     fields = ["reference", "board", "stage", "stage_changed_at", "created_at"]
     readonly_fields = fields
     inlines = [CaseEventInline]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        if not request.user.board_id:
-            return qs.none()
-        return qs.filter(board_id=request.user.board_id)
 
     def has_add_permission(self, request):
         return False
