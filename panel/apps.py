@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PanelConfig(AppConfig):
     name = "panel"
     verbose_name = "Review panel"
+
+    def ready(self) -> None:
+        from panel import attention, case_section, demo  # noqa: F401

@@ -219,14 +219,20 @@ def may_edit_referral(user, referral) -> bool:
     return referral.referrer_id == user.pk and referral.editable
 
 
+def is_agency_lead_of(user, agency) -> bool:
+    """The agency's representative on the board (5)."""
+    return (
+        agency is not None
+        and _active_board_user(user)
+        and user.has_board_role(Role.AGENCY_LEAD)
+        and user.agency_id == agency.pk
+        and user.board_id == agency.board_id
+    )
+
+
 def is_referrers_agency_lead(user, referral) -> bool:
     """Section 5: the referrer's agency representative on the board."""
-    return (
-        user.has_board_role(Role.AGENCY_LEAD)
-        and user.agency_id is not None
-        and user.agency_id == referral.agency_id
-        and user.board_id == referral.board_id
-    )
+    return is_agency_lead_of(user, referral.agency) and user.board_id == referral.board_id
 
 
 def may_decide_referral(user, referral) -> bool:

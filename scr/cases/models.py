@@ -84,7 +84,8 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.REFERRAL_RECEIVED,
         target=Stage.WITH_CHAIR,
-        # 5: the agency lead endorses on the referral's own page (referrals app).
+        # Stage screens take these (generic=False): the agency lead endorses on the
+        # referral's page (5); the chair decides on the chair's decision page (5, 7).
         custom=_transition(
             label="Endorse and send to the chair", perm=CasePerm.ENDORSE_REFERRAL, generic=False
         ),
@@ -96,7 +97,7 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.WITH_CHAIR,
         target=Stage.PANEL_CONVENED,
-        custom=_transition(label="Ask the panel to meet", perm=CasePerm.DECIDE),
+        custom=_transition(label="Ask the panel to meet", perm=CasePerm.DECIDE, generic=False),
     )
     def convene_panel(self):
         self.stage_changed_at = timezone.now()
@@ -114,7 +115,9 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.PANEL_RECOMMENDED,
         target=Stage.REVIEW_COMMISSIONED,
-        custom=_transition(label="Commission a Serious Case Review", perm=CasePerm.DECIDE),
+        custom=_transition(
+            label="Commission a Serious Case Review", perm=CasePerm.DECIDE, generic=False
+        ),
     )
     def commission_review(self):
         self.stage_changed_at = timezone.now()
@@ -124,7 +127,10 @@ class Case(FSMModelMixin, models.Model):
         source=[Stage.WITH_CHAIR, Stage.PANEL_RECOMMENDED],
         target=Stage.OTHER_REVIEW,
         custom=_transition(
-            label="Route to another review", perm=CasePerm.DECIDE, note_required=True
+            label="Route to another review",
+            perm=CasePerm.DECIDE,
+            note_required=True,
+            generic=False,
         ),
     )
     def route_other_review(self):
@@ -135,7 +141,10 @@ class Case(FSMModelMixin, models.Model):
         source=[Stage.WITH_CHAIR, Stage.PANEL_RECOMMENDED],
         target=Stage.DECLINED,
         custom=_transition(
-            label="Decline: no further action", perm=CasePerm.DECIDE, note_required=True
+            label="Decline: no further action",
+            perm=CasePerm.DECIDE,
+            note_required=True,
+            generic=False,
         ),
     )
     def decline(self):

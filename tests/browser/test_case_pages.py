@@ -84,21 +84,23 @@ def test_chair_records_a_decision_that_needs_reasons(
     case = case_with_chair
     sign_in(page, chair)
     page.goto(_case_url(live_server, case))
-    expect(page.get_by_role("heading", name="Record a decision")).to_be_visible()
+    page.get_by_role("link", name="Decide").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Decide what happens to the case")
+    assert_accessible(page)
     record = page.get_by_role("button", name="Record decision")
 
     record.click()
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
-    expect(summary.get_by_role("link", name="Select the decision to record")).to_be_visible()
+    expect(summary.get_by_role("link", name="Select your decision")).to_be_visible()
     expect(page).to_have_title(re.compile(r"^Error: "))
     screenshot(page, "b1-no-decision")
     assert_accessible(page)
 
-    page.get_by_role("radio", name="Decline: no further action").check()
+    page.get_by_role("radio", name="No further action").check()
     record.click()
-    expect(summary.get_by_role("link", name="Enter the reasons for this decision")).to_be_visible()
-    expect(page.get_by_role("radio", name="Decline: no further action")).to_be_checked()
+    expect(summary.get_by_role("link", name="Enter the reasons for your decision")).to_be_visible()
+    expect(page.get_by_role("radio", name="No further action")).to_be_checked()
     screenshot(page, "b2-no-reasons")
     assert_accessible(page)
 
@@ -106,10 +108,9 @@ def test_chair_records_a_decision_that_needs_reasons(
     record.click()
     banner = page.locator(".govuk-notification-banner--success")
     expect(banner).to_contain_text("Decision recorded: the case is now at ‘Declined’.")
-    expect(page.locator(".govuk-error-summary")).to_have_count(0)
     stage = page.locator(".govuk-summary-list__row", has_text="Stage").first
     expect(stage.locator(".govuk-tag")).to_have_text("Declined")
-    expect(page.get_by_role("heading", name="Record a decision")).to_have_count(0)
+    expect(page.get_by_role("link", name="Decide")).to_have_count(0)
     screenshot(page, "b3-declined")
     assert_accessible(page)
 

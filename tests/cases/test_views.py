@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from scr.audit.models import AuditEvent
 from scr.cases.models import Case
-from scr.cases.services import case_create, case_transition_request
+from scr.cases.services import case_create
 from scr.cases.stages import Stage
 from scr.deadlines.models import Deadline
 
@@ -141,15 +141,16 @@ def test_home_lists_decisions_waiting_for_the_user(client, case, panel_chair, ch
     assert "Nothing is waiting for you" in client.get(reverse("cases:home")).content.decode()
 
 
-def test_recording_a_decision(client, new_case, lead_a, chair):
-    case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
-    client.force_login(chair)
-    url = reverse("cases:case-detail", args=[new_case.reference])
-    response = client.post(url, {"transition": "convene_panel", "note": "Criteria 3.1 met."})
+def test_recording_a_decision(client, case, panel_chair):
+    client.force_login(panel_chair)
+    url = reverse("cases:case-detail", args=[case.reference])
+    response = client.post(
+        url, {"transition": "record_recommendation", "note": "Criteria 3.1 met."}
+    )
     assert response.status_code == 302
-    case = Case.objects.get(pk=new_case.pk)
-    assert case.stage == Stage.PANEL_CONVENED
-    assert case.events.last().note == "Criteria 3.1 met."
+    fresh = Case.objects.get(pk=case.pk)
+    assert fresh.stage == Stage.PANEL_RECOMMENDED
+    assert fresh.events.last().note == "Criteria 3.1 met."
     follow = client.get(response["Location"]).content.decode()
     assert "Decision recorded" in follow
 
@@ -163,22 +164,29 @@ def test_endorsing_a_referral_is_not_offered_on_the_case_page(client, new_case, 
     assert Case.objects.get(pk=new_case.pk).stage == Stage.REFERRAL_RECEIVED
 
 
-def test_a_decision_without_reasons_shows_errors_and_keeps_what_was_typed(
-    client, new_case, lead_a, chair
+def test_a_decision_without_a_choice_shows_errors_and_keeps_what_was_typed(
+    client, case, panel_chair
 ):
-    case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
-    client.force_login(chair)
-    url = reverse("cases:case-detail", args=[new_case.reference])
-    response = client.post(url, {"transition": "decline", "note": "  "})
+    client.force_login(panel_chair)
+    url = reverse("cases:case-detail", args=[case.reference])
+    response = client.post(url, {"note": "Half-written reasons"})
     assert response.status_code == 400
     text = response.content.decode()
     assert "There is a problem" in text
-    assert "Enter the reasons for this decision" in text
     assert "<title>Error:" in text
-    response = client.post(url, {"note": "Half-written reasons"})
-    assert "Select the decision to record" in response.content.decode()
-    assert "Half-written reasons" in response.content.decode()
-    assert Case.objects.get(pk=new_case.pk).stage == Stage.WITH_CHAIR
+    assert "Select the decision to record" in text
+    assert "Half-written reasons" in text
+    assert Case.objects.get(pk=case.pk).stage == Stage.PANEL_CONVENED
+
+
+def test_a_decision_that_needs_reasons_refuses_a_blank_note(client, case, coordinator, chair):
+    Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSED)  # reopening needs reasons
+    client.force_login(chair)
+    url = reverse("cases:case-detail", args=[case.reference])
+    response = client.post(url, {"transition": "reopen", "note": "  "})
+    assert response.status_code == 400
+    assert "Enter the reasons for this decision" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).stage == Stage.CLOSED
 
 
 def test_a_tampered_decision_changes_nothing(client, case, panel_chair, chair, referrer, outsider):

@@ -1,0 +1,49 @@
+"""The panel stage's entries in 'Needs your attention'."""
+
+from django.urls import reverse
+
+from panel.models import RecordsRequest
+from panel.services import DECISIONS
+from scr import access
+from scr.accounts.roles import Role
+from scr.attention import AttentionItem, register
+from scr.cases.models import CasePerm
+
+
+@register
+def chair_decisions(user):
+    """Cases waiting for the chair's decision (5, 7)."""
+    if not access.oversees_board_deadlines(user):
+        return
+    cases = list(access.cases_visible_to(user).filter(stage__in=list(DECISIONS)))
+    perms = access.permissions_for_cases(user, cases)
+    for case in cases:
+        if CasePerm.DECIDE not in perms[case.pk]:
+            continue
+        yield AttentionItem(
+            case_reference=case.reference,
+            title="Decide what happens to the case"
+            if case.stage == "with_chair"
+            else "Decide on the panel's recommendation",
+            url=reverse("panel:chair-decision", args=[case.reference]),
+            hint=f"Stage: {case.stage_label}",
+        )
+
+
+@register
+def records_to_secure(user):
+    """For an agency lead: confirm that their agency's records are secured (9)."""
+    if not user.is_authenticated or not user.agency_id:
+        return
+    if not user.has_board_role(Role.AGENCY_LEAD):
+        return
+    waiting = RecordsRequest.objects.filter(
+        agency_id=user.agency_id, confirmed_at=None, case__board_id=user.board_id
+    ).select_related("case", "agency")
+    for records in waiting:
+        yield AttentionItem(
+            case_reference=records.case.reference,
+            title="Confirm your agency's records are secured",
+            url=reverse("panel:records-confirm", args=[records.case.reference, records.agency_id]),
+            hint=f"Asked on {records.requested_at:%d/%m/%Y}",
+        )

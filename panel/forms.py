@@ -1,0 +1,73 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from panel.services import DECISIONS, Decision
+
+LABELS = {
+    Decision.PANEL: "Ask the panel to discuss the case",
+    Decision.REVIEW: "Conduct a Serious Case Review",
+    Decision.OTHER_REVIEW: "Not a Serious Case Review: learning through another review",
+    Decision.DECLINE: "No further action",
+}
+HINTS = {
+    Decision.PANEL: "The panel meets within 7 days and recommends within 4 weeks (6.1, 6.2). "
+    "Each key agency is asked at once to secure its records and start a chronology (9).",
+    Decision.REVIEW: "The regulator and the board are told (7). Management reviews begin "
+    "within 6 weeks (10).",
+    Decision.OTHER_REVIEW: "For example an agency's internal review that feeds learning back "
+    "to the board (section 3).",
+}
+
+
+class ChairDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your decision"},
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        help_text="They are kept in the case history and the referrer's agency is told.",
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    learning_route = forms.CharField(
+        label="Route for learning (for another review)",
+        help_text="Which review, who carries it out, and how its learning reaches the board.",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    panel_chair = forms.ModelChoiceField(
+        label="Panel chair for this case (when the panel discusses it)",
+        help_text="Chosen with the board (5).",
+        queryset=get_user_model().objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, stage, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [(d, LABELS[d]) for d in DECISIONS[stage]]
+        self.hints = {d: HINTS.get(d, "") for d in DECISIONS[stage]}
+        if Decision.PANEL in DECISIONS[stage]:
+            self.fields["panel_chair"].queryset = (
+                get_user_model().objects.filter(board=board, is_active=True).order_by("full_name")
+            )
+        else:
+            del self.fields["panel_chair"]
+
+
+class RecordsConfirmForm(forms.Form):
+    systems = forms.CharField(
+        label="What has been secured",
+        help_text="The case files and systems secured against loss or change, for example "
+        "'Case management system records; paper file held by the area office'.",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    chronology_started = forms.BooleanField(
+        label="A chronology of our involvement with the adult and family has been started",
+        required=False,
+    )

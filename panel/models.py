@@ -1,0 +1,43 @@
+"""The panel stage's records (sections 5, 6, 8 and 9)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class RecordsRequest(models.Model):
+    """Section 9: as soon as the chair asks the panel to meet, each key agency secures its
+    files and starts a chronology; its lead confirms it here."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="records_requests"
+    )
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    systems = models.TextField("What was secured", blank=True)
+    chronology_started = models.BooleanField(default=False)
+    last_chased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "agency"], name="records_request_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Records of {self.agency} for {self.case}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -1,0 +1,182 @@
+"""The chair's decisions on a case (sections 5 and 7) and securing records (section 9)."""
+
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from panel.models import RecordsRequest
+from scr import access
+from scr.accounts.roles import Role
+from scr.audit.services import Action, audit_record
+from scr.cases import services as case_services
+from scr.cases.models import Case, CasePerm
+from scr.cases.stages import Stage
+
+
+class Decision:
+    PANEL = "panel"  # 5: the panel discusses the case (the chair's request, 6.1)
+    REVIEW = "review"  # 7: conduct a Serious Case Review
+    OTHER_REVIEW = "other_review"  # 3, last paragraph: learning through another route
+    DECLINE = "decline"  # no further action
+
+
+# Which decisions the chair can take at each stage, and the transition each takes.
+DECISIONS = {
+    Stage.WITH_CHAIR: {
+        Decision.PANEL: "convene_panel",
+        Decision.OTHER_REVIEW: "route_other_review",
+        Decision.DECLINE: "decline",
+    },
+    Stage.PANEL_RECOMMENDED: {
+        Decision.REVIEW: "commission_review",
+        Decision.OTHER_REVIEW: "route_other_review",
+        Decision.DECLINE: "decline",
+    },
+}
+
+
+@transaction.atomic
+def chair_decision_record(
+    *,
+    case_id: int,
+    by,
+    decision: str,
+    reasons: str,
+    learning_route: str = "",
+    panel_chair=None,
+) -> Case:
+    """The board chair's decision on a case with the chair (5) or after the panel's
+    recommendation (7). Needs the chair's rights on the case.
+
+    Sending the case to the panel appoints its panel chair and, at the same moment,
+    asks every key agency to secure its records and start a chronology (9); their
+    leads are emailed after commit. Another review needs the route for learning."""
+    case = access.case_for_user(by, case_id, CasePerm.DECIDE, lock=True)
+    choices = DECISIONS.get(Stage(case.stage))
+    if not choices or decision not in choices:
+        raise ValidationError("That decision cannot be taken at this stage of the case.")
+    reasons = reasons.strip()
+    if not reasons:
+        raise ValidationError({"reasons": "Enter the reasons for your decision"})
+    note = reasons
+    if decision == Decision.OTHER_REVIEW:
+        if not learning_route.strip():
+            raise ValidationError(
+                {"learning_route": "Say which review the learning goes through, and who does it"}
+            )
+        note = f"{reasons}\n\nRoute for learning: {learning_route.strip()}"
+    if decision == Decision.PANEL:
+        if panel_chair is None:
+            raise ValidationError({"panel_chair": "Choose who chairs the panel for this case"})
+        case_services.case_assign(case_id=case.pk, user=panel_chair, role=Role.PANEL_CHAIR, by=by)
+    case_services.case_transition(case, choices[decision], by=by, note=note)
+    if decision == Decision.PANEL:
+        _request_records(case, by=by)
+    return case
+
+
+def _request_records(case: Case, *, by) -> None:
+    """Section 9: each key agency secures its files and starts a chronology."""
+    now = timezone.now()
+    created = []
+    for agency in case.agencies.all():
+        request, new = RecordsRequest.objects.get_or_create(
+            case=case, agency=agency, defaults={"requested_by": by, "requested_at": now}
+        )
+        if new:
+            created.append(request.pk)
+    from panel.tasks import records_request_notify_task
+
+    for pk in created:
+        transaction.on_commit(partial(records_request_notify_task.delay, request_id=pk))
+
+
+def _request_for(by, case_id: int, agency_id: int, perm: str) -> RecordsRequest:
+    case = access.case_for_user(by, case_id, perm, lock=True)
+    request = RecordsRequest.objects.filter(case=case, agency_id=agency_id).first()
+    if request is None:
+        raise Http404("No such request")
+    return request
+
+
+@transaction.atomic
+def records_confirm(
+    *, case_id: int, agency_id: int, by, systems: str, chronology_started: bool
+) -> RecordsRequest:
+    """The agency's lead confirms its records are secured, what was secured, and that a
+    chronology has been started (9). Only the lead of that agency."""
+    request = _request_for(by, case_id, agency_id, CasePerm.VIEW)
+    if not access.is_agency_lead_of(by, request.agency):
+        raise PermissionDenied
+    if not systems.strip():
+        raise ValidationError({"systems": "Say which records and systems have been secured"})
+    if not chronology_started:
+        raise ValidationError(
+            {"chronology_started": "Confirm that a chronology of involvement has been started"}
+        )
+    request.systems = systems.strip()
+    request.chronology_started = True
+    request.confirmed_by = by
+    request.confirmed_at = timezone.now()
+    request.save(update_fields=["systems", "chronology_started", "confirmed_by", "confirmed_at"])
+    audit_record(
+        action=Action.CHANGE,
+        actor=by,
+        obj=request.case,
+        detail=f"records secured: agency {agency_id}",
+    )
+    return request
+
+
+@transaction.atomic
+def records_chase(*, case_id: int, agency_id: int, by) -> RecordsRequest:
+    """The coordinator reminds an agency that has not confirmed (one click, 9)."""
+    request = _request_for(by, case_id, agency_id, CasePerm.MANAGE)
+    if request.confirmed:
+        raise ValidationError("This agency has already confirmed.")
+    request.last_chased_at = timezone.now()
+    request.save(update_fields=["last_chased_at"])
+    audit_record(
+        action=Action.CHANGE,
+        actor=by,
+        obj=request.case,
+        detail=f"records chased: agency {agency_id}",
+    )
+    from panel.tasks import records_request_notify_task
+
+    transaction.on_commit(partial(records_request_notify_task.delay, request_id=request.pk))
+    return request
+
+
+def records_request_notify(*, request_id: int) -> int:
+    """Email the agency's lead(s): secure the records and start a chronology (9)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from scr.notify import notify_people
+
+    request = RecordsRequest.objects.select_related("case__board", "agency").get(pk=request_id)
+    if request.confirmed:
+        return 0
+    leads = get_user_model().objects.filter(
+        board_id=request.case.board_id,
+        agency_id=request.agency_id,
+        is_active=True,
+        groups__name=Role.AGENCY_LEAD.label,
+    )
+    return notify_people(
+        template="records_request",
+        recipients=set(leads),
+        context={
+            "reference": request.case.reference,
+            "agency": request.agency.name,
+            "chased": request.last_chased_at is not None,
+            "url": reverse(
+                "panel:records-confirm", args=[request.case.reference, request.agency_id]
+            ),
+            "board": request.case.board,
+        },
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from panel import views
+
+app_name = "panel"
+
+urlpatterns = [
+    path("<str:reference>/chair-decision/", views.chair_decision, name="chair-decision"),
+    path(
+        "<str:reference>/records/<int:agency_id>/",
+        views.records_confirm,
+        name="records-confirm",
+    ),
+    path(
+        "<str:reference>/records/<int:agency_id>/chase/",
+        views.records_chase,
+        name="records-chase",
+    ),
+]

@@ -1,0 +1,106 @@
+"""The chair's decision page and securing records (sections 5, 7 and 9)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from panel import services
+from panel.forms import ChairDecisionForm, RecordsConfirmForm
+from panel.models import RecordsRequest
+from scr import access
+from scr.cases.models import CasePerm
+from scr.cases.stages import Stage
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def chair_decision(request, reference: str):
+    case = access.case_for_user(request.user, reference, CasePerm.DECIDE)
+    if case.stage not in services.DECISIONS:
+        messages.info(
+            request, f"The case is at ‘{case.stage_label}’: there is no decision to take."
+        )
+        return redirect("cases:case-detail", reference=case.reference)
+    form = ChairDecisionForm(request.POST or None, stage=Stage(case.stage), board=case.board)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.chair_decision_record(
+                case_id=case.pk,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                reasons=form.cleaned_data["reasons"],
+                learning_route=form.cleaned_data["learning_route"],
+                panel_chair=form.cleaned_data.get("panel_chair"),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            case.refresh_from_db()
+            messages.success(
+                request, f"Decision recorded: the case is now at ‘{case.stage_label}’."
+            )
+            return redirect("cases:case-detail", reference=case.reference)
+    return render(
+        request,
+        "panel/chair_decision.html",
+        {"case": case, "form": form, "confidential": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def records_confirm(request, reference: str, agency_id: int):
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
+    records = RecordsRequest.objects.filter(case=case, agency_id=agency_id).select_related(
+        "agency", "confirmed_by"
+    )
+    records = records.first()
+    if records is None:
+        return render(request, "404.html", status=404)
+    if not access.is_agency_lead_of(request.user, records.agency):
+        raise PermissionDenied
+    form = RecordsConfirmForm(request.POST or None)
+    if request.method == "POST" and not records.confirmed and form.is_valid():
+        try:
+            services.records_confirm(
+                case_id=case.pk,
+                agency_id=agency_id,
+                by=request.user,
+                systems=form.cleaned_data["systems"],
+                chronology_started=form.cleaned_data["chronology_started"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Thank you: the records are confirmed as secured.")
+            return redirect("cases:case-detail", reference=case.reference)
+    return render(
+        request,
+        "panel/records_confirm.html",
+        {"case": case, "records": records, "form": form, "confidential": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def records_chase(request, reference: str, agency_id: int):
+    case = access.case_for_user(request.user, reference, CasePerm.MANAGE)
+    try:
+        records = services.records_chase(case_id=case.pk, agency_id=agency_id, by=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{records.agency.name} has been reminded by email.")
+    return redirect("cases:case-detail", reference=case.reference)
