@@ -19,7 +19,11 @@ def panel_section(case, user, perms):
     decide_url = None
     if CasePerm.DECIDE in perms and case.stage in DECISIONS:
         decide_url = reverse("panel:chair-decision", args=[case.reference])
-    if not requests and decide_url is None:
+    meetings = list(case.panel_meetings.all())
+    may_record_meeting = case.stage == "panel_convened" and bool(
+        perms & {CasePerm.RECOMMEND, CasePerm.MANAGE}
+    )
+    if not requests and decide_url is None and not meetings and not may_record_meeting:
         return None
     for request in requests:
         request.may_confirm = not request.confirmed and access.is_agency_lead_of(
@@ -29,5 +33,7 @@ def panel_section(case, user, perms):
         "decide_url": decide_url,
         "requests": requests,
         "may_chase": CasePerm.MANAGE in perms,
+        "meetings": meetings,
+        "may_record_meeting": may_record_meeting,
         "case": case,
     }

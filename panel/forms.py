@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from panel.services import DECISIONS, Decision
+from scr.fields import GovukDateField
 
 LABELS = {
     Decision.PANEL: "Ask the panel to discuss the case",
@@ -71,3 +72,30 @@ class RecordsConfirmForm(forms.Form):
         label="A chronology of our involvement with the adult and family has been started",
         required=False,
     )
+
+
+class PanelMeetingForm(forms.Form):
+    held_on = GovukDateField(label="Date of the meeting", name="the date of the meeting")
+    attendees = forms.ModelMultipleChoiceField(
+        label="Who attended",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deputies = forms.CharField(
+        label="Deputies attending (optional)",
+        help_text="For example 'Detective Inspector for the police representative'.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    notes = forms.CharField(
+        label="Notes and decisions",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = people

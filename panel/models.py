@@ -41,3 +41,25 @@ class RecordsRequest(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class PanelMeeting(models.Model):
+    """A meeting of the Serious Case Review Panel on a case (5, 6.1)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="panel_meetings")
+    held_on = models.DateField("Date of the meeting")
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    deputies = models.TextField(
+        "Deputies attending", blank=True, help_text="Who attended for whom (5)."
+    )
+    notes = models.TextField("Notes and decisions", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Panel meeting on {self.held_on:%d/%m/%Y} for {self.case}"

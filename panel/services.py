@@ -7,13 +7,16 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from panel.models import RecordsRequest
+from panel.models import PanelMeeting, RecordsRequest
 from scr import access
 from scr.accounts.roles import Role
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
 from scr.cases.models import Case, CasePerm
 from scr.cases.stages import Stage
+from scr.deadlines import calendar
+from scr.deadlines.models import Deadline
+from scr.deadlines.services import deadline_meet
 
 
 class Decision:
@@ -180,3 +183,35 @@ def records_request_notify(*, request_id: int) -> int:
             "board": request.case.board,
         },
     )
+
+
+@transaction.atomic
+def panel_meeting_record(
+    *, case_id: int, by, held_on, attendees=(), deputies: str = "", notes: str = ""
+) -> PanelMeeting:
+    """Record a meeting of the panel. The panel chair of the case or the coordinator.
+    The first meeting meets the 7-day clock (6.1) on the meeting's date."""
+    case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
+    perms = access.case_permissions(by, case)
+    if not perms & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
+        raise PermissionDenied
+    if case.stage != Stage.PANEL_CONVENED:
+        raise ValidationError("Meetings are recorded while the panel is considering the case.")
+    if held_on > calendar.today():
+        raise ValidationError({"held_on": "The date of the meeting must be today or in the past"})
+    started = case.stage_changed_at
+    if held_on < calendar.local_date(started):
+        raise ValidationError(
+            {"held_on": "The meeting cannot be before the chair asked the panel to meet"}
+        )
+    meeting = PanelMeeting.objects.create(
+        case=case,
+        held_on=held_on,
+        deputies=deputies.strip(),
+        notes=notes.strip(),
+        recorded_by=by,
+    )
+    meeting.attendees.set([u for u in attendees if u.board_id == case.board_id])
+    deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING, on=held_on)
+    audit_record(action=Action.CREATE, actor=by, obj=case, detail="panel meeting recorded")
+    return meeting

@@ -6,6 +6,7 @@ app_name = "panel"
 
 urlpatterns = [
     path("<str:reference>/chair-decision/", views.chair_decision, name="chair-decision"),
+    path("<str:reference>/panel/meetings/new/", views.panel_meeting_new, name="meeting-new"),
     path(
         "<str:reference>/records/<int:agency_id>/",
         views.records_confirm,

@@ -1,13 +1,14 @@
 """The chair's decision page and securing records (sections 5, 7 and 9)."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from panel import services
-from panel.forms import ChairDecisionForm, RecordsConfirmForm
+from panel.forms import ChairDecisionForm, PanelMeetingForm, RecordsConfirmForm
 from panel.models import RecordsRequest
 from scr import access
 from scr.cases.models import CasePerm
@@ -104,3 +105,34 @@ def records_chase(request, reference: str, agency_id: int):
     else:
         messages.success(request, f"{records.agency.name} has been reminded by email.")
     return redirect("cases:case-detail", reference=case.reference)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def panel_meeting_new(request, reference: str):
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
+    if not access.case_permissions(request.user, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
+        raise PermissionDenied
+    people = get_user_model().objects.filter(case_assignments__case=case).distinct()
+    form = PanelMeetingForm(request.POST or None, people=people.order_by("full_name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_meeting_record(
+                case_id=case.pk,
+                by=request.user,
+                held_on=form.cleaned_data["held_on"],
+                attendees=form.cleaned_data["attendees"],
+                deputies=form.cleaned_data["deputies"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The panel meeting has been recorded.")
+            return redirect("cases:case-detail", reference=case.reference)
+    return render(
+        request,
+        "panel/meeting_form.html",
+        {"case": case, "form": form, "confidential": True},
+        status=400 if form.errors else 200,
+    )
