@@ -8,6 +8,7 @@ from scr import access
 from scr.accounts.roles import Role
 from scr.attention import AttentionItem, register
 from scr.cases.models import CasePerm
+from scr.deadlines.models import Deadline
 
 
 @register
@@ -46,4 +47,32 @@ def records_to_secure(user):
             title="Confirm your agency's records are secured",
             url=reverse("panel:records-confirm", args=[records.case.reference, records.agency_id]),
             hint=f"Asked on {records.requested_at:%d/%m/%Y}",
+        )
+
+
+@register
+def recommendations_due(user):
+    """For a panel chair: the recommendation and terms of reference due within 4 weeks of
+    the chair's request (6.2)."""
+    cases = list(
+        access.cases_visible_to(user).filter(stage="panel_convened").prefetch_related("deadlines")
+    )
+    perms = access.permissions_for_cases(user, cases)
+    for case in cases:
+        if CasePerm.RECOMMEND not in perms[case.pk]:
+            continue
+        due = next(
+            (
+                d.due
+                for d in case.deadlines.all()
+                if d.kind == Deadline.Kind.PANEL_RECOMMENDATION and d.is_live
+            ),
+            None,
+        )
+        yield AttentionItem(
+            case_reference=case.reference,
+            title="Record the panel's recommendation",
+            url=reverse("panel:recommendation", args=[case.reference]),
+            due=due,
+            hint="With the terms of reference (6.2)",
         )

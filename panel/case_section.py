@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from panel.models import RecordsRequest
-from panel.services import DECISIONS
+from panel.models import PanelRecommendation, RecordsRequest, TermsOfReference
+from panel.services import DECISIONS, EDITABLE_TOR_STAGES
 from scr import access
 from scr.cases import sections
 from scr.cases.models import CasePerm
@@ -20,10 +20,13 @@ def panel_section(case, user, perms):
     if CasePerm.DECIDE in perms and case.stage in DECISIONS:
         decide_url = reverse("panel:chair-decision", args=[case.reference])
     meetings = list(case.panel_meetings.all())
+    tor = TermsOfReference.objects.filter(case=case).prefetch_related("terms").first()
+    recommendation = PanelRecommendation.objects.filter(case=case).first()
+    panel_work = bool(perms & {CasePerm.RECOMMEND, CasePerm.MANAGE})
     may_record_meeting = case.stage == "panel_convened" and bool(
         perms & {CasePerm.RECOMMEND, CasePerm.MANAGE}
     )
-    if not requests and decide_url is None and not meetings and not may_record_meeting:
+    if not (requests or decide_url or meetings or may_record_meeting or tor or recommendation):
         return None
     for request in requests:
         request.may_confirm = not request.confirmed and access.is_agency_lead_of(
@@ -34,6 +37,12 @@ def panel_section(case, user, perms):
         "requests": requests,
         "may_chase": CasePerm.MANAGE in perms,
         "meetings": meetings,
+        "tor": tor,
+        "may_edit_tor": panel_work
+        and case.stage in EDITABLE_TOR_STAGES
+        and not (tor and tor.final),
+        "recommendation": recommendation,
+        "may_recommend": CasePerm.RECOMMEND in perms and case.stage == "panel_convened",
         "may_record_meeting": may_record_meeting,
         "case": case,
     }

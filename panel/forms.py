@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from panel.models import PanelRecommendation
 from panel.services import DECISIONS, Decision
 from scr.fields import GovukDateField
 
@@ -99,3 +100,33 @@ class PanelMeetingForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = people
+
+
+class TermsOfReferenceForm(forms.Form):
+    terms = forms.CharField(
+        label="Terms of reference",
+        help_text="One term on each line. They are numbered in this order, and the IMRs and "
+        "chronology entries refer to them by number.",
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    period_from = GovukDateField(
+        label="The review covers the period from", name="the start of the period", required=False
+    )
+    period_to = GovukDateField(label="to", name="the end of the period", required=False)
+
+
+class RecommendationForm(forms.Form):
+    choice = forms.ChoiceField(
+        label="The panel recommends",
+        choices=PanelRecommendation.Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the panel's recommendation"},
+    )
+    reasons = forms.CharField(
+        label="The panel's reasons",
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -63,3 +63,58 @@ class PanelMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"Panel meeting on {self.held_on:%d/%m/%Y} for {self.case}"
+
+
+class TermsOfReference(models.Model):
+    """The review's terms of reference (6.2 b): numbered terms that chronology entries and
+    IMR analyses refer to later. Drafted by the panel; final once agreed."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="terms_of_reference"
+    )
+    period_from = models.DateField("Period the review covers: from", null=True, blank=True)
+    period_to = models.DateField("to", null=True, blank=True)
+    final = models.BooleanField(default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Terms of reference of {self.case}"
+
+
+class Term(models.Model):
+    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE, related_name="terms")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["terms", "number"], name="term_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:40]}"
+
+
+class PanelRecommendation(models.Model):
+    """The panel's recommendation to the chair (6.2 a)."""
+
+    class Choice(models.TextChoices):
+        FULL_REVIEW = "full_review", "A full Serious Case Review"
+        SMALLER = "smaller", "An individual management review or smaller audit (8.1 a)"
+        OTHER_ROUTE = "other_route", "Another review route (section 3)"
+        NO_ACTION = "no_action", "No further action"
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="panel_recommendation"
+    )
+    choice = models.CharField(max_length=20, choices=Choice.choices)
+    reasons = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.get_choice_display()} for {self.case}"

@@ -7,7 +7,13 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from panel.models import PanelMeeting, RecordsRequest
+from panel.models import (
+    PanelMeeting,
+    PanelRecommendation,
+    RecordsRequest,
+    Term,
+    TermsOfReference,
+)
 from scr import access
 from scr.accounts.roles import Role
 from scr.audit.services import Action, audit_record
@@ -215,3 +221,72 @@ def panel_meeting_record(
     deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING, on=held_on)
     audit_record(action=Action.CREATE, actor=by, obj=case, detail="panel meeting recorded")
     return meeting
+
+
+EDITABLE_TOR_STAGES = (Stage.PANEL_CONVENED, Stage.PANEL_RECOMMENDED, Stage.REVIEW_COMMISSIONED)
+
+
+def _panel_case(by, case_id: int) -> Case:
+    """The case, for the panel chair of the case or the coordinator."""
+    case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
+    if not access.case_permissions(by, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
+        raise PermissionDenied
+    return case
+
+
+@transaction.atomic
+def terms_of_reference_save(
+    *, case_id: int, by, terms: list[str], period_from=None, period_to=None, final: bool = False
+) -> TermsOfReference:
+    """Draft (or finalise) the terms of reference (6.2 b): the terms numbered in order.
+    The panel chair of the case or the coordinator; not once final."""
+    case = _panel_case(by, case_id)
+    if case.stage not in EDITABLE_TOR_STAGES:
+        raise ValidationError("The terms of reference are set before the reviews begin.")
+    terms = [t.strip() for t in terms if t.strip()]
+    if not terms:
+        raise ValidationError({"terms": "Enter at least one term of reference"})
+    if period_from and period_to and period_to < period_from:
+        raise ValidationError({"period_to": "The end of the period must be after its start"})
+    tor, _ = TermsOfReference.objects.get_or_create(case=case, defaults={"updated_by": by})
+    if tor.final:
+        raise ValidationError("The terms of reference are final.")
+    tor.period_from, tor.period_to, tor.final = period_from, period_to, final
+    tor.updated_by, tor.updated_at = by, timezone.now()
+    tor.save(update_fields=["period_from", "period_to", "final", "updated_by", "updated_at"])
+    tor.terms.all().delete()
+    Term.objects.bulk_create(
+        [Term(terms=tor, number=n, text=text) for n, text in enumerate(terms, start=1)]
+    )
+    audit_record(
+        action=Action.CHANGE,
+        actor=by,
+        obj=case,
+        detail="terms of reference " + ("finalised" if final else "saved"),
+    )
+    return tor
+
+
+@transaction.atomic
+def panel_recommendation_record(*, case_id: int, by, choice: str, reasons: str):
+    """The panel's recommendation to the chair (6.2 a), by the panel chair of the case.
+    A full review needs its terms of reference drafted (6.2 b)."""
+    case = access.case_for_user(by, case_id, CasePerm.RECOMMEND, lock=True)
+    if choice not in PanelRecommendation.Choice.values:
+        raise ValidationError({"choice": "Select the panel's recommendation"})
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Enter the panel's reasons"})
+    if (
+        choice == PanelRecommendation.Choice.FULL_REVIEW
+        and not Term.objects.filter(terms__case=case).exists()
+    ):
+        raise ValidationError(
+            {"choice": "Draft the terms of reference before recommending a full review (6.2 b)"}
+        )
+    label = PanelRecommendation.Choice(choice).label
+    case_services.case_transition(
+        case, "record_recommendation", by=by, note=f"Recommendation: {label}. {reasons.strip()}"
+    )
+    return PanelRecommendation.objects.create(
+        case=case, choice=choice, reasons=reasons.strip(), recorded_by=by
+    )

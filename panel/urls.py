@@ -7,6 +7,8 @@ app_name = "panel"
 urlpatterns = [
     path("<str:reference>/chair-decision/", views.chair_decision, name="chair-decision"),
     path("<str:reference>/panel/meetings/new/", views.panel_meeting_new, name="meeting-new"),
+    path("<str:reference>/panel/terms/", views.terms_of_reference_edit, name="terms-edit"),
+    path("<str:reference>/panel/recommendation/", views.recommendation_new, name="recommendation"),
     path(
         "<str:reference>/records/<int:agency_id>/",
         views.records_confirm,

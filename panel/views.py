@@ -8,8 +8,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from panel import services
-from panel.forms import ChairDecisionForm, PanelMeetingForm, RecordsConfirmForm
-from panel.models import RecordsRequest
+from panel.forms import (
+    ChairDecisionForm,
+    PanelMeetingForm,
+    RecommendationForm,
+    RecordsConfirmForm,
+    TermsOfReferenceForm,
+)
+from panel.models import RecordsRequest, TermsOfReference
 from scr import access
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
@@ -133,6 +139,70 @@ def panel_meeting_new(request, reference: str):
     return render(
         request,
         "panel/meeting_form.html",
+        {"case": case, "form": form, "confidential": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def terms_of_reference_edit(request, reference: str):
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
+    if not access.case_permissions(request.user, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
+        raise PermissionDenied
+    tor = TermsOfReference.objects.filter(case=case).first()
+    initial = {}
+    if tor is not None:
+        initial = {
+            "terms": "\n".join(t.text for t in tor.terms.all()),
+            "period_from": tor.period_from,
+            "period_to": tor.period_to,
+        }
+    form = TermsOfReferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.terms_of_reference_save(
+                case_id=case.pk,
+                by=request.user,
+                terms=form.cleaned_data["terms"].splitlines(),
+                period_from=form.cleaned_data["period_from"],
+                period_to=form.cleaned_data["period_to"],
+                final=request.POST.get("action") == "final",
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The terms of reference have been saved.")
+            return redirect("cases:case-detail", reference=case.reference)
+    return render(
+        request,
+        "panel/terms_form.html",
+        {"case": case, "form": form, "tor": tor, "confidential": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def recommendation_new(request, reference: str):
+    case = access.case_for_user(request.user, reference, CasePerm.RECOMMEND)
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_recommendation_record(
+                case_id=case.pk,
+                by=request.user,
+                choice=form.cleaned_data["choice"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The panel's recommendation has gone to the chair.")
+            return redirect("cases:case-detail", reference=case.reference)
+    return render(
+        request,
+        "panel/recommendation_form.html",
         {"case": case, "form": form, "confidential": True},
         status=400 if form.errors else 200,
     )

@@ -106,7 +106,9 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.PANEL_CONVENED,
         target=Stage.PANEL_RECOMMENDED,
-        custom=_transition(label="Record the panel's recommendation", perm=CasePerm.RECOMMEND),
+        custom=_transition(
+            label="Record the panel's recommendation", perm=CasePerm.RECOMMEND, generic=False
+        ),
     )
     def record_recommendation(self):
         self.stage_changed_at = timezone.now()

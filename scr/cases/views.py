@@ -79,7 +79,7 @@ def _case_page(request, case, perms, transition_form=None, status=200):
         "transition_form": transition_form,
         "form": transition_form,
         "confidential": may_see_all,
-        "documents": registry.choices() if may_see_all else [],
+        "documents": registry.choices(case) if may_see_all else [],
         "sections": sections.for_case(case, request.user, perms),
     }
     if may_see_all:

@@ -27,14 +27,20 @@ class Document:
 Builder = Callable[..., Document]
 _builders: dict[str, Builder] = {}
 _titles: dict[str, str] = {}
+_available: dict[str, Callable] = {}
 
 
-def register(kind: str, *, title: str) -> Callable[[Builder], Builder]:
-    """Decorator: `kind` is the command-line and URL name, `title` what people read."""
+def register(
+    kind: str, *, title: str, available: Callable | None = None
+) -> Callable[[Builder], Builder]:
+    """Decorator: `kind` is the command-line and URL name, `title` what people read, and
+    `available(case)` says whether the case has this document yet (always, by default)."""
 
     def decorator(builder: Builder) -> Builder:
         _builders[kind] = builder
         _titles[kind] = title
+        if available is not None:
+            _available[kind] = available
         return builder
 
     return decorator
@@ -44,8 +50,13 @@ def kinds() -> list[str]:
     return sorted(_builders)
 
 
-def choices() -> list[tuple[str, str]]:
-    return [(kind, _titles[kind]) for kind in kinds()]
+def choices(case=None) -> list[tuple[str, str]]:
+    """(kind, title) of the documents a case has (all kinds when no case is given)."""
+    return [
+        (kind, _titles[kind])
+        for kind in kinds()
+        if case is None or kind not in _available or _available[kind](case)
+    ]
 
 
 def build(kind: str, case, **options) -> Document:

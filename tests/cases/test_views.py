@@ -127,7 +127,7 @@ def test_my_cases_query_count_does_not_grow_with_cases(
 
 def test_case_page_query_count_is_bounded(client, case, coordinator, django_assert_max_num_queries):
     client.force_login(coordinator)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(22):
         assert client.get(_url(case)).status_code == 200
 
 
@@ -141,16 +141,29 @@ def test_home_lists_decisions_waiting_for_the_user(client, case, panel_chair, ch
     assert "Nothing is waiting for you" in client.get(reverse("cases:home")).content.decode()
 
 
-def test_recording_a_decision(client, case, panel_chair):
-    client.force_login(panel_chair)
-    url = reverse("cases:case-detail", args=[case.reference])
-    response = client.post(
-        url, {"transition": "record_recommendation", "note": "Criteria 3.1 met."}
+@pytest.fixture
+def commissioned(case, panel_chair, chair):
+    """The case with a review commissioned: the coordinator starts the IMRs next (10)."""
+    from panel import services as panel
+
+    panel.terms_of_reference_save(
+        case_id=case.pk, by=panel_chair, terms=["How agencies shared information."]
     )
+    panel.panel_recommendation_record(
+        case_id=case.pk, by=panel_chair, choice="full_review", reasons="3.1 met."
+    )
+    panel.chair_decision_record(case_id=case.pk, by=chair, decision="review", reasons="Agreed.")
+    return Case.objects.get(pk=case.pk)
+
+
+def test_recording_a_decision(client, commissioned, coordinator):
+    client.force_login(coordinator)
+    url = reverse("cases:case-detail", args=[commissioned.reference])
+    response = client.post(url, {"transition": "start_imrs", "note": "Letters sent."})
     assert response.status_code == 302
-    fresh = Case.objects.get(pk=case.pk)
-    assert fresh.stage == Stage.PANEL_RECOMMENDED
-    assert fresh.events.last().note == "Criteria 3.1 met."
+    fresh = Case.objects.get(pk=commissioned.pk)
+    assert fresh.stage == Stage.IMRS_IN_PROGRESS
+    assert fresh.events.last().note == "Letters sent."
     follow = client.get(response["Location"]).content.decode()
     assert "Decision recorded" in follow
 
@@ -165,10 +178,10 @@ def test_endorsing_a_referral_is_not_offered_on_the_case_page(client, new_case, 
 
 
 def test_a_decision_without_a_choice_shows_errors_and_keeps_what_was_typed(
-    client, case, panel_chair
+    client, commissioned, coordinator
 ):
-    client.force_login(panel_chair)
-    url = reverse("cases:case-detail", args=[case.reference])
+    client.force_login(coordinator)
+    url = reverse("cases:case-detail", args=[commissioned.reference])
     response = client.post(url, {"note": "Half-written reasons"})
     assert response.status_code == 400
     text = response.content.decode()
@@ -176,7 +189,7 @@ def test_a_decision_without_a_choice_shows_errors_and_keeps_what_was_typed(
     assert "<title>Error:" in text
     assert "Select the decision to record" in text
     assert "Half-written reasons" in text
-    assert Case.objects.get(pk=case.pk).stage == Stage.PANEL_CONVENED
+    assert Case.objects.get(pk=commissioned.pk).stage == Stage.REVIEW_COMMISSIONED
 
 
 def test_a_decision_that_needs_reasons_refuses_a_blank_note(client, case, coordinator, chair):
@@ -189,19 +202,22 @@ def test_a_decision_that_needs_reasons_refuses_a_blank_note(client, case, coordi
     assert Case.objects.get(pk=case.pk).stage == Stage.CLOSED
 
 
-def test_a_tampered_decision_changes_nothing(client, case, panel_chair, chair, referrer, outsider):
-    url = reverse("cases:case-detail", args=[case.reference])
-    client.force_login(panel_chair)
+def test_a_tampered_decision_changes_nothing(
+    client, commissioned, coordinator, chair, referrer, outsider
+):
+    url = reverse("cases:case-detail", args=[commissioned.reference])
+    client.force_login(coordinator)
     response = client.post(url, {"transition": "close", "note": "x"})
     assert response.status_code == 400  # not one of the offered choices
     client.force_login(chair)  # the chair has no decision at this stage
-    assert client.post(url, {"transition": "record_recommendation"}).status_code == 403
+    assert client.post(url, {"transition": "start_imrs"}).status_code == 403
     client.force_login(referrer)
-    assert client.post(url, {"transition": "record_recommendation"}).status_code == 403
+    assert client.post(url, {"transition": "start_imrs"}).status_code == 403
     client.force_login(outsider)
-    assert client.post(url, {"transition": "record_recommendation"}).status_code == 404
-    assert Case.objects.get(pk=case.pk).stage == Stage.PANEL_CONVENED
-    assert AuditEvent.objects.filter(action="access_denied", object_id=str(case.pk)).count() == 2
+    assert client.post(url, {"transition": "start_imrs"}).status_code == 404
+    assert Case.objects.get(pk=commissioned.pk).stage == Stage.REVIEW_COMMISSIONED
+    denied = AuditEvent.objects.filter(action="access_denied", object_id=str(commissioned.pk))
+    assert denied.count() == 2
 
 
 def test_the_case_page_takes_only_get_and_post(client, case, panel_chair):
