@@ -1,5 +1,7 @@
 """A referral made in the browser reaches the chair, with axe-core on every page."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -64,3 +66,42 @@ def test_referral_from_draft_to_the_chairs_decision(
     expect(page.get_by_role("heading", name="Securing records (section 9)")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "r2-chair-convened")
+
+    # The panel chair (here agency B's lead) records the meeting, drafts the terms of
+    # reference and recommends a full review; the chair commissions it (6, 7).
+    page.context.clear_cookies()
+    sign_in(page, lead_b)
+    case_url = live_server.url + reverse("cases:case-detail", args=[case.reference])
+    page.goto(case_url)
+    page.get_by_role("link", name="Record a panel meeting").click()
+    assert_accessible(page)
+    page.get_by_label("Date of the meeting").fill(date.today().strftime("%d/%m/%Y"))
+    page.get_by_label("Notes and decisions").fill("Scope agreed; records secured.")
+    page.get_by_role("button", name="Record the meeting").click()
+    page.get_by_role("link", name="Draft the terms of reference").click()
+    assert_accessible(page)
+    page.get_by_label("Terms of reference").fill(
+        "How agencies shared information.\nWhether the adult's wishes were heard."
+    )
+    page.get_by_role("button", name="Save the draft").click()
+    page.get_by_role("link", name="Record the panel's recommendation").click()
+    assert_accessible(page)
+    page.get_by_label("A full Serious Case Review").check()
+    page.get_by_label("The panel's reasons").fill("Criteria 3.1 are met.")
+    page.get_by_role("button", name="Send to the chair").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("gone to the chair")
+
+    page.context.clear_cookies()
+    sign_in(page, chair)
+    page.get_by_role("link", name="Decide on the panel's recommendation").click()
+    assert_accessible(page)
+    page.get_by_label("Conduct a Serious Case Review").check()
+    page.get_by_label("Reasons").fill("Accepting the panel's recommendation.")
+    page.get_by_role("button", name="Record decision").click()
+    stage = page.locator(".govuk-summary-list__row", has_text="Stage").first
+    expect(stage.locator(".govuk-tag")).to_have_text("Review commissioned")
+    case.refresh_from_db()
+    assert case.stage == Stage.REVIEW_COMMISSIONED
+    kinds = set(case.deadlines.values_list("kind", "status"))
+    assert ("panel_meeting", "met") in kinds and ("imrs_begin", "open") in kinds
+    screenshot(page, "r3-review-commissioned")
