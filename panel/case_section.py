@@ -23,10 +23,22 @@ def panel_section(case, user, perms):
     tor = TermsOfReference.objects.filter(case=case).prefetch_related("terms").first()
     recommendation = PanelRecommendation.objects.filter(case=case).first()
     panel_work = bool(perms & {CasePerm.RECOMMEND, CasePerm.MANAGE})
+    statements = list(case.media_statements.select_related("recorded_by"))
+    letters = list(case.letters.all())
     may_record_meeting = case.stage == "panel_convened" and bool(
         perms & {CasePerm.RECOMMEND, CasePerm.MANAGE}
     )
-    if not (requests or decide_url or meetings or may_record_meeting or tor or recommendation):
+    if not (
+        requests
+        or decide_url
+        or meetings
+        or may_record_meeting
+        or tor
+        or recommendation
+        or statements
+        or letters
+        or CasePerm.DECIDE in perms
+    ):
         return None
     for request in requests:
         request.may_confirm = not request.confirmed and access.is_agency_lead_of(
@@ -42,6 +54,9 @@ def panel_section(case, user, perms):
         and case.stage in EDITABLE_TOR_STAGES
         and not (tor and tor.final),
         "recommendation": recommendation,
+        "statements": statements,
+        "letters": letters,
+        "may_record_statement": CasePerm.DECIDE in perms,
         "may_recommend": CasePerm.RECOMMEND in perms and case.stage == "panel_convened",
         "may_record_meeting": may_record_meeting,
         "case": case,

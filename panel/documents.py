@@ -25,3 +25,60 @@ def terms_of_reference(case, **options) -> Document:
         filename=f"{case.reference}-terms-of-reference.pdf",
         context={"case": case, "tor": tor, "terms": terms},
     )
+
+
+def _letter_context(case, kind) -> dict:
+    from panel.models import DecisionLetter, PanelRecommendation
+
+    letter = DecisionLetter.objects.filter(case=case, kind=kind).first()
+    if letter is None:
+        raise Http404("No such letter")
+    tor = TermsOfReference.objects.filter(case=case).first()
+    decision = case.events.filter(transition="commission_review").order_by("-at").first()
+    return {
+        "case": case,
+        "board": case.board,
+        "letter": letter,
+        "terms": list(tor.terms.all()) if tor else [],
+        "tor": tor,
+        "recommendation": PanelRecommendation.objects.filter(case=case).first(),
+        "decided_at": decision.at if decision else letter.created_at,
+        "decided_by": decision.actor if decision else letter.created_by,
+    }
+
+
+def _has_letter(kind):
+    def available(case) -> bool:
+        from panel.models import DecisionLetter
+
+        return DecisionLetter.objects.filter(case=case, kind=kind).exists()
+
+    return available
+
+
+@register(
+    "letter-regulator",
+    title="Notification to the regulator (7 a)",
+    available=_has_letter("regulator"),
+)
+def regulator_letter(case, **options) -> Document:
+    return Document(
+        template="panel/documents/letter_regulator.html",
+        title=f"Notification of a Serious Case Review {case.reference}",
+        classification=Classification.CONFIDENTIAL,
+        case_reference=case.reference,
+        filename=f"{case.reference}-notification-to-regulator.pdf",
+        context=_letter_context(case, "regulator"),
+    )
+
+
+@register("letter-board", title="Notice to the board (7 b)", available=_has_letter("board"))
+def board_letter(case, **options) -> Document:
+    return Document(
+        template="panel/documents/letter_board.html",
+        title=f"Decision to conduct a Serious Case Review {case.reference}",
+        classification=Classification.CONFIDENTIAL,
+        case_reference=case.reference,
+        filename=f"{case.reference}-notice-to-board.pdf",
+        context=_letter_context(case, "board"),
+    )

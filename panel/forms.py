@@ -130,3 +130,13 @@ class RecommendationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class MediaStatementForm(forms.Form):
+    text = forms.CharField(
+        label="The statement, as agreed",
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    agreed_on = GovukDateField(label="Date agreed", name="the date agreed")

@@ -118,3 +118,47 @@ class PanelRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_choice_display()} for {self.case}"
+
+
+class DecisionLetter(models.Model):
+    """The chair's notifications of a decision to review (7 a, b), recorded as sent."""
+
+    class Kind(models.TextChoices):
+        REGULATOR = "regulator", "Notification to the regulator (7 a)"
+        BOARD = "board", "Notice to the board (7 b)"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    recipients = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="letter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.case}"
+
+
+class MediaStatement(models.Model):
+    """A press statement agreed by the board chair (8.3 g, 15.4): the one place they live."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="media_statements"
+    )
+    text = models.TextField()
+    agreed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-agreed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Media statement of {self.agreed_on:%d/%m/%Y} on {self.case}"

@@ -8,6 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from panel.models import (
+    DecisionLetter,
+    MediaStatement,
     PanelMeeting,
     PanelRecommendation,
     RecordsRequest,
@@ -77,6 +79,13 @@ def chair_decision_record(
                 {"learning_route": "Say which review the learning goes through, and who does it"}
             )
         note = f"{reasons}\n\nRoute for learning: {learning_route.strip()}"
+    recommendation = PanelRecommendation.objects.filter(case=case).first()
+    if recommendation is not None:
+        follows = FOLLOWS.get(recommendation.choice) == decision
+        note += (
+            f"\n\n{'Follows' if follows else 'Overrides'} the panel's recommendation: "
+            f"{recommendation.get_choice_display()}."
+        )
     if decision == Decision.PANEL:
         if panel_chair is None:
             raise ValidationError({"panel_chair": "Choose who chairs the panel for this case"})
@@ -84,7 +93,82 @@ def chair_decision_record(
     case_services.case_transition(case, choices[decision], by=by, note=note)
     if decision == Decision.PANEL:
         _request_records(case, by=by)
+    if decision == Decision.REVIEW:
+        _letters(case, by=by)
     return case
+
+
+# Which decision of the chair follows each recommendation of the panel (7).
+FOLLOWS = {
+    "full_review": Decision.REVIEW,
+    "smaller": Decision.OTHER_REVIEW,
+    "other_route": Decision.OTHER_REVIEW,
+    "no_action": Decision.DECLINE,
+}
+
+
+def _letters(case: Case, *, by) -> None:
+    """7 a and b: the regulator is notified and the board told of the decision, brief
+    circumstances and scope. Recorded now, sent as emails with the PDF after commit."""
+    from django.contrib.auth import get_user_model
+
+    board_people = get_user_model().objects.filter(
+        board=case.board,
+        is_active=True,
+        groups__name__in=[Role.BOARD_MEMBER.label, Role.BOARD_CHAIR.label, Role.COORDINATOR.label],
+    )
+    recipients = {
+        DecisionLetter.Kind.REGULATOR: case.board.regulator_email,
+        DecisionLetter.Kind.BOARD: ", ".join(sorted({u.email for u in board_people})),
+    }
+    from panel.tasks import decision_letter_send_task
+
+    for kind, to in recipients.items():
+        letter, _ = DecisionLetter.objects.get_or_create(
+            case=case, kind=kind, defaults={"recipients": to, "created_by": by}
+        )
+        transaction.on_commit(partial(decision_letter_send_task.delay, letter_id=letter.pk))
+
+
+def decision_letter_send(*, letter_id: int) -> bool:
+    """Email a decision letter with its PDF to its recipients, once; record when."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+
+    from scr.documents import registry
+    from scr.documents.render import render_pdf
+    from scr.notify import render_email
+
+    letter = DecisionLetter.objects.select_related("case__board").get(pk=letter_id)
+    to = [a.strip() for a in letter.recipients.split(",") if a.strip()]
+    if letter.sent_at is not None or not to:
+        return False
+    document = registry.build(f"letter-{letter.kind}", letter.case)
+    subject, text, html = render_email(
+        "decision_letter",
+        {"letter": letter, "reference": letter.case.reference, "board": letter.case.board},
+    )
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    message.attach_alternative(html, "text/html")
+    message.attach(document.filename, render_pdf(document), "application/pdf")
+    message.send()
+    DecisionLetter.objects.filter(pk=letter.pk, sent_at=None).update(sent_at=timezone.now())
+    return True
+
+
+@transaction.atomic
+def media_statement_record(*, case_id: int, by, text: str, agreed_on) -> MediaStatement:
+    """Only the board chair records agreed press statements (8.3 g, 15.4)."""
+    case = access.case_for_user(by, case_id, CasePerm.DECIDE, lock=True)
+    if not text.strip():
+        raise ValidationError({"text": "Enter the statement as agreed"})
+    if agreed_on > calendar.today():
+        raise ValidationError({"agreed_on": "The date agreed must be today or in the past"})
+    statement = MediaStatement.objects.create(
+        case=case, text=text.strip(), agreed_on=agreed_on, recorded_by=by
+    )
+    audit_record(action=Action.CREATE, actor=by, obj=case, detail="media statement recorded")
+    return statement
 
 
 def _request_records(case: Case, *, by) -> None:

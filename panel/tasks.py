@@ -8,3 +8,8 @@ from panel import services
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=8)
 def records_request_notify_task(*, request_id: int) -> int:
     return services.records_request_notify(request_id=request_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=8)
+def decision_letter_send_task(*, letter_id: int) -> bool:
+    return services.decision_letter_send(letter_id=letter_id)

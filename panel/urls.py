@@ -8,6 +8,7 @@ urlpatterns = [
     path("<str:reference>/chair-decision/", views.chair_decision, name="chair-decision"),
     path("<str:reference>/panel/meetings/new/", views.panel_meeting_new, name="meeting-new"),
     path("<str:reference>/panel/terms/", views.terms_of_reference_edit, name="terms-edit"),
+    path("<str:reference>/media/new/", views.media_statement_new, name="media-new"),
     path("<str:reference>/panel/recommendation/", views.recommendation_new, name="recommendation"),
     path(
         "<str:reference>/records/<int:agency_id>/",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from panel import services
 from panel.forms import (
     ChairDecisionForm,
+    MediaStatementForm,
     PanelMeetingForm,
     RecommendationForm,
     RecordsConfirmForm,
@@ -203,6 +204,33 @@ def recommendation_new(request, reference: str):
     return render(
         request,
         "panel/recommendation_form.html",
+        {"case": case, "form": form, "confidential": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def media_statement_new(request, reference: str):
+    """Only the chair records press statements (8.3 g, 15.4)."""
+    case = access.case_for_user(request.user, reference, CasePerm.DECIDE)
+    form = MediaStatementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.media_statement_record(
+                case_id=case.pk,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                agreed_on=form.cleaned_data["agreed_on"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The statement has been recorded.")
+            return redirect("cases:case-detail", reference=case.reference)
+    return render(
+        request,
+        "panel/media_form.html",
         {"case": case, "form": form, "confidential": True},
         status=400 if form.errors else 200,
     )
