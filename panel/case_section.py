@@ -2,8 +2,13 @@
 
 from django.urls import reverse
 
-from panel.models import PanelRecommendation, RecordsRequest, TermsOfReference
-from panel.services import DECISIONS, EDITABLE_TOR_STAGES
+from panel.models import (
+    PanelConsiderations,
+    PanelRecommendation,
+    RecordsRequest,
+    TermsOfReference,
+)
+from panel.services import DECISIONS, EDITABLE_TOR_STAGES, missing_representatives
 from scr import access
 from scr.cases import sections
 from scr.cases.models import CasePerm
@@ -24,6 +29,9 @@ def panel_section(case, user, perms):
     recommendation = PanelRecommendation.objects.filter(case=case).first()
     panel_work = bool(perms & {CasePerm.RECOMMEND, CasePerm.MANAGE})
     statements = list(case.media_statements.select_related("recorded_by"))
+    members = list(case.panel_members.select_related("user__agency"))
+    considerations = PanelConsiderations.objects.filter(case=case).first()
+    in_panel_stage = case.stage in EDITABLE_TOR_STAGES
     letters = list(case.letters.all())
     may_record_meeting = case.stage == "panel_convened" and bool(
         perms & {CasePerm.RECOMMEND, CasePerm.MANAGE}
@@ -54,6 +62,15 @@ def panel_section(case, user, perms):
         and case.stage in EDITABLE_TOR_STAGES
         and not (tor and tor.final),
         "recommendation": recommendation,
+        "members": members,
+        "missing": missing_representatives(case) if in_panel_stage else [],
+        "considerations": considerations,
+        "considerations_rows": [
+            (PanelConsiderations._meta.get_field(name).verbose_name, getattr(considerations, name))
+            for name in PanelConsiderations.FIELDS
+            if considerations and getattr(considerations, name)
+        ],
+        "may_edit_panel": panel_work and in_panel_stage,
         "statements": statements,
         "letters": letters,
         "may_record_statement": CasePerm.DECIDE in perms,

@@ -33,3 +33,61 @@ def demo_records(world) -> None:
                 records.confirmed_by = lead
                 records.confirmed_at = case.stage_changed_at
                 records.save()
+
+
+TERMS = [
+    "How agencies shared information about the adult's care needs and the risk of neglect.",
+    "Whether the adult's wishes and feelings were heard and acted on.",
+    "Whether safeguarding concerns were escalated in line with the multi-agency procedures.",
+]
+
+
+@register
+def demo_panel(world) -> None:
+    """Panel members, considerations and terms of reference for the convened demo cases,
+    and the recommendation for those past it."""
+    from django.utils import timezone
+
+    from panel.models import (
+        PanelConsiderations,
+        PanelMembership,
+        PanelRecommendation,
+        Term,
+        TermsOfReference,
+    )
+
+    panel_chair = world.people[Role.PANEL_CHAIR]
+    members = [
+        (panel_chair, PanelMembership.Kind.REPRESENTATIVE),
+        (world.people[Role.PANEL_MEMBER], PanelMembership.Kind.REPRESENTATIVE),
+        (world.people[Role.AGENCY_LEAD], PanelMembership.Kind.REPRESENTATIVE),
+    ]
+    for case in world.cases.values():
+        if case.stage not in AFTER_CONVENING or TermsOfReference.objects.filter(case=case).exists():
+            continue
+        for user, kind in members:
+            PanelMembership.objects.get_or_create(
+                case=case, user=user, defaults={"kind": kind, "added_by": panel_chair}
+            )
+        PanelConsiderations.objects.create(
+            case=case,
+            updated_by=panel_chair,
+            scope="Death in hospital after months of missed home-care visits.",
+            period="The 18 months before the adult's death.",
+            coroner_and_criminal="An inquest is opened; the police see no need for a delay.",
+            who_conducts="An independent reviewer, agreed with the board chair (8.3 j).",
+        )
+        tor = TermsOfReference.objects.create(
+            case=case, updated_by=panel_chair, final=case.stage != "panel_convened"
+        )
+        Term.objects.bulk_create(
+            [Term(terms=tor, number=n, text=t) for n, t in enumerate(TERMS, 1)]
+        )
+        if case.stage != "panel_convened":
+            PanelRecommendation.objects.create(
+                case=case,
+                choice=PanelRecommendation.Choice.FULL_REVIEW,
+                reasons="Criteria 3.1 are met: the adult died and neglect is suspected.",
+                recorded_by=panel_chair,
+                recorded_at=timezone.now(),
+            )

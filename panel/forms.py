@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from panel.models import PanelRecommendation
+from panel.models import PanelConsiderations, PanelMembership, PanelRecommendation
 from panel.services import DECISIONS, Decision
 from scr.fields import GovukDateField
 
@@ -140,3 +140,36 @@ class MediaStatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     agreed_on = GovukDateField(label="Date agreed", name="the date agreed")
+
+
+class PanelMemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="Person",
+        queryset=get_user_model().objects.none(),
+        error_messages={"required": "Choose who joins the panel"},
+    )
+    kind = forms.ChoiceField(
+        label="As",
+        choices=PanelMembership.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they represent their agency or are co-opted"},
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(board=board, is_active=True)
+            .select_related("agency")
+            .order_by("full_name")
+        )
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.full_name}, {u.agency.name}" if u.agency else u.full_name
+        )
+
+
+class ConsiderationsForm(forms.ModelForm):
+    class Meta:
+        model = PanelConsiderations
+        fields = list(PanelConsiderations.FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PanelConsiderations.FIELDS}

@@ -162,3 +162,95 @@ class MediaStatement(models.Model):
 
     def __str__(self) -> str:
         return f"Media statement of {self.agreed_on:%d/%m/%Y} on {self.case}"
+
+
+class PanelMembership(models.Model):
+    """A member of the panel for one case (5): an agency's representative or co-opted."""
+
+    class Kind(models.TextChoices):
+        REPRESENTATIVE = "representative", "Agency representative"
+        CO_OPTED = "co_opted", "Co-opted member"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="panel_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "added_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="panel_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on the panel for {self.case}"
+
+
+class PanelConsiderations(models.Model):
+    """The panel's considerations (8.1 to 8.3, 6.2), one record per case."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="panel_considerations"
+    )
+    scope = models.TextField("Brief circumstances and the scope of the review (8.1 b)", blank=True)
+    smaller_review = models.TextField(
+        "Would a management review or smaller audit be enough instead of a full review? (8.1 a)",
+        blank=True,
+    )
+    period = models.TextField("The period the review should cover (8.3 a)", blank=True)
+    family_history = models.TextField(
+        "Family history and background known, and what needs capturing (8.3 b)", blank=True
+    )
+    other_contributors = models.TextField(
+        "Other professionals or individuals asked for a written report (8.3 c)", blank=True
+    )
+    relevant_issues = models.TextField("The relevant issues (8.3 d)", blank=True)
+    other_partnerships = models.TextField(
+        "Other safeguarding partnerships involved, and who does what (8.3 e)", blank=True
+    )
+    coroner_and_criminal = models.TextField(
+        "Coroner's inquiry and criminal investigations, and whether a delay is needed as "
+        "agreed with the Crown Prosecution Service (8.3 f)",
+        blank=True,
+    )
+    media = models.TextField(
+        "Handling media and public interest through the chair (8.3 g)", blank=True
+    )
+    legal_advice = models.TextField("Legal advice for the panel, and from whom (8.3 h)", blank=True)
+    family_involvement = models.TextField(
+        "Whether family members contribute, agreed with the police if there are criminal "
+        "proceedings (8.3 i)",
+        blank=True,
+    )
+    who_conducts = models.TextField(
+        "Who conducts the review and prepares the overview report, including any "
+        "independent consultant (8.3 j)",
+        blank=True,
+    )
+    parallel_reviews = models.TextField(
+        "Other reviews of the case running in parallel (6.2)", blank=True
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    FIELDS = (
+        "scope",
+        "smaller_review",
+        "period",
+        "family_history",
+        "other_contributors",
+        "relevant_issues",
+        "other_partnerships",
+        "coroner_and_criminal",
+        "media",
+        "legal_advice",
+        "family_involvement",
+        "who_conducts",
+        "parallel_reviews",
+    )
+
+    def __str__(self) -> str:
+        return f"Panel considerations for {self.case}"

@@ -10,7 +10,9 @@ from django.utils import timezone
 from panel.models import (
     DecisionLetter,
     MediaStatement,
+    PanelConsiderations,
     PanelMeeting,
+    PanelMembership,
     PanelRecommendation,
     RecordsRequest,
     Term,
@@ -374,3 +376,56 @@ def panel_recommendation_record(*, case_id: int, by, choice: str, reasons: str):
     return PanelRecommendation.objects.create(
         case=case, choice=choice, reasons=reasons.strip(), recorded_by=by
     )
+
+
+# 5: the panel has a representative of each of these agencies.
+REQUIRED_KINDS = {
+    "police": "Police",
+    "nhs": "NHS",
+    "adult_social_care": "Adult Social Care",
+}
+
+
+def missing_representatives(case: Case) -> list[str]:
+    """The required agencies (5) with no representative on the case's panel yet."""
+    present = set(
+        PanelMembership.objects.filter(
+            case=case, kind=PanelMembership.Kind.REPRESENTATIVE
+        ).values_list("user__agency__kind", flat=True)
+    )
+    return [label for kind, label in REQUIRED_KINDS.items() if kind not in present]
+
+
+@transaction.atomic
+def panel_member_add(*, case_id: int, by, user, kind: str) -> PanelMembership:
+    """Put someone on the case's panel (5): a representative of their agency, or co-opted
+    by the panel chair. The panel chair of the case or the coordinator."""
+    case = _panel_case(by, case_id)
+    if kind not in PanelMembership.Kind.values:
+        raise ValidationError(
+            {"kind": "Select whether they represent their agency or are co-opted"}
+        )
+    if kind == PanelMembership.Kind.REPRESENTATIVE and user.agency_id is None:
+        raise ValidationError({"user": "A representative must belong to an agency"})
+    case_services.case_assign(case_id=case.pk, user=user, role=Role.PANEL_MEMBER, by=by)
+    membership, _ = PanelMembership.objects.update_or_create(
+        case=case, user=user, defaults={"kind": kind, "added_by": by}
+    )
+    return membership
+
+
+@transaction.atomic
+def panel_considerations_save(*, case_id: int, by, data: dict) -> PanelConsiderations:
+    """The panel's considerations (8.1 to 8.3). The panel chair of the case or the
+    coordinator, until the reviews begin."""
+    case = _panel_case(by, case_id)
+    if case.stage not in EDITABLE_TOR_STAGES:
+        raise ValidationError("The considerations are recorded before the reviews begin.")
+    record, _ = PanelConsiderations.objects.get_or_create(case=case, defaults={"updated_by": by})
+    for name in PanelConsiderations.FIELDS:
+        if name in data:
+            setattr(record, name, (data[name] or "").strip())
+    record.updated_by, record.updated_at = by, timezone.now()
+    record.save()
+    audit_record(action=Action.CHANGE, actor=by, obj=case, detail="panel considerations saved")
+    return record

@@ -9,6 +9,12 @@ urlpatterns = [
     path("<str:reference>/panel/meetings/new/", views.panel_meeting_new, name="meeting-new"),
     path("<str:reference>/panel/terms/", views.terms_of_reference_edit, name="terms-edit"),
     path("<str:reference>/media/new/", views.media_statement_new, name="media-new"),
+    path("<str:reference>/panel/members/new/", views.panel_member_new, name="member-new"),
+    path(
+        "<str:reference>/panel/considerations/",
+        views.considerations_edit,
+        name="considerations",
+    ),
     path("<str:reference>/panel/recommendation/", views.recommendation_new, name="recommendation"),
     path(
         "<str:reference>/records/<int:agency_id>/",

@@ -10,13 +10,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from panel import services
 from panel.forms import (
     ChairDecisionForm,
+    ConsiderationsForm,
     MediaStatementForm,
     PanelMeetingForm,
+    PanelMemberForm,
     RecommendationForm,
     RecordsConfirmForm,
     TermsOfReferenceForm,
 )
-from panel.models import RecordsRequest, TermsOfReference
+from panel.models import PanelConsiderations, RecordsRequest, TermsOfReference
 from scr import access
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
@@ -204,7 +206,12 @@ def recommendation_new(request, reference: str):
     return render(
         request,
         "panel/recommendation_form.html",
-        {"case": case, "form": form, "confidential": True},
+        {
+            "case": case,
+            "form": form,
+            "missing": services.missing_representatives(case),
+            "confidential": True,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -231,6 +238,65 @@ def media_statement_new(request, reference: str):
     return render(
         request,
         "panel/media_form.html",
+        {"case": case, "form": form, "confidential": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def panel_member_new(request, reference: str):
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
+    if not access.case_permissions(request.user, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
+        raise PermissionDenied
+    form = PanelMemberForm(request.POST or None, board=case.board)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_member_add(
+                case_id=case.pk,
+                by=request.user,
+                user=form.cleaned_data["user"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['user'].full_name} is on the panel.")
+            return redirect("cases:case-detail", reference=case.reference)
+    return render(
+        request,
+        "panel/member_form.html",
+        {
+            "case": case,
+            "form": form,
+            "missing": services.missing_representatives(case),
+            "confidential": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def considerations_edit(request, reference: str):
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
+    if not access.case_permissions(request.user, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
+        raise PermissionDenied
+    record = PanelConsiderations.objects.filter(case=case).first()
+    form = ConsiderationsForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_considerations_save(
+                case_id=case.pk, by=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The panel's considerations have been saved.")
+            return redirect("cases:case-detail", reference=case.reference)
+    return render(
+        request,
+        "panel/considerations_form.html",
         {"case": case, "form": form, "confidential": True},
         status=400 if form.errors else 200,
     )

@@ -126,8 +126,13 @@ def case_for_user(user, key: int | str, perm: str = CasePerm.VIEW, lock: bool = 
     return case
 
 
-def may_assign(user, case: Case) -> bool:
-    return bool(case_permissions(user, case) & ASSIGNING_PERMS)
+def may_assign(user, case: Case, role: str | None = None) -> bool:
+    """The coordinator and the chair put people on a case; the panel chair of the case
+    co-opts panel members (5)."""
+    perms = case_permissions(user, case)
+    if perms & ASSIGNING_PERMS:
+        return True
+    return role == Role.PANEL_MEMBER and CasePerm.RECOMMEND in perms
 
 
 # Deadlines: a clock is seen by whoever may see its case in full.

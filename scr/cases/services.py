@@ -189,10 +189,10 @@ def case_assign(
     *, case_id: int, user, role: str, by, agency: Agency | None = None
 ) -> CaseAssignment:
     """Put a person on the case in a case role and grant that role's object permissions.
-    Needs the coordinator's or the chair's rights on the case. Authors and directors
-    act for their own agency."""
+    Needs the coordinator's or the chair's rights on the case, or the panel chair's for
+    panel members. Authors and directors act for their own agency."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
-    if not access.may_assign(by, case):
+    if not access.may_assign(by, case, role):
         raise PermissionDenied
     role = Role(role)
     if role not in CASE_ROLES:

@@ -105,8 +105,11 @@ def test_unassigning_revokes_only_what_no_other_role_needs(case, coordinator, au
 
 def test_only_the_coordinator_and_chair_assign_people(case, panel_chair, author_b, coordinator):
     with pytest.raises(PermissionDenied):
-        case_assign(case_id=case.pk, user=author_b, role=Role.PANEL_MEMBER, by=panel_chair)
+        case_assign(case_id=case.pk, user=author_b, role=Role.IMR_AUTHOR, by=panel_chair)
     assert not case.assignments.filter(user=author_b).exists()
+    # The panel chair co-opts panel members (5), and nothing else.
+    case_assign(case_id=case.pk, user=author_b, role=Role.PANEL_MEMBER, by=panel_chair)
+    assert case.assignments.filter(user=author_b, role=Role.PANEL_MEMBER).exists()
 
 
 def test_people_of_another_board_cannot_be_assigned(case, coordinator, other_coordinator):
