@@ -24,7 +24,7 @@ def panel_section(case, user, perms):
     decide_url = None
     if CasePerm.DECIDE in perms and case.stage in DECISIONS:
         decide_url = reverse("panel:chair-decision", args=[case.reference])
-    meetings = list(case.panel_meetings.all())
+    meetings = list(case.panel_meetings.prefetch_related("attachments"))
     tor = TermsOfReference.objects.filter(case=case).prefetch_related("terms").first()
     recommendation = PanelRecommendation.objects.filter(case=case).first()
     panel_work = bool(perms & {CasePerm.RECOMMEND, CasePerm.MANAGE})

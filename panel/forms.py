@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from panel.models import PanelConsiderations, PanelMembership, PanelRecommendation
 from panel.services import DECISIONS, Decision
 from scr.fields import GovukDateField
+from scr.uploads import check_upload
 
 LABELS = {
     Decision.PANEL: "Ask the panel to discuss the case",
@@ -96,6 +97,15 @@ class PanelMeetingForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    paper = forms.FileField(
+        label="A paper of the meeting (optional)",
+        help_text="PDF, Word (DOCX), Excel (XLSX), PNG or JPEG, smaller than 10 MB.",
+        required=False,
+    )
+
+    def clean_paper(self):
+        upload = self.cleaned_data.get("paper")
+        return check_upload(upload) if upload else None
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -254,3 +254,20 @@ class PanelConsiderations(models.Model):
 
     def __str__(self) -> str:
         return f"Panel considerations for {self.case}"
+
+
+class PanelMeetingAttachment(models.Model):
+    """A paper of a panel meeting (5). The file lives outside the web root."""
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attachments")
+    original_name = models.CharField(max_length=120)
+    stored_name = models.CharField(max_length=80, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name

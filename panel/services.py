@@ -12,13 +12,14 @@ from panel.models import (
     MediaStatement,
     PanelConsiderations,
     PanelMeeting,
+    PanelMeetingAttachment,
     PanelMembership,
     PanelRecommendation,
     RecordsRequest,
     Term,
     TermsOfReference,
 )
-from scr import access
+from scr import access, uploads
 from scr.accounts.roles import Role
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
@@ -27,6 +28,7 @@ from scr.cases.stages import Stage
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_meet
+from scr.uploads import KINDS
 
 
 class Decision:
@@ -279,7 +281,7 @@ def records_request_notify(*, request_id: int) -> int:
 
 @transaction.atomic
 def panel_meeting_record(
-    *, case_id: int, by, held_on, attendees=(), deputies: str = "", notes: str = ""
+    *, case_id: int, by, held_on, attendees=(), deputies: str = "", notes: str = "", papers=()
 ) -> PanelMeeting:
     """Record a meeting of the panel. The panel chair of the case or the coordinator.
     The first meeting meets the 7-day clock (6.1) on the meeting's date."""
@@ -304,6 +306,15 @@ def panel_meeting_record(
         recorded_by=by,
     )
     meeting.attendees.set([u for u in attendees if u.board_id == case.board_id])
+    for paper in papers:  # already checked by scr.uploads.check_upload
+        PanelMeetingAttachment.objects.create(
+            meeting=meeting,
+            original_name=paper.safe_name,
+            stored_name=uploads.store(paper.data, KINDS[paper.kind][1]),
+            content_type=paper.content_type,
+            size=len(paper.data),
+            uploaded_by=by,
+        )
     deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING, on=held_on)
     audit_record(action=Action.CREATE, actor=by, obj=case, detail="panel meeting recorded")
     return meeting

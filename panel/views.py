@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from panel import services
 from panel.forms import (
@@ -18,8 +19,14 @@ from panel.forms import (
     RecordsConfirmForm,
     TermsOfReferenceForm,
 )
-from panel.models import PanelConsiderations, RecordsRequest, TermsOfReference
-from scr import access
+from panel.models import (
+    PanelConsiderations,
+    PanelMeetingAttachment,
+    RecordsRequest,
+    TermsOfReference,
+)
+from scr import access, uploads
+from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
 
@@ -123,7 +130,9 @@ def panel_meeting_new(request, reference: str):
     if not access.case_permissions(request.user, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
         raise PermissionDenied
     people = get_user_model().objects.filter(case_assignments__case=case).distinct()
-    form = PanelMeetingForm(request.POST or None, people=people.order_by("full_name"))
+    form = PanelMeetingForm(
+        request.POST or None, request.FILES or None, people=people.order_by("full_name")
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.panel_meeting_record(
@@ -133,6 +142,7 @@ def panel_meeting_new(request, reference: str):
                 attendees=form.cleaned_data["attendees"],
                 deputies=form.cleaned_data["deputies"],
                 notes=form.cleaned_data["notes"],
+                papers=[form.cleaned_data["paper"]] if form.cleaned_data["paper"] else [],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -300,3 +310,24 @@ def considerations_edit(request, reference: str):
         {"case": case, "form": form, "confidential": True},
         status=400 if form.errors else 200,
     )
+
+
+@require_GET
+@login_required
+def attachment_download(request, reference: str, attachment_id: int):
+    """A meeting paper, to whoever may see the case in full; every download audited."""
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
+    paper = PanelMeetingAttachment.objects.filter(pk=attachment_id, meeting__case=case).first()
+    if paper is None:
+        raise Http404("No such file")
+    response = HttpResponse(uploads.read(paper.stored_name), content_type=paper.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{paper.original_name}"'
+    response["Cache-Control"] = "no-store"
+    audit_record(
+        action=Action.DOWNLOAD,
+        actor=request.user,
+        obj=case,
+        request=request,
+        detail=f"panel meeting paper {paper.pk}",
+    )
+    return response
