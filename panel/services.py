@@ -94,7 +94,13 @@ def chair_decision_record(
         if panel_chair is None:
             raise ValidationError({"panel_chair": "Choose who chairs the panel for this case"})
         case_services.case_assign(case_id=case.pk, user=panel_chair, role=Role.PANEL_CHAIR, by=by)
-    case_services.case_transition(case, choices[decision], by=by, note=note)
+    screening = case.stage == Stage.WITH_CHAIR
+    event = case_services.case_transition(case, choices[decision], by=by, note=note)
+    if screening:
+        # 5: the referrer's agency is told the outcome, whichever it is.
+        from panel.tasks import screening_outcome_notify_task
+
+        transaction.on_commit(partial(screening_outcome_notify_task.delay, event_id=event.pk))
     if decision == Decision.PANEL:
         _request_records(case, by=by)
     if decision == Decision.REVIEW:
@@ -440,3 +446,35 @@ def panel_considerations_save(*, case_id: int, by, data: dict) -> PanelConsidera
     record.save()
     audit_record(action=Action.CHANGE, actor=by, obj=case, detail="panel considerations saved")
     return record
+
+
+def screening_outcome_notify(*, event_id: int) -> int:
+    """Tell the lead(s) of the referrer's agency what the chair decided on the referral
+    (5). The reference and the outcome only: the reasons stay in the service."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from referrals.models import Referral
+    from scr.cases.models import CaseEvent
+    from scr.notify import notify_people
+
+    event = CaseEvent.objects.select_related("case__board").get(pk=event_id)
+    referral = Referral.objects.filter(case=event.case).first()
+    if referral is None or referral.agency_id is None:
+        return 0
+    leads = get_user_model().objects.filter(
+        board_id=event.case.board_id,
+        agency_id=referral.agency_id,
+        is_active=True,
+        groups__name=Role.AGENCY_LEAD.label,
+    )
+    return notify_people(
+        template="screening_outcome",
+        recipients=set(leads),
+        context={
+            "reference": event.case.reference,
+            "outcome": event.get_to_stage_display(),
+            "url": reverse("referrals:referral-detail", args=[referral.pk]),
+            "board": event.case.board,
+        },
+    )

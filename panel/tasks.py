@@ -13,3 +13,8 @@ def records_request_notify_task(*, request_id: int) -> int:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=8)
 def decision_letter_send_task(*, letter_id: int) -> bool:
     return services.decision_letter_send(letter_id=letter_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=8)
+def screening_outcome_notify_task(*, event_id: int) -> int:
+    return services.screening_outcome_notify(event_id=event_id)

@@ -65,6 +65,11 @@ def test_a_review_notifies_the_regulator_and_the_board_with_pdf_letters(
     assert "Commission for Social Care Inspection" in text  # the procedure's words, 7 a
     assert "How agencies shared information." in text
     assert "Hypatia" not in text and "Quenby" not in text
+    _, pdf, _ = notice.attachments[0]
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Decision to conduct a Serious Case Review" in text
+    assert "The adult died and neglect is suspected." in text  # brief circumstances, 7 b
+    assert "HQM" in text and "Hypatia" not in text
 
 
 def test_overriding_the_panel_is_recorded_as_such(recommended, chair):

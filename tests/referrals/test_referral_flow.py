@@ -303,3 +303,25 @@ def test_a_referral_from_the_form_to_endorsement_through_the_pages(
     )
     assert response.status_code == 302
     assert Case.objects.get().stage == Stage.WITH_CHAIR
+
+
+def test_the_referrers_agency_is_told_the_chairs_decision(
+    draft, referrer, agency_a, lead_b, chair, mailoutbox, django_capture_on_commit_callbacks
+):
+    from panel import services as panel
+
+    _fill(draft, referrer, [agency_a])
+    services.referral_submit(referral_id=draft.pk, by=referrer)
+    referral = services.referral_endorse(referral_id=draft.pk, by=lead_b)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        panel.chair_decision_record(
+            case_id=referral.case_id,
+            by=chair,
+            decision="decline",
+            reasons="Criteria not met; no concerns about working together.",
+        )
+    told = [m for m in mailoutbox if "decided on your agency's referral" in m.subject]
+    assert [m.to for m in told] == [[lead_b.email]]
+    assert "Declined" in told[0].body
+    assert "Criteria not met" not in told[0].body and "Florence" not in told[0].body
