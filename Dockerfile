@@ -47,7 +47,7 @@ COPY --from=assets /src/build/static build/static
 
 # var/ holds the collected static files, and is where the media and beat volumes are
 # mounted: create the mount points owned by the service's user so the volumes are too.
-RUN mkdir -p var/media var/beat var/mail \
+RUN mkdir -p var/media var/private var/beat var/mail \
  && chown -R scr:scr var
 
 # The numeric id (the scr user) lets an orchestrator check that it is not root.
