@@ -320,7 +320,11 @@ def attachment_download(request, reference: str, attachment_id: int):
     paper = PanelMeetingAttachment.objects.filter(pk=attachment_id, meeting__case=case).first()
     if paper is None:
         raise Http404("No such file")
-    response = HttpResponse(uploads.read(paper.stored_name), content_type=paper.content_type)
+    try:
+        data = uploads.read(paper.stored_name)
+    except FileNotFoundError:
+        raise Http404("The file is missing") from None
+    response = HttpResponse(data, content_type=paper.content_type)
     response["Content-Disposition"] = f'attachment; filename="{paper.original_name}"'
     response["Cache-Control"] = "no-store"
     audit_record(

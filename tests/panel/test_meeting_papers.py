@@ -86,3 +86,14 @@ def test_papers_are_served_to_the_case_only_and_audited(
     assert client.get(url).status_code == 404
     client.force_login(referrer)
     assert client.get(url).status_code == 403
+
+
+def test_a_paper_missing_from_disk_is_a_404_not_an_error(
+    client, post_meeting, case, coordinator, tmp_path
+):
+    post_meeting("minutes.pdf", PDF)
+    paper = PanelMeetingAttachment.objects.get()
+    (tmp_path / "private" / paper.stored_name).unlink()
+    client.force_login(coordinator)
+    url = reverse("panel:attachment", args=[case.reference, paper.pk])
+    assert client.get(url).status_code == 404
