@@ -27,15 +27,13 @@ def panel_section(case, user, perms):
     meetings = list(case.panel_meetings.prefetch_related("attachments"))
     tor = TermsOfReference.objects.filter(case=case).prefetch_related("terms").first()
     recommendation = PanelRecommendation.objects.filter(case=case).first()
-    panel_work = bool(perms & {CasePerm.RECOMMEND, CasePerm.MANAGE})
+    panel_work = access.may_run_panel(user, case, perms)
     statements = list(case.media_statements.select_related("recorded_by"))
     members = list(case.panel_members.select_related("user__agency"))
     considerations = PanelConsiderations.objects.filter(case=case).first()
     in_panel_stage = case.stage in EDITABLE_TOR_STAGES
     letters = list(case.letters.all())
-    may_record_meeting = case.stage == "panel_convened" and bool(
-        perms & {CasePerm.RECOMMEND, CasePerm.MANAGE}
-    )
+    may_record_meeting = case.stage == "panel_convened" and access.may_run_panel(user, case, perms)
     if not (
         requests
         or decide_url

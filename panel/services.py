@@ -292,8 +292,7 @@ def panel_meeting_record(
     """Record a meeting of the panel. The panel chair of the case or the coordinator.
     The first meeting meets the 7-day clock (6.1) on the meeting's date."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
-    perms = access.case_permissions(by, case)
-    if not perms & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
+    if not access.may_run_panel(by, case):
         raise PermissionDenied
     if case.stage != Stage.PANEL_CONVENED:
         raise ValidationError("Meetings are recorded while the panel is considering the case.")
@@ -332,7 +331,7 @@ EDITABLE_TOR_STAGES = (Stage.PANEL_CONVENED, Stage.PANEL_RECOMMENDED, Stage.REVI
 def _panel_case(by, case_id: int) -> Case:
     """The case, for the panel chair of the case or the coordinator."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
-    if not access.case_permissions(by, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
+    if not access.may_run_panel(by, case):
         raise PermissionDenied
     return case
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from panel import services
@@ -29,14 +30,19 @@ from scr import access, uploads
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
+from scr.formtools import add_service_errors, form_page, submit
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
+def _panel_case(request, reference: str):
+    """The case, for its panel chair or the coordinator (the panel's work)."""
+    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
+    if not access.may_run_panel(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def _to_case(case) -> str:
+    return reverse("cases:case-detail", args=[case.reference])
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,29 +55,27 @@ def chair_decision(request, reference: str):
         )
         return redirect("cases:case-detail", reference=case.reference)
     form = ChairDecisionForm(request.POST or None, stage=Stage(case.stage), board=case.board)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.chair_decision_record(
-                case_id=case.pk,
-                by=request.user,
-                decision=form.cleaned_data["decision"],
-                reasons=form.cleaned_data["reasons"],
-                learning_route=form.cleaned_data["learning_route"],
-                panel_chair=form.cleaned_data.get("panel_chair"),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            case.refresh_from_db()
-            messages.success(
-                request, f"Decision recorded: the case is now at ‘{case.stage_label}’."
-            )
-            return redirect("cases:case-detail", reference=case.reference)
-    return render(
+
+    def decide(data):
+        services.chair_decision_record(
+            case_id=case.pk,
+            by=request.user,
+            decision=data["decision"],
+            reasons=data["reasons"],
+            learning_route=data["learning_route"],
+            panel_chair=data.get("panel_chair"),
+        )
+        case.refresh_from_db()
+
+    done = submit(
         request,
-        "panel/chair_decision.html",
-        {"case": case, "form": form, "confidential": True},
-        status=400 if form.errors else 200,
+        form,
+        decide,
+        success=lambda _: f"Decision recorded: the case is now at ‘{case.stage_label}’.",
+        redirect_to=_to_case(case),
+    )
+    return done or form_page(
+        request, "panel/chair_decision.html", {"case": case, "form": form, "confidential": True}
     )
 
 
@@ -98,7 +102,7 @@ def records_confirm(request, reference: str, agency_id: int):
                 chronology_started=form.cleaned_data["chronology_started"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Thank you: the records are confirmed as secured.")
             return redirect("cases:case-detail", reference=case.reference)
@@ -126,43 +130,35 @@ def records_chase(request, reference: str, agency_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def panel_meeting_new(request, reference: str):
-    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
-    if not access.case_permissions(request.user, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
-        raise PermissionDenied
+    case = _panel_case(request, reference)
     people = get_user_model().objects.filter(case_assignments__case=case).distinct()
     form = PanelMeetingForm(
         request.POST or None, request.FILES or None, people=people.order_by("full_name")
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_meeting_record(
-                case_id=case.pk,
-                by=request.user,
-                held_on=form.cleaned_data["held_on"],
-                attendees=form.cleaned_data["attendees"],
-                deputies=form.cleaned_data["deputies"],
-                notes=form.cleaned_data["notes"],
-                papers=[form.cleaned_data["paper"]] if form.cleaned_data["paper"] else [],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The panel meeting has been recorded.")
-            return redirect("cases:case-detail", reference=case.reference)
-    return render(
+    done = submit(
         request,
-        "panel/meeting_form.html",
-        {"case": case, "form": form, "confidential": True},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.panel_meeting_record(
+            case_id=case.pk,
+            by=request.user,
+            held_on=data["held_on"],
+            attendees=data["attendees"],
+            deputies=data["deputies"],
+            notes=data["notes"],
+            papers=[data["paper"]] if data["paper"] else [],
+        ),
+        success="The panel meeting has been recorded.",
+        redirect_to=_to_case(case),
+    )
+    return done or form_page(
+        request, "panel/meeting_form.html", {"case": case, "form": form, "confidential": True}
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def terms_of_reference_edit(request, reference: str):
-    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
-    if not access.case_permissions(request.user, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
-        raise PermissionDenied
+    case = _panel_case(request, reference)
     tor = TermsOfReference.objects.filter(case=case).first()
     initial = {}
     if tor is not None:
@@ -172,26 +168,24 @@ def terms_of_reference_edit(request, reference: str):
             "period_to": tor.period_to,
         }
     form = TermsOfReferenceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.terms_of_reference_save(
-                case_id=case.pk,
-                by=request.user,
-                terms=form.cleaned_data["terms"].splitlines(),
-                period_from=form.cleaned_data["period_from"],
-                period_to=form.cleaned_data["period_to"],
-                final=request.POST.get("action") == "final",
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The terms of reference have been saved.")
-            return redirect("cases:case-detail", reference=case.reference)
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.terms_of_reference_save(
+            case_id=case.pk,
+            by=request.user,
+            terms=data["terms"].splitlines(),
+            period_from=data["period_from"],
+            period_to=data["period_to"],
+            final=request.POST.get("action") == "final",
+        ),
+        success="The terms of reference have been saved.",
+        redirect_to=_to_case(case),
+    )
+    return done or form_page(
         request,
         "panel/terms_form.html",
         {"case": case, "form": form, "tor": tor, "confidential": True},
-        status=400 if form.errors else 200,
     )
 
 
@@ -200,20 +194,16 @@ def terms_of_reference_edit(request, reference: str):
 def recommendation_new(request, reference: str):
     case = access.case_for_user(request.user, reference, CasePerm.RECOMMEND)
     form = RecommendationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_recommendation_record(
-                case_id=case.pk,
-                by=request.user,
-                choice=form.cleaned_data["choice"],
-                reasons=form.cleaned_data["reasons"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The panel's recommendation has gone to the chair.")
-            return redirect("cases:case-detail", reference=case.reference)
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.panel_recommendation_record(
+            case_id=case.pk, by=request.user, choice=data["choice"], reasons=data["reasons"]
+        ),
+        success="The panel's recommendation has gone to the chair.",
+        redirect_to=_to_case(case),
+    )
+    return done or form_page(
         request,
         "panel/recommendation_form.html",
         {
@@ -222,7 +212,6 @@ def recommendation_new(request, reference: str):
             "missing": services.missing_representatives(case),
             "confidential": True,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -232,48 +221,35 @@ def media_statement_new(request, reference: str):
     """Only the chair records press statements (8.3 g, 15.4)."""
     case = access.case_for_user(request.user, reference, CasePerm.DECIDE)
     form = MediaStatementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.media_statement_record(
-                case_id=case.pk,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                agreed_on=form.cleaned_data["agreed_on"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The statement has been recorded.")
-            return redirect("cases:case-detail", reference=case.reference)
-    return render(
+    done = submit(
         request,
-        "panel/media_form.html",
-        {"case": case, "form": form, "confidential": True},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.media_statement_record(
+            case_id=case.pk, by=request.user, text=data["text"], agreed_on=data["agreed_on"]
+        ),
+        success="The statement has been recorded.",
+        redirect_to=_to_case(case),
+    )
+    return done or form_page(
+        request, "panel/media_form.html", {"case": case, "form": form, "confidential": True}
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def panel_member_new(request, reference: str):
-    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
-    if not access.case_permissions(request.user, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
-        raise PermissionDenied
+    case = _panel_case(request, reference)
     form = PanelMemberForm(request.POST or None, board=case.board)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_member_add(
-                case_id=case.pk,
-                by=request.user,
-                user=form.cleaned_data["user"],
-                kind=form.cleaned_data["kind"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['user'].full_name} is on the panel.")
-            return redirect("cases:case-detail", reference=case.reference)
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.panel_member_add(
+            case_id=case.pk, by=request.user, user=data["user"], kind=data["kind"]
+        ),
+        success=lambda membership: f"{membership.user.full_name} is on the panel.",
+        redirect_to=_to_case(case),
+    )
+    return done or form_page(
         request,
         "panel/member_form.html",
         {
@@ -282,33 +258,28 @@ def panel_member_new(request, reference: str):
             "missing": services.missing_representatives(case),
             "confidential": True,
         },
-        status=400 if form.errors else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def considerations_edit(request, reference: str):
-    case = access.case_for_user(request.user, reference, CasePerm.VIEW)
-    if not access.case_permissions(request.user, case) & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
-        raise PermissionDenied
+    case = _panel_case(request, reference)
     record = PanelConsiderations.objects.filter(case=case).first()
     form = ConsiderationsForm(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_considerations_save(
-                case_id=case.pk, by=request.user, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The panel's considerations have been saved.")
-            return redirect("cases:case-detail", reference=case.reference)
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.panel_considerations_save(
+            case_id=case.pk, by=request.user, data=data
+        ),
+        success="The panel's considerations have been saved.",
+        redirect_to=_to_case(case),
+    )
+    return done or form_page(
         request,
         "panel/considerations_form.html",
         {"case": case, "form": form, "confidential": True},
-        status=400 if form.errors else 200,
     )
 
 

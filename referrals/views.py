@@ -12,6 +12,7 @@ from referrals.forms import ReferralForm, ReturnForm
 from referrals.models import Referral
 from scr import access
 from scr.audit.services import Action, audit_record
+from scr.formtools import add_service_errors
 
 
 @require_GET
@@ -86,10 +87,8 @@ def referral_edit(request, referral_id: int):
     except services.AlreadyMovedOn as moved:
         return _moved_on(request, moved.referral)
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            # The criteria are three checkboxes: the first one carries their error.
-            field = "believes_3_1" if field == "believes" else field
-            form.add_error(field if field in form.fields else None, problems)
+        # The criteria are three checkboxes: the first one carries their error.
+        add_service_errors(form, error, aliases={"believes": "believes_3_1"})
     return render(
         request, "referrals/referral_form.html", _form_context(referral, form), status=400
     )

@@ -126,6 +126,14 @@ def case_for_user(user, key: int | str, perm: str = CasePerm.VIEW, lock: bool = 
     return case
 
 
+def may_run_panel(user, case: Case, perms: frozenset[str] | None = None) -> bool:
+    """The panel's work on a case (members, meetings, considerations, terms of reference):
+    its panel chair, or the coordinator. `perms`: the user's permissions, if known."""
+    if perms is None:
+        perms = case_permissions(user, case)
+    return bool(perms & {CasePerm.RECOMMEND, CasePerm.MANAGE})
+
+
 def may_assign(user, case: Case, role: str | None = None) -> bool:
     """The coordinator and the chair put people on a case; the panel chair of the case
     co-opts panel members (5)."""
