@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ImrConfig(AppConfig):
     name = "imr"
     verbose_name = "Individual Management Reviews"
+
+    def ready(self) -> None:
+        from imr import attention, case_section, demo, documents  # noqa: F401

@@ -136,10 +136,14 @@ def may_run_panel(user, case: Case, perms: frozenset[str] | None = None) -> bool
 
 def may_assign(user, case: Case, role: str | None = None) -> bool:
     """The coordinator and the chair put people on a case; the panel chair of the case
-    co-opts panel members (5)."""
+    co-opts panel members (5); an agency lead nominates its IMR author and director (10)."""
     perms = case_permissions(user, case)
     if perms & ASSIGNING_PERMS:
         return True
+    if role in (Role.IMR_AUTHOR, Role.COUNTERSIGNING_DIRECTOR):
+        # 10: each agency's lead nominates its own author and director (the IMR
+        # service checks that the people nominated belong to the lead's agency).
+        return CasePerm.ENDORSE_REFERRAL in perms and user.has_board_role(Role.AGENCY_LEAD)
     return role == Role.PANEL_MEMBER and CasePerm.RECOMMEND in perms
 
 
@@ -251,3 +255,94 @@ def is_referrers_agency_lead(user, referral) -> bool:
 def may_decide_referral(user, referral) -> bool:
     """The referrer's agency lead endorses or returns a submitted referral (5)."""
     return referral.status == referral.Status.SUBMITTED and is_referrers_agency_lead(user, referral)
+
+
+# Individual Management Reviews (10, 11, 12). The imr app's models are looked up by
+# name: the core never imports a stage app.
+
+IMR_AUTHOR = "author"  # writes the draft
+IMR_LEAD = "lead"  # the agency's lead: nominates, sees the draft
+IMR_DIRECTOR = "director"  # countersigns for the agency
+IMR_READER = "reader"  # the panel, the coordinator, the overview author: signed versions
+IMR_TEAM = frozenset({IMR_AUTHOR, IMR_LEAD, IMR_DIRECTOR})
+# Case roles whose holders read an IMR once the agency has signed it off.
+IMR_READER_CASE_ROLES = (Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.OVERVIEW_AUTHOR)
+
+
+def _imr_model(name: str = "Imr"):
+    from django.apps import apps
+
+    return apps.get_model("imr", name)
+
+
+def imr_roles(user, imr, perms: frozenset[str] | None = None) -> frozenset[str]:
+    """What the user is to this IMR. A draft is its agency's alone: the author, the lead
+    and the countersigning director. The panel, the coordinator and the overview author
+    read the versions the agency has signed off; another agency nothing."""
+    if not _active_board_user(user) or user.board_id != imr.case.board_id:
+        return frozenset()
+    if perms is None:
+        perms = case_permissions(user, imr.case)
+    roles = set()
+    if imr.author_id == user.pk and CasePerm.VIEW in perms:
+        roles.add(IMR_AUTHOR)
+    if imr.director_id == user.pk and CasePerm.VIEW in perms:
+        roles.add(IMR_DIRECTOR)
+    if is_agency_lead_of(user, imr.agency):
+        roles.add(IMR_LEAD)
+    if (
+        CasePerm.MANAGE in perms
+        or CasePerm.SUBMIT_OVERVIEW in perms
+        or may_run_panel(user, imr.case, perms)
+    ) or imr.case.assignments.filter(user=user, role__in=IMR_READER_CASE_ROLES).exists():
+        roles.add(IMR_READER)
+    return frozenset(roles)
+
+
+def imr_signed_versions(imr=None):
+    """The versions of an IMR (of every IMR, with None) its agency has signed off: what
+    readers may see."""
+    submission = _imr_model("ImrSubmission")
+    versions = submission.objects.filter(status__in=submission.SIGNED)
+    return versions if imr is None else versions.filter(imr=imr)
+
+
+def imr_for_user(user, case_key: int | str, agency_id: int, lock: bool = False):
+    """(case, imr, roles) if the user may see this IMR of the case (by id or reference);
+    404 otherwise, also when the IMR is there but not yet signed off and the user is
+    only a reader."""
+    case = case_for_user(user, case_key, CasePerm.VIEW_STATUS)
+    perms = case_permissions(user, case)
+    imrs = _imr_model().objects.select_related("agency", "author", "director", "case__board")
+    if lock:
+        imrs = imrs.select_for_update(of=("self",))
+    imr = imrs.filter(case=case, agency_id=agency_id).first()
+    if imr is None:
+        raise Http404("No such IMR")
+    roles = imr_roles(user, imr, perms)
+    if not roles & IMR_TEAM and not (IMR_READER in roles and imr_signed_versions(imr).exists()):
+        raise Http404("No such IMR")
+    return case, imr, roles
+
+
+def may_review_imr(user, imr, perms: frozenset[str] | None = None) -> bool:
+    """Appendix C: the panel chair (or the coordinator for the panel) accepts an IMR or
+    returns it for revision."""
+    return may_run_panel(user, imr.case, perms)
+
+
+def may_see_concerns(user, imr, perms: frozenset[str] | None = None) -> bool:
+    """Section 12: the agency's lead, the coordinator and the board chair alone."""
+    if perms is None:
+        perms = case_permissions(user, imr.case)
+    return is_agency_lead_of(user, imr.agency) or bool(perms & {CasePerm.MANAGE, CasePerm.DECIDE})
+
+
+def may_record_concern(user, imr, roles: frozenset[str], perms: frozenset[str]) -> bool:
+    """Section 12: the author, or the panel, records that disciplinary action may be
+    needed in the agency."""
+    return (
+        IMR_AUTHOR in roles
+        or may_run_panel(user, imr.case, perms)
+        or (imr.case.assignments.filter(user=user, role=Role.PANEL_MEMBER).exists())
+    )

@@ -76,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "scr.context_processors.service",
             ],
+            # {% govuk_field field %} on every page (scr/govuk.py).
+            "builtins": ["scr.govuk"],
         },
     },
 ]

@@ -8,6 +8,7 @@ admin.site.index_title = "Boards, agencies, people and settings"
 urlpatterns = [
     path("", include("scr.cases.urls")),
     path("cases/", include("panel.urls")),
+    path("cases/", include("imr.urls")),
     path("account/", include("scr.accounts.urls")),
     path("deadlines/", include("scr.deadlines.urls")),
     path("referrals/", include("referrals.urls")),

@@ -56,6 +56,12 @@ class Board(models.Model):
     action_plan_weeks = models.PositiveSmallIntegerField(
         default=4, help_text="16: agencies respond with an action plan within this many weeks."
     )
+    # Appendix C: a period without contact in a chronology must be explained.
+    chronology_gap_months = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="A chronology with no contact for longer than this many months needs an "
+        "entry that explains the gap (Appendix C).",
+    )
     working_days = models.BooleanField(
         default=False,
         help_text="Count clocks in working days (Monday to Friday, less England and Wales "

@@ -156,7 +156,10 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.REVIEW_COMMISSIONED,
         target=Stage.IMRS_IN_PROGRESS,
-        custom=_transition(label="Start the management reviews", perm=CasePerm.MANAGE),
+        # The IMR stage's commissioning screen takes it (10).
+        custom=_transition(
+            label="Commission the management reviews", perm=CasePerm.MANAGE, generic=False
+        ),
     )
     def start_imrs(self):
         self.stage_changed_at = timezone.now()

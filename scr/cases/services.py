@@ -222,7 +222,7 @@ def case_unassign(*, assignment_id: int, by) -> None:
     if assignment is None:
         raise Http404("No such assignment")
     case = access.case_for_user(by, assignment.case_id, CasePerm.VIEW, lock=True)
-    if not access.may_assign(by, case):
+    if not access.may_assign(by, case, assignment.role):
         raise PermissionDenied
     user = assignment.user
     assignment.delete()

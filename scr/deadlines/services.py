@@ -41,6 +41,9 @@ DEFAULT_OWNER_ROLE = {
     Deadline.Kind.PANEL_MEETING: Role.PANEL_CHAIR,
     Deadline.Kind.PANEL_RECOMMENDATION: Role.PANEL_CHAIR,
     Deadline.Kind.OVERVIEW_REPORT: Role.OVERVIEW_AUTHOR,
+    # Appendix C: each agency's submissions are its author's (the clock names the agency).
+    Deadline.Kind.IMR_CHRONOLOGY: Role.IMR_AUTHOR,
+    Deadline.Kind.IMR_REPORT: Role.IMR_AUTHOR,
 }
 
 # The clocks each transition of the case starts and satisfies. Stage events that are
@@ -56,7 +59,7 @@ TRANSITION_CLOCKS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # 10: reviews begin within 6 weeks of the decision; 13.2: the overview report is due
     # 4 months from the review commencing, which is the decision to hold it.
     "commission_review": ((Deadline.Kind.IMRS_BEGIN, Deadline.Kind.OVERVIEW_REPORT), ()),
-    "start_imrs": ((), (Deadline.Kind.IMRS_BEGIN,)),
+    # 10: the 6-week clock is met when every agency's review has begun (imr.services).
     "submit_overview": ((), (Deadline.Kind.OVERVIEW_REPORT,)),
 }
 
@@ -69,16 +72,14 @@ DECISION_CLOCK: dict[str, str] = {
 }
 
 
-def _default_owner(case, kind: str):
+def _default_owner(case, kind: str, agency_id: int | None = None):
     role = DEFAULT_OWNER_ROLE.get(kind)
     if role is None:
         return None
-    assignment = (
-        case.assignments.filter(role=role, user__is_active=True)
-        .select_related("user")
-        .order_by("assigned_at")
-        .first()
-    )
+    assignments = case.assignments.filter(role=role, user__is_active=True)
+    if agency_id is not None:
+        assignments = assignments.filter(agency_id=agency_id)
+    assignment = assignments.select_related("user").order_by("assigned_at").first()
     return assignment.user if assignment else None
 
 
@@ -98,7 +99,7 @@ def deadline_owners_refresh(*, case) -> int:
     for deadline in running:
         if deadline.owner_id in allowed:
             continue
-        owner = _default_owner(case, deadline.kind)
+        owner = _default_owner(case, deadline.kind, deadline.agency_id)
         if owner is not None and owner.pk == deadline.owner_id:
             continue
         if owner is None and deadline.owner_id is None:

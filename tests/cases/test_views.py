@@ -7,6 +7,7 @@ from scr.audit.models import AuditEvent
 from scr.cases.models import Case
 from scr.cases.services import case_create
 from scr.cases.stages import Stage
+from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 
 pytestmark = pytest.mark.django_db
@@ -141,9 +142,8 @@ def test_home_lists_decisions_waiting_for_the_user(client, case, panel_chair, ch
     assert "Nothing is waiting for you" in client.get(reverse("cases:home")).content.decode()
 
 
-@pytest.fixture
-def commissioned(case, panel_chair, chair):
-    """The case with a review commissioned: the coordinator starts the IMRs next (10)."""
+def _commission(case, panel_chair, chair):
+    """The case with a review commissioned (7)."""
     from panel import services as panel
 
     panel.terms_of_reference_save(
@@ -156,14 +156,33 @@ def commissioned(case, panel_chair, chair):
     return Case.objects.get(pk=case.pk)
 
 
-def test_recording_a_decision(client, commissioned, coordinator):
+@pytest.fixture
+def in_review(case, panel_chair, chair, coordinator, agency_a):
+    """Management reviews asked for: the coordinator starts the overview next (13)."""
+    from datetime import timedelta
+
+    from imr import services as imr
+
+    _commission(case, panel_chair, chair)
+    today = calendar.today()
+    imr.imr_commission(
+        case_id=case.pk,
+        by=coordinator,
+        agency_ids=[agency_a.pk],
+        chronology_due=today + timedelta(weeks=2),
+        report_due=today + timedelta(weeks=6),
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+def test_recording_a_decision(client, in_review, coordinator):
     client.force_login(coordinator)
-    url = reverse("cases:case-detail", args=[commissioned.reference])
-    response = client.post(url, {"transition": "start_imrs", "note": "Letters sent."})
+    url = reverse("cases:case-detail", args=[in_review.reference])
+    response = client.post(url, {"transition": "start_overview", "note": "Every IMR is in."})
     assert response.status_code == 302
-    fresh = Case.objects.get(pk=commissioned.pk)
-    assert fresh.stage == Stage.IMRS_IN_PROGRESS
-    assert fresh.events.last().note == "Letters sent."
+    fresh = Case.objects.get(pk=in_review.pk)
+    assert fresh.stage == Stage.OVERVIEW_IN_PROGRESS
+    assert fresh.events.last().note == "Every IMR is in."
     follow = client.get(response["Location"]).content.decode()
     assert "Decision recorded" in follow
 
@@ -178,10 +197,10 @@ def test_endorsing_a_referral_is_not_offered_on_the_case_page(client, new_case, 
 
 
 def test_a_decision_without_a_choice_shows_errors_and_keeps_what_was_typed(
-    client, commissioned, coordinator
+    client, in_review, coordinator
 ):
     client.force_login(coordinator)
-    url = reverse("cases:case-detail", args=[commissioned.reference])
+    url = reverse("cases:case-detail", args=[in_review.reference])
     response = client.post(url, {"note": "Half-written reasons"})
     assert response.status_code == 400
     text = response.content.decode()
@@ -189,7 +208,7 @@ def test_a_decision_without_a_choice_shows_errors_and_keeps_what_was_typed(
     assert "<title>Error:" in text
     assert "Select the decision to record" in text
     assert "Half-written reasons" in text
-    assert Case.objects.get(pk=commissioned.pk).stage == Stage.REVIEW_COMMISSIONED
+    assert Case.objects.get(pk=in_review.pk).stage == Stage.IMRS_IN_PROGRESS
 
 
 def test_a_decision_that_needs_reasons_refuses_a_blank_note(client, case, coordinator, chair):
@@ -203,20 +222,20 @@ def test_a_decision_that_needs_reasons_refuses_a_blank_note(client, case, coordi
 
 
 def test_a_tampered_decision_changes_nothing(
-    client, commissioned, coordinator, chair, referrer, outsider
+    client, in_review, coordinator, chair, referrer, outsider
 ):
-    url = reverse("cases:case-detail", args=[commissioned.reference])
+    url = reverse("cases:case-detail", args=[in_review.reference])
     client.force_login(coordinator)
     response = client.post(url, {"transition": "close", "note": "x"})
     assert response.status_code == 400  # not one of the offered choices
     client.force_login(chair)  # the chair has no decision at this stage
-    assert client.post(url, {"transition": "start_imrs"}).status_code == 403
+    assert client.post(url, {"transition": "start_overview"}).status_code == 403
     client.force_login(referrer)
-    assert client.post(url, {"transition": "start_imrs"}).status_code == 403
+    assert client.post(url, {"transition": "start_overview"}).status_code == 403
     client.force_login(outsider)
-    assert client.post(url, {"transition": "start_imrs"}).status_code == 404
-    assert Case.objects.get(pk=commissioned.pk).stage == Stage.REVIEW_COMMISSIONED
-    denied = AuditEvent.objects.filter(action="access_denied", object_id=str(commissioned.pk))
+    assert client.post(url, {"transition": "start_overview"}).status_code == 404
+    assert Case.objects.get(pk=in_review.pk).stage == Stage.IMRS_IN_PROGRESS
+    denied = AuditEvent.objects.filter(action="access_denied", object_id=str(in_review.pk))
     assert denied.count() == 2
 
 

@@ -1,0 +1,56 @@
+"""The management reviews on the case page: who has been asked, where each review is,
+and links for those who may open it (10, 11)."""
+
+from django.urls import reverse
+
+from imr.models import Imr
+from imr.services import COMMISSION_STAGES
+from scr import access
+from scr.cases import sections
+from scr.cases.models import CasePerm
+from scr.cases.stages import MAIN_ROUTE, Stage
+
+# Reviews exist from the decision to hold one (7, 10) to the end of the case.
+IMR_STAGES = MAIN_ROUTE[MAIN_ROUTE.index(Stage.REVIEW_COMMISSIONED) :]
+
+
+@sections.register
+def imr_section(case, user, perms):
+    if CasePerm.VIEW not in perms:
+        return None
+    if case.stage not in IMR_STAGES:
+        return None
+    imrs = list(
+        Imr.objects.filter(case=case).select_related("agency", "author", "director", "case")
+    )
+    may_commission = CasePerm.MANAGE in perms and case.stage in COMMISSION_STAGES
+    if not imrs and not may_commission:
+        return None
+    signed = (
+        set(access.imr_signed_versions(None).filter(imr__in=imrs).values_list("imr_id", flat=True))
+        if imrs
+        else set()
+    )
+    rows = []
+    for imr in imrs:
+        roles = access.imr_roles(user, imr, perms)
+        may_open = bool(roles & access.IMR_TEAM) or (
+            access.IMR_READER in roles and imr.pk in signed
+        )
+        rows.append(
+            {
+                "imr": imr,
+                "url": reverse("imr:imr-detail", args=[case.reference, imr.agency_id])
+                if may_open
+                else "",
+                "nominate_url": reverse("imr:nominate", args=[case.reference, imr.agency_id])
+                if access.IMR_LEAD in roles
+                else "",
+            }
+        )
+    return "imr/_case_section.html", {
+        "case": case,
+        "rows": rows,
+        "may_commission": may_commission,
+        "all_accepted": bool(imrs) and all(i.status == Imr.Status.ACCEPTED for i in imrs),
+    }

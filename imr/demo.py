@@ -1,0 +1,1 @@
+"""The IMR stage in the demo (fictional people only)."""

@@ -1,0 +1,743 @@
+"""The author's pages for the draft: sections 1, 2, 4, 5 and 6, the chronology (section
+3) with its import and export, the glossary and the checks before submission.
+
+Only the author writes. The agency's lead and director may read these pages; the
+board's readers never see a draft (404)."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from imr import drafting, spreadsheet, template
+from imr.entry_parsing import relevance_text
+from imr.forms import (
+    AnalysisForm,
+    ContactsForm,
+    EntryForm,
+    FamilySubjectForm,
+    GlossaryForm,
+    ImportForm,
+    IntroductionForm,
+    LessonsForm,
+    PersonForm,
+    RecommendationForm,
+)
+from imr.models import ChronologyEntry, Part, Section
+from imr.selectors import (
+    chronology_gaps,
+    entry_date,
+    family_default,
+    imr_problems,
+    name_check,
+    section_row,
+    terms_of_reference,
+    unexplained_abbreviations,
+)
+from imr.views import imr_url, load, team_only
+from scr import access, uploads
+from scr.formtools import add_service_errors, form_page
+
+PAGE_SIZE = 100
+
+
+def _draft(request, reference, agency_id, *, write: bool):
+    """(case, imr, roles) for the agency's own pages; only the author may write."""
+    case, imr, roles, _ = load(request, reference, agency_id)
+    team_only(roles)
+    if write and request.method == "POST" and access.IMR_AUTHOR not in roles:
+        raise PermissionDenied
+    return case, imr, roles
+
+
+def _date(value: str):
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _save_section(request, form, imr, key, change, *, initial=None, autosave_ok=True):
+    """Run the section's save; answer an autosave with JSON. Returns a response, or None
+    to show the form again (with the service's errors on it)."""
+    revision = form.cleaned_data.get("revision")
+    try:
+        section = drafting.imr_section_update(
+            case_id=imr.case_id,
+            agency_id=imr.agency_id,
+            by=request.user,
+            key=key,
+            change=change,
+            revision=revision,
+            initial=initial,
+        )
+    except ValidationError as error:
+        if request.POST.get("autosave") and autosave_ok:
+            return JsonResponse({"error": " ".join(error.messages)}, status=409)
+        add_service_errors(form, error)
+        return None
+    if request.POST.get("autosave") and autosave_ok:
+        saved = timezone.localtime(section.updated_at).strftime("%H:%M")
+        return JsonResponse({"revision": section.revision, "saved": saved})
+    messages.success(request, f"{Section(key).label} is saved.")
+    return redirect(imr_url(imr))
+
+
+def _section_page(request, case, imr, roles, key, form, extra=None):
+    row = section_row(imr, key)
+    return form_page(
+        request,
+        "imr/section_form.html",
+        {
+            "case": case,
+            "imr": imr,
+            "form": form,
+            "key": key,
+            "title": Section(key).label,
+            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "row": row,
+            "confidential": True,
+            **(extra or {}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def section_edit(request, reference: str, agency_id: int, key: str):
+    """Sections 1, 4 and 5, section 2's adult and section 6's contacts: one form each."""
+    if key not in (
+        Section.INTRODUCTION,
+        Section.FAMILY,
+        Section.ANALYSIS,
+        Section.LESSONS,
+        Section.ACTION_PLAN,
+    ):
+        raise Http404("No such section")
+    case, imr, roles = _draft(request, reference, agency_id, write=True)
+    row = section_row(imr, key)
+    data = dict(row.data) if row else {}
+    revision = row.revision if row else 0
+    terms = terms_of_reference(case)[0]
+    initial_data = None
+    extra = {}
+    if key == Section.INTRODUCTION:
+        form_class, kwargs = IntroductionForm, {}
+        initial = {
+            "sources": data.get("sources", []),
+            "other_sources": data.get("other_sources", ""),
+            "notes": data.get("notes", ""),
+        }
+
+        def change(old, form):
+            return {
+                **old,
+                **{k: form.cleaned_data[k] for k in ("sources", "other_sources", "notes")},
+            }
+
+        extra = {"terms": terms, "hint": template.INTRODUCTION_HINT}
+    elif key == Section.FAMILY:
+        form_class, kwargs = FamilySubjectForm, {}
+        data = data or family_default(imr)
+        initial_data = family_default(imr)
+        subject = data.get("subject", {})
+        initial = {
+            "name": subject.get("name", ""),
+            "dob": _date(subject.get("dob", "")),
+            "dod": _date(subject.get("dod", "")),
+            "address": subject.get("address", ""),
+            "ethnicity": subject.get("ethnicity", ""),
+            "other_addresses": data.get("other_addresses", ""),
+        }
+
+        def change(old, form):
+            d = form.cleaned_data
+            subject = {
+                "name": d["name"].strip(),
+                "dob": _iso(d["dob"]),
+                "dod": _iso(d["dod"]),
+                "address": d["address"].strip(),
+                "ethnicity": d["ethnicity"].strip(),
+            }
+            return {**old, "subject": subject, "other_addresses": d["other_addresses"].strip()}
+
+        extra = {
+            "people": data.get("people", []),
+            "relationships": template.RELATIONSHIP_LABELS,
+            "hint": template.FAMILY_HINT,
+        }
+    elif key == Section.ANALYSIS:
+        form_class, kwargs = AnalysisForm, {"terms": terms}
+        initial = {}
+        for prompt in template.ANALYSIS_PROMPTS:
+            answer = data.get(prompt.key) or {}
+            initial[prompt.key] = answer.get("text", "")
+            initial[f"{prompt.key}_terms"] = [str(n) for n in answer.get("terms", [])]
+
+        def change(old, form):
+            return form.section_data()
+
+        extra = {"hint": template.ANALYSIS_HINT}
+    elif key == Section.LESSONS:
+        form_class, kwargs = LessonsForm, {}
+        initial = {p.key: data.get(p.key, "") for p in template.LESSON_PROMPTS}
+
+        def change(old, form):
+            return form.section_data()
+
+        extra = {"hint": template.LESSONS_HINT}
+    else:
+        form_class, kwargs = ContactsForm, {}
+        initial = {
+            f"{who}_{k}": (data.get(who) or {}).get(k, "")
+            for who in ("lead", "named")
+            for k, _ in template.CONTACT_FIELDS
+        }
+
+        def change(old, form):
+            return {**old, **form.section_data()}
+
+        extra = {
+            "recommendations": data.get("recommendations", []),
+            "hint": template.ACTION_PLAN_HINT,
+        }
+    initial["revision"] = revision
+    form = form_class(request.POST or None, initial=initial, **kwargs)
+    if request.method == "POST":
+        if form.is_valid():
+            done = _save_section(
+                request, form, imr, key, lambda old: change(old, form), initial=initial_data
+            )
+            if done is not None:
+                return done
+        elif request.POST.get("autosave"):
+            return JsonResponse(
+                {"error": "Not saved: check the highlighted answers and save."}, status=400
+            )
+    return _section_page(request, case, imr, roles, key, form, extra)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_edit(request, reference: str, agency_id: int, person_id: str | None = None):
+    """Section 2: add, change or remove one person of the family and household."""
+    case, imr, roles = _draft(request, reference, agency_id, write=True)
+    row = section_row(imr, Section.FAMILY)
+    data = dict(row.data) if row else family_default(imr)
+    people = data.get("people", [])
+    person = next((p for p in people if p.get("id") == person_id), None) if person_id else None
+    if person_id and person is None:
+        raise Http404("No such person")
+    initial = dict(person or {})
+    if person:
+        initial["dob"] = _date(person.get("dob", ""))
+    initial["revision"] = row.revision if row else 0
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and request.POST.get("remove") and person:
+        form = PersonForm(initial=initial)
+
+        def remove(old):
+            return {**old, "people": [p for p in old.get("people", []) if p.get("id") != person_id]}
+
+        try:
+            drafting.imr_section_update(
+                case_id=case.pk,
+                agency_id=imr.agency_id,
+                by=request.user,
+                key=Section.FAMILY,
+                change=remove,
+                revision=int(request.POST.get("revision") or 0),
+                initial=family_default(imr),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{person['name']} is removed from the family composition.")
+            return redirect(imr_url(imr, "imr:section-edit", Section.FAMILY))
+    elif request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        values = {
+            "id": person_id or uuid.uuid4().hex[:12],
+            "relationship": d["relationship"],
+            "relationship_detail": d["relationship_detail"].strip(),
+            "name": d["name"].strip(),
+            "dob": _iso(d["dob"]),
+            "address": d["address"].strip(),
+            "ethnicity": d["ethnicity"].strip(),
+        }
+
+        def save(old):
+            others = [p for p in old.get("people", []) if p.get("id") != values["id"]]
+            if person_id:
+                order = [p.get("id") for p in old.get("people", [])]
+                merged = others + [values]
+                return {
+                    **old,
+                    "people": sorted(
+                        merged,
+                        key=lambda p: order.index(p["id"]) if p["id"] in order else len(order),
+                    ),
+                }
+            return {**old, "people": others + [values]}
+
+        try:
+            drafting.imr_section_update(
+                case_id=case.pk,
+                agency_id=imr.agency_id,
+                by=request.user,
+                key=Section.FAMILY,
+                change=save,
+                # Adding a person cannot overwrite anyone; changing one checks the revision.
+                revision=d["revision"] if person_id else None,
+                initial=family_default(imr),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{values['name']} is saved in the family composition.")
+            return redirect(imr_url(imr, "imr:section-edit", Section.FAMILY))
+    return form_page(
+        request,
+        "imr/person_form.html",
+        {
+            "case": case,
+            "imr": imr,
+            "form": form,
+            "person": person,
+            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "confidential": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def recommendation_edit(request, reference: str, agency_id: int, rec_id: str | None = None):
+    """Section 6: one recommendation and its key actions (1.1, 1.2 ...)."""
+    case, imr, roles = _draft(request, reference, agency_id, write=True)
+    row = section_row(imr, Section.ACTION_PLAN)
+    data = dict(row.data) if row else {}
+    recs = data.get("recommendations", [])
+    rec = next((r for r in recs if r.get("id") == rec_id), None) if rec_id else None
+    if rec_id and rec is None:
+        raise Http404("No such recommendation")
+    initial = {"revision": row.revision if row else 0, "text": (rec or {}).get("text", "")}
+    for n, action in enumerate((rec or {}).get("actions", []), 1):
+        initial.update(
+            {
+                f"action_{n}_text": action.get("text", ""),
+                f"action_{n}_evidence": action.get("evidence", ""),
+                f"action_{n}_outcome": action.get("outcome", ""),
+                f"action_{n}_date": _date(action.get("date", "")),
+            }
+        )
+    form = RecommendationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and request.POST.get("remove") and rec:
+        form = RecommendationForm(initial=initial)
+
+        def remove(old):
+            return {
+                **old,
+                "recommendations": [
+                    r for r in old.get("recommendations", []) if r.get("id") != rec_id
+                ],
+            }
+
+        try:
+            drafting.imr_section_update(
+                case_id=case.pk,
+                agency_id=imr.agency_id,
+                by=request.user,
+                key=Section.ACTION_PLAN,
+                change=remove,
+                revision=int(request.POST.get("revision") or 0),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The recommendation is removed.")
+            return redirect(imr_url(imr, "imr:section-edit", Section.ACTION_PLAN))
+    elif request.method == "POST" and form.is_valid():
+        values = {
+            "id": rec_id or uuid.uuid4().hex[:12],
+            "text": form.cleaned_data["text"].strip(),
+            "actions": form.actions(),
+        }
+
+        def save(old):
+            current = old.get("recommendations", [])
+            if rec_id:
+                return {
+                    **old,
+                    "recommendations": [values if r.get("id") == rec_id else r for r in current],
+                }
+            return {**old, "recommendations": current + [values]}
+
+        try:
+            drafting.imr_section_update(
+                case_id=case.pk,
+                agency_id=imr.agency_id,
+                by=request.user,
+                key=Section.ACTION_PLAN,
+                change=save,
+                revision=form.cleaned_data["revision"] if rec_id else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The recommendation is saved.")
+            return redirect(imr_url(imr, "imr:section-edit", Section.ACTION_PLAN))
+    return form_page(
+        request,
+        "imr/recommendation_form.html",
+        {
+            "case": case,
+            "imr": imr,
+            "form": form,
+            "rec": rec,
+            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "confidential": True,
+        },
+    )
+
+
+def _entry_values(form) -> drafting.EntryValues:
+    d = form.cleaned_data
+    return drafting.EntryValues(
+        date=d["date"],
+        time=d["time"],
+        source=d["source"],
+        subject=d["subject"],
+        event=d["event"],
+        expected_practice=d["expected_practice"],
+        term_numbers=[int(n) for n in d["term_numbers"]],
+        relevance_note=d["relevance_note"],
+        explains_gap=d["explains_gap"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def chronology(request, reference: str, agency_id: int):
+    """Section 3: the chronology a page at a time, newest changes kept in order, with the
+    form to add an entry beneath."""
+    case, imr, roles = _draft(request, reference, agency_id, write=True)
+    terms = terms_of_reference(case)[0]
+    form = EntryForm(request.POST or None, terms=terms)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = drafting.chronology_entry_save(
+                case_id=case.pk,
+                agency_id=imr.agency_id,
+                by=request.user,
+                values=_entry_values(form),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Entry for {entry_date(entry).display()} added.")
+            position = imr.entries.filter(date__lt=entry.date).count()
+            page = position // PAGE_SIZE + 1
+            return redirect(f"{imr_url(imr, 'imr:chronology')}?page={page}#entry-{entry.pk}")
+    entries = imr.entries.order_by("date", "time", "position", "pk").select_related("updated_by")
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        entries = entries.filter(date__year=int(year))
+    paginator = Paginator(entries, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = []
+    for entry in page.object_list:
+        rows.append({"entry": entry, "date": entry_date(entry).display(), "number": None})
+    years = imr.entries.dates("date", "year")
+    return form_page(
+        request,
+        "imr/chronology.html",
+        {
+            "case": case,
+            "imr": imr,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "total": imr.entries.count(),
+            "years": [d.year for d in years],
+            "year": year,
+            "gaps": chronology_gaps(imr),
+            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "hint": template.CHRONOLOGY_HINT,
+            "confidential": True,
+        },
+    )
+
+
+def _entry(imr, entry_id: int) -> ChronologyEntry:
+    entry = imr.entries.filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry")
+    return entry
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def entry_edit(request, reference: str, agency_id: int, entry_id: int):
+    case, imr, roles = _draft(request, reference, agency_id, write=True)
+    entry = _entry(imr, entry_id)
+    terms = terms_of_reference(case)[0]
+    initial = {
+        "revision": entry.revision,
+        "date": entry_date(entry).display(),
+        "time": entry.time.strftime("%H:%M") if entry.time else "",
+        "source": entry.source,
+        "subject": entry.subject,
+        "event": entry.event,
+        "expected_practice": entry.expected_practice,
+        "term_numbers": [str(n) for n in entry.term_numbers],
+        "relevance_note": entry.relevance_note,
+        "explains_gap": entry.explains_gap,
+    }
+    back = imr_url(imr, "imr:chronology")
+    if request.method == "POST" and request.POST.get("remove"):
+        form = EntryForm(initial=initial, terms=terms)
+        try:
+            drafting.chronology_entry_remove(
+                case_id=case.pk,
+                agency_id=imr.agency_id,
+                by=request.user,
+                entry_id=entry.pk,
+                revision=int(request.POST.get("revision") or 0),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The entry for {entry_date(entry).display()} is removed.")
+            return redirect(back)
+    else:
+        form = EntryForm(request.POST or None, initial=initial, terms=terms)
+        if request.method == "POST" and form.is_valid():
+            try:
+                drafting.chronology_entry_save(
+                    case_id=case.pk,
+                    agency_id=imr.agency_id,
+                    by=request.user,
+                    values=_entry_values(form),
+                    entry_id=entry.pk,
+                    revision=form.cleaned_data["revision"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "The entry is saved.")
+                return redirect(f"{back}#entry-{entry.pk}")
+    return form_page(
+        request,
+        "imr/entry_form.html",
+        {
+            "case": case,
+            "imr": imr,
+            "form": form,
+            "entry": entry,
+            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "confidential": True,
+        },
+    )
+
+
+@require_POST
+@login_required
+def entry_move(request, reference: str, agency_id: int, entry_id: int):
+    case, imr, roles = _draft(request, reference, agency_id, write=True)
+    try:
+        drafting.chronology_entry_move(
+            case_id=case.pk,
+            agency_id=imr.agency_id,
+            by=request.user,
+            entry_id=entry_id,
+            up=request.POST.get("direction") == "up",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{imr_url(imr, 'imr:chronology')}?{request.GET.urlencode()}#entry-{entry_id}")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def chronology_import(request, reference: str, agency_id: int):
+    """Import a spreadsheet of entries: every row checked, nothing added unless all are
+    right, and each problem shown with its row as the spreadsheet numbers it."""
+    case, imr, roles = _draft(request, reference, agency_id, write=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(uploads.MAX_UPLOAD_BYTES + 1)
+        if len(data) > uploads.MAX_UPLOAD_BYTES:
+            form.add_error("file", "The file must be smaller than 10 MB")
+        else:
+            numbers = {t["number"] for t in terms_of_reference(case)[0]}
+            try:
+                rows = spreadsheet.read_chronology(data, upload.name, term_numbers=numbers)
+                count = drafting.chronology_import(
+                    case_id=case.pk, agency_id=imr.agency_id, by=request.user, rows=rows
+                )
+            except spreadsheet.SpreadsheetError as error:
+                row_errors = error.errors
+                count = len(row_errors)
+                form.add_error(
+                    "file",
+                    f"The file was not imported: {count} problem{'s' if count != 1 else ''} "
+                    "to fix, listed below",
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{count} entries imported into the chronology.")
+                return redirect(imr_url(imr, "imr:chronology"))
+    return form_page(
+        request,
+        "imr/chronology_import.html",
+        {
+            "case": case,
+            "imr": imr,
+            "form": form,
+            "row_errors": row_errors,
+            "columns": spreadsheet.COLUMNS,
+            "confidential": True,
+        },
+    )
+
+
+def export_rows(imr) -> list[list]:
+    """The chronology in the spreadsheet's columns: what the import reads back."""
+    return [
+        [
+            entry_date(entry),
+            entry.time,
+            entry.source,
+            entry.subject,
+            entry.event,
+            entry.expected_practice,
+            relevance_text(entry.term_numbers, entry.relevance_note),
+            entry.explains_gap,
+        ]
+        for entry in imr.entries.order_by("date", "time", "position", "pk")
+    ]
+
+
+@require_GET
+@login_required
+def chronology_export(request, reference: str, agency_id: int, fmt: str):
+    """The chronology as XLSX or CSV, every cell made safe from formula injection."""
+    case, imr, roles = _draft(request, reference, agency_id, write=False)
+    name = f"{case.reference}-{imr.agency.name}-chronology".replace(" ", "-")
+    from scr.audit.services import Action, audit_record
+
+    audit_record(
+        action=Action.EXPORT,
+        actor=request.user,
+        obj=imr,
+        board=case.board,
+        detail=f"chronology {fmt}",
+        request=request,
+    )
+    if fmt == "csv":
+        data, content_type = spreadsheet.write_rows_csv(export_rows(imr)), "text/csv"
+    elif fmt == "xlsx":
+        data = spreadsheet.write_rows_xlsx(export_rows(imr), "Chronology")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404("No such format")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def glossary(request, reference: str, agency_id: int):
+    """The agency's private glossary of worker codes and abbreviations."""
+    case, imr, roles = _draft(request, reference, agency_id, write=True)
+    initial = {}
+    if request.GET.get("code"):
+        initial = {"code": request.GET["code"][:30], "kind": "abbreviation"}
+    form = GlossaryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and request.POST.get("remove"):
+        try:
+            drafting.glossary_entry_remove(
+                case_id=case.pk,
+                agency_id=imr.agency_id,
+                by=request.user,
+                entry_id=int(request.POST["remove"]),
+            )
+        except (ValueError, ValidationError) as error:
+            messages.error(request, str(error))
+        return redirect(imr_url(imr, "imr:glossary"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = drafting.glossary_entry_save(
+                case_id=case.pk, agency_id=imr.agency_id, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{entry.code} is in the glossary.")
+            return redirect(
+                request.POST.get("next")
+                if request.POST.get("next") == imr_url(imr, "imr:checks")
+                else imr_url(imr, "imr:glossary")
+            )
+    return form_page(
+        request,
+        "imr/glossary.html",
+        {
+            "case": case,
+            "imr": imr,
+            "form": form,
+            "entries": imr.glossary.all(),
+            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "confidential": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def checks(request, reference: str, agency_id: int):
+    """Before submission: the name check, unexplained abbreviations, gaps in contact and
+    anything missing, each with where to fix it."""
+    case, imr, roles = _draft(request, reference, agency_id, write=True)
+    if request.method == "POST":
+        word = request.POST.get("confirm", "")
+        try:
+            drafting.name_confirm(
+                case_id=case.pk, agency_id=imr.agency_id, by=request.user, word=word
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"‘{word}’ is confirmed as not a person's name.")
+        return redirect(imr_url(imr, "imr:checks"))
+    part = Part.REPORT if imr.status in ("report", "revision") else Part.CHRONOLOGY
+    return form_page(
+        request,
+        "imr/checks.html",
+        {
+            "case": case,
+            "imr": imr,
+            "part": part,
+            "part_label": Part(part).label,
+            "hits": name_check(imr, part),
+            "abbreviations": unexplained_abbreviations(imr, part),
+            "gaps": chronology_gaps(imr),
+            "problems": imr_problems(imr, part),
+            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "confidential": True,
+        },
+    )

@@ -1,0 +1,356 @@
+"""Every write to an IMR's draft: its sections, chronology entries, glossary and the
+name check's confirmations. Only the author writes, and only while the draft is open
+(Imr.EDITABLE). Every change leaves an ImrRevision; a save made from an older revision
+than the one stored is refused with a Conflict, so two authors never silently
+overwrite each other."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from imr.entry_parsing import FuzzyDate
+from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrRevision, ImrSection, Section
+from imr.selectors import entry_dict, terms_of_reference
+from imr.services import imr_started
+from scr import access
+
+MAX_ENTRIES = 5000
+
+
+class Conflict(ValidationError):
+    """Someone saved this since the user opened it."""
+
+    def __init__(self, *, by, at):
+        when = timezone.localtime(at).strftime("%d/%m/%Y at %H:%M") if at else "just now"
+        who = by.full_name if by else "Someone"
+        super().__init__(
+            f"{who} changed this on {when}, after you opened it. Your text is kept below: "
+            "compare it with theirs, then save again.",
+            code="conflict",
+        )
+
+
+def _draft(by, case_id: int, agency_id: int) -> Imr:
+    """The IMR, locked, if `by` is its author and the draft is open."""
+    _, imr, roles = access.imr_for_user(by, case_id, agency_id, lock=True)
+    if access.IMR_AUTHOR not in roles:
+        raise PermissionDenied
+    if not imr.editable:
+        raise ValidationError(
+            f"This review is ‘{imr.status_label}’: the draft cannot be changed now."
+        )
+    return imr
+
+
+def _history(imr, by, section, action, revision, data, entry_id=None) -> None:
+    ImrRevision.objects.create(
+        imr=imr,
+        section=section,
+        entry_id=entry_id,
+        action=action,
+        revision=revision,
+        data=data,
+        by=by,
+    )
+
+
+@transaction.atomic
+def imr_section_update(
+    *,
+    case_id: int,
+    agency_id: int,
+    by,
+    key: str,
+    change: Callable[[dict], dict],
+    revision: int | None,
+    initial: dict | None = None,
+) -> ImrSection:
+    """Save a section of the draft: `change` turns the stored data into the new data.
+    `revision` is the one the user's form was opened at; None applies the change to the
+    latest (adding an item to a list, which cannot overwrite anyone). `initial` is the
+    data of a section never saved."""
+    key = Section(key)
+    if key == Section.CHRONOLOGY:
+        raise ValueError("Chronology entries are saved one by one")
+    imr = _draft(by, case_id, agency_id)
+    section, _ = ImrSection.objects.select_for_update().get_or_create(
+        imr=imr, key=key, defaults={"data": initial or {}}
+    )
+    if revision is not None and revision != section.revision:
+        raise Conflict(by=section.updated_by, at=section.updated_at)
+    section.data = change(dict(section.data))
+    section.revision += 1
+    section.updated_by = by
+    section.updated_at = timezone.now()
+    section.save(update_fields=["data", "revision", "updated_by", "updated_at"])
+    _history(imr, by, key, ImrRevision.Action.SAVED, section.revision, section.data)
+    imr_started(imr, by=by)
+    return section
+
+
+@dataclass
+class EntryValues:
+    date: FuzzyDate
+    time: time | None
+    source: str
+    subject: str
+    event: str
+    expected_practice: str = ""
+    term_numbers: list[int] | None = None
+    relevance_note: str = ""
+    explains_gap: bool = False
+
+
+def _check_terms(imr: Imr, numbers: Iterable[int]) -> list[int]:
+    known = {t["number"] for t in terms_of_reference(imr.case)[0]}
+    numbers = sorted(set(numbers or []))
+    unknown = [n for n in numbers if n not in known]
+    if unknown:
+        raise ValidationError(
+            {"term_numbers": f"There is no term {unknown[0]} in the terms of reference"}
+        )
+    return numbers
+
+
+def _apply(entry: ChronologyEntry, values: EntryValues, numbers: list[int]) -> None:
+    entry.date = values.date.value
+    entry.date_precision = str(values.date.precision)
+    entry.date_uncertain = values.date.uncertain
+    entry.time = values.time
+    entry.source = values.source.strip()
+    entry.subject = values.subject.strip()
+    entry.event = values.event.strip()
+    entry.expected_practice = values.expected_practice.strip()
+    entry.term_numbers = numbers
+    entry.relevance_note = values.relevance_note.strip()
+    entry.explains_gap = values.explains_gap
+
+
+def _next_position(imr: Imr, day) -> int:
+    last = imr.entries.filter(date=day).aggregate(p=Max("position"))["p"]
+    return 0 if last is None else last + 1
+
+
+ENTRY_FIELDS = [
+    "date",
+    "date_precision",
+    "date_uncertain",
+    "time",
+    "position",
+    "source",
+    "subject",
+    "event",
+    "expected_practice",
+    "term_numbers",
+    "relevance_note",
+    "explains_gap",
+    "revision",
+    "updated_by",
+    "updated_at",
+]
+
+
+@transaction.atomic
+def chronology_entry_save(
+    *,
+    case_id: int,
+    agency_id: int,
+    by,
+    values: EntryValues,
+    entry_id: int | None = None,
+    revision: int | None = None,
+) -> ChronologyEntry:
+    """Add an entry to the chronology (11.1), or change one the author opened at
+    `revision`. A new entry goes last among the same day's entries."""
+    imr = _draft(by, case_id, agency_id)
+    numbers = _check_terms(imr, values.term_numbers)
+    if entry_id is None:
+        if imr.entries.count() >= MAX_ENTRIES:
+            raise ValidationError(f"A chronology holds at most {MAX_ENTRIES:,} entries.")
+        entry = ChronologyEntry(imr=imr, updated_by=by, revision=0)
+        action = ImrRevision.Action.ADDED
+    else:
+        entry = ChronologyEntry.objects.select_for_update().filter(pk=entry_id, imr=imr).first()
+        if entry is None:
+            raise ValidationError("That entry is no longer in the chronology.")
+        if revision is not None and revision != entry.revision:
+            raise Conflict(by=entry.updated_by, at=entry.updated_at)
+        action = ImrRevision.Action.CHANGED
+    old_date = entry.date if entry_id else None
+    _apply(entry, values, numbers)
+    if entry_id is None or old_date != entry.date:
+        entry.position = _next_position(imr, entry.date)
+    entry.revision += 1
+    entry.updated_by = by
+    entry.updated_at = timezone.now()
+    entry.save()
+    _history(imr, by, Section.CHRONOLOGY, action, entry.revision, entry_dict(entry), entry.pk)
+    imr_started(imr, by=by)
+    return entry
+
+
+@transaction.atomic
+def chronology_entry_remove(
+    *, case_id: int, agency_id: int, by, entry_id: int, revision: int | None
+) -> None:
+    """Take an entry out of the draft. Its history stays, and any submitted version
+    that holds it is untouched."""
+    imr = _draft(by, case_id, agency_id)
+    entry = ChronologyEntry.objects.select_for_update().filter(pk=entry_id, imr=imr).first()
+    if entry is None:
+        return
+    if revision is not None and revision != entry.revision:
+        raise Conflict(by=entry.updated_by, at=entry.updated_at)
+    _history(
+        imr,
+        by,
+        Section.CHRONOLOGY,
+        ImrRevision.Action.REMOVED,
+        entry.revision + 1,
+        entry_dict(entry),
+        entry.pk,
+    )
+    entry.delete()
+
+
+@transaction.atomic
+def chronology_entry_move(
+    *, case_id: int, agency_id: int, by, entry_id: int, up: bool
+) -> ChronologyEntry:
+    """Move an entry before (up) or after the one beside it among the same day's
+    entries without times: the author's order where the clock cannot give one."""
+    imr = _draft(by, case_id, agency_id)
+    entry = ChronologyEntry.objects.select_for_update().filter(pk=entry_id, imr=imr).first()
+    if entry is None:
+        raise ValidationError("That entry is no longer in the chronology.")
+    if entry.time is not None:
+        raise ValidationError("Entries with a time are ordered by it.")
+    same_day = list(
+        imr.entries.select_for_update()
+        .filter(date=entry.date, time=None)
+        .order_by("position", "pk")
+    )
+    index = next(i for i, e in enumerate(same_day) if e.pk == entry.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(same_day):
+        return entry
+    same_day[index], same_day[other] = same_day[other], same_day[index]
+    for position, row in enumerate(same_day):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+    _history(
+        imr,
+        by,
+        Section.CHRONOLOGY,
+        ImrRevision.Action.CHANGED,
+        entry.revision,
+        {"moved": "up" if up else "down"},
+        entry.pk,
+    )
+    return entry
+
+
+@transaction.atomic
+def chronology_import(*, case_id: int, agency_id: int, by, rows: list) -> int:
+    """Add the rows of a spreadsheet (imr.spreadsheet.read_chronology, which has already
+    refused the whole file if any row was wrong) to the chronology. All or nothing."""
+    imr = _draft(by, case_id, agency_id)
+    if imr.entries.count() + len(rows) > MAX_ENTRIES:
+        raise ValidationError(f"A chronology holds at most {MAX_ENTRIES:,} entries.")
+    known = {t["number"] for t in terms_of_reference(imr.case)[0]}
+    positions: dict = {}
+    now = timezone.now()
+    entries = []
+    for row in rows:
+        unknown = [n for n in row.term_numbers if n not in known]
+        if unknown:
+            raise ValidationError(
+                f"Row {row.row_number}: there is no term {unknown[0]} in the terms of reference."
+            )
+        day = row.date.value
+        if day not in positions:
+            positions[day] = _next_position(imr, day)
+        entry = ChronologyEntry(imr=imr, updated_by=by, updated_at=now, revision=1)
+        _apply(entry, row, sorted(set(row.term_numbers)))
+        entry.position = positions[day]
+        positions[day] += 1
+        entries.append(entry)
+    ChronologyEntry.objects.bulk_create(entries, batch_size=500)
+    _history(
+        imr,
+        by,
+        Section.CHRONOLOGY,
+        ImrRevision.Action.IMPORTED,
+        len(entries),
+        {"rows": len(entries)},
+    )
+    imr_started(imr, by=by)
+    return len(entries)
+
+
+@transaction.atomic
+def glossary_entry_save(
+    *,
+    case_id: int,
+    agency_id: int,
+    by,
+    kind: str,
+    code: str,
+    meaning: str,
+    worker_name: str = "",
+    entry_id: int | None = None,
+) -> GlossaryEntry:
+    """Add or change a code (SW1: social worker) or an abbreviation in the agency's
+    private glossary. A worker's name stays here and never enters the report."""
+    imr = _draft(by, case_id, agency_id)
+    code = code.strip()
+    errors = {}
+    if not code:
+        errors["code"] = "Enter the code or abbreviation"
+    if not meaning.strip():
+        errors["meaning"] = (
+            "Enter the worker's role" if kind == GlossaryEntry.Kind.WORKER else "Explain it"
+        )
+    clash = imr.glossary.filter(code__iexact=code).exclude(pk=entry_id).exists()
+    if code and clash:
+        errors["code"] = f"{code} is already in the glossary"
+    if errors:
+        raise ValidationError(errors)
+    if entry_id is None:
+        entry = GlossaryEntry(imr=imr)
+    else:
+        entry = imr.glossary.filter(pk=entry_id).first()
+        if entry is None:
+            raise ValidationError("That glossary entry is no longer there.")
+    entry.kind = GlossaryEntry.Kind(kind)
+    entry.code = code
+    entry.meaning = meaning.strip()
+    entry.worker_name = worker_name.strip() if kind == GlossaryEntry.Kind.WORKER else ""
+    entry.save()
+    _history(imr, by, "glossary", ImrRevision.Action.SAVED, 1, {"code": code, "kind": kind})
+    imr_started(imr, by=by)
+    return entry
+
+
+@transaction.atomic
+def glossary_entry_remove(*, case_id: int, agency_id: int, by, entry_id: int) -> None:
+    imr = _draft(by, case_id, agency_id)
+    entry = imr.glossary.filter(pk=entry_id).first()
+    if entry is not None:
+        _history(imr, by, "glossary", ImrRevision.Action.REMOVED, 1, {"code": entry.code})
+        entry.delete()
+
+
+@transaction.atomic
+def name_confirm(*, case_id: int, agency_id: int, by, word: str) -> None:
+    """The author confirms a word the name check found is not a person's name."""
+    imr = _draft(by, case_id, agency_id)
+    word = " ".join(word.split())[:200]
+    if word:
+        imr.name_confirmations.get_or_create(word=word, defaults={"confirmed_by": by})

@@ -1,0 +1,567 @@
+"""The course of a management review: commissioning (10), nomination, the rapid
+appraisal, the two submissions and their countersignature (Appendix C), the panel's
+quality review, and section 12's confidential note. Writes to the draft itself are in
+imr/drafting.py."""
+
+from datetime import date, datetime
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from imr.models import DisciplinaryConcern, Imr, ImrSubmission, Part
+from imr.selectors import imr_content, imr_problems
+from scr import access
+from scr.accounts.models import Agency
+from scr.accounts.roles import Role
+from scr.audit.services import Action, audit_record
+from scr.cases import services as case_services
+from scr.cases.models import CaseAgency, CasePerm
+from scr.cases.stages import Stage
+from scr.deadlines import calendar
+from scr.deadlines.models import Deadline
+from scr.deadlines.services import deadline_meet, deadline_open
+
+COMMISSION_STAGES = (Stage.REVIEW_COMMISSIONED, Stage.IMRS_IN_PROGRESS)
+PART_CLOCK = {Part.CHRONOLOGY: Deadline.Kind.IMR_CHRONOLOGY, Part.REPORT: Deadline.Kind.IMR_REPORT}
+
+
+def _notify(imr: Imr, event: str, **extra) -> None:
+    from imr.tasks import imr_notify_task
+
+    transaction.on_commit(partial(imr_notify_task.delay, imr_id=imr.pk, event=event, **extra))
+
+
+def _audit(imr: Imr, by, detail: str, action: str = Action.CHANGE) -> None:
+    audit_record(action=action, actor=by, obj=imr, board=imr.case.board, detail=detail)
+
+
+def _transition(imr: Imr, name: str) -> None:
+    method = getattr(imr, name)
+    if not can_proceed(method):
+        raise ValidationError(f"This review is ‘{imr.status_label}’: that step is not open.")
+    method()
+    imr.save(update_fields=["status"])
+
+
+@transaction.atomic
+def imr_commission(
+    *,
+    case_id: int,
+    by,
+    agency_ids: list[int],
+    chronology_due: date,
+    report_due: date,
+    today: date | None = None,
+) -> list[Imr]:
+    """Ask key agencies for their management reviews (10). Needs the coordinator.
+
+    Each agency gets the two submission dates of Appendix C as clocks; the case moves to
+    'IMRs in progress' with the first; each lead is invited by email after commit to
+    nominate an author and a countersigning director."""
+    case = access.case_for_user(by, case_id, CasePerm.MANAGE, lock=True)
+    if case.stage not in COMMISSION_STAGES:
+        raise ValidationError(
+            f"The case is at ‘{case.stage_label}’: management reviews are commissioned once "
+            "the chair has decided to hold a Serious Case Review."
+        )
+    today = today or calendar.today()
+    errors = {}
+    if not agency_ids:
+        errors["agencies"] = "Select the agencies that must write a management review"
+    if chronology_due <= today:
+        errors["chronology_due"] = "The chronology date must be in the future"
+    if report_due <= chronology_due:
+        errors["report_due"] = "The full report is due after the chronology"
+    if errors:
+        raise ValidationError(errors)
+    agencies = list(Agency.objects.filter(pk__in=agency_ids, board_id=case.board_id))
+    if len(agencies) != len(set(agency_ids)):
+        raise ValidationError({"agencies": "Choose agencies of this board"})
+    already = set(Imr.objects.filter(case=case).values_list("agency_id", flat=True))
+    new = [agency for agency in agencies if agency.pk not in already]
+    if not new:
+        raise ValidationError({"agencies": "Those agencies have already been asked"})
+    imrs = []
+    for agency in new:
+        CaseAgency.objects.get_or_create(case=case, agency=agency)
+        imr = Imr.objects.create(case=case, agency=agency, invited_by=by)
+        deadline_open(
+            case=case,
+            kind=Deadline.Kind.IMR_CHRONOLOGY,
+            agency=agency,
+            start=today,
+            due=chronology_due,
+        )
+        deadline_open(
+            case=case, kind=Deadline.Kind.IMR_REPORT, agency=agency, start=today, due=report_due
+        )
+        _audit(imr, by, "IMR commissioned", Action.CREATE)
+        _notify(imr, "invited")
+        imrs.append(imr)
+    if case.stage == Stage.REVIEW_COMMISSIONED:
+        names = ", ".join(agency.name for agency in new)
+        case_services.case_transition(
+            case, "start_imrs", by=by, note=f"Management reviews asked of: {names}."
+        )
+    return imrs
+
+
+def _imr(by, case_id: int, agency_id: int) -> Imr:
+    """The IMR, locked, if `by` may see it at all (404 otherwise)."""
+    return access.imr_for_user(by, case_id, agency_id, lock=True)[1]
+
+
+def _agency_person(user, imr: Imr, what: str):
+    if user is None:
+        raise ValidationError({what: "Choose a person"})
+    if not user.is_active or user.board_id != imr.case.board_id or user.agency_id != imr.agency_id:
+        raise ValidationError({what: f"Choose a person who works for {imr.agency.name}"})
+    return user
+
+
+@transaction.atomic
+def imr_nominate(
+    *,
+    case_id: int,
+    agency_id: int,
+    by,
+    author,
+    author_designation: str,
+    author_suitability: str,
+    author_independent: bool,
+    director,
+    director_designation: str,
+) -> Imr:
+    """The agency's lead nominates the author and the countersigning director (10;
+    Appendix C's cover). The author states their role, why it equips them, and that
+    they had no operational involvement in the case. Both are put on the case and
+    emailed after commit; the agency's clocks pass to the author."""
+    imr = _imr(by, case_id, agency_id)
+    if not access.is_agency_lead_of(by, imr.agency):
+        raise PermissionDenied
+    if imr.status in (Imr.Status.ACCEPTED,):
+        raise ValidationError("The panel has accepted this review: its author cannot change.")
+    errors = {}
+    for name, value in (
+        ("author_designation", author_designation),
+        ("author_suitability", author_suitability),
+        ("director_designation", director_designation),
+    ):
+        if not value.strip():
+            errors[name] = {
+                "author_designation": "Enter the author's job title",
+                "author_suitability": "Say how the author's role equips them for this review",
+                "director_designation": "Enter the director's job title",
+            }[name]
+    if not author_independent:
+        errors["author_independent"] = (
+            "The author must have had no operational involvement in the case (Appendix C)"
+        )
+    try:
+        _agency_person(author, imr, "author")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        _agency_person(director, imr, "director")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if author is not None and director is not None and author.pk == director.pk:
+        errors["director"] = "The director who countersigns cannot be the author"
+    if errors:
+        raise ValidationError(errors)
+    case = imr.case
+    replaced = []
+    for role, old, new in (
+        (Role.IMR_AUTHOR, imr.author_id, author),
+        (Role.COUNTERSIGNING_DIRECTOR, imr.director_id, director),
+    ):
+        if old and old != new.pk:
+            replaced.append((role, old))
+        case_services.case_assign(case_id=case.pk, user=new, role=role, by=by)
+    first = imr.status == Imr.Status.NOMINATING
+    imr.author = author
+    imr.author_designation = author_designation.strip()
+    imr.author_suitability = author_suitability.strip()
+    imr.author_independent = True
+    imr.director = director
+    imr.director_designation = director_designation.strip()
+    imr.nominated_by = by
+    imr.nominated_at = timezone.now()
+    imr.save(
+        update_fields=[
+            "author",
+            "author_designation",
+            "author_suitability",
+            "author_independent",
+            "director",
+            "director_designation",
+            "nominated_by",
+            "nominated_at",
+        ]
+    )
+    for role, old in replaced:
+        # Whoever is replaced leaves the case unless they hold the role for another IMR.
+        if not Imr.objects.filter(case=case).filter(**{_ROLE_FIELD[role]: old}).exists():
+            assignment = case.assignments.filter(user_id=old, role=role).first()
+            if assignment is not None:
+                case_services.case_unassign(assignment_id=assignment.pk, by=by)
+    if first:
+        _transition(imr, "nominate")
+    _audit(imr, by, f"author user {author.pk}, director user {director.pk}")
+    _notify(imr, "nominated")
+    return imr
+
+
+_ROLE_FIELD = {Role.IMR_AUTHOR: "author_id", Role.COUNTERSIGNING_DIRECTOR: "director_id"}
+
+
+def imr_started(imr: Imr, *, by, now: datetime | None = None) -> None:
+    """10: a review has begun once its author records anything. When every agency's
+    review has begun, the 6-week clock is met. Called by the drafting services."""
+    if imr.started_at is not None:
+        return
+    imr.started_at = now or timezone.now()
+    imr.save(update_fields=["started_at"])
+    _audit(imr, by, "IMR begun")
+    if not Imr.objects.filter(case_id=imr.case_id, started_at=None).exists():
+        deadline_meet(
+            case=imr.case, kind=Deadline.Kind.IMRS_BEGIN, on=calendar.local_date(imr.started_at)
+        )
+
+
+def _author_imr(by, case_id: int, agency_id: int) -> Imr:
+    imr = _imr(by, case_id, agency_id)
+    if imr.author_id != by.pk:
+        raise PermissionDenied
+    return imr
+
+
+@transaction.atomic
+def imr_appraisal_record(
+    *, case_id: int, agency_id: int, by, needed: bool, changes: str = ""
+) -> Imr:
+    """The author's rapid appraisal (10): are immediate changes to practice needed, and
+    what. A 'yes' tells the coordinator and the board chair at once (after commit)."""
+    imr = _author_imr(by, case_id, agency_id)
+    if imr.status == Imr.Status.ACCEPTED:
+        raise ValidationError("The panel has accepted this review.")
+    changes = changes.strip()
+    if needed and not changes:
+        raise ValidationError({"changes": "Say what changes to practice are needed now"})
+    imr.appraisal = Imr.Appraisal.NEEDED if needed else Imr.Appraisal.NOT_NEEDED
+    imr.appraisal_changes = changes if needed else ""
+    imr.appraisal_by = by
+    imr.appraisal_at = timezone.now()
+    imr.save(update_fields=["appraisal", "appraisal_changes", "appraisal_by", "appraisal_at"])
+    imr_started(imr, by=by)
+    _audit(imr, by, f"rapid appraisal: {imr.appraisal}")
+    if needed:
+        _notify(imr, "appraisal_needed")
+    return imr
+
+
+def _latest(imr: Imr) -> ImrSubmission | None:
+    return imr.submissions.order_by("-number").first()
+
+
+@transaction.atomic
+def imr_submit(*, case_id: int, agency_id: int, by, part: str) -> ImrSubmission:
+    """The author submits the chronology and family composition, or the full report,
+    for the director's countersignature (Appendix C). Refused while the checks find a
+    problem (imr.selectors.imr_problems). Freezes the report as a new version."""
+    imr = _author_imr(by, case_id, agency_id)
+    part = Part(part)
+    name = "submit_chronology" if part == Part.CHRONOLOGY else "submit_report"
+    if not can_proceed(getattr(imr, name)):
+        raise ValidationError(f"This review is ‘{imr.status_label}’: it cannot be submitted now.")
+    problems = imr_problems(imr, part)
+    if problems:
+        raise ValidationError([problem.message for problem in problems])
+    number = (imr.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
+    submission = ImrSubmission.objects.create(
+        imr=imr, number=number, part=part, content=imr_content(imr, part), submitted_by=by
+    )
+    _transition(imr, name)
+    _audit(imr, by, f"version {number} submitted ({part})")
+    _notify(imr, "submitted", submission_id=submission.pk)
+    return submission
+
+
+def _with_director(imr: Imr, by) -> ImrSubmission:
+    if imr.director_id != by.pk:
+        raise PermissionDenied
+    submission = _latest(imr)
+    if submission is None or submission.status != ImrSubmission.Status.WITH_DIRECTOR:
+        raise ValidationError("Nothing is waiting for your countersignature.")
+    return submission
+
+
+@transaction.atomic
+def imr_countersign(
+    *, case_id: int, agency_id: int, by, now: datetime | None = None
+) -> ImrSubmission:
+    """The countersigning director signs the submitted version off for the agency
+    (Appendix C's cover). Meets the part's clock; the board's readers see the version
+    from now on; the author and the coordinator (and, for the full report, the panel
+    chair) are told after commit."""
+    imr = _imr(by, case_id, agency_id)
+    submission = _with_director(imr, by)
+    now = now or timezone.now()
+    submission.status = ImrSubmission.Status.COUNTERSIGNED
+    submission.countersigned_by = by
+    submission.countersigned_at = now
+    submission.save(update_fields=["status", "countersigned_by", "countersigned_at"])
+    _transition(
+        imr,
+        "countersign_chronology" if submission.part == Part.CHRONOLOGY else "countersign_report",
+    )
+    deadline_meet(
+        case=imr.case,
+        kind=PART_CLOCK[Part(submission.part)],
+        agency=imr.agency,
+        on=calendar.local_date(now),
+    )
+    _audit(imr, by, f"version {submission.number} countersigned")
+    _notify(imr, "countersigned", submission_id=submission.pk)
+    return submission
+
+
+@transaction.atomic
+def imr_director_return(*, case_id: int, agency_id: int, by, comments: str) -> ImrSubmission:
+    """The director returns the submitted version to the author, saying what to change.
+    The version stays on record; the author's draft opens again."""
+    imr = _imr(by, case_id, agency_id)
+    submission = _with_director(imr, by)
+    comments = comments.strip()
+    if not comments:
+        raise ValidationError({"comments": "Say what the author needs to change"})
+    submission.status = ImrSubmission.Status.RETURNED_BY_DIRECTOR
+    submission.director_comments = comments
+    submission.save(update_fields=["status", "director_comments"])
+    _transition(imr, "return_chronology" if submission.part == Part.CHRONOLOGY else "return_report")
+    _audit(imr, by, f"version {submission.number} returned to the author")
+    _notify(imr, "director_returned", submission_id=submission.pk)
+    return submission
+
+
+@transaction.atomic
+def imr_panel_review(
+    *,
+    case_id: int,
+    agency_id: int,
+    by,
+    accept: bool,
+    comments: str = "",
+    revision_due: date | None = None,
+    today: date | None = None,
+) -> ImrSubmission:
+    """The panel accepts the countersigned report or returns it for revision (Appendix
+    C: a report not of sufficient quality goes back to the agency, and the overview
+    report says so). A return needs the panel's comments and a date for the revised
+    report, which opens a new clock for the agency."""
+    imr = _imr(by, case_id, agency_id)
+    if not access.may_review_imr(by, imr):
+        raise PermissionDenied
+    submission = _latest(imr)
+    if imr.status != Imr.Status.PANEL_REVIEW or submission is None:
+        raise ValidationError("This review is not waiting for the panel.")
+    comments = comments.strip()
+    today = today or calendar.today()
+    if not accept:
+        errors = {}
+        if not comments:
+            errors["comments"] = "Say why the report is returned and what it needs"
+        if revision_due is None:
+            errors["revision_due"] = "Enter the date the revised report is due"
+        elif revision_due <= today:
+            errors["revision_due"] = "The revised report must be due in the future"
+        if errors:
+            raise ValidationError(errors)
+    submission.status = (
+        ImrSubmission.Status.ACCEPTED if accept else ImrSubmission.Status.RETURNED_BY_PANEL
+    )
+    submission.panel_comments = comments
+    submission.panel_decided_by = by
+    submission.panel_decided_at = timezone.now()
+    submission.save(
+        update_fields=["status", "panel_comments", "panel_decided_by", "panel_decided_at"]
+    )
+    _transition(imr, "panel_accept" if accept else "panel_return")
+    if not accept:
+        deadline_open(
+            case=imr.case,
+            kind=Deadline.Kind.IMR_REPORT,
+            agency=imr.agency,
+            start=today,
+            due=revision_due,
+            owner=imr.author,
+        )
+    _audit(imr, by, f"version {submission.number} {'accepted' if accept else 'returned'}")
+    _notify(imr, "panel_accepted" if accept else "panel_returned", submission_id=submission.pk)
+    return submission
+
+
+@transaction.atomic
+def imr_concern_record(*, case_id: int, agency_id: int, by, text: str) -> DisciplinaryConcern:
+    """Section 12: record, confidentially, that information suggests disciplinary action
+    may be needed in the agency. By the author or the panel. Only the agency's lead, the
+    coordinator and the chair see it; they are told that a note exists (not what it says)."""
+    case, imr, roles = access.imr_for_user(by, case_id, agency_id, lock=True)
+    perms = access.case_permissions(by, case)
+    if not access.may_record_concern(by, imr, roles, perms):
+        raise PermissionDenied
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Describe the information and why it matters"})
+    concern = DisciplinaryConcern.objects.create(imr=imr, text=text, recorded_by=by)
+    _audit(imr, by, "section 12 note recorded", Action.CREATE)
+    _notify(imr, "concern_recorded")
+    return concern
+
+
+# Emails. They leave the service: the reference, the agency and dates, never content.
+
+EVENTS = {
+    "invited": (
+        "Management review asked of {agency} on case {reference}",
+        "The board has decided to hold a Serious Case Review (case {reference}) and asks "
+        "{agency} for an Individual Management Review (section 10 of the procedure). As the "
+        "agency's lead, please nominate the author, who must have had no operational "
+        "involvement in the case, and the director who will countersign the report.",
+        "Nominate the author",
+    ),
+    "nominated": (
+        "You are on the management review of {agency} for case {reference}",
+        "{agency} has nominated {author} to write its Individual Management Review for case "
+        "{reference}, and {director} to countersign it. Please begin within 6 weeks of the "
+        "decision to review (section 10) and record the rapid appraisal early.",
+        "Open the review",
+    ),
+    "appraisal_needed": (
+        "Immediate changes to practice needed: {agency}, case {reference}",
+        "The author of the management review of {agency} for case {reference} has recorded "
+        "in the rapid appraisal (section 10) that immediate changes to practice or "
+        "procedure are needed.",
+        "Read the appraisal",
+    ),
+    "submitted": (
+        "For your countersignature: {agency} management review, case {reference}",
+        "{author} has submitted version {version} of the management review ({part}) of "
+        "{agency} for case {reference}. Please sign it off for the agency, or return it to "
+        "the author with what to change.",
+        "Read and countersign",
+    ),
+    "countersigned": (
+        "Countersigned: {agency} management review, case {reference}",
+        "{director} has countersigned version {version} of the management review ({part}) "
+        "of {agency} for case {reference}.",
+        "Open the review",
+    ),
+    "director_returned": (
+        "Returned to you: {agency} management review, case {reference}",
+        "{director} has returned version {version} of the management review ({part}) of "
+        "{agency} for case {reference} with comments. Please revise it and submit it again.",
+        "Read the comments",
+    ),
+    "panel_returned": (
+        "Returned for revision by the panel: {agency}, case {reference}",
+        "The Serious Case Review Panel has returned the management review of {agency} for "
+        "case {reference} for revision (Appendix C). The revised report is due on {due}.",
+        "Read the panel's comments",
+    ),
+    "panel_accepted": (
+        "Accepted by the panel: {agency} management review, case {reference}",
+        "The Serious Case Review Panel has accepted the management review of {agency} for "
+        "case {reference}. Thank you.",
+        "Open the review",
+    ),
+    "concern_recorded": (
+        "Confidential note on case {reference}: {agency}",
+        "A confidential note under section 12 of the procedure (disciplinary process) has "
+        "been recorded about {agency} on case {reference}. Only the agency's lead, the "
+        "coordinator and the board chair can read it.",
+        "Read the note",
+    ),
+}
+
+
+def _people(*users):
+    return {user for user in users if user is not None and user.is_active}
+
+
+def _board_people(imr: Imr, role: Role):
+    return get_user_model().objects.filter(
+        board=imr.case.board, is_active=True, groups__name=role.label
+    )
+
+
+def _recipients(imr: Imr, event: str) -> set:
+    leads = get_user_model().objects.filter(
+        board=imr.case.board, agency=imr.agency, is_active=True, groups__name=Role.AGENCY_LEAD.label
+    )
+    coordinators = _board_people(imr, Role.COORDINATOR)
+    chairs = _board_people(imr, Role.BOARD_CHAIR)
+    panel_chairs = [
+        a.user for a in imr.case.assignments.filter(role=Role.PANEL_CHAIR).select_related("user")
+    ]
+    if event == "invited":
+        return _people(*leads)
+    if event == "nominated":
+        return _people(imr.author, imr.director)
+    if event in ("appraisal_needed", "concern_recorded"):
+        extra = leads if event == "concern_recorded" else []
+        return _people(*coordinators, *chairs, *extra)
+    if event == "submitted":
+        return _people(imr.director)
+    if event == "director_returned":
+        return _people(imr.author)
+    if event == "countersigned":
+        return _people(imr.author, *coordinators, *panel_chairs)
+    return _people(imr.author, imr.director, *leads, *coordinators)
+
+
+def imr_notify(*, imr_id: int, event: str, submission_id: int | None = None) -> int:
+    """Email the people an IMR event concerns (called by imr_notify_task after commit)."""
+    from django.urls import reverse
+
+    from scr.notify import notify_people
+
+    imr = Imr.objects.select_related("case__board", "agency", "author", "director").get(pk=imr_id)
+    subject, body, action = EVENTS[event]
+    submission = (
+        ImrSubmission.objects.filter(pk=submission_id, imr=imr).first() if submission_id else None
+    )
+    due = (
+        Deadline.objects.live()
+        .filter(case=imr.case, agency=imr.agency, kind=Deadline.Kind.IMR_REPORT)
+        .values_list("due", flat=True)
+        .first()
+    )
+    words = {
+        "agency": imr.agency.name,
+        "reference": imr.case.reference,
+        "author": imr.author.full_name if imr.author else "the author",
+        "director": imr.director.full_name if imr.director else "the director",
+        "version": submission.number if submission else "",
+        "part": Part(submission.part).label.lower() if submission else "",
+        "due": f"{due:%d/%m/%Y}" if due else "",
+    }
+    url = reverse("imr:imr-detail", args=[imr.case.reference, imr.agency_id])
+    if event == "invited":
+        url = reverse("imr:nominate", args=[imr.case.reference, imr.agency_id])
+    return notify_people(
+        template="imr_event",
+        recipients=_recipients(imr, event),
+        context={
+            "subject": subject.format(**words),
+            "body": body.format(**words),
+            "action": action,
+            "url": url,
+            "board": imr.case.board,
+        },
+    )

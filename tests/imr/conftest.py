@@ -1,0 +1,195 @@
+"""A case whose review is commissioned, and agency A's IMR at each of its steps.
+
+Built through the services, as a coordinator, a lead, an author, a director and the
+panel would build it."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from imr import drafting, services
+from imr.entry_parsing import parse_date
+from imr.models import Imr, Part, Section
+from panel import services as panel
+from scr.cases.models import Case
+from scr.deadlines import calendar
+
+
+@pytest.fixture
+def commissioned(case, panel_chair, chair):
+    """The case with a review commissioned and two terms of reference."""
+    panel.terms_of_reference_save(
+        case_id=case.pk,
+        by=panel_chair,
+        terms=["How agencies shared information.", "Whether her wishes were heard."],
+    )
+    panel.panel_recommendation_record(
+        case_id=case.pk, by=panel_chair, choice="full_review", reasons="3.1 met."
+    )
+    panel.chair_decision_record(case_id=case.pk, by=chair, decision="review", reasons="Agreed.")
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.fixture
+def dates():
+    today = calendar.today()
+    return today + timedelta(weeks=4), today + timedelta(weeks=10)
+
+
+@pytest.fixture
+def asked(commissioned, coordinator, agency_a, agency_b, dates):
+    """Agencies A and B asked for management reviews (10)."""
+    services.imr_commission(
+        case_id=commissioned.pk,
+        by=coordinator,
+        agency_ids=[agency_a.pk, agency_b.pk],
+        chronology_due=dates[0],
+        report_due=dates[1],
+    )
+    return Case.objects.get(pk=commissioned.pk)
+
+
+def nominate(case, lead, author, director):
+    return services.imr_nominate(
+        case_id=case.pk,
+        agency_id=author.agency_id,
+        by=lead,
+        author=author,
+        author_designation="Named Nurse for Safeguarding Adults",
+        author_suitability="Fifteen years in adult safeguarding; reviews practice.",
+        author_independent=True,
+        director=director,
+        director_designation="Director of Nursing",
+    )
+
+
+@pytest.fixture
+def imr_a(asked, lead_a, author_a, director_a) -> Imr:
+    """Agency A's IMR with its author and director nominated."""
+    return nominate(asked, lead_a, author_a, director_a)
+
+
+def entry(day: str, event: str, **extra) -> drafting.EntryValues:
+    values = {
+        "date": parse_date(day),
+        "time": None,
+        "source": "Case notes",
+        "subject": "HQM",
+        "event": event,
+        "expected_practice": "",
+        "term_numbers": [1],
+    }
+    values.update(extra)
+    return drafting.EntryValues(**values)
+
+
+def write_chronology(imr: Imr, author) -> None:
+    """Section 2 confirmed and a chronology without long gaps."""
+    key = {"case_id": imr.case_id, "agency_id": imr.agency_id, "by": author}
+    drafting.imr_section_update(
+        **key,
+        key=Section.FAMILY,
+        change=lambda old: {
+            "subject": {
+                "name": "Hypatia Quenby-Marsh",
+                "dob": "",
+                "dod": "",
+                "address": "",
+                "ethnicity": "White British",
+            },
+            "people": [],
+            "other_addresses": "",
+        },
+        revision=None,
+    )
+    for day, event in (
+        ("03/02/25", "SW1 visited at home; HQM said she felt safe."),
+        ("14/03/25", "GP1 reviewed medication; no concerns recorded."),
+        ("02/04/25", "SW1 closed the case after a review."),
+    ):
+        drafting.chronology_entry_save(**key, values=entry(day, event))
+    drafting.glossary_entry_save(
+        **key, kind="worker", code="SW1", meaning="Social worker", worker_name="Bertram Oakes"
+    )
+    drafting.glossary_entry_save(**key, kind="worker", code="GP1", meaning="General practitioner")
+
+
+def write_report(imr: Imr, author) -> None:
+    """Sections 1, 4, 5 and 6 and the rapid appraisal, complete."""
+    from imr import template
+
+    key = {"case_id": imr.case_id, "agency_id": imr.agency_id, "by": author}
+    services.imr_appraisal_record(**key, needed=False)
+    drafting.imr_section_update(
+        **key,
+        key=Section.INTRODUCTION,
+        change=lambda old: {"sources": ["gp_notes"], "other_sources": "", "notes": ""},
+        revision=None,
+    )
+    drafting.imr_section_update(
+        **key,
+        key=Section.ANALYSIS,
+        change=lambda old: {
+            p.key: {"text": "The assessment was timely.", "terms": [1]}
+            for p in template.ANALYSIS_PROMPTS
+        },
+        revision=None,
+    )
+    drafting.imr_section_update(
+        **key,
+        key=Section.LESSONS,
+        change=lambda old: {
+            p.key: "Supervision should test closures." for p in template.LESSON_PROMPTS
+        },
+        revision=None,
+    )
+    due = (date.today() + timedelta(days=120)).isoformat()
+    drafting.imr_section_update(
+        **key,
+        key=Section.ACTION_PLAN,
+        change=lambda old: {
+            "lead": {
+                "name": "Dora Director",
+                "position": "Director of Nursing",
+                "phone": "",
+                "email": "dora.director@example.org",
+                "address": "",
+            },
+            "named": {},
+            "recommendations": [
+                {
+                    "id": "r1",
+                    "text": "Closures are reviewed in supervision.",
+                    "actions": [
+                        {
+                            "text": "Audit closures quarterly.",
+                            "evidence": "Audit reports",
+                            "outcome": "No unsafe closures.",
+                            "date": due,
+                        }
+                    ],
+                }
+            ],
+        },
+        revision=None,
+    )
+
+
+@pytest.fixture
+def chronology_signed(imr_a, author_a, director_a) -> Imr:
+    write_chronology(imr_a, author_a)
+    services.imr_submit(
+        case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, part=Part.CHRONOLOGY
+    )
+    services.imr_countersign(case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=director_a)
+    return Imr.objects.get(pk=imr_a.pk)
+
+
+@pytest.fixture
+def with_panel(chronology_signed, author_a, director_a) -> Imr:
+    """The full report countersigned and waiting for the panel."""
+    imr = chronology_signed
+    write_report(imr, author_a)
+    services.imr_submit(case_id=imr.case_id, agency_id=imr.agency_id, by=author_a, part=Part.REPORT)
+    services.imr_countersign(case_id=imr.case_id, agency_id=imr.agency_id, by=director_a)
+    return Imr.objects.get(pk=imr.pk)
