@@ -48,7 +48,14 @@ def imr_section(case, user, perms):
                 else "",
             }
         )
+    # Section 12: the chair reads the notes here (the report itself is not theirs).
+    concerns = [
+        (imr, list(imr.concerns.select_related("recorded_by")))
+        for imr in imrs
+        if access.may_see_concerns(user, imr, perms)
+    ]
     return "imr/_case_section.html", {
+        "concerns": [(imr, notes) for imr, notes in concerns if notes],
         "case": case,
         "rows": rows,
         "may_commission": may_commission,

@@ -1,0 +1,232 @@
+"""Every IMR page as its users meet it, and who may not."""
+
+import pytest
+from django.urls import reverse
+
+from imr.models import Imr, Section
+from scr.audit.models import AuditEvent
+
+
+def url(imr, name, *extra):
+    return reverse(name, args=[imr.case.reference, imr.agency_id, *extra])
+
+
+AUTHOR_PAGES = [
+    ("imr:imr-detail", ()),
+    ("imr:appraisal", ()),
+    ("imr:preview", ()),
+    ("imr:history", ()),
+    ("imr:chronology", ()),
+    ("imr:chronology-import", ()),
+    ("imr:glossary", ()),
+    ("imr:checks", ()),
+    ("imr:person-new", ()),
+    ("imr:recommendation-new", ()),
+    *[
+        ("imr:section-edit", (key,))
+        for key in ("introduction", "family", "analysis", "lessons", "action_plan")
+    ],
+]
+
+
+@pytest.mark.parametrize(("name", "extra"), AUTHOR_PAGES)
+def test_the_author_opens_every_page_of_the_draft(client, chronology_signed, author_a, name, extra):
+    client.force_login(author_a)
+    response = client.get(url(chronology_signed, name, *extra))
+    assert response.status_code == 200, response.content.decode()[:2000]
+
+
+@pytest.mark.parametrize(
+    ("name", "extra"), [p for p in AUTHOR_PAGES if p[0] not in ("imr:imr-detail",)]
+)
+def test_readers_never_see_the_draft(
+    client, chronology_signed, panel_chair, coordinator, overview_author, name, extra
+):
+    """Signed versions are for the panel, the coordinator and the overview author; the
+    draft pages are the agency's alone."""
+    if name in ("imr:appraisal",):
+        pytest.skip("the appraisal page answers 403 to anyone who may see the review")
+    for person in (panel_chair, coordinator, overview_author):
+        client.force_login(person)
+        assert client.get(url(chronology_signed, name, *extra)).status_code == 404
+
+
+def test_readers_see_signed_versions_only(client, imr_a, author_a, panel_chair, coordinator):
+    from tests.imr.conftest import write_chronology
+
+    client.force_login(panel_chair)
+    assert client.get(url(imr_a, "imr:imr-detail")).status_code == 404
+    write_chronology(imr_a, author_a)
+    from imr import services
+
+    services.imr_submit(
+        case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, part="chronology"
+    )
+    assert client.get(url(imr_a, "imr:imr-detail")).status_code == 404
+    assert client.get(url(imr_a, "imr:version", 1)).status_code == 404
+
+
+def test_another_agency_never_sees_the_imr(
+    client, with_panel, author_b, lead_b, outsider, board_member, other_coordinator
+):
+    for person in (author_b, lead_b, outsider, board_member, other_coordinator):
+        client.force_login(person)
+        for name, extra in (("imr:imr-detail", ()), ("imr:version", (1,)), ("imr:pdf", ())):
+            assert client.get(url(with_panel, name, *extra)).status_code == 404, (person, name)
+
+
+def test_the_chair_sees_the_status_on_the_case_page_but_not_the_report(client, with_panel, chair):
+    client.force_login(chair)
+    case_page = client.get(
+        reverse("cases:case-detail", args=[with_panel.case.reference])
+    ).content.decode()
+    assert "With the panel for quality review" in case_page
+    assert client.get(url(with_panel, "imr:imr-detail")).status_code == 404
+
+
+def test_every_view_of_an_imr_is_audited(client, with_panel, panel_chair):
+    client.force_login(panel_chair)
+    before = AuditEvent.objects.filter(action="view", object_type="imr").count()
+    client.get(url(with_panel, "imr:imr-detail"))
+    client.get(url(with_panel, "imr:version", 2))
+    assert AuditEvent.objects.filter(action="view", object_type="imr").count() == before + 2
+
+
+def test_the_panel_reads_the_countersigned_report(
+    client, with_panel, panel_chair, panel_member, overview_author, coordinator
+):
+    for person in (panel_chair, panel_member, overview_author, coordinator):
+        client.force_login(person)
+        text = client.get(url(with_panel, "imr:version", 2)).content.decode()
+        assert "Supervision should test closures." in text
+        assert "Bertram" not in text  # the worker's name stays in the glossary
+
+
+def test_the_author_adds_an_entry_typed_as_people_type(client, imr_a, author_a):
+    client.force_login(author_a)
+    response = client.post(
+        url(imr_a, "imr:chronology"),
+        {
+            "date": "3 Feb 2025",
+            "time": "2.30pm",
+            "source": "Case notes",
+            "subject": "HQM",
+            "event": "SW1 visited.",
+            "term_numbers": ["1"],
+        },
+    )
+    assert response.status_code == 302
+    entry = imr_a.entries.get()
+    assert entry.time.strftime("%H:%M") == "14:30"
+    page = client.get(url(imr_a, "imr:chronology")).content.decode()
+    assert "03/02/25" in page and "14:30" in page
+
+
+def test_a_bad_entry_keeps_what_was_typed_and_saves_nothing(client, imr_a, author_a):
+    client.force_login(author_a)
+    response = client.post(
+        url(imr_a, "imr:chronology"),
+        {
+            "date": "31/02/25",
+            "time": "25:00",
+            "source": "",
+            "subject": "HQM",
+            "event": "SW1 visited the flat.",
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem" in text
+    assert "SW1 visited the flat." in text
+    assert not imr_a.entries.exists()
+
+
+def test_two_authors_do_not_silently_overwrite_each_other(client, imr_a, author_a):
+    client.force_login(author_a)
+    page = url(imr_a, "imr:section-edit", "lessons")
+    assert client.post(page, {"revision": "0", "learning": "First."}).status_code == 302
+    response = client.post(page, {"revision": "0", "learning": "Second, from a stale page."})
+    assert response.status_code == 400
+    assert "after you opened it" in response.content.decode()
+    assert imr_a.sections.get(key=Section.LESSONS).data["learning"] == "First."
+
+
+def test_autosave_answers_with_the_new_revision(client, imr_a, author_a):
+    client.force_login(author_a)
+    page = url(imr_a, "imr:section-edit", "lessons")
+    response = client.post(page, {"revision": "0", "learning": "Draft.", "autosave": "1"})
+    assert response.status_code == 200
+    assert response.json()["revision"] == 1
+    stale = client.post(page, {"revision": "0", "learning": "Old.", "autosave": "1"})
+    assert stale.status_code == 409
+
+
+def test_only_the_author_writes(client, imr_a, lead_a, director_a):
+    for person in (lead_a, director_a):
+        client.force_login(person)
+        assert client.get(url(imr_a, "imr:chronology")).status_code == 200
+        response = client.post(
+            url(imr_a, "imr:chronology"),
+            {"date": "03/02/25", "source": "x", "subject": "HQM", "event": "x"},
+        )
+        assert response.status_code == 403
+    assert not imr_a.entries.exists()
+
+
+def test_director_countersigns_and_panel_returns_then_accepts_through_the_pages(
+    client, chronology_signed, author_a, director_a, panel_chair
+):
+    from imr import services
+    from tests.imr.conftest import write_report
+
+    imr = chronology_signed
+    write_report(imr, author_a)
+    client.force_login(author_a)
+    assert client.post(url(imr, "imr:submit", "report")).status_code == 302
+    client.force_login(director_a)
+    assert "Countersign version 2" in client.get(url(imr, "imr:countersign")).content.decode()
+    assert client.post(url(imr, "imr:countersign"), {"action": "countersign"}).status_code == 302
+    client.force_login(panel_chair)
+    response = client.post(url(imr, "imr:panel-review"), {"decision": "return", "comments": ""})
+    assert response.status_code == 400
+    assert Imr.objects.get(pk=imr.pk).status == Imr.Status.PANEL_REVIEW
+    from datetime import timedelta
+
+    from scr.deadlines import calendar
+
+    due = (calendar.today() + timedelta(days=21)).strftime("%d/%m/%Y")
+    response = client.post(
+        url(imr, "imr:panel-review"),
+        {"decision": "return", "comments": "Say more on 11.3 g.", "revision_due": due},
+    )
+    assert response.status_code == 302
+    assert Imr.objects.get(pk=imr.pk).status == Imr.Status.REVISION
+    services.imr_submit(case_id=imr.case_id, agency_id=imr.agency_id, by=author_a, part="report")
+    services.imr_countersign(case_id=imr.case_id, agency_id=imr.agency_id, by=director_a)
+    assert client.post(url(imr, "imr:panel-review"), {"decision": "accept"}).status_code == 302
+    assert Imr.objects.get(pk=imr.pk).status == Imr.Status.ACCEPTED
+
+
+def test_section_12_note_is_seen_by_lead_coordinator_and_chair_only(
+    client, with_panel, author_a, lead_a, coordinator, chair, panel_chair, director_a
+):
+    client.force_login(author_a)
+    response = client.post(
+        url(with_panel, "imr:concern-new"),
+        {"text": "SW1's conduct on 14/03 may need a disciplinary review."},
+    )
+    assert response.status_code == 302
+    secret = "may need a disciplinary review"
+    for person in (lead_a, coordinator):
+        client.force_login(person)
+        assert secret in client.get(url(with_panel, "imr:imr-detail")).content.decode()
+    for person in (author_a, panel_chair, director_a):
+        client.force_login(person)
+        assert secret not in client.get(url(with_panel, "imr:imr-detail")).content.decode()
+    client.force_login(chair)
+    assert client.get(url(with_panel, "imr:imr-detail")).status_code == 404
+    case_page = reverse("cases:case-detail", args=[with_panel.case.reference])
+    assert secret in client.get(case_page).content.decode()
+    for person in (author_a, panel_chair, director_a):
+        client.force_login(person)
+        assert secret not in client.get(case_page).content.decode()
