@@ -129,6 +129,72 @@ def bench_pdf(case: Case) -> list[tuple[str, str]]:
     ]
 
 
+ENTRIES = 2_000
+
+
+def bench_chronology() -> list[tuple[str, str]]:
+    """A chronology of 2,000 entries: import, the page, the checks, export and the PDF."""
+    from django.test import Client
+
+    from imr import drafting, spreadsheet
+    from imr.documents import imr_report
+    from imr.models import ChronologyEntry, Imr, Part
+    from imr.selectors import name_check
+
+    imr = Imr.objects.filter(status__in=Imr.EDITABLE).exclude(author=None).first()
+    if imr is None:
+        return [("Chronology of 2,000 entries", "skipped: the demo has no IMR being written")]
+    ChronologyEntry.objects.filter(imr=imr, source="Bench notes")._raw_delete(
+        ChronologyEntry.objects.db
+    )
+    start = date(2015, 1, 1)
+    lines = [",".join(h if "," not in h else f'"{h}"' for h, _ in spreadsheet.COLUMNS)]
+    for i in range(ENTRIES):
+        day = start + timedelta(days=i)
+        lines.append(
+            f"{day:%d/%m/%Y},{9 + i % 8:02d}:{i % 60:02d},Bench notes,WO,"
+            f"SW1 visited and reviewed the care plan with WO (visit {i}).,"
+            "Visits at least monthly,1: relevant"
+        )
+    data = "\n".join(lines).encode()
+    reading, rows = timed(
+        lambda: spreadsheet.read_chronology(data, "bench.csv", term_numbers={1, 2, 3})
+    )
+    importing, _ = timed(
+        lambda: drafting.chronology_import(
+            case_id=imr.case_id, agency_id=imr.agency_id, by=imr.author, rows=rows
+        )
+    )
+    client = Client()
+    client.force_login(imr.author)
+    url = f"/cases/{imr.case.reference}/imrs/{imr.agency_id}/chronology/?page=10"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page, response = timed(lambda: client.get(url))
+    checking, hits = timed(lambda: name_check(imr, Part.CHRONOLOGY))
+    export_url = f"/cases/{imr.case.reference}/imrs/{imr.agency_id}/chronology/export.xlsx"
+    exporting, exported = timed(lambda: client.get(export_url))
+    document = imr_report(imr.case, agency=imr.agency.name)
+    rendering, pdf = timed(lambda: render_pdf(document))
+    ChronologyEntry.objects.filter(imr=imr, source="Bench notes")._raw_delete(
+        ChronologyEntry.objects.db
+    )
+    return [
+        (f"Reading a CSV of {ENTRIES:,} chronology rows", f"{reading:.2f} s"),
+        (f"Importing {ENTRIES:,} entries (all or nothing)", f"{importing:.2f} s"),
+        (
+            "A page of 100 entries of the chronology",
+            f"{1000 * page:.0f} ms, {len(queries)} queries, status {response.status_code}",
+        ),
+        ("The name check over the chronology", f"{checking:.2f} s, {len(hits)} possible names"),
+        (
+            "Exporting the chronology to XLSX",
+            f"{exporting:.2f} s, {len(exported.content) / 1024:.0f} KiB",
+        ),
+        (f"The IMR PDF with {ENTRIES:,} entries", f"{rendering:.1f} s, {len(pdf) / 2**20:.1f} MiB"),
+    ]
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     world = seed_demo()
@@ -136,6 +202,7 @@ def main() -> None:
     results = [("Database", connection.vendor)]
     results += bench_pdf(case)
     results += bench_sweep(case)
+    results += bench_chronology()
     width = max(len(name) for name, _ in results)
     lines = [f"{name:<{width}}  {value}" for name, value in results]
     print("\n".join(lines))

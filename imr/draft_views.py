@@ -42,6 +42,7 @@ from imr.selectors import (
 )
 from imr.views import imr_url, load, team_only
 from scr import access, uploads
+from scr.deadlines import calendar
 from scr.formtools import add_service_errors, form_page
 
 PAGE_SIZE = 100
@@ -583,7 +584,9 @@ def chronology_import(request, reference: str, agency_id: int):
         else:
             numbers = {t["number"] for t in terms_of_reference(case)[0]}
             try:
-                rows = spreadsheet.read_chronology(data, upload.name, term_numbers=numbers)
+                rows = spreadsheet.read_chronology(
+                    data, upload.name, term_numbers=numbers, today=calendar.today()
+                )
                 count = drafting.chronology_import(
                     case_id=case.pk, agency_id=imr.agency_id, by=request.user, rows=rows
                 )

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from imr import template
 from imr.entry_parsing import EntryParseError, parse_date, parse_time
 from imr.models import GlossaryEntry
+from scr.deadlines import calendar
 from scr.fields import GovukDateField
 
 TEXT = {"class": "govuk-input"}
@@ -316,7 +317,7 @@ class EntryForm(RevisionForm, TermsMixin):
 
     def clean_date(self):
         try:
-            return parse_date(self.cleaned_data["date"])
+            return parse_date(self.cleaned_data["date"], today=calendar.today())
         except EntryParseError as error:
             raise forms.ValidationError(str(error)) from None
 

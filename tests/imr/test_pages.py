@@ -230,3 +230,76 @@ def test_section_12_note_is_seen_by_lead_coordinator_and_chair_only(
     for person in (author_a, panel_chair, director_a):
         client.force_login(person)
         assert secret not in client.get(case_page).content.decode()
+
+
+def test_the_chronology_page_costs_the_same_queries_for_10_or_250_entries(
+    client, imr_a, author_a, django_assert_max_num_queries
+):
+    """A chronology of thousands of entries stays quick to page through."""
+    from datetime import date, timedelta
+
+    from imr.models import ChronologyEntry
+
+    def add(count, start):
+        ChronologyEntry.objects.bulk_create(
+            ChronologyEntry(
+                imr=imr_a,
+                date=start + timedelta(days=i),
+                source="Case notes",
+                subject="HQM",
+                event=f"SW1 visit {i}.",
+                updated_by=author_a,
+            )
+            for i in range(count)
+        )
+
+    client.force_login(author_a)
+    page = url(imr_a, "imr:chronology")
+    add(10, date(2024, 1, 1))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(page).status_code == 200
+    add(240, date(2022, 1, 1))
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(page + "?page=2")
+    assert response.status_code == 200
+    assert "Page 2 of 3" in response.content.decode()
+
+
+def test_the_export_reads_back_through_the_import(client, chronology_signed, author_a):
+    from imr import spreadsheet
+
+    client.force_login(author_a)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(url(chronology_signed, "imr:chronology-export", fmt))
+        assert response.status_code == 200
+        rows = spreadsheet.read_chronology(response.content, f"x.{fmt}", term_numbers={1, 2})
+        assert [r.event for r in rows] == list(
+            chronology_signed.entries.order_by("date").values_list("event", flat=True)
+        )
+
+
+def test_a_spreadsheet_with_a_bad_row_imports_nothing_and_says_which_row(client, imr_a, author_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(author_a)
+    csv = (
+        "Date,Time,Source of information,Subject of recording,"
+        "Event description, action and outcome,Expected practice/standards,"
+        "Relevance to terms of reference\n"
+        "03/02/25,1430,Case notes,HQM,SW1 visited.,,1\n"
+        "31/02/25,,Case notes,HQM,GP1 called.,,9\n"
+    )
+    # The header above has a comma inside a column name: quote it as a spreadsheet would.
+    csv = csv.replace(
+        "Event description, action and outcome", '"Event description, action and outcome"'
+    )
+    upload = SimpleUploadedFile("chronology.csv", csv.encode(), content_type="text/csv")
+    response = client.post(url(imr_a, "imr:chronology-import"), {"file": upload})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "was not imported" in text
+    assert ">3<" in text  # the row as the spreadsheet numbers it
+    assert not imr_a.entries.exists()
