@@ -36,6 +36,7 @@ from imr.selectors import (
     family_default,
     imr_problems,
     name_check,
+    ordered_entries,
     section_row,
     terms_of_reference,
     unexplained_abbreviations,
@@ -449,7 +450,7 @@ def chronology(request, reference: str, agency_id: int):
             position = imr.entries.filter(date__lt=entry.date).count()
             page = position // PAGE_SIZE + 1
             return redirect(f"{imr_url(imr, 'imr:chronology')}?page={page}#entry-{entry.pk}")
-    entries = imr.entries.order_by("date", "time", "position", "pk").select_related("updated_by")
+    entries = ordered_entries(imr).select_related("updated_by")
     year = request.GET.get("year", "")
     if year.isdigit():
         entries = entries.filter(date__year=int(year))
@@ -630,7 +631,7 @@ def export_rows(imr) -> list[list]:
             relevance_text(entry.term_numbers, entry.relevance_note),
             entry.explains_gap,
         ]
-        for entry in imr.entries.order_by("date", "time", "position", "pk")
+        for entry in ordered_entries(imr)
     ]
 
 

@@ -232,7 +232,7 @@ def chronology_entry_move(
         raise ValidationError("Entries with a time are ordered by it.")
     same_day = list(
         imr.entries.select_for_update()
-        .filter(date=entry.date, time=None)
+        .filter(date=entry.date, date_precision=entry.date_precision, time=None)
         .order_by("position", "pk")
     )
     index = next(i for i, e in enumerate(same_day) if e.pk == entry.pk)

@@ -3,6 +3,7 @@ document (for a submission, the page and the PDF) and the checks before submissi
 
 from dataclasses import dataclass
 
+from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 
 from imr import checks, template
@@ -11,6 +12,27 @@ from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrSection, Part, Se
 from panel.models import TermsOfReference
 from scr.deadlines import calendar
 from scr.names import initials
+
+
+# The chronology's order (Appendix C section 3): by date; a year or a month alone before
+# the exact days it holds; entries without a time before the timed ones of the day (the
+# same on SQLite and PostgreSQL), then the author's own order.
+ENTRY_ORDER = (
+    "date",
+    Case(
+        When(date_precision="year", then=Value(0)),
+        When(date_precision="month", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    ).asc(),
+    F("time").asc(nulls_first=True),
+    "position",
+    "pk",
+)
+
+
+def ordered_entries(imr: Imr):
+    return imr.entries.order_by(*ENTRY_ORDER)
 
 
 def section_row(imr: Imr, key: str) -> ImrSection | None:
@@ -100,7 +122,7 @@ def imr_content(imr: Imr, part: str = Part.REPORT) -> dict:
             period_to.isoformat() if period_to else "",
         ],
         "family": section_data(imr, Section.FAMILY) or family_default(imr),
-        "chronology": [entry_dict(e) for e in imr.entries.order_by("date", "time", "position")],
+        "chronology": [entry_dict(e) for e in ordered_entries(imr)],
         "glossary": [
             {"code": g.code, "meaning": g.meaning, "kind": g.kind}
             for g in imr.glossary.order_by("kind", "code")
@@ -191,7 +213,7 @@ def text_fields(imr: Imr, part: str) -> list[checks.TextField]:
     """Every free-text field the report will carry, with where to find and fix it."""
     ref, agency = imr.case.reference, imr.agency_id
     fields = []
-    for number, entry in enumerate(imr.entries.order_by("date", "time", "position", "pk"), 1):
+    for number, entry in enumerate(ordered_entries(imr), 1):
         url = reverse("imr:entry-edit", args=[ref, agency, entry.pk])
         where = f"Chronology entry {number} ({entry_date(entry).display()})"
         for name, label in (
