@@ -13,7 +13,6 @@ from panel.models import TermsOfReference
 from scr.deadlines import calendar
 from scr.names import initials
 
-
 # The chronology's order (Appendix C section 3): by date; a year or a month alone before
 # the exact days it holds; entries without a time before the timed ones of the day (the
 # same on SQLite and PostgreSQL), then the author's own order.
