@@ -8,13 +8,18 @@ from imr.selectors import content_sections, imr_content
 from scr.documents.registry import Classification, Document, register
 
 
+class NoSuchImr(Http404, LookupError):
+    """No IMR to print: a 404 on the web, and a LookupError, which render_document
+    reports as a clear error instead of a traceback."""
+
+
 def _imr(case, agency: str | None) -> Imr:
     imrs = Imr.objects.filter(case=case).select_related("agency", "author", "director", "case")
     if not agency:
-        raise Http404("Name the agency whose management review to print (--agency)")
+        raise NoSuchImr("Name the agency whose management review to print (--agency)")
     imr = imrs.filter(agency__name__iexact=agency.strip()).first()
     if imr is None:
-        raise Http404(f"No management review of '{agency}' on case {case.reference}")
+        raise NoSuchImr(f"No management review of '{agency}' on case {case.reference}")
     return imr
 
 

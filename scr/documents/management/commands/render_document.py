@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 
 from scr.audit.services import Action, audit_record
 from scr.cases.models import Case
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         case = matches[0]
         try:
             document = registry.build(kind, case, **({"agency": agency} if agency else {}))
-        except LookupError as error:
+        except (LookupError, Http404) as error:
+            # A builder says 404 for what the web would not find; here it is a message.
             raise CommandError(str(error)) from None
         pdf = render_pdf(document)
         Path(out).write_bytes(pdf)
