@@ -4,6 +4,7 @@
 Only the author writes. The agency's lead and director may read these pages; the
 board's readers never see a draft (404)."""
 
+import re
 import uuid
 
 from django.contrib import messages
@@ -32,6 +33,7 @@ from imr.forms import (
 from imr.models import ChronologyEntry, Part, Section
 from imr.selectors import (
     chronology_gaps,
+    content_sections,
     entry_date,
     family_default,
     imr_problems,
@@ -209,7 +211,8 @@ def section_edit(request, reference: str, agency_id: int, key: str):
             return {**old, **form.section_data()}
 
         extra = {
-            "recommendations": data.get("recommendations", []),
+            # Dates as people read them (dd/mm/yyyy), as in the report.
+            "recommendations": content_sections({"action_plan": data})["recommendations"],
             "hint": template.ACTION_PLAN_HINT,
         }
     initial["revision"] = revision
@@ -669,8 +672,12 @@ def glossary(request, reference: str, agency_id: int):
     """The agency's private glossary of worker codes and abbreviations."""
     case, imr, roles = _draft(request, reference, agency_id, write=True)
     initial = {}
-    if request.GET.get("code"):
-        initial = {"code": request.GET["code"][:30], "kind": "abbreviation"}
+    code = request.GET.get("code", "")[:30]
+    if code:
+        # A code like SW1 or HV2 is a worker's; anything else an abbreviation to explain.
+        worker = bool(re.fullmatch(r"[A-Z]{1,4}\d{1,3}", code))
+        initial = {"code": code, "kind": "worker" if worker else "abbreviation"}
+    checks_url = imr_url(imr, "imr:checks")
     form = GlossaryForm(request.POST or None, initial=initial)
     if request.method == "POST" and request.POST.get("remove"):
         try:
@@ -692,11 +699,8 @@ def glossary(request, reference: str, agency_id: int):
             add_service_errors(form, error)
         else:
             messages.success(request, f"{entry.code} is in the glossary.")
-            return redirect(
-                request.POST.get("next")
-                if request.POST.get("next") == imr_url(imr, "imr:checks")
-                else imr_url(imr, "imr:glossary")
-            )
+            back_to_checks = request.POST.get("next") == "checks"
+            return redirect(checks_url if back_to_checks else imr_url(imr, "imr:glossary"))
     return form_page(
         request,
         "imr/glossary.html",
@@ -706,6 +710,7 @@ def glossary(request, reference: str, agency_id: int):
             "form": form,
             "entries": imr.glossary.all(),
             "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "from_checks": request.GET.get("next") == "checks",
             "confidential": True,
         },
     )
