@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from imr import drafting, template
