@@ -6,6 +6,7 @@ board's readers never see a draft (404)."""
 
 import re
 import uuid
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -459,9 +460,17 @@ def chronology(request, reference: str, agency_id: int):
         entries = entries.filter(date__year=int(year))
     paginator = Paginator(entries, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = []
-    for entry in page.object_list:
-        rows.append({"entry": entry, "date": entry_date(entry).display(), "number": None})
+    entries_shown = list(page.object_list)
+    # The author orders a day's untimed entries only where the day has more than one.
+    untimed = Counter((e.date, e.date_precision) for e in entries_shown if e.time is None)
+    rows = [
+        {
+            "entry": entry,
+            "date": entry_date(entry).display(),
+            "movable": entry.time is None and untimed[(entry.date, entry.date_precision)] > 1,
+        }
+        for entry in entries_shown
+    ]
     years = imr.entries.dates("date", "year")
     return form_page(
         request,
