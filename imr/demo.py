@@ -5,22 +5,22 @@ the coordinator asks eight agencies for their management reviews, and each revie
 taken, through the services and by the person whose step it is, to one step of its
 course: waiting for nomination, the chronology being written, with the director, the
 full report being written, with the director, with the panel, returned by the panel for
-revision, and accepted. The demo's other commissioned case (Desmond Arkwright-Bell)
-keeps no reviews, so that a coordinator can try commissioning.
+revision, and accepted. The case the seed leaves at 'review commissioned' (Desmond
+Arkwright-Bell) keeps no reviews, so that a coordinator can try commissioning.
 
 The agencies the core's demo lacks, and a lead, an author and a countersigning director
 for every agency, are created here. Running it twice changes nothing: once the case has
 reviews it is left alone.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 
 from django.db import transaction
 
 from imr import drafting, services
 from imr.entry_parsing import FuzzyDate, Precision
-from imr.models import GlossaryEntry, Imr, Part, Section
+from imr.models import ChronologyEntry, GlossaryEntry, Imr, Part, Section
 from imr.template import ANALYSIS_PROMPTS, LESSON_PROMPTS
 from panel.models import TermsOfReference
 from referrals.models import Referral
@@ -670,6 +670,8 @@ ICB = Review(
     ),
 )
 
+# The demo's own IMR author and director sign in here: the author revises for the panel,
+# then the director countersigns and the panel chair reviews again.
 NHS = Review(
     agency="nhs",
     step=Imr.Status.REVISION,
@@ -1094,6 +1096,7 @@ HOMECARE = Review(
     "company's disciplinary process.",
 )
 
+# The demo's agency lead signs in to nominate an author and a director.
 ASC_REVIEW = Review(agency="asc", step=Imr.Status.NOMINATING, lead=Role.AGENCY_LEAD)
 
 REVIEWS = [ASC_REVIEW, FIRE, AMBULANCE, HOUSING, POLICE, ICB, NHS, HOMECARE]
@@ -1193,7 +1196,14 @@ def _date_of_death(case: Case) -> date:
     return calendar.local_date(case.created_at) - timedelta(days=5)
 
 
-def _take(world: DemoWorld, case: Case, agency: Agency, review: Review, team, died: date):
+def _take(
+    world: DemoWorld,
+    case: Case,
+    agency: Agency,
+    review: Review,
+    team: dict[str, User | None],
+    died: date,
+) -> None:
     """Walk one review along its course to `review.step`, each step by its own person."""
     course = list(Imr.Status)
     reached = course.index(review.step)
@@ -1227,27 +1237,16 @@ def _take(world: DemoWorld, case: Case, agency: Agency, review: Review, team, di
     if review.director_return:
         comments, before, expected = review.director_return
         services.imr_director_return(**ids, by=director, comments=comments)
-        entry = Imr.objects.get(case=case, agency=agency).entries.get(
-            date=died - timedelta(days=before)
+        written = next(entry for entry in review.entries if entry.before == before)
+        row = ChronologyEntry.objects.get(
+            imr__case=case, imr__agency=agency, date=died - timedelta(days=before)
         )
         drafting.chronology_entry_save(
             **ids,
             by=author,
-            values=_values(
-                Entry(
-                    before,
-                    entry.source,
-                    entry.subject,
-                    entry.event,
-                    expected,
-                    tuple(entry.term_numbers),
-                    entry.relevance_note,
-                    entry.time,
-                ),
-                died,
-            ),
-            entry_id=entry.pk,
-            revision=entry.revision,
+            values=_values(replace(written, expected=expected), died),
+            entry_id=row.pk,
+            revision=row.revision,
         )
         services.imr_submit(**ids, by=author, part=Part.CHRONOLOGY)
     if not passed(Imr.Status.REPORT):

@@ -17,8 +17,6 @@ from scr.accounts.services import role_grant, role_groups_sync
 from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.deadlines import calendar
-from scr.deadlines.models import Deadline
-from scr.deadlines.services import deadline_open
 
 DEFAULT_PASSWORD = "northshire-demo-2026"  # noqa: S105 - the demo data's published password
 
@@ -164,16 +162,6 @@ def _bring_to_stage(world: DemoWorld, case: Case, target: str, started: date) ->
         for name, role in ROUTE[stage]:
             day += timedelta(days=3)
             _transition(case, name, people[role], day)
-            if name == "start_imrs":
-                # Appendix C: the coordinator sets each agency's first submission date.
-                deadline_open(
-                    case=case,
-                    kind=Deadline.Kind.IMR_CHRONOLOGY,
-                    agency=world.agencies["nhs"],
-                    start=day,
-                    due=day + timedelta(weeks=3),
-                    owner=people[Role.IMR_AUTHOR],
-                )
     if target == "declined":
         _transition(
             case,
