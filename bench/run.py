@@ -22,6 +22,11 @@ os.environ["DATABASE_URL"] = os.environ.get(
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
 os.environ.setdefault("EMAIL_URL", "dummymail://")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Pages are rendered without collectstatic having run.
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 import django  # noqa: E402
 
@@ -168,12 +173,12 @@ def bench_chronology() -> list[tuple[str, str]]:
     client = Client()
     client.force_login(imr.author)
     url = f"/cases/{imr.case.reference}/imrs/{imr.agency_id}/chronology/?page=10"
-    client.get(url)
+    client.get(url, secure=True)
     with CaptureQueriesContext(connection) as queries:
-        page, response = timed(lambda: client.get(url))
+        page, response = timed(lambda: client.get(url, secure=True))
     checking, hits = timed(lambda: name_check(imr, Part.CHRONOLOGY))
     export_url = f"/cases/{imr.case.reference}/imrs/{imr.agency_id}/chronology/export.xlsx"
-    exporting, exported = timed(lambda: client.get(export_url))
+    exporting, exported = timed(lambda: client.get(export_url, secure=True))
     document = imr_report(imr.case, agency=imr.agency.name)
     rendering, pdf = timed(lambda: render_pdf(document))
     ChronologyEntry.objects.filter(imr=imr, source="Bench notes")._raw_delete(

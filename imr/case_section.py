@@ -3,9 +3,10 @@ and links for those who may open it (10, 11)."""
 
 from django.urls import reverse
 
-from imr.models import Imr
+from imr.models import DisciplinaryConcern, Imr
 from imr.services import COMMISSION_STAGES
 from scr import access
+from scr.audit.services import Action, audit_record
 from scr.cases import sections
 from scr.cases.models import CasePerm
 from scr.cases.stages import MAIN_ROUTE, Stage
@@ -32,8 +33,9 @@ def imr_section(case, user, perms):
         else set()
     )
     rows = []
+    reader_role = access.holds_imr_reader_role(user, case) if imrs else False
     for imr in imrs:
-        roles = access.imr_roles(user, imr, perms)
+        roles = access.imr_roles(user, imr, perms, reader_role)
         may_open = bool(roles & access.IMR_TEAM) or (
             access.IMR_READER in roles and imr.pk in signed
         )
@@ -49,11 +51,23 @@ def imr_section(case, user, perms):
             }
         )
     # Section 12: the chair reads the notes here (the report itself is not theirs).
-    concerns = [
-        (imr, list(imr.concerns.select_related("recorded_by")))
-        for imr in imrs
-        if access.may_see_concerns(user, imr, perms)
-    ]
+    readable = [imr.pk for imr in imrs if access.may_see_concerns(user, imr, perms)]
+    notes = (
+        list(DisciplinaryConcern.objects.filter(imr_id__in=readable).select_related("recorded_by"))
+        if readable
+        else []
+    )
+    concerns = [(imr, [n for n in notes if n.imr_id == imr.pk]) for imr in imrs]
+    for imr, shown in concerns:
+        if shown:
+            # Section 12 notes are read here by the chair: each reading is audited.
+            audit_record(
+                action=Action.VIEW,
+                actor=user,
+                obj=imr,
+                board=case.board,
+                detail="section 12 notes on the case page",
+            )
     return "imr/_case_section.html", {
         "concerns": [(imr, notes) for imr, notes in concerns if notes],
         "case": case,

@@ -45,7 +45,7 @@ NEW_AGENCIES = [
 
 WORKER = GlossaryEntry.Kind.WORKER
 ABBREVIATION = GlossaryEntry.Kind.ABBREVIATION
-ASC = (ABBREVIATION, "ASC", "Adult Social Care (Northshire County Council)", "")
+ASC = (ABBREVIATION, "ASC", "Adult Social Care, the county council", "")
 GP = (ABBREVIATION, "GP", "General practitioner", "")
 ED = (ABBREVIATION, "ED", "Emergency department", "")
 

@@ -2,7 +2,6 @@
 
 from django.http import Http404
 
-from imr.case_section import IMR_STAGES
 from imr.models import Imr, ImrSubmission
 from imr.selectors import content_sections, imr_content
 from scr.documents.registry import Classification, Document, register
@@ -17,7 +16,10 @@ def _imr(case, agency: str | None) -> Imr:
     imrs = Imr.objects.filter(case=case).select_related("agency", "author", "director", "case")
     if not agency:
         raise NoSuchImr("Name the agency whose management review to print (--agency)")
-    imr = imrs.filter(agency__name__iexact=agency.strip()).first()
+    matches = list(imrs.filter(agency__name__iexact=agency.strip())[:2])
+    if len(matches) > 1:
+        matches = [i for i in matches if i.agency.name == agency.strip()]
+    imr = matches[0] if len(matches) == 1 else None
     if imr is None:
         raise NoSuchImr(f"No management review of '{agency}' on case {case.reference}")
     return imr
@@ -44,12 +46,16 @@ def imr_document_version(imr: Imr, *, draft: bool) -> tuple[dict, ImrSubmission 
 @register(
     "imr",
     title="Individual Management Review (Appendix C)",
-    available=lambda case: (
-        case.stage in IMR_STAGES and Imr.objects.filter(case=case).exclude(author=None).exists()
-    ),
+    # Per agency: the case page's list of documents cannot offer it; each review's page
+    # links its own, and render_document takes --agency.
+    available=lambda case: False,
 )
-def imr_report(case, agency: str | None = None, draft: bool = True, **options) -> Document:
-    imr = _imr(case, agency)
+def imr_report(
+    case, agency: str | None = None, draft: bool = True, imr: Imr | None = None, **options
+) -> Document:
+    """`imr`: the review already loaded (the web); `agency`: its name (the command)."""
+    if imr is None or imr.case_id != case.pk:
+        imr = _imr(case, agency)
     content, submission = imr_document_version(imr, draft=draft)
     countersigned = submission is not None and submission.signed
     version = f"{submission.number}" if submission else "draft"

@@ -61,6 +61,20 @@ def _draft(request, reference, agency_id, *, write: bool):
     return case, imr, roles
 
 
+def _refused(request, error: ValidationError):
+    """A removal refused (stale or tampered): say why on the same page, change nothing."""
+    messages.error(request, " ".join(error.messages))
+    return redirect(request.path)
+
+
+def _posted_revision(request) -> int:
+    """The revision a removal was asked from; a tampered value is refused like a stale one."""
+    try:
+        return int(request.POST.get("revision") or 0)
+    except ValueError:
+        raise ValidationError("This page is out of date: open it again and retry.") from None
+
+
 def _date(value: str):
     from datetime import date
 
@@ -261,11 +275,11 @@ def person_edit(request, reference: str, agency_id: int, person_id: str | None =
                 by=request.user,
                 key=Section.FAMILY,
                 change=remove,
-                revision=int(request.POST.get("revision") or 0),
+                revision=_posted_revision(request),
                 initial=family_default(imr),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            return _refused(request, error)
         else:
             messages.success(request, f"{person['name']} is removed from the family composition.")
             return redirect(imr_url(imr, "imr:section-edit", Section.FAMILY))
@@ -365,10 +379,10 @@ def recommendation_edit(request, reference: str, agency_id: int, rec_id: str | N
                 by=request.user,
                 key=Section.ACTION_PLAN,
                 change=remove,
-                revision=int(request.POST.get("revision") or 0),
+                revision=_posted_revision(request),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            return _refused(request, error)
         else:
             messages.success(request, "The recommendation is removed.")
             return redirect(imr_url(imr, "imr:section-edit", Section.ACTION_PLAN))
@@ -526,10 +540,10 @@ def entry_edit(request, reference: str, agency_id: int, entry_id: int):
                 agency_id=imr.agency_id,
                 by=request.user,
                 entry_id=entry.pk,
-                revision=int(request.POST.get("revision") or 0),
+                revision=_posted_revision(request),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            return _refused(request, error)
         else:
             messages.success(request, f"The entry for {entry_date(entry).display()} is removed.")
             return redirect(back)
@@ -696,8 +710,8 @@ def glossary(request, reference: str, agency_id: int):
                 by=request.user,
                 entry_id=int(request.POST["remove"]),
             )
-        except (ValueError, ValidationError) as error:
-            messages.error(request, str(error))
+        except (ValueError, ValidationError):
+            messages.error(request, "That entry could not be removed: open the glossary again.")
         return redirect(imr_url(imr, "imr:glossary"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -732,7 +746,10 @@ def checks(request, reference: str, agency_id: int):
     anything missing, each with where to fix it."""
     case, imr, roles = _draft(request, reference, agency_id, write=True)
     if request.method == "POST":
-        word = request.POST.get("confirm", "")
+        word = " ".join(request.POST.get("confirm", "").split())
+        if not word:
+            messages.error(request, "Choose the word to confirm.")
+            return redirect(imr_url(imr, "imr:checks"))
         try:
             drafting.name_confirm(
                 case_id=case.pk, agency_id=imr.agency_id, by=request.user, word=word

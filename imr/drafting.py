@@ -16,7 +16,7 @@ from django.utils import timezone
 from imr.entry_parsing import FuzzyDate
 from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrRevision, ImrSection, Section
 from imr.selectors import entry_dict, terms_of_reference
-from imr.services import imr_started
+from imr.services import case_still_open, imr_started
 from scr import access
 
 MAX_ENTRIES = 5000
@@ -40,6 +40,7 @@ def _draft(by, case_id: int, agency_id: int) -> Imr:
     _, imr, roles = access.imr_for_user(by, case_id, agency_id, lock=True)
     if access.IMR_AUTHOR not in roles:
         raise PermissionDenied
+    case_still_open(imr)
     if not imr.editable:
         raise ValidationError(
             f"This review is ‘{imr.status_label}’: the draft cannot be changed now."
@@ -333,7 +334,14 @@ def glossary_entry_save(
     entry.meaning = meaning.strip()
     entry.worker_name = worker_name.strip() if kind == GlossaryEntry.Kind.WORKER else ""
     entry.save()
-    _history(imr, by, "glossary", ImrRevision.Action.SAVED, 1, {"code": code, "kind": kind})
+    _history(
+        imr,
+        by,
+        "glossary",
+        ImrRevision.Action.SAVED,
+        1,
+        {"code": code, "kind": str(kind), "meaning": entry.meaning},
+    )
     imr_started(imr, by=by)
     return entry
 
@@ -343,8 +351,17 @@ def glossary_entry_remove(*, case_id: int, agency_id: int, by, entry_id: int) ->
     imr = _draft(by, case_id, agency_id)
     entry = imr.glossary.filter(pk=entry_id).first()
     if entry is not None:
-        _history(imr, by, "glossary", ImrRevision.Action.REMOVED, 1, {"code": entry.code})
-        entry.delete()
+        # Kept, out of sight: an older version may use the code (nothing is deleted).
+        entry.removed_at = timezone.now()
+        entry.save(update_fields=["removed_at"])
+        _history(
+            imr,
+            by,
+            "glossary",
+            ImrRevision.Action.REMOVED,
+            1,
+            {"code": entry.code, "meaning": entry.meaning},
+        )
 
 
 @transaction.atomic

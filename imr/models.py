@@ -115,6 +115,11 @@ class Imr(FSMModelMixin, models.Model):
     def return_report(self):
         pass
 
+    # The director returns a report the panel had returned: still a revision.
+    @transition(field=status, source=Status.REPORT_SIGN_OFF, target=Status.REVISION)
+    def return_revision(self):
+        pass
+
     @transition(field=status, source=Status.REPORT_SIGN_OFF, target=Status.PANEL_REVIEW)
     def countersign_report(self):
         pass
@@ -291,6 +296,13 @@ class ImrRevision(models.Model):
         return Section(self.section).label if self.section in Section.values else "Glossary"
 
 
+class CurrentGlossary(models.Manager):
+    """The glossary as it stands: entries the author removed are kept, out of sight."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at=None)
+
+
 class GlossaryEntry(models.Model):
     """The agency's private key to the codes and abbreviations its report uses.
 
@@ -307,11 +319,23 @@ class GlossaryEntry(models.Model):
     meaning = models.CharField(max_length=300)
     # Private to the agency: never in a submission, a PDF or an export.
     worker_name = models.CharField(max_length=200, blank=True)
+    # Nothing is deleted: a removed entry still says who SW1 was in an older version.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CurrentGlossary()
+    everything = models.Manager()  # noqa: DJ012 (a second manager, not a field)
 
     class Meta:
         verbose_name_plural = "glossary entries"
         ordering = ["kind", "code"]
-        constraints = [models.UniqueConstraint(fields=["imr", "code"], name="glossary_code_once")]
+        base_manager_name = "everything"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["imr", "code"],
+                condition=models.Q(removed_at=None),
+                name="glossary_code_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.meaning}"

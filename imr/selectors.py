@@ -269,11 +269,36 @@ def known_names(imr: Imr) -> list[tuple[str, str]]:
     return names
 
 
+def short_fields(imr: Imr) -> list[checks.TextField]:
+    """Fields of names of things rather than prose: the chronology's subject of recording
+    and the glossary's meanings ('Care Quality Commission'). They go into the report, so
+    the names of workers and family are looked for in them, but not name-like words."""
+    ref, agency = imr.case.reference, imr.agency_id
+    fields = [
+        checks.TextField(
+            f"Chronology entry of {entry_date(e).display()}: Subject of recording",
+            e.subject,
+            reverse("imr:entry-edit", args=[ref, agency, e.pk]),
+        )
+        for e in ordered_entries(imr).only(
+            "pk", "date", "date_precision", "date_uncertain", "subject"
+        )
+    ]
+    url = reverse("imr:glossary", args=[ref, agency])
+    fields += [checks.TextField(f"Glossary: {g.code}", g.meaning, url) for g in imr.glossary.all()]
+    return fields
+
+
 def name_check(imr: Imr, part: str) -> list[checks.NameHit]:
     confirmed = list(imr.name_confirmations.values_list("word", flat=True))
-    return checks.name_hits(
-        text_fields(imr, part), known_names=known_names(imr), confirmed=confirmed
-    )
+    names = known_names(imr)
+    hits = checks.name_hits(text_fields(imr, part), known_names=names, confirmed=confirmed)
+    hits += [
+        hit
+        for hit in checks.name_hits(short_fields(imr), known_names=names, confirmed=confirmed)
+        if hit.reason != checks.LOOKS_LIKE_A_NAME
+    ]
+    return hits
 
 
 def unexplained_abbreviations(imr: Imr, part: str):

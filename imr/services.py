@@ -20,8 +20,8 @@ from scr.accounts.models import Agency
 from scr.accounts.roles import Role
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
-from scr.cases.models import CaseAgency, CasePerm
-from scr.cases.stages import Stage
+from scr.cases.models import Case, CaseAgency, CasePerm
+from scr.cases.stages import FINAL_STAGES, Stage
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_meet, deadline_open
@@ -112,8 +112,18 @@ def imr_commission(
 
 
 def _imr(by, case_id: int, agency_id: int) -> Imr:
-    """The IMR, locked, if `by` may see it at all (404 otherwise)."""
-    return access.imr_for_user(by, case_id, agency_id, lock=True)[1]
+    """The IMR, locked, if `by` may see it at all (404 otherwise) and its case still runs."""
+    imr = access.imr_for_user(by, case_id, agency_id, lock=True)[1]
+    case_still_open(imr)
+    return imr
+
+
+def case_still_open(imr: Imr) -> None:
+    """Nothing more happens to the reviews of a case that has left the procedure."""
+    if imr.case.stage in FINAL_STAGES:
+        raise ValidationError(
+            f"The case is ‘{imr.case.stage_label}’: its management reviews cannot change."
+        )
 
 
 def _agency_person(user, imr: Imr, what: str):
@@ -210,6 +220,10 @@ def imr_nominate(
             assignment = case.assignments.filter(user_id=old, role=role).first()
             if assignment is not None:
                 case_services.case_unassign(assignment_id=assignment.pk, by=by)
+    # The agency's submission clocks are the author's from now on (Appendix C).
+    Deadline.objects.live().filter(
+        case=case, agency=imr.agency, kind__in=list(PART_CLOCK.values())
+    ).update(owner=author)
     if first:
         _transition(imr, "nominate")
     _audit(imr, by, f"author user {author.pk}, director user {director.pk}")
@@ -225,6 +239,9 @@ def imr_started(imr: Imr, *, by, now: datetime | None = None) -> None:
     review has begun, the 6-week clock is met. Called by the drafting services."""
     if imr.started_at is not None:
         return
+    # Two agencies beginning at once must not both miss that every agency has begun:
+    # the case row serialises the check.
+    Case.objects.select_for_update().filter(pk=imr.case_id).first()
     imr.started_at = now or timezone.now()
     imr.save(update_fields=["started_at"])
     _audit(imr, by, "IMR begun")
@@ -343,7 +360,13 @@ def imr_director_return(*, case_id: int, agency_id: int, by, comments: str) -> I
     submission.status = ImrSubmission.Status.RETURNED_BY_DIRECTOR
     submission.director_comments = comments
     submission.save(update_fields=["status", "director_comments"])
-    _transition(imr, "return_chronology" if submission.part == Part.CHRONOLOGY else "return_report")
+    if submission.part == Part.CHRONOLOGY:
+        name = "return_chronology"
+    elif imr.submissions.filter(status=ImrSubmission.Status.RETURNED_BY_PANEL).exists():
+        name = "return_revision"
+    else:
+        name = "return_report"
+    _transition(imr, name)
     _audit(imr, by, f"version {submission.number} returned to the author")
     _notify(imr, "director_returned", submission_id=submission.pk)
     return submission

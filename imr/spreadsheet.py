@@ -59,6 +59,8 @@ SHORT_HEADERS = {
 
 MAX_ROWS = 5000
 MAX_CELL_CHARACTERS = 10_000
+# The chronology's subject of recording is initials (ChronologyEntry.subject).
+MAX_SUBJECT_CHARACTERS = 200
 MAX_ERRORS = 200
 
 XLSX_START = b"PK\x03\x04"
@@ -301,7 +303,13 @@ def _read_row(
             text[key] = ""
             continue
         text[key] = _cell_text(value, key)
-        if len(text[key]) > MAX_CELL_CHARACTERS:
+        if key == "subject" and len(text[key]) > MAX_SUBJECT_CHARACTERS:
+            error(
+                key,
+                f"Keep the subject of recording to {MAX_SUBJECT_CHARACTERS} characters: "
+                "initials, such as HQM or HQM and son",
+            )
+        elif len(text[key]) > MAX_CELL_CHARACTERS:
             error(
                 key,
                 f"This cell has {len(text[key]):,} characters; the most a cell may hold is "

@@ -284,6 +284,9 @@ def countersign(request, reference: str, agency_id: int):
     submission = imr.submissions.order_by("-number").first()
     waiting = submission is not None and submission.status == ImrSubmission.Status.WITH_DIRECTOR
     form = DirectorReturnForm(request.POST if request.POST.get("action") == "return" else None)
+    if request.method == "POST" and not waiting:
+        messages.info(request, "Nothing is waiting for your countersignature.")
+        return redirect(imr_url(imr))
     if request.method == "POST" and waiting:
         try:
             if request.POST.get("action") == "countersign":
@@ -414,7 +417,7 @@ def pdf(request, reference: str, agency_id: int):
     from scr.documents.registry import build
 
     case, imr, roles, perms = load(request, reference, agency_id, audit=False)
-    document = build("imr", case, agency=imr.agency.name, draft=bool(roles & access.IMR_TEAM))
+    document = build("imr", case, imr=imr, draft=bool(roles & access.IMR_TEAM))
     data = render.render_pdf(document)
     audit_record(
         action=Action.DOWNLOAD,
@@ -422,6 +425,7 @@ def pdf(request, reference: str, agency_id: int):
         obj=imr,
         board=case.board,
         label="imr",
+        detail=f"IMR PDF, version {document.version}",
         request=request,
     )
     response = HttpResponse(data, content_type="application/pdf")

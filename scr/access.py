@@ -134,16 +134,22 @@ def may_run_panel(user, case: Case, perms: frozenset[str] | None = None) -> bool
     return bool(perms & {CasePerm.RECOMMEND, CasePerm.MANAGE})
 
 
-def may_assign(user, case: Case, role: str | None = None) -> bool:
+def may_assign(user, case: Case, role: str | None = None, agency_id: int | None = None) -> bool:
     """The coordinator and the chair put people on a case; the panel chair of the case
-    co-opts panel members (5); an agency lead nominates its IMR author and director (10)."""
+    co-opts panel members (5); an agency lead nominates its IMR author and director (10),
+    people of its own agency (`agency_id`: the agency of the person assigned)."""
     perms = case_permissions(user, case)
     if perms & ASSIGNING_PERMS:
         return True
     if role in (Role.IMR_AUTHOR, Role.COUNTERSIGNING_DIRECTOR):
         # 10: each agency's lead nominates its own author and director (the IMR
         # service checks that the people nominated belong to the lead's agency).
-        return CasePerm.ENDORSE_REFERRAL in perms and user.has_board_role(Role.AGENCY_LEAD)
+        return (
+            CasePerm.ENDORSE_REFERRAL in perms
+            and user.has_board_role(Role.AGENCY_LEAD)
+            and agency_id is not None
+            and agency_id == user.agency_id
+        )
     return role == Role.PANEL_MEMBER and CasePerm.RECOMMEND in perms
 
 
@@ -267,6 +273,8 @@ IMR_READER = "reader"  # the panel, the coordinator, the overview author: signed
 IMR_TEAM = frozenset({IMR_AUTHOR, IMR_LEAD, IMR_DIRECTOR})
 # Case roles whose holders read an IMR once the agency has signed it off.
 IMR_READER_CASE_ROLES = (Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.OVERVIEW_AUTHOR)
+# The coordinator, the overview author and the panel chair read them by their rights.
+READER_PERMS = frozenset({CasePerm.MANAGE, CasePerm.SUBMIT_OVERVIEW, CasePerm.RECOMMEND})
 
 
 def _imr_model(name: str = "Imr"):
@@ -275,10 +283,18 @@ def _imr_model(name: str = "Imr"):
     return apps.get_model("imr", name)
 
 
-def imr_roles(user, imr, perms: frozenset[str] | None = None) -> frozenset[str]:
+def holds_imr_reader_role(user, case) -> bool:
+    """Panel chair, panel member or overview author on the case (one query)."""
+    return case.assignments.filter(user=user, role__in=IMR_READER_CASE_ROLES).exists()
+
+
+def imr_roles(
+    user, imr, perms: frozenset[str] | None = None, reader_role: bool | None = None
+) -> frozenset[str]:
     """What the user is to this IMR. A draft is its agency's alone: the author, the lead
     and the countersigning director. The panel, the coordinator and the overview author
-    read the versions the agency has signed off; another agency nothing."""
+    read the versions the agency has signed off; another agency nothing.
+    `reader_role`: holds_imr_reader_role(user, case), where the caller knows it."""
     if not _active_board_user(user) or user.board_id != imr.case.board_id:
         return frozenset()
     if perms is None:
@@ -290,11 +306,9 @@ def imr_roles(user, imr, perms: frozenset[str] | None = None) -> frozenset[str]:
         roles.add(IMR_DIRECTOR)
     if is_agency_lead_of(user, imr.agency):
         roles.add(IMR_LEAD)
-    if (
-        CasePerm.MANAGE in perms
-        or CasePerm.SUBMIT_OVERVIEW in perms
-        or may_run_panel(user, imr.case, perms)
-    ) or imr.case.assignments.filter(user=user, role__in=IMR_READER_CASE_ROLES).exists():
+    if reader_role is None and not perms & READER_PERMS:
+        reader_role = holds_imr_reader_role(user, imr.case)
+    if perms & READER_PERMS or reader_role:
         roles.add(IMR_READER)
     return frozenset(roles)
 

@@ -192,7 +192,7 @@ def case_assign(
     Needs the coordinator's or the chair's rights on the case, or the panel chair's for
     panel members. Authors and directors act for their own agency."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
-    if not access.may_assign(by, case, role):
+    if not access.may_assign(by, case, role, agency_id=user.agency_id):
         raise PermissionDenied
     role = Role(role)
     if role not in CASE_ROLES:
@@ -222,7 +222,7 @@ def case_unassign(*, assignment_id: int, by) -> None:
     if assignment is None:
         raise Http404("No such assignment")
     case = access.case_for_user(by, assignment.case_id, CasePerm.VIEW, lock=True)
-    if not access.may_assign(by, case, assignment.role):
+    if not access.may_assign(by, case, assignment.role, agency_id=assignment.agency_id):
         raise PermissionDenied
     user = assignment.user
     assignment.delete()

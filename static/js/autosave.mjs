@@ -28,7 +28,6 @@ async function save (form) {
   if (response.ok && answer.revision !== undefined) {
     form.querySelector('input[name="revision"]').value = answer.revision
     status(form, `Draft saved at ${answer.saved}`)
-    form.dataset.dirty = ''
   } else {
     form.dataset.stopped = 'true'
     status(form, answer.error || 'Not saved. Use the Save button.')
@@ -38,12 +37,22 @@ async function save (form) {
 export function initAutosave () {
   for (const form of document.querySelectorAll('form[data-autosave]')) {
     let timer = null
+    let inFlight = null
     form.addEventListener('input', () => {
       if (form.dataset.stopped) return
-      form.dataset.dirty = 'true'
       clearTimeout(timer)
-      timer = setTimeout(() => save(form), DELAY_MS)
+      timer = setTimeout(() => {
+        inFlight = save(form).finally(() => { inFlight = null })
+      }, DELAY_MS)
     })
-    form.addEventListener('submit', () => clearTimeout(timer))
+    form.addEventListener('submit', (event) => {
+      clearTimeout(timer)
+      // An autosave still on its way would make this save look stale (the revision
+      // changes when it lands): wait for it, then send the form with the new revision.
+      if (inFlight) {
+        event.preventDefault()
+        inFlight.then(() => form.requestSubmit())
+      }
+    })
   }
 }
