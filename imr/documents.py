@@ -51,12 +51,21 @@ def imr_document_version(imr: Imr, *, draft: bool) -> tuple[dict, ImrSubmission 
     available=lambda case: False,
 )
 def imr_report(
-    case, agency: str | None = None, draft: bool = True, imr: Imr | None = None, **options
+    case,
+    agency: str | None = None,
+    draft: bool = True,
+    imr: Imr | None = None,
+    submission: ImrSubmission | None = None,
+    **options,
 ) -> Document:
-    """`imr`: the review already loaded (the web); `agency`: its name (the command)."""
+    """`imr`: the review already loaded (the web); `agency`: its name (the command);
+    `submission`: one version to print rather than the latest the rules choose."""
     if imr is None or imr.case_id != case.pk:
         imr = _imr(case, agency)
-    content, submission = imr_document_version(imr, draft=draft)
+    if submission is not None and submission.imr_id == imr.pk:
+        content = submission.content
+    else:
+        content, submission = imr_document_version(imr, draft=draft)
     countersigned = submission is not None and submission.signed
     version = f"{submission.number}" if submission else "draft"
     return Document(

@@ -345,6 +345,9 @@ def imr_countersign(
     )
     _audit(imr, by, f"version {submission.number} countersigned")
     _notify(imr, "countersigned", submission_id=submission.pk)
+    from imr.tasks import imr_pdf_store_task
+
+    transaction.on_commit(partial(imr_pdf_store_task.delay, submission_id=submission.pk))
     return submission
 
 
@@ -445,6 +448,27 @@ def imr_concern_record(*, case_id: int, agency_id: int, by, text: str) -> Discip
     _audit(imr, by, "section 12 note recorded", Action.CREATE)
     _notify(imr, "concern_recorded")
     return concern
+
+
+def imr_pdf_store(*, submission_id: int) -> str:
+    """Render a countersigned version's PDF once and keep it (called by a task after the
+    countersignature, or by the first download). Returns the stored file's name."""
+    from imr.documents import imr_report
+    from scr import uploads
+    from scr.documents.render import render_pdf
+
+    submission = ImrSubmission.objects.select_related("imr__case__board", "imr__agency").get(
+        pk=submission_id
+    )
+    if not submission.signed:
+        return ""
+    if submission.pdf_file:
+        return submission.pdf_file
+    imr = submission.imr
+    name = uploads.store(render_pdf(imr_report(imr.case, imr=imr, submission=submission)), ".pdf")
+    # Two renders at once keep the first stored; the other file is simply unused.
+    ImrSubmission.objects.filter(pk=submission.pk, pdf_file="").update(pdf_file=name)
+    return ImrSubmission.objects.values_list("pdf_file", flat=True).get(pk=submission.pk)
 
 
 # Emails. They leave the service: the reference, the agency and dates, never content.

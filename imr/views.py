@@ -21,7 +21,7 @@ from imr.forms import (
 )
 from imr.models import Imr, ImrSubmission, Part, Section
 from imr.selectors import content_sections, imr_content, imr_problems
-from scr import access
+from scr import access, uploads
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
@@ -418,7 +418,12 @@ def pdf(request, reference: str, agency_id: int):
 
     case, imr, roles, perms = load(request, reference, agency_id, audit=False)
     document = build("imr", case, imr=imr, draft=bool(roles & access.IMR_TEAM))
-    data = render.render_pdf(document)
+    submission = document.context["submission"]
+    if submission is not None and submission.signed:
+        # A countersigned version never changes: its PDF is rendered once and kept.
+        data = uploads.read(services.imr_pdf_store(submission_id=submission.pk))
+    else:
+        data = render.render_pdf(document)
     audit_record(
         action=Action.DOWNLOAD,
         actor=request.user,

@@ -303,3 +303,25 @@ def test_a_spreadsheet_with_a_bad_row_imports_nothing_and_says_which_row(client,
     assert "was not imported" in text
     assert ">3<" in text  # the row as the spreadsheet numbers it
     assert not imr_a.entries.exists()
+
+
+def test_a_countersigned_version_is_rendered_once_and_kept(
+    client, chronology_signed, author_a, director_a, panel_chair, django_capture_on_commit_callbacks
+):
+    from imr import services
+    from imr.models import ImrSubmission
+    from tests.imr.conftest import write_report
+
+    imr = chronology_signed
+    write_report(imr, author_a)
+    services.imr_submit(case_id=imr.case_id, agency_id=imr.agency_id, by=author_a, part="report")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.imr_countersign(case_id=imr.case_id, agency_id=imr.agency_id, by=director_a)
+    stored = ImrSubmission.objects.get(imr=imr, number=2).pdf_file
+    assert stored.endswith(".pdf")
+    client.force_login(panel_chair)
+    first = client.get(url(imr, "imr:pdf"))
+    second = client.get(url(imr, "imr:pdf"))
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert first.content == second.content  # the kept file, not a new render
+    assert ImrSubmission.objects.get(imr=imr, number=2).pdf_file == stored
