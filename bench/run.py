@@ -170,6 +170,12 @@ def bench_chronology() -> list[tuple[str, str]]:
             case_id=imr.case_id, agency_id=imr.agency_id, by=imr.author, rows=rows
         )
     )
+    # Keep one connection through the requests, so the queries of a page can be counted.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     client = Client()
     client.force_login(imr.author)
     url = f"/cases/{imr.case.reference}/imrs/{imr.agency_id}/chronology/?page=10"

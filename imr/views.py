@@ -20,7 +20,7 @@ from imr.forms import (
     PanelReviewForm,
 )
 from imr.models import Imr, ImrSubmission, Part, Section
-from imr.selectors import content_sections, imr_content, imr_problems
+from imr.selectors import content_sections, imr_content
 from scr import access, uploads
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
@@ -153,7 +153,6 @@ def imr_detail(request, reference: str, agency_id: int):
         "clocks": _clocks(imr) if team or CasePerm.MANAGE in perms else [],
         "part": part,
         "part_label": Part(part).label,
-        "problems": imr_problems(imr, part) if is_author and imr.editable else [],
         "may_countersign": imr.director_id == request.user.pk
         and latest is not None
         and latest.status == ImrSubmission.Status.WITH_DIRECTOR,

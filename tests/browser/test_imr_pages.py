@@ -125,7 +125,7 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
 
     # The checks find the codes unexplained; the author explains them in the glossary.
     page.get_by_role("link", name="Back to the management review").click()
-    page.get_by_role("link", name="Run the checks and fix what they find").click()
+    page.get_by_role("link", name="Check and submit the chronology and family composition").click()
     expect(page.get_by_text("Explain every abbreviation in the glossary: GP1, SW1")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="explain SW1").click()
@@ -205,7 +205,8 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
     screenshot(page, "imr-5-action-plan")
 
     page.get_by_role("link", name="Back to the management review").click()
-    expect(page.get_by_text("The checks find nothing to fix", exact=False)).to_be_visible()
+    page.get_by_role("link", name="Check and submit the full report").click()
+    expect(page.get_by_role("heading", name="Ready to submit")).to_be_visible()
     page.get_by_role("button", name="Submit the full report").click()
     expect(page.locator(BANNER)).to_contain_text("Version 2 (full report) is submitted")
 
@@ -262,6 +263,7 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
     )
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(BANNER)).to_contain_text("Section 5: What do we learn from this case?")
+    page.get_by_role("link", name="Check and submit the full report").click()
     page.get_by_role("button", name="Submit the full report").click()
     expect(page.locator(BANNER)).to_contain_text("Version 3 (full report) is submitted")
 
