@@ -419,3 +419,69 @@ def action_plan_problems(plan: dict, today=None) -> list[Problem]:
 
 def subject_initials(imr: Imr) -> str:
     return initials(imr.case.subject_name)
+
+
+# A saved revision, for people to read (the version history).
+
+_LABELS = {
+    **{p.key: f"{p.ref}: {p.question}" for p in template.ANALYSIS_PROMPTS},
+    **{p.key: f"{p.ref}: {p.question}" for p in template.LESSON_PROMPTS},
+    **dict(template.CONTACT_FIELDS),
+    "sources": "Sources of information",
+    "other_sources": "Other sources",
+    "notes": "Introduction",
+    "subject": "The adult",
+    "people": "Family and others",
+    "other_addresses": "Other addresses on file",
+    "dob": "Date of birth",
+    "dod": "Date of death",
+    "ethnicity": "Ethnicity",
+    "relationship": "Relationship",
+    "relationship_detail": "Relationship (detail)",
+    "lead": "Lead person",
+    "named": "Named person",
+    "recommendations": "Recommendations",
+    "actions": "Key actions",
+    "text": "Text",
+    "terms": "Terms of reference",
+    "evidence": "Evidence",
+    "outcome": "Key outcome",
+    "date": "Date",
+    "time": "Time",
+    "source": "Source of information",
+    "event": "Event description, action and outcome",
+    "expected_practice": "Expected practice/standards",
+    "relevance_note": "Relevance",
+    "explains_gap": "Explains a period without contact",
+    "code": "Code",
+    "kind": "Kind",
+    "meaning": "Meaning",
+    "moved": "Moved",
+    "rows": "Entries imported",
+}
+_HIDDEN = {"id", "sort_date"}
+
+
+def revision_rows(data, prefix: str = "") -> list[tuple[str, str]]:
+    """A revision's saved data as (label, value) rows, nested parts labelled by path."""
+    rows: list[tuple[str, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _HIDDEN:
+                continue
+            label = _LABELS.get(key, key.replace("_", " ").capitalize())
+            rows += revision_rows(
+                value, f"{prefix}{label}" if not prefix else f"{prefix} › {label}"
+            )
+    elif isinstance(data, list) and any(isinstance(v, dict | list) for v in data):
+        for number, value in enumerate(data, 1):
+            rows += revision_rows(value, f"{prefix} {number}")
+    else:
+        if isinstance(data, list):
+            value = ", ".join(str(v) for v in data)
+        elif isinstance(data, bool):
+            value = "Yes" if data else "No"
+        else:
+            value = str(data if data is not None else "")
+        rows.append((prefix, value))
+    return rows

@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{IMR}/panel-review/", views.panel_review, name="panel-review"),
     path(f"{IMR}/section-12/", views.concern_new, name="concern-new"),
     path(f"{IMR}/history/", views.history, name="history"),
+    path(f"{IMR}/history/<int:revision_id>/", views.revision_detail, name="revision"),
     path(f"{IMR}/report.pdf", views.pdf, name="pdf"),
     path(f"{IMR}/sections/<str:key>/", draft_views.section_edit, name="section-edit"),
     path(f"{IMR}/family/new/", draft_views.person_edit, name="person-new"),

@@ -20,7 +20,7 @@ from imr.forms import (
     PanelReviewForm,
 )
 from imr.models import Imr, ImrSubmission, Part, Section
-from imr.selectors import content_sections, imr_content
+from imr.selectors import content_sections, imr_content, revision_rows
 from scr import access, uploads
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
@@ -402,6 +402,28 @@ def history(request, reference: str, agency_id: int):
             "revisions": revisions[:500],
             "section": section,
             "sections": [*Section.choices, ("glossary", "Glossary")],
+            "confidential": True,
+        },
+    )
+
+
+@require_GET
+@login_required
+def revision_detail(request, reference: str, agency_id: int, revision_id: int):
+    """One saved revision of the draft, as it was saved (the agency's own)."""
+    case, imr, roles, perms = load(request, reference, agency_id)
+    team_only(roles)
+    revision = imr.revisions.select_related("by").filter(pk=revision_id).first()
+    if revision is None:
+        raise Http404("No such revision")
+    return form_page(
+        request,
+        "imr/revision_detail.html",
+        {
+            "case": case,
+            "imr": imr,
+            "revision": revision,
+            "rows": revision_rows(revision.data),
             "confidential": True,
         },
     )

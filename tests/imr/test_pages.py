@@ -325,3 +325,19 @@ def test_a_countersigned_version_is_rendered_once_and_kept(
     assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
     assert first.content == second.content  # the kept file, not a new render
     assert ImrSubmission.objects.get(imr=imr, number=2).pdf_file == stored
+
+
+def test_a_saved_revision_shows_what_was_saved_to_its_agency_only(
+    client, imr_a, author_a, lead_a, coordinator
+):
+    client.force_login(author_a)
+    page = url(imr_a, "imr:section-edit", "lessons")
+    client.post(page, {"revision": "0", "learning": "The first thought."})
+    client.post(page, {"revision": "1", "learning": "The second thought."})
+    first = imr_a.revisions.filter(section="lessons").order_by("revision").first()
+    client.force_login(lead_a)
+    text = client.get(url(imr_a, "imr:revision", first.pk)).content.decode()
+    assert "The first thought." in text and "The second thought." not in text
+    assert "11.4 a" in text
+    client.force_login(coordinator)
+    assert client.get(url(imr_a, "imr:revision", first.pk)).status_code == 404
