@@ -601,6 +601,8 @@ def imr_notify(*, imr_id: int, event: str, submission_id: int | None = None) -> 
     url = reverse("imr:imr-detail", args=[imr.case.reference, imr.agency_id])
     if event == "invited":
         url = reverse("imr:nominate", args=[imr.case.reference, imr.agency_id])
+    elif event == "submitted":
+        url = reverse("imr:countersign", args=[imr.case.reference, imr.agency_id])
     elif event == "concern_recorded":
         # The chair reads section 12 notes on the case page, not in the report.
         url = reverse("cases:case-detail", args=[imr.case.reference])
