@@ -25,22 +25,34 @@ def _imr(case, agency: str | None) -> Imr:
     return imr
 
 
-def imr_document_version(imr: Imr, *, draft: bool) -> tuple[dict, ImrSubmission | None]:
-    """What the PDF prints: the latest version signed off by the agency; with draft=True
-    (the agency's own people) the latest version or, before any, the draft."""
+def imr_version_to_print(imr: Imr, *, draft: bool) -> ImrSubmission | None:
+    """Which version the PDF prints: the latest the agency signed off; with draft=True
+    (the agency's own people) the latest version, or None for the live draft before any."""
     signed = imr.submissions.filter(status__in=ImrSubmission.SIGNED).order_by("-number").first()
-    if signed is not None and not (
-        draft and imr.submissions.filter(number__gt=signed.number).exists()
-    ):
-        return signed.content, signed
-    if not draft:
-        if signed is None:
-            raise Http404("The agency has not signed off a version of this review yet")
-        return signed.content, signed
     latest = imr.submissions.order_by("-number").first()
-    if latest is not None:
-        return latest.content, latest
-    return imr_content(imr), None
+    if draft:
+        return latest
+    if signed is None:
+        raise NoSuchImr("The agency has not signed off a version of this review yet")
+    return signed
+
+
+def imr_pdf_key(imr: Imr, submission: ImrSubmission | None) -> str:
+    """What a rendered PDF was made from, so that it is made again only when that
+    changes: a version and whether it is signed, or the draft at its last save (with
+    the nomination and the terms of reference, which the cover and section 1 show)."""
+    if submission is not None:
+        return f"imr:{imr.pk}:v{submission.number}:{'signed' if submission.signed else 'unsigned'}"
+    from panel.models import TermsOfReference
+
+    last = imr.revisions.order_by("-pk").values_list("pk", flat=True).first() or 0
+    terms = TermsOfReference.objects.filter(case_id=imr.case_id).values_list(
+        "updated_at", flat=True
+    )
+    stamp = max(
+        [t.timestamp() for t in terms] + [imr.nominated_at.timestamp() if imr.nominated_at else 0]
+    )
+    return f"imr:{imr.pk}:draft:{last}:{int(stamp)}"
 
 
 @register(
@@ -56,16 +68,23 @@ def imr_report(
     draft: bool = True,
     imr: Imr | None = None,
     submission: ImrSubmission | None = None,
+    imr_id: int | None = None,
+    submission_id: int | None = None,
     **options,
 ) -> Document:
     """`imr`: the review already loaded (the web); `agency`: its name (the command);
-    `submission`: one version to print rather than the latest the rules choose."""
+    `submission` (or `submission_id`): one version to print rather than the one the
+    rules choose; with `submission_id=None` and draft=True before any version, the draft."""
+    if imr is None and imr_id is not None:
+        # From the worker (scr.documents.services.document_render): ids, not objects.
+        imr = Imr.objects.filter(pk=imr_id, case=case).select_related("agency").first()
     if imr is None or imr.case_id != case.pk:
         imr = _imr(case, agency)
-    if submission is not None and submission.imr_id == imr.pk:
-        content = submission.content
-    else:
-        content, submission = imr_document_version(imr, draft=draft)
+    if submission is None and submission_id is not None:
+        submission = imr.submissions.filter(pk=submission_id).first()
+    if submission is None or submission.imr_id != imr.pk:
+        submission = imr_version_to_print(imr, draft=draft)
+    content = submission.content if submission is not None else imr_content(imr)
     countersigned = submission is not None and submission.signed
     version = f"{submission.number}" if submission else "draft"
     return Document(

@@ -174,9 +174,6 @@ class ImrSubmission(models.Model):
     )
     panel_decided_at = models.DateTimeField(null=True, blank=True)
     panel_comments = models.TextField(blank=True)
-    # The countersigned version's PDF, rendered once by a worker (a long chronology
-    # takes seconds to lay out) and kept under PRIVATE_FILES_ROOT.
-    pdf_file = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["imr", "number"]

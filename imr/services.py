@@ -345,9 +345,8 @@ def imr_countersign(
     )
     _audit(imr, by, f"version {submission.number} countersigned")
     _notify(imr, "countersigned", submission_id=submission.pk)
-    from imr.tasks import imr_pdf_store_task
-
-    transaction.on_commit(partial(imr_pdf_store_task.delay, submission_id=submission.pk))
+    # The signed version's PDF is laid out now, by the worker, for its readers.
+    imr_pdf_request(imr=imr, submission=submission, by=by)
     return submission
 
 
@@ -450,25 +449,23 @@ def imr_concern_record(*, case_id: int, agency_id: int, by, text: str) -> Discip
     return concern
 
 
-def imr_pdf_store(*, submission_id: int) -> str:
-    """Render a countersigned version's PDF once and keep it (called by a task after the
-    countersignature, or by the first download). Returns the stored file's name."""
-    from imr.documents import imr_report
-    from scr import uploads
-    from scr.documents.render import render_pdf
+def imr_pdf_request(*, imr: Imr, submission: ImrSubmission | None, by):
+    """The PDF of this version (or of the draft, with None), made by the worker once and
+    kept (scr.documents). The caller has checked that `by` may read it."""
+    from imr.documents import imr_pdf_key
+    from scr.documents.services import document_request
 
-    submission = ImrSubmission.objects.select_related("imr__case__board", "imr__agency").get(
-        pk=submission_id
+    return document_request(
+        case=imr.case,
+        kind="imr",
+        key=imr_pdf_key(imr, submission),
+        options={
+            "imr_id": imr.pk,
+            "submission_id": submission.pk if submission else None,
+            "draft": submission is None or not submission.signed,
+        },
+        by=by,
     )
-    if not submission.signed:
-        return ""
-    if submission.pdf_file:
-        return submission.pdf_file
-    imr = submission.imr
-    name = uploads.store(render_pdf(imr_report(imr.case, imr=imr, submission=submission)), ".pdf")
-    # Two renders at once keep the first stored; the other file is simply unused.
-    ImrSubmission.objects.filter(pk=submission.pk, pdf_file="").update(pdf_file=name)
-    return ImrSubmission.objects.values_list("pdf_file", flat=True).get(pk=submission.pk)
 
 
 # Emails. They leave the service: the reference, the agency and dates, never content.

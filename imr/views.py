@@ -429,31 +429,46 @@ def revision_detail(request, reference: str, agency_id: int, revision_id: int):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def pdf(request, reference: str, agency_id: int):
-    """The report as a PDF: the latest version the user may read, or, for its agency,
-    the draft (marked DRAFT)."""
-    from scr.documents import render
-    from scr.documents.registry import build
+    """The report as a PDF: the latest version the user may read or, for its agency, the
+    latest version or the draft (marked DRAFT). The worker lays it out, not the request
+    (a long chronology takes many seconds); until it is ready this page says how far it
+    has got and looks again every few seconds. POST asks again after a failure."""
+    from imr.documents import imr_pdf_key, imr_version_to_print
+    from scr.documents.models import RenderedDocument
 
     case, imr, roles, perms = load(request, reference, agency_id, audit=False)
-    document = build("imr", case, imr=imr, draft=bool(roles & access.IMR_TEAM))
-    submission = document.context["submission"]
-    if submission is not None and submission.signed:
-        # A countersigned version never changes: its PDF is rendered once and kept.
-        data = uploads.read(services.imr_pdf_store(submission_id=submission.pk))
-    else:
-        data = render.render_pdf(document)
-    audit_record(
-        action=Action.DOWNLOAD,
-        actor=request.user,
-        obj=imr,
-        board=case.board,
-        label="imr",
-        detail=f"IMR PDF, version {document.version}",
-        request=request,
+    submission = imr_version_to_print(imr, draft=bool(roles & access.IMR_TEAM))
+    latest = (
+        RenderedDocument.objects.filter(case=case, key=imr_pdf_key(imr, submission))
+        .order_by("-pk")
+        .first()
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    return response
+    if request.method == "GET" and latest is not None and latest.failed:
+        # Say so, rather than asking the worker again at every look of the page.
+        document = latest
+    else:
+        document = services.imr_pdf_request(imr=imr, submission=submission, by=request.user)
+        document.refresh_from_db()
+    if document.ready:
+        audit_record(
+            action=Action.DOWNLOAD,
+            actor=request.user,
+            obj=imr,
+            board=case.board,
+            label="imr",
+            detail=f"IMR PDF, {document.key}",
+            request=request,
+        )
+        response = HttpResponse(uploads.read(document.file_name), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+        return response
+    if request.method == "POST":
+        return redirect(imr_url(imr, "imr:pdf"))
+    return form_page(
+        request,
+        "imr/pdf_status.html",
+        {"case": case, "imr": imr, "document": document, "submission": submission},
+    )

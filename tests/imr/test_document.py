@@ -194,8 +194,19 @@ def pdf_url(imr) -> str:
     return reverse("imr:pdf", args=[imr.case.reference, imr.agency_id])
 
 
-def test_the_author_downloads_the_draft(client, both_nominated, author_a):
+def test_the_author_downloads_the_draft(
+    client, both_nominated, author_a, django_capture_on_commit_callbacks
+):
     client.force_login(author_a)
+    # The worker lays the PDF out; until it has, the page says so and looks again.
+    waiting = client.get(pdf_url(both_nominated))
+    assert waiting.status_code == 200
+    assert "Waiting for the worker" in waiting.content.decode()
+    assert '<meta http-equiv="refresh"' in waiting.content.decode()
+    from scr.documents.models import RenderedDocument
+    from scr.documents.services import document_render
+
+    document_render(document_id=RenderedDocument.objects.get().pk)
 
     response = client.get(pdf_url(both_nominated))
 

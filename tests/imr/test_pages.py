@@ -306,11 +306,11 @@ def test_a_spreadsheet_with_a_bad_row_imports_nothing_and_says_which_row(client,
     assert not imr_a.entries.exists()
 
 
-def test_a_countersigned_version_is_rendered_once_and_kept(
+def test_a_countersigned_version_is_rendered_once_by_the_worker_and_kept(
     client, chronology_signed, author_a, director_a, panel_chair, django_capture_on_commit_callbacks
 ):
     from imr import services
-    from imr.models import ImrSubmission
+    from scr.documents.models import RenderedDocument
     from tests.imr.conftest import write_report
 
     imr = chronology_signed
@@ -318,14 +318,46 @@ def test_a_countersigned_version_is_rendered_once_and_kept(
     services.imr_submit(case_id=imr.case_id, agency_id=imr.agency_id, by=author_a, part="report")
     with django_capture_on_commit_callbacks(execute=True):
         services.imr_countersign(case_id=imr.case_id, agency_id=imr.agency_id, by=director_a)
-    stored = ImrSubmission.objects.get(imr=imr, number=2).pdf_file
-    assert stored.endswith(".pdf")
+    kept = RenderedDocument.objects.get(key=f"imr:{imr.pk}:v2:signed")
+    assert kept.ready and kept.size > 0
     client.force_login(panel_chair)
     first = client.get(url(imr, "imr:pdf"))
     second = client.get(url(imr, "imr:pdf"))
     assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
-    assert first.content == second.content  # the kept file, not a new render
-    assert ImrSubmission.objects.get(imr=imr, number=2).pdf_file == stored
+    assert first.content == second.content
+    assert RenderedDocument.objects.filter(key=kept.key).count() == 1  # the kept file, again
+
+
+def test_a_changed_draft_is_laid_out_again_and_a_failure_can_be_retried(
+    client, imr_a, author_a, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from scr.documents.models import RenderedDocument
+    from tests.imr.conftest import write_chronology
+
+    write_chronology(imr_a, author_a)
+    client.force_login(author_a)
+    # The worker's task runs when the request's transaction commits (here: on leaving
+    # the block), so the PDF is there at the next look.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url(imr_a, "imr:pdf"))
+    assert client.get(url(imr_a, "imr:pdf"))["Content-Type"] == "application/pdf"
+    client.post(url(imr_a, "imr:section-edit", "lessons"), {"revision": "0", "learning": "New."})
+    with (
+        mock.patch("scr.documents.services.render_pdf", side_effect=RuntimeError("layout")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.get(url(imr_a, "imr:pdf"))  # a new draft: laid out again, and it fails
+    failed = client.get(url(imr_a, "imr:pdf"))
+    assert "could not be made" in failed.content.decode()
+    assert '<meta http-equiv="refresh"' not in failed.content.decode()
+    client.get(url(imr_a, "imr:pdf"))  # looking again does not ask the worker again
+    assert RenderedDocument.objects.filter(status="failed").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(imr_a, "imr:pdf"))
+    assert client.get(url(imr_a, "imr:pdf"))["Content-Type"] == "application/pdf"
+    assert RenderedDocument.objects.filter(status="done").count() == 2
 
 
 def test_a_saved_revision_shows_what_was_saved_to_its_agency_only(

@@ -1,0 +1,88 @@
+"""Asking for a document to be rendered by the worker, and the worker rendering it."""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from scr import uploads
+from scr.documents import registry
+from scr.documents.models import RenderedDocument
+from scr.documents.render import render_pdf
+
+log = logging.getLogger(__name__)
+
+WAITING = (RenderedDocument.Status.QUEUED, RenderedDocument.Status.RENDERING)
+# Longer than any document takes to lay out on a small machine (BENCHMARKS.md).
+STALE_AFTER = timedelta(minutes=15)
+
+
+def _stale(document: RenderedDocument) -> bool:
+    started = document.started_at or document.requested_at
+    return document.status in WAITING and timezone.now() - started > STALE_AFTER
+
+
+@transaction.atomic
+def document_request(*, case, kind: str, key: str, options: dict, by) -> RenderedDocument:
+    """The PDF of `key`: the one made or being made, or a new request for the worker
+    (queued after commit). The caller has checked that `by` may read the document."""
+    existing = (
+        RenderedDocument.objects.select_for_update()
+        .filter(case=case, key=key)
+        .exclude(status=RenderedDocument.Status.FAILED)
+        .first()
+    )
+    if existing is not None and not _stale(existing):
+        return existing
+    if existing is not None:
+        # A worker that died while rendering never finishes it: ask again.
+        existing.status = RenderedDocument.Status.FAILED
+        existing.error = "The worker stopped before finishing."
+        existing.save(update_fields=["status", "error"])
+    document = RenderedDocument.objects.create(
+        case=case, kind=kind, key=key, options=options, requested_by=by
+    )
+    from scr.documents.tasks import document_render_task
+
+    transaction.on_commit(partial(document_render_task.delay, document_id=document.pk))
+    return document
+
+
+def document_render(*, document_id: int) -> str:
+    """Lay the document out and keep the file (the worker's side). A second delivery of
+    the same task finds it claimed or done and does nothing."""
+    claimed = RenderedDocument.objects.filter(
+        pk=document_id, status=RenderedDocument.Status.QUEUED
+    ).update(status=RenderedDocument.Status.RENDERING, started_at=timezone.now())
+    document = RenderedDocument.objects.select_related("case__board").get(pk=document_id)
+    if not claimed:
+        return document.status
+    try:
+        built = registry.build(document.kind, document.case, **document.options)
+        data = render_pdf(built)
+    except Exception as error:  # a document that cannot be made is reported, not retried
+        log.exception("Rendering document %s failed", document_id)
+        RenderedDocument.objects.filter(pk=document_id).update(
+            status=RenderedDocument.Status.FAILED,
+            finished_at=timezone.now(),
+            error=str(error)[:300],
+        )
+        return RenderedDocument.Status.FAILED
+    try:
+        name = uploads.store(data, ".pdf")
+    except OSError:
+        # The disk said no: put it back in the queue for the task's retry.
+        RenderedDocument.objects.filter(pk=document_id).update(
+            status=RenderedDocument.Status.QUEUED
+        )
+        raise
+    RenderedDocument.objects.filter(pk=document_id).update(
+        status=RenderedDocument.Status.DONE,
+        finished_at=timezone.now(),
+        file_name=name,
+        size=len(data),
+        filename=built.filename,
+    )
+    return RenderedDocument.Status.DONE

@@ -1,0 +1,51 @@
+"""Documents laid out by the worker and kept (scr.documents.services)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from scr.documents.models import RenderedDocument
+from scr.documents.services import document_render, document_request
+from scr.uploads import read
+
+
+def _ask(case, by, key="summary:1"):
+    return document_request(case=case, kind="case-summary", key=key, options={}, by=by)
+
+
+def test_asking_twice_for_the_same_content_makes_one_document(case, coordinator):
+    first = _ask(case, coordinator)
+    assert _ask(case, coordinator).pk == first.pk
+    assert _ask(case, coordinator, key="summary:2").pk != first.pk
+
+
+def test_the_worker_renders_once_and_keeps_the_file(case, coordinator):
+    document = _ask(case, coordinator)
+    assert document_render(document_id=document.pk) == "done"
+    # A second delivery of the same task finds it done and does nothing.
+    assert document_render(document_id=document.pk) == "done"
+    document.refresh_from_db()
+    assert document.ready
+    assert read(document.file_name).startswith(b"%PDF")
+    assert document.filename.endswith(".pdf")
+
+
+def test_a_render_that_fails_is_recorded_and_can_be_asked_again(case, coordinator):
+    document = document_request(case=case, kind="no-such-kind", key="x", options={}, by=coordinator)
+    assert document_render(document_id=document.pk) == "failed"
+    document.refresh_from_db()
+    assert document.failed and "Unknown document kind" in document.error
+    again = document_request(case=case, kind="case-summary", key="x", options={}, by=coordinator)
+    assert again.pk != document.pk
+
+
+def test_a_render_the_worker_abandoned_is_asked_again(case, coordinator):
+    document = _ask(case, coordinator)
+    RenderedDocument.objects.filter(pk=document.pk).update(
+        status=RenderedDocument.Status.RENDERING,
+        started_at=timezone.now() - timedelta(hours=1),
+    )
+    again = _ask(case, coordinator)
+    assert again.pk != document.pk
+    document.refresh_from_db()
+    assert document.failed
