@@ -59,9 +59,4 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret DEBUG=false \
     python manage.py collectstatic --noinput --verbosity 1
 
 EXPOSE 8000
-# --timeout 120: a draft management review with a chronology of 2,000 entries is laid out
-# as a PDF inside the request and takes about 30 s on a small machine (BENCHMARKS.md);
-# gunicorn's default of 30 s would kill the worker. Countersigned versions are rendered
-# by the Celery worker instead.
-CMD ["gunicorn", "scr.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
-     "--timeout", "120"]
+CMD ["gunicorn", "scr.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
