@@ -90,7 +90,7 @@ def imr_work(user):
                 url=_url(imr, "imr:nominate"),
                 due=due((imr.case_id, imr.agency_id, Deadline.Kind.IMR_CHRONOLOGY)),
             )
-        elif imr.author_id == user.pk and imr.editable:
+        elif imr.author_id == user.pk and imr.status in TITLES:
             chronology = imr.status == Imr.Status.CHRONOLOGY
             kind = Deadline.Kind.IMR_CHRONOLOGY if chronology else Deadline.Kind.IMR_REPORT
             yield AttentionItem(

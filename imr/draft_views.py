@@ -31,7 +31,7 @@ from imr.forms import (
     PersonForm,
     RecommendationForm,
 )
-from imr.models import ChronologyEntry, Part, Section
+from imr.models import ChronologyEntry, Imr, Part, Section
 from imr.selectors import (
     chronology_gaps,
     content_sections,
@@ -163,7 +163,7 @@ def section_edit(request, reference: str, agency_id: int, key: str):
                 **{k: form.cleaned_data[k] for k in ("sources", "other_sources", "notes")},
             }
 
-        extra = {"terms": terms, "hint": template.INTRODUCTION_HINT}
+        extra = {"terms": terms}
     elif key == Section.FAMILY:
         form_class, kwargs = FamilySubjectForm, {}
         data = data or family_default(imr)
@@ -739,6 +739,19 @@ def glossary(request, reference: str, agency_id: int):
     )
 
 
+def _problem_url(imr, section: str) -> str:
+    """Where the author fixes what a check found."""
+    if section == "names":
+        return "#names"
+    if section == "glossary":
+        return imr_url(imr, "imr:glossary")
+    if section == "appraisal":
+        return imr_url(imr, "imr:appraisal")
+    if section == Section.CHRONOLOGY:
+        return imr_url(imr, "imr:chronology")
+    return imr_url(imr, "imr:section-edit", section)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def checks(request, reference: str, agency_id: int):
@@ -759,7 +772,8 @@ def checks(request, reference: str, agency_id: int):
         else:
             messages.success(request, f"‘{word}’ is confirmed as not a person's name.")
         return redirect(imr_url(imr, "imr:checks"))
-    part = Part.REPORT if imr.status in ("report", "revision") else Part.CHRONOLOGY
+    chronology = imr.status in (Imr.Status.CHRONOLOGY, Imr.Status.CHRONOLOGY_SIGN_OFF)
+    part = Part.CHRONOLOGY if chronology else Part.REPORT
     return form_page(
         request,
         "imr/checks.html",
@@ -771,7 +785,10 @@ def checks(request, reference: str, agency_id: int):
             "hits": name_check(imr, part),
             "abbreviations": unexplained_abbreviations(imr, part),
             "gaps": chronology_gaps(imr),
-            "problems": imr_problems(imr, part),
+            "problems": [
+                (p.message, _problem_url(imr, p.section)) for p in imr_problems(imr, part)
+            ],
+            "may_submit": access.IMR_AUTHOR in roles and imr.status in Imr.SUBMITTABLE,
             "editable": access.IMR_AUTHOR in roles and imr.editable,
             "confidential": True,
         },

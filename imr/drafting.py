@@ -316,7 +316,9 @@ def glossary_entry_save(
         errors["code"] = "Enter the code or abbreviation"
     if not meaning.strip():
         errors["meaning"] = (
-            "Enter the worker's role" if kind == GlossaryEntry.Kind.WORKER else "Explain it"
+            "Enter the worker's role"
+            if kind == GlossaryEntry.Kind.WORKER
+            else f"Say what {code or 'the abbreviation'} stands for"
         )
     clash = imr.glossary.filter(code__iexact=code).exclude(pk=entry_id).exists()
     if code and clash:

@@ -7,7 +7,7 @@ from imr import template
 from imr.entry_parsing import EntryParseError, parse_date, parse_time
 from imr.models import GlossaryEntry
 from scr.deadlines import calendar
-from scr.fields import GovukDateField
+from scr.fields import DATE_HELP, GovukDateField
 
 TEXT = {"class": "govuk-input"}
 
@@ -48,16 +48,23 @@ class NominateForm(forms.Form):
         label="Author",
         empty_label="Choose the author",
         error_messages={"required": "Choose the author"},
+        help_text="Not listed? People appear here once the coordinator has added them to "
+        "the service with your agency.",
     )
-    author_designation = forms.CharField(label="Author's job title", required=False)
+    author_designation = forms.CharField(
+        label="Author's job title", error_messages={"required": "Enter the author's job title"}
+    )
     author_suitability = forms.CharField(
         label="How the author's role equips them to undertake this review",
         widget=_area(4),
-        required=False,
+        error_messages={"required": "Say how the author's role equips them for this review"},
     )
     author_independent = forms.BooleanField(
         label="The author has had no operational involvement in the case",
-        required=False,
+        error_messages={
+            "required": "The author must have had no operational involvement in the case "
+            "(Appendix C): confirm it, or choose someone else"
+        },
     )
     director = forms.ModelChoiceField(
         queryset=None,
@@ -66,7 +73,10 @@ class NominateForm(forms.Form):
         help_text="Usually the agency's lead director for safeguarding.",
         error_messages={"required": "Choose the director who countersigns the report"},
     )
-    director_designation = forms.CharField(label="Director's job title", required=False)
+    director_designation = forms.CharField(
+        label="Director's job title",
+        error_messages={"required": "Enter the director's job title"},
+    )
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,17 +245,24 @@ class RecommendationForm(RevisionForm):
             }
             for key, field in names.items():
                 field.help_text = template.ACTION_HINTS[key] if n == 1 else ""
-                if key == "date" and n != 1:
-                    field.help_text = ""
+                if key == "date":
+                    field.help_text = (field.help_text + " " if n == 1 else "") + DATE_HELP
                 self.fields[f"action_{n}_{key}"] = field
             self.rows.append([self[f"action_{n}_{key}"] for key in names])
 
     def clean(self):
         data = super().clean()
+        today = calendar.today()
         for n in range(1, ACTION_ROWS + 1):
             filled = [data.get(f"action_{n}_{k}") for k in ("evidence", "outcome", "date")]
             if any(filled) and not (data.get(f"action_{n}_text") or "").strip():
                 self.add_error(f"action_{n}_text", f"Enter key action {n}, or clear its row")
+            due = data.get(f"action_{n}_date")
+            if due is not None and due <= today:
+                # SMART: a timescale still to come (Appendix C's action plan guidance).
+                self.add_error(
+                    f"action_{n}_date", f"The date of key action {n} must be in the future"
+                )
         return data
 
     def actions(self) -> list[dict]:

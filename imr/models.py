@@ -26,8 +26,18 @@ class Imr(FSMModelMixin, models.Model):
         REVISION = "revision", "Returned by the panel for revision"
         ACCEPTED = "accepted", "Accepted by the panel"
 
-    # The author may change the draft in these.
-    EDITABLE = (Status.CHRONOLOGY, Status.REPORT, Status.REVISION)
+    # The author may change the draft in these: a submitted version is frozen, so the
+    # draft goes on (the full report while the chronology is with the director).
+    EDITABLE = (
+        Status.CHRONOLOGY,
+        Status.CHRONOLOGY_SIGN_OFF,
+        Status.REPORT,
+        Status.REPORT_SIGN_OFF,
+        Status.PANEL_REVIEW,
+        Status.REVISION,
+    )
+    # The author may submit in these.
+    SUBMITTABLE = (Status.CHRONOLOGY, Status.REPORT, Status.REVISION)
 
     class Appraisal(models.TextChoices):
         NEEDED = "needed", "Yes: immediate changes to practice are needed"

@@ -182,6 +182,16 @@ def imr_nominate(
         errors.update(error.message_dict)
     if author is not None and director is not None and author.pk == director.pk:
         errors["director"] = "The director who countersigns cannot be the author"
+    if (
+        author is not None
+        and "author" not in errors
+        and imr.case.assignments.filter(user=author, role=Role.REFERRER).exists()
+    ):
+        # Appendix C: the author had no operational involvement; the referrer did.
+        errors["author"] = (
+            f"{author.full_name} referred this case: choose someone with no operational "
+            "involvement in it"
+        )
     if errors:
         raise ValidationError(errors)
     case = imr.case

@@ -87,7 +87,12 @@ def commission(request, reference: str):
     return done or form_page(
         request,
         "imr/commission.html",
-        {"case": case, "form": form, "asked": case.imrs.select_related("agency")},
+        {
+            "case": case,
+            "form": form,
+            "asked": case.imrs.select_related("agency"),
+            "confidential": True,
+        },
     )
 
 
@@ -152,6 +157,9 @@ def imr_detail(request, reference: str, agency_id: int):
         "latest": latest,
         "clocks": _clocks(imr) if team or CasePerm.MANAGE in perms else [],
         "part": part,
+        "may_submit": is_author and imr.status in Imr.SUBMITTABLE,
+        "saved_sections": set(imr.sections.values_list("key", flat=True))
+        | ({Section.CHRONOLOGY} if imr.entries.exists() else set()),
         "part_label": Part(part).label,
         "may_countersign": imr.director_id == request.user.pk
         and latest is not None
@@ -288,6 +296,12 @@ def countersign(request, reference: str, agency_id: int):
         return redirect(imr_url(imr))
     if request.method == "POST" and waiting:
         try:
+            if request.POST.get("action") == "countersign" and not request.POST.get("read"):
+                messages.error(
+                    request,
+                    "Confirm that you have read the version before you countersign it.",
+                )
+                return redirect(imr_url(imr, "imr:countersign"))
             if request.POST.get("action") == "countersign":
                 services.imr_countersign(case_id=case.pk, agency_id=imr.agency_id, by=request.user)
                 messages.success(request, f"You have countersigned version {submission.number}.")

@@ -162,6 +162,7 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
     expect(page.get_by_text("Juniper Quenby-Marsh")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "imr-4-countersign-chronology")
+    page.get_by_label("I have read version 1", exact=False).check()
     page.get_by_role("button", name="Countersign version 1").click()
     expect(page.locator(BANNER)).to_contain_text("You have countersigned version 1.")
     assert_accessible(page)
@@ -221,6 +222,7 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
         due.strftime("%d/%m/%Y")
     )
     assert_accessible(page)
+    page.get_by_label("I have read version 2", exact=False).check()
     page.get_by_role("button", name="Countersign version 2").click()
     expect(page.locator(BANNER)).to_contain_text("You have countersigned version 2.")
 
@@ -271,6 +273,7 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
     sign_in(page, director_a)
     _from_home(page, "Countersign the management review", assert_accessible)
     expect(page.get_by_text("against the plan")).to_be_visible()
+    page.get_by_label("I have read version 3", exact=False).check()
     page.get_by_role("button", name="Countersign version 3").click()
     expect(page.locator(BANNER)).to_contain_text("You have countersigned version 3.")
 

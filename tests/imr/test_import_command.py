@@ -202,7 +202,13 @@ def test_an_imr_without_an_author_is_refused(imr_a, tmp_path):
     run_failing(imr_a.case.reference, "Testshire Police", path, match="has no author yet")
 
 
-def test_an_imr_whose_draft_is_closed_is_refused(with_panel, tmp_path):
+def test_an_imr_whose_draft_is_closed_is_refused(with_panel, panel_chair, tmp_path):
+    from imr import services
+
+    # Accepted by the panel: the draft is closed for good.
+    services.imr_panel_review(
+        case_id=with_panel.case_id, agency_id=with_panel.agency_id, by=panel_chair, accept=True
+    )
     path = write_csv(tmp_path / "chronology.csv", [HEADER, *GOOD])
     before = with_panel.entries.count()
 

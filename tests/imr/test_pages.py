@@ -186,7 +186,11 @@ def test_director_countersigns_and_panel_returns_then_accepts_through_the_pages(
     assert client.post(url(imr, "imr:submit", "report")).status_code == 302
     client.force_login(director_a)
     assert "Countersign version 2" in client.get(url(imr, "imr:countersign")).content.decode()
-    assert client.post(url(imr, "imr:countersign"), {"action": "countersign"}).status_code == 302
+    # Not without saying the version was read.
+    client.post(url(imr, "imr:countersign"), {"action": "countersign"})
+    assert Imr.objects.get(pk=imr.pk).status == Imr.Status.REPORT_SIGN_OFF
+    response = client.post(url(imr, "imr:countersign"), {"action": "countersign", "read": "yes"})
+    assert response.status_code == 302
     client.force_login(panel_chair)
     response = client.post(url(imr, "imr:panel-review"), {"decision": "return", "comments": ""})
     assert response.status_code == 400

@@ -120,3 +120,70 @@ def test_nothing_changes_on_a_closed_case(imr_a, author_a):
         services.imr_appraisal_record(
             case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, needed=False
         )
+
+
+def test_the_referrer_cannot_be_the_author(asked, lead_b, referrer, board, agency_b):
+    from tests.factories import UserFactory
+
+    director = UserFactory(board=board, agency=agency_b)
+    with pytest.raises(ValidationError) as error:
+        nominate(asked, lead_b, referrer, director)
+    assert "referred this case" in error.value.message_dict["author"][0]
+
+
+def test_the_author_drafts_the_report_while_the_chronology_is_with_the_director(imr_a, author_a):
+    write_chronology(imr_a, author_a)
+    services.imr_submit(
+        case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, part=Part.CHRONOLOGY
+    )
+    section = drafting.imr_section_update(
+        case_id=imr_a.case_id,
+        agency_id=imr_a.agency_id,
+        by=author_a,
+        key="lessons",
+        change=lambda old: {"learning": "Drafted meanwhile."},
+        revision=None,
+    )
+    assert section.data["learning"] == "Drafted meanwhile."
+    # The version with the director is untouched, and cannot be submitted twice.
+    assert "lessons" not in imr_a.submissions.get().content
+    with pytest.raises(ValidationError):
+        services.imr_submit(
+            case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, part=Part.CHRONOLOGY
+        )
+
+
+def test_every_missing_nomination_answer_is_listed_at_once(client, asked, lead_a, agency_a):
+    client.force_login(lead_a)
+    page = reverse("imr:nominate", args=[asked.reference, agency_a.pk])
+    response = client.post(page, {"author": ""})
+    text = response.content.decode()
+    assert response.status_code == 400
+    for message in (
+        "Choose the author",
+        "Enter the author&#x27;s job title",
+        "Say how the author&#x27;s role equips them",
+        "no operational involvement",
+        "Choose the director who countersigns",
+        "Enter the director&#x27;s job title",
+    ):
+        assert message in text, message
+
+
+def test_a_key_action_dated_in_the_past_is_refused_on_save(client, imr_a, author_a):
+    client.force_login(author_a)
+    page = reverse("imr:recommendation-new", args=[imr_a.case.reference, imr_a.agency_id])
+    response = client.post(
+        page,
+        {
+            "revision": "0",
+            "text": "Closures are reviewed.",
+            "action_1_text": "Audit closures.",
+            "action_1_evidence": "Audit reports",
+            "action_1_outcome": "No unsafe closures.",
+            "action_1_date": "01/03/2025",
+        },
+    )
+    assert response.status_code == 400
+    assert "must be in the future" in response.content.decode()
+    assert not imr_a.sections.filter(key="action_plan").exists()
