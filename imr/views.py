@@ -368,6 +368,8 @@ def panel_review(request, reference: str, agency_id: int):
             "form": form,
             "submission": submission,
             "waiting": imr.status == Imr.Status.PANEL_REVIEW,
+            "content": submission.content if submission else None,
+            "report": content_sections(submission.content) if submission else None,
             "confidential": True,
         },
     )
