@@ -563,6 +563,8 @@ def entry_edit(request, reference: str, agency_id: int, entry_id: int):
                 add_service_errors(form, error)
             else:
                 messages.success(request, "The entry is saved.")
+                if request.GET.get("next") == "checks":
+                    return redirect(imr_url(imr, "imr:checks"))
                 return redirect(f"{back}#entry-{entry.pk}")
     return form_page(
         request,

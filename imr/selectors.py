@@ -213,7 +213,8 @@ def text_fields(imr: Imr, part: str) -> list[checks.TextField]:
     ref, agency = imr.case.reference, imr.agency_id
     fields = []
     for number, entry in enumerate(ordered_entries(imr), 1):
-        url = reverse("imr:entry-edit", args=[ref, agency, entry.pk])
+        # From the checks page, back to the checks once the entry is fixed.
+        url = reverse("imr:entry-edit", args=[ref, agency, entry.pk]) + "?next=checks"
         where = f"Chronology entry {number} ({entry_date(entry).display()})"
         for name, label in (
             ("source", "Source of information"),
@@ -278,7 +279,7 @@ def short_fields(imr: Imr) -> list[checks.TextField]:
         checks.TextField(
             f"Chronology entry of {entry_date(e).display()}: Subject of recording",
             e.subject,
-            reverse("imr:entry-edit", args=[ref, agency, e.pk]),
+            reverse("imr:entry-edit", args=[ref, agency, e.pk]) + "?next=checks",
         )
         for e in ordered_entries(imr).only(
             "pk", "date", "date_precision", "date_uncertain", "subject"

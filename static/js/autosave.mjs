@@ -38,14 +38,23 @@ export function initAutosave () {
   for (const form of document.querySelectorAll('form[data-autosave]')) {
     let timer = null
     let inFlight = null
+    let unsaved = false
     form.addEventListener('input', () => {
+      unsaved = true
       if (form.dataset.stopped) return
       clearTimeout(timer)
       timer = setTimeout(() => {
-        inFlight = save(form).finally(() => { inFlight = null })
+        inFlight = save(form).then(() => {
+          if (!form.dataset.stopped) unsaved = false
+        }).finally(() => { inFlight = null })
       }, DELAY_MS)
     })
+    // Leaving with typing not yet saved: the browser asks first.
+    window.addEventListener('beforeunload', (event) => {
+      if (unsaved) event.preventDefault()
+    })
     form.addEventListener('submit', (event) => {
+      unsaved = false
       clearTimeout(timer)
       // An autosave still on its way would make this save look stale (the revision
       // changes when it lands): wait for it, then send the form with the new revision.

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from imr import drafting, template
@@ -329,3 +330,24 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
     # The author's own section 6 page shows the action's date as every other page does
     # (the countersign page above, the report, the PDF): dd/mm/yyyy, not ISO.
     assert due.strftime("%d/%m/%Y") in draft_plan, draft_plan
+
+
+def test_a_section_saves_itself_while_the_author_types(
+    page,
+    live_server,
+    imr_a,  # noqa: F811 (the fixture imported above)
+    author_a,
+    sign_in,
+):
+    sign_in(page, author_a)
+    page.goto(
+        live_server.url
+        + reverse("imr:section-edit", args=[imr_a.case.reference, imr_a.agency_id, "lessons"])
+    )
+    page.get_by_label(re.compile(r"^11\.4 a:")).fill("Typed, never saved by hand.")
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Draft saved at", timeout=10_000)
+    page.reload()
+    expect(page.get_by_label(re.compile(r"^11\.4 a:"))).to_have_value("Typed, never saved by hand.")
+    section = imr_a.sections.get(key=Section.LESSONS)
+    assert section.data["learning"] == "Typed, never saved by hand."
+    assert section.revision == 1

@@ -378,3 +378,24 @@ def test_a_saved_revision_shows_what_was_saved_to_its_agency_only(
     assert "11.4 a" in text
     client.force_login(coordinator)
     assert client.get(url(imr_a, "imr:revision", first.pk)).status_code == 404
+
+
+def test_an_entry_fixed_from_the_checks_returns_to_the_checks(client, imr_a, author_a):
+    from tests.imr.conftest import write_chronology
+
+    write_chronology(imr_a, author_a)
+    first = imr_a.entries.order_by("date").first()
+    client.force_login(author_a)
+    page = url(imr_a, "imr:entry-edit", first.pk) + "?next=checks"
+    response = client.post(
+        page,
+        {
+            "revision": str(first.revision),
+            "date": "03/02/25",
+            "source": "Case notes",
+            "subject": "HQM",
+            "event": "SW1 visited at home.",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url(imr_a, "imr:checks")
