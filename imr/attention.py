@@ -107,8 +107,8 @@ def imr_work(user):
                 url=_url(imr, "imr:countersign"),
                 hint=imr.agency.name,
             )
-        elif imr.status == Imr.Status.PANEL_REVIEW and access.may_run_panel(
-            user, imr.case, perms.get(imr.case_id, frozenset())
+        elif imr.status == Imr.Status.PANEL_REVIEW and access.may_review_imr(
+            user, imr, perms.get(imr.case_id, frozenset())
         ):
             yield AttentionItem(
                 case_reference=imr.case.reference,

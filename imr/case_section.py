@@ -36,9 +36,7 @@ def imr_section(case, user, perms):
     reader_role = access.holds_imr_reader_role(user, case) if imrs else False
     for imr in imrs:
         roles = access.imr_roles(user, imr, perms, reader_role)
-        may_open = bool(roles & access.IMR_TEAM) or (
-            access.IMR_READER in roles and imr.pk in signed
-        )
+        may_open = access.may_open_imr(roles, imr.pk in signed)
         rows.append(
             {
                 "imr": imr,

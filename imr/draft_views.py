@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,16 +37,15 @@ from imr.selectors import (
     content_sections,
     entry_date,
     family_default,
-    imr_problems,
-    name_check,
+    imr_checks,
     ordered_entries,
     section_row,
     terms_of_reference,
-    unexplained_abbreviations,
 )
 from imr.views import imr_url, load, team_only
 from scr import access, uploads
 from scr.deadlines import calendar
+from scr.exports import XLSX, download_response
 from scr.formtools import add_service_errors, form_page
 
 PAGE_SIZE = 100
@@ -85,7 +84,7 @@ def _iso(value) -> str:
     return value.isoformat() if value else ""
 
 
-def _save_section(request, form, imr, key, change, *, initial=None, autosave_ok=True):
+def _save_section(request, form, imr, key, change, *, initial=None):
     """Run the section's save; answer an autosave with JSON. Returns a response, or None
     to show the form again (with the service's errors on it)."""
     revision = form.cleaned_data.get("revision")
@@ -100,11 +99,11 @@ def _save_section(request, form, imr, key, change, *, initial=None, autosave_ok=
             initial=initial,
         )
     except ValidationError as error:
-        if request.POST.get("autosave") and autosave_ok:
+        if request.POST.get("autosave"):
             return JsonResponse({"error": " ".join(error.messages)}, status=409)
         add_service_errors(form, error)
         return None
-    if request.POST.get("autosave") and autosave_ok:
+    if request.POST.get("autosave"):
         saved = timezone.localtime(section.updated_at).strftime("%H:%M")
         return JsonResponse({"revision": section.revision, "saved": saved})
     messages.success(request, f"{Section(key).label} is saved.")
@@ -246,6 +245,36 @@ def section_edit(request, reference: str, agency_id: int, key: str):
     return _section_page(request, case, imr, roles, key, form, extra)
 
 
+def _update_section(request, imr, key: str, change, *, revision, initial=None):
+    return drafting.imr_section_update(
+        case_id=imr.case_id,
+        agency_id=imr.agency_id,
+        by=request.user,
+        key=key,
+        change=change,
+        revision=revision,
+        initial=initial,
+    )
+
+
+def _put_item(items: str, values: dict):
+    """A change of a section: `values` in its list `items`, in place of the item with the
+    same id, or last (the people of section 2, the recommendations of section 6)."""
+
+    def change(old: dict) -> dict:
+        current = old.get(items, [])
+        if any(item.get("id") == values["id"] for item in current):
+            return {**old, items: [values if i.get("id") == values["id"] else i for i in current]}
+        return {**old, items: [*current, values]}
+
+    return change
+
+
+def _drop_item(items: str, item_id: str):
+    """A change of a section: the item with this id out of its list `items`."""
+    return lambda old: {**old, items: [i for i in old.get(items, []) if i.get("id") != item_id]}
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_edit(request, reference: str, agency_id: int, person_id: str | None = None):
@@ -265,16 +294,12 @@ def person_edit(request, reference: str, agency_id: int, person_id: str | None =
     if request.method == "POST" and request.POST.get("remove") and person:
         form = PersonForm(initial=initial)
 
-        def remove(old):
-            return {**old, "people": [p for p in old.get("people", []) if p.get("id") != person_id]}
-
         try:
-            drafting.imr_section_update(
-                case_id=case.pk,
-                agency_id=imr.agency_id,
-                by=request.user,
-                key=Section.FAMILY,
-                change=remove,
+            _update_section(
+                request,
+                imr,
+                Section.FAMILY,
+                _drop_item("people", person_id),
                 revision=_posted_revision(request),
                 initial=family_default(imr),
             )
@@ -295,27 +320,12 @@ def person_edit(request, reference: str, agency_id: int, person_id: str | None =
             "ethnicity": d["ethnicity"].strip(),
         }
 
-        def save(old):
-            others = [p for p in old.get("people", []) if p.get("id") != values["id"]]
-            if person_id:
-                order = [p.get("id") for p in old.get("people", [])]
-                merged = others + [values]
-                return {
-                    **old,
-                    "people": sorted(
-                        merged,
-                        key=lambda p: order.index(p["id"]) if p["id"] in order else len(order),
-                    ),
-                }
-            return {**old, "people": others + [values]}
-
         try:
-            drafting.imr_section_update(
-                case_id=case.pk,
-                agency_id=imr.agency_id,
-                by=request.user,
-                key=Section.FAMILY,
-                change=save,
+            _update_section(
+                request,
+                imr,
+                Section.FAMILY,
+                _put_item("people", values),
                 # Adding a person cannot overwrite anyone; changing one checks the revision.
                 revision=d["revision"] if person_id else None,
                 initial=family_default(imr),
@@ -364,21 +374,12 @@ def recommendation_edit(request, reference: str, agency_id: int, rec_id: str | N
     if request.method == "POST" and request.POST.get("remove") and rec:
         form = RecommendationForm(initial=initial)
 
-        def remove(old):
-            return {
-                **old,
-                "recommendations": [
-                    r for r in old.get("recommendations", []) if r.get("id") != rec_id
-                ],
-            }
-
         try:
-            drafting.imr_section_update(
-                case_id=case.pk,
-                agency_id=imr.agency_id,
-                by=request.user,
-                key=Section.ACTION_PLAN,
-                change=remove,
+            _update_section(
+                request,
+                imr,
+                Section.ACTION_PLAN,
+                _drop_item("recommendations", rec_id),
                 revision=_posted_revision(request),
             )
         except ValidationError as error:
@@ -393,22 +394,12 @@ def recommendation_edit(request, reference: str, agency_id: int, rec_id: str | N
             "actions": form.actions(),
         }
 
-        def save(old):
-            current = old.get("recommendations", [])
-            if rec_id:
-                return {
-                    **old,
-                    "recommendations": [values if r.get("id") == rec_id else r for r in current],
-                }
-            return {**old, "recommendations": current + [values]}
-
         try:
-            drafting.imr_section_update(
-                case_id=case.pk,
-                agency_id=imr.agency_id,
-                by=request.user,
-                key=Section.ACTION_PLAN,
-                change=save,
+            _update_section(
+                request,
+                imr,
+                Section.ACTION_PLAN,
+                _put_item("recommendations", values),
                 revision=form.cleaned_data["revision"] if rec_id else None,
             )
         except ValidationError as error:
@@ -682,13 +673,10 @@ def chronology_export(request, reference: str, agency_id: int, fmt: str):
     if fmt == "csv":
         data, content_type = spreadsheet.write_rows_csv(export_rows(imr)), "text/csv"
     elif fmt == "xlsx":
-        data = spreadsheet.write_rows_xlsx(export_rows(imr), "Chronology")
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        data, content_type = spreadsheet.write_rows_xlsx(export_rows(imr), "Chronology"), XLSX
     else:
         raise Http404("No such format")
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return download_response(data, f"{name}.{fmt}", content_type)
 
 
 @require_http_methods(["GET", "POST"])
@@ -776,6 +764,7 @@ def checks(request, reference: str, agency_id: int):
         return redirect(imr_url(imr, "imr:checks"))
     chronology = imr.status in (Imr.Status.CHRONOLOGY, Imr.Status.CHRONOLOGY_SIGN_OFF)
     part = Part.CHRONOLOGY if chronology else Part.REPORT
+    report = imr_checks(imr, part)
     return form_page(
         request,
         "imr/checks.html",
@@ -784,12 +773,10 @@ def checks(request, reference: str, agency_id: int):
             "imr": imr,
             "part": part,
             "part_label": Part(part).label,
-            "hits": name_check(imr, part),
-            "abbreviations": unexplained_abbreviations(imr, part),
-            "gaps": chronology_gaps(imr),
-            "problems": [
-                (p.message, _problem_url(imr, p.section)) for p in imr_problems(imr, part)
-            ],
+            "hits": report.hits,
+            "abbreviations": report.abbreviations,
+            "gaps": report.gaps,
+            "problems": [(p.message, _problem_url(imr, p.section)) for p in report.problems],
             "may_submit": access.IMR_AUTHOR in roles and imr.status in Imr.SUBMITTABLE,
             "editable": access.IMR_AUTHOR in roles and imr.editable,
             "confidential": True,

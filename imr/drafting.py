@@ -137,25 +137,6 @@ def _next_position(imr: Imr, day) -> int:
     return 0 if last is None else last + 1
 
 
-ENTRY_FIELDS = [
-    "date",
-    "date_precision",
-    "date_uncertain",
-    "time",
-    "position",
-    "source",
-    "subject",
-    "event",
-    "expected_practice",
-    "term_numbers",
-    "relevance_note",
-    "explains_gap",
-    "revision",
-    "updated_by",
-    "updated_at",
-]
-
-
 @transaction.atomic
 def chronology_entry_save(
     *,

@@ -9,8 +9,6 @@ from imr.models import GlossaryEntry
 from scr.deadlines import calendar
 from scr.fields import DATE_HELP, GovukDateField
 
-TEXT = {"class": "govuk-input"}
-
 
 def _area(rows: int = 5) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})

@@ -329,15 +329,37 @@ def _blank(value) -> bool:
     return not str(value or "").strip()
 
 
+@dataclass(frozen=True)
+class CheckReport:
+    """The checks before submission, each run once: the checks page shows the details,
+    submission needs only the problems."""
+
+    hits: list
+    abbreviations: list
+    gaps: list
+    problems: list[Problem]
+
+
+def imr_checks(imr: Imr, part: str) -> CheckReport:
+    hits = name_check(imr, part)
+    unexplained = unexplained_abbreviations(imr, part)
+    gaps = chronology_gaps(imr)
+    return CheckReport(hits, unexplained, gaps, _problems(imr, part, hits, unexplained, gaps))
+
+
 def imr_problems(imr: Imr, part: str) -> list[Problem]:
     """What stops the author submitting this part now. An empty list: ready."""
+    return imr_checks(imr, part).problems
+
+
+def _problems(imr: Imr, part: str, hits, unexplained, gaps) -> list[Problem]:
     problems = []
     family = section_data(imr, Section.FAMILY)
     if _blank((family.get("subject") or {}).get("name")):
         problems.append(Problem(Section.FAMILY, "Section 2: confirm the family composition"))
     if not imr.entries.exists():
         problems.append(Problem(Section.CHRONOLOGY, "Section 3: add the chronology"))
-    for gap in chronology_gaps(imr):
+    for gap in gaps:
         problems.append(
             Problem(
                 Section.CHRONOLOGY,
@@ -345,7 +367,6 @@ def imr_problems(imr: Imr, part: str) -> list[Problem]:
                 "an entry that explains it",
             )
         )
-    hits = name_check(imr, part)
     if hits:
         problems.append(
             Problem(
@@ -354,7 +375,6 @@ def imr_problems(imr: Imr, part: str) -> list[Problem]:
                 " of people: change them to codes or initials, or confirm they are not names",
             )
         )
-    unexplained = unexplained_abbreviations(imr, part)
     if unexplained:
         words = ", ".join(word for word, _ in unexplained[:10])
         problems.append(Problem("glossary", f"Explain every abbreviation in the glossary: {words}"))
@@ -416,10 +436,6 @@ def action_plan_problems(plan: dict, today=None) -> list[Problem]:
                     )
                 )
     return problems
-
-
-def subject_initials(imr: Imr) -> str:
-    return initials(imr.case.subject_name)
 
 
 # A saved revision, for people to read (the version history).

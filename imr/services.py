@@ -111,9 +111,12 @@ def imr_commission(
     return imrs
 
 
-def _imr(by, case_id: int, agency_id: int) -> Imr:
-    """The IMR, locked, if `by` may see it at all (404 otherwise) and its case still runs."""
-    imr = access.imr_for_user(by, case_id, agency_id, lock=True)[1]
+def _imr(by, case_id: int, agency_id: int, role: str | None = None) -> Imr:
+    """The IMR, locked, if `by` may see it at all (404 otherwise), is `role` to it
+    (scr.access.IMR_AUTHOR and the like; 403 otherwise), and its case still runs."""
+    _, imr, roles = access.imr_for_user(by, case_id, agency_id, lock=True)
+    if role is not None and role not in roles:
+        raise PermissionDenied
     case_still_open(imr)
     return imr
 
@@ -151,10 +154,8 @@ def imr_nominate(
     Appendix C's cover). The author states their role, why it equips them, and that
     they had no operational involvement in the case. Both are put on the case and
     emailed after commit; the agency's clocks pass to the author."""
-    imr = _imr(by, case_id, agency_id)
-    if not access.is_agency_lead_of(by, imr.agency):
-        raise PermissionDenied
-    if imr.status in (Imr.Status.ACCEPTED,):
+    imr = _imr(by, case_id, agency_id, access.IMR_LEAD)
+    if imr.status == Imr.Status.ACCEPTED:
         raise ValidationError("The panel has accepted this review: its author cannot change.")
     errors = {}
     for name, value in (
@@ -261,20 +262,13 @@ def imr_started(imr: Imr, *, by, now: datetime | None = None) -> None:
         )
 
 
-def _author_imr(by, case_id: int, agency_id: int) -> Imr:
-    imr = _imr(by, case_id, agency_id)
-    if imr.author_id != by.pk:
-        raise PermissionDenied
-    return imr
-
-
 @transaction.atomic
 def imr_appraisal_record(
     *, case_id: int, agency_id: int, by, needed: bool, changes: str = ""
 ) -> Imr:
     """The author's rapid appraisal (10): are immediate changes to practice needed, and
     what. A 'yes' tells the coordinator and the board chair at once (after commit)."""
-    imr = _author_imr(by, case_id, agency_id)
+    imr = _imr(by, case_id, agency_id, access.IMR_AUTHOR)
     if imr.status == Imr.Status.ACCEPTED:
         raise ValidationError("The panel has accepted this review.")
     changes = changes.strip()
@@ -301,7 +295,7 @@ def imr_submit(*, case_id: int, agency_id: int, by, part: str) -> ImrSubmission:
     """The author submits the chronology and family composition, or the full report,
     for the director's countersignature (Appendix C). Refused while the checks find a
     problem (imr.selectors.imr_problems). Freezes the report as a new version."""
-    imr = _author_imr(by, case_id, agency_id)
+    imr = _imr(by, case_id, agency_id, access.IMR_AUTHOR)
     part = Part(part)
     name = "submit_chronology" if part == Part.CHRONOLOGY else "submit_report"
     if not can_proceed(getattr(imr, name)):
@@ -319,9 +313,7 @@ def imr_submit(*, case_id: int, agency_id: int, by, part: str) -> ImrSubmission:
     return submission
 
 
-def _with_director(imr: Imr, by) -> ImrSubmission:
-    if imr.director_id != by.pk:
-        raise PermissionDenied
+def _with_director(imr: Imr) -> ImrSubmission:
     submission = _latest(imr)
     if submission is None or submission.status != ImrSubmission.Status.WITH_DIRECTOR:
         raise ValidationError("Nothing is waiting for your countersignature.")
@@ -336,8 +328,8 @@ def imr_countersign(
     (Appendix C's cover). Meets the part's clock; the board's readers see the version
     from now on; the author and the coordinator (and, for the full report, the panel
     chair) are told after commit."""
-    imr = _imr(by, case_id, agency_id)
-    submission = _with_director(imr, by)
+    imr = _imr(by, case_id, agency_id, access.IMR_DIRECTOR)
+    submission = _with_director(imr)
     now = now or timezone.now()
     submission.status = ImrSubmission.Status.COUNTERSIGNED
     submission.countersigned_by = by
@@ -364,8 +356,8 @@ def imr_countersign(
 def imr_director_return(*, case_id: int, agency_id: int, by, comments: str) -> ImrSubmission:
     """The director returns the submitted version to the author, saying what to change.
     The version stays on record; the author's draft opens again."""
-    imr = _imr(by, case_id, agency_id)
-    submission = _with_director(imr, by)
+    imr = _imr(by, case_id, agency_id, access.IMR_DIRECTOR)
+    submission = _with_director(imr)
     comments = comments.strip()
     if not comments:
         raise ValidationError({"comments": "Say what the author needs to change"})
@@ -459,7 +451,7 @@ def imr_concern_record(*, case_id: int, agency_id: int, by, text: str) -> Discip
     return concern
 
 
-def imr_pdf_request(*, imr: Imr, submission: ImrSubmission | None, by):
+def imr_pdf_request(*, imr: Imr, submission: ImrSubmission | None, by, retry_failed: bool = True):
     """The PDF of this version (or of the draft, with None), made by the worker once and
     kept (scr.documents). The caller has checked that `by` may read it."""
     from imr.documents import imr_pdf_key
@@ -475,6 +467,7 @@ def imr_pdf_request(*, imr: Imr, submission: ImrSubmission | None, by):
             "draft": submission is None or not submission.signed,
         },
         by=by,
+        retry_failed=retry_failed,
     )
 
 

@@ -4,7 +4,7 @@ The form, the checks and the PDF all read from here, so the report has one shape
 Guidance ('the notes in blue') is shown as hint text and never enters a submission.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -213,10 +213,3 @@ CONTACT_FIELDS = [
     ("email", "Email"),
     ("address", "Address"),
 ]
-
-
-@dataclass(frozen=True)
-class SectionGuide:
-    title: str
-    hint: str
-    prompts: list[Prompt] = field(default_factory=list)

@@ -141,8 +141,7 @@ def imr_detail(request, reference: str, agency_id: int):
     submissions = list(
         imr.submissions.select_related("submitted_by", "countersigned_by", "panel_decided_by")
     )
-    if not team:
-        submissions = [s for s in submissions if s.signed]
+    submissions = [s for s in submissions if access.may_read_imr_version(roles, s)]
     latest = submissions[-1] if submissions else None
     is_author = access.IMR_AUTHOR in roles
     part = Part.CHRONOLOGY if imr.status == Imr.Status.CHRONOLOGY else Part.REPORT
@@ -235,7 +234,7 @@ def _submission(imr: Imr, roles, number: int) -> ImrSubmission:
         .select_related("submitted_by", "countersigned_by", "panel_decided_by")
         .first()
     )
-    if submission is None or not (roles & access.IMR_TEAM or submission.signed):
+    if submission is None or not access.may_read_imr_version(roles, submission):
         raise Http404("No such version")
     return submission
 
@@ -452,22 +451,15 @@ def pdf(request, reference: str, agency_id: int):
     latest version or the draft (marked DRAFT). The worker lays it out, not the request
     (a long chronology takes many seconds); until it is ready this page says how far it
     has got and looks again every few seconds. POST asks again after a failure."""
-    from imr.documents import imr_pdf_key, imr_version_to_print
-    from scr.documents.models import RenderedDocument
+    from imr.documents import imr_version_to_print
 
     case, imr, roles, perms = load(request, reference, agency_id, audit=False)
     submission = imr_version_to_print(imr, draft=bool(roles & access.IMR_TEAM))
-    latest = (
-        RenderedDocument.objects.filter(case=case, key=imr_pdf_key(imr, submission))
-        .order_by("-pk")
-        .first()
+    # Looking again does not ask the worker again after a failure; "Try again" (POST) does.
+    document = services.imr_pdf_request(
+        imr=imr, submission=submission, by=request.user, retry_failed=request.method == "POST"
     )
-    if request.method == "GET" and latest is not None and latest.failed:
-        # Say so, rather than asking the worker again at every look of the page.
-        document = latest
-    else:
-        document = services.imr_pdf_request(imr=imr, submission=submission, by=request.user)
-        document.refresh_from_db()
+    document.refresh_from_db()
     if document.ready:
         audit_record(
             action=Action.DOWNLOAD,

@@ -313,6 +313,17 @@ def imr_roles(
     return frozenset(roles)
 
 
+def may_read_imr_version(roles: frozenset[str], submission) -> bool:
+    """The agency's own people read every version of its IMR; the board's readers only
+    the versions the agency has signed off."""
+    return bool(roles & IMR_TEAM) or (IMR_READER in roles and submission.signed)
+
+
+def may_open_imr(roles: frozenset[str], has_signed_version: bool) -> bool:
+    """An IMR is there for its agency from the start, for readers once signed off."""
+    return bool(roles & IMR_TEAM) or (IMR_READER in roles and has_signed_version)
+
+
 def imr_signed_versions(imr=None):
     """The versions of an IMR (of every IMR, with None) its agency has signed off: what
     readers may see."""
@@ -334,7 +345,8 @@ def imr_for_user(user, case_key: int | str, agency_id: int, lock: bool = False):
     if imr is None:
         raise Http404("No such IMR")
     roles = imr_roles(user, imr, perms)
-    if not roles & IMR_TEAM and not (IMR_READER in roles and imr_signed_versions(imr).exists()):
+    # The query for a signed version only for readers: the team opens it anyway.
+    if not may_open_imr(roles, bool(roles & IMR_TEAM) or imr_signed_versions(imr).exists()):
         raise Http404("No such IMR")
     return case, imr, roles
 

@@ -25,15 +25,25 @@ def _stale(document: RenderedDocument) -> bool:
 
 
 @transaction.atomic
-def document_request(*, case, kind: str, key: str, options: dict, by) -> RenderedDocument:
+def document_request(
+    *, case, kind: str, key: str, options: dict, by, retry_failed: bool = True
+) -> RenderedDocument:
     """The PDF of `key`: the one made or being made, or a new request for the worker
-    (queued after commit). The caller has checked that `by` may read the document."""
+    (queued after commit). With retry_failed=False a failed render is returned as it is,
+    so a page that looks again every few seconds does not ask the worker each time.
+    The caller has checked that `by` may read the document."""
+    # Only the newest request of a key can still be live: a new one is made only once
+    # the one before it has failed.
     existing = (
         RenderedDocument.objects.select_for_update()
         .filter(case=case, key=key)
-        .exclude(status=RenderedDocument.Status.FAILED)
+        .order_by("-pk")
         .first()
     )
+    if existing is not None and existing.failed:
+        if not retry_failed:
+            return existing
+        existing = None
     if existing is not None and not _stale(existing):
         return existing
     if existing is not None:
