@@ -290,10 +290,12 @@ def short_fields(imr: Imr) -> list[checks.TextField]:
     return fields
 
 
-def name_check(imr: Imr, part: str) -> list[checks.NameHit]:
+def name_check(imr: Imr, part: str, fields=None, names=None) -> list[checks.NameHit]:
+    """`fields` and `names`: text_fields and known_names, where the caller has them."""
     confirmed = list(imr.name_confirmations.values_list("word", flat=True))
-    names = known_names(imr)
-    hits = checks.name_hits(text_fields(imr, part), known_names=names, confirmed=confirmed)
+    names = known_names(imr) if names is None else names
+    fields = text_fields(imr, part) if fields is None else fields
+    hits = checks.name_hits(fields, known_names=names, confirmed=confirmed)
     hits += [
         hit
         for hit in checks.name_hits(short_fields(imr), known_names=names, confirmed=confirmed)
@@ -302,14 +304,17 @@ def name_check(imr: Imr, part: str) -> list[checks.NameHit]:
     return hits
 
 
-def unexplained_abbreviations(imr: Imr, part: str):
+def unexplained_abbreviations(imr: Imr, part: str, fields=None, names=None):
     """Abbreviations the glossary does not explain. Initials are not abbreviations:
-    those of the family, and those the chronology's 'subject of recording' uses."""
+    those of the family, and those the chronology's 'subject of recording' uses.
+    `fields` and `names`: text_fields and known_names, where the caller has them."""
+    names = known_names(imr) if names is None else names
+    fields = text_fields(imr, part) if fields is None else fields
     explained = set(imr.glossary.values_list("code", flat=True))
-    explained |= {initials(name) for name, _ in known_names(imr)}
+    explained |= {initials(name) for name, _ in names}
     for subject in imr.entries.values_list("subject", flat=True).distinct():
         explained |= set(subject.replace(",", " ").replace("/", " ").split())
-    return checks.abbreviations(text_fields(imr, part), explained=explained)
+    return checks.abbreviations(fields, explained=explained)
 
 
 def chronology_gaps(imr: Imr) -> list[checks.Gap]:
@@ -341,8 +346,10 @@ class CheckReport:
 
 
 def imr_checks(imr: Imr, part: str) -> CheckReport:
-    hits = name_check(imr, part)
-    unexplained = unexplained_abbreviations(imr, part)
+    # The report's text and the names to look for, read once for both checks.
+    fields, names = text_fields(imr, part), known_names(imr)
+    hits = name_check(imr, part, fields, names)
+    unexplained = unexplained_abbreviations(imr, part, fields, names)
     gaps = chronology_gaps(imr)
     return CheckReport(hits, unexplained, gaps, _problems(imr, part, hits, unexplained, gaps))
 
