@@ -372,3 +372,82 @@ def may_record_concern(user, imr, roles: frozenset[str], perms: frozenset[str]) 
         or may_run_panel(user, imr.case, perms)
         or (imr.case.assignments.filter(user=user, role=Role.PANEL_MEMBER).exists())
     )
+
+
+# The overview report (13), its receipt (14) and the executive summary (15). The
+# overview app's models are looked up by name, as the IMR's are.
+
+# The confidential report is read by its author, the panel, the coordinator and the
+# board chair; the agencies read their own reviews, not the overview, until the board
+# shares it (14 c).
+OVERVIEW_READER_PERMS = frozenset(
+    {CasePerm.MANAGE, CasePerm.DECIDE, CasePerm.SUBMIT_OVERVIEW, CasePerm.RECOMMEND}
+)
+
+
+def _overview_model(name: str = "Overview"):
+    from django.apps import apps
+
+    return apps.get_model("overview", name)
+
+
+def is_panel_member(user, case) -> bool:
+    return case.assignments.filter(user=user, role=Role.PANEL_MEMBER).exists()
+
+
+def may_read_overview(user, case: Case, perms: frozenset[str] | None = None) -> bool:
+    if perms is None:
+        perms = case_permissions(user, case)
+    if CasePerm.VIEW not in perms:
+        return False
+    return bool(perms & OVERVIEW_READER_PERMS) or is_panel_member(user, case)
+
+
+def may_write_overview(perms: frozenset[str]) -> bool:
+    """The overview author writes the report (13) and the executive summary (15.1)."""
+    return CasePerm.SUBMIT_OVERVIEW in perms
+
+
+def overview_for_user(user, case_key: int | str, lock: bool = False):
+    """(case, overview, perms) if the user may read the case's overview report; 404 if
+    they may not, or if the report has not begun."""
+    case = case_for_user(user, case_key, CasePerm.VIEW_STATUS)
+    perms = case_permissions(user, case)
+    if not may_read_overview(user, case, perms):
+        raise Http404("No such overview report")
+    overviews = _overview_model().objects.select_related("case__board")
+    if lock:
+        overviews = overviews.select_for_update(of=("self",))
+    overview = overviews.filter(case=case).first()
+    if overview is None:
+        raise Http404("No overview report yet")
+    return case, overview, perms
+
+
+def summary_released(summary) -> bool:
+    return summary.status == _overview_model("ExecutiveSummary").Status.RELEASED
+
+
+def may_read_summary(user, case: Case, summary, perms: frozenset[str] | None = None) -> bool:
+    """15: before its release only the panel, the chair, the author (and the coordinator,
+    who runs the panel's business) read the summary; once released it is public, so
+    everyone who sees the case does."""
+    if perms is None:
+        perms = case_permissions(user, case)
+    if summary is not None and summary_released(summary):
+        return bool(perms & SEE)
+    return may_read_overview(user, case, perms)
+
+
+def summary_for_user(user, case_key: int | str, lock: bool = False):
+    """(case, summary, perms) if the user may read the case's executive summary; 404
+    otherwise, also before it is begun."""
+    case = case_for_user(user, case_key, CasePerm.VIEW_STATUS)
+    perms = case_permissions(user, case)
+    summaries = _overview_model("ExecutiveSummary").objects.select_related("case__board")
+    if lock:
+        summaries = summaries.select_for_update(of=("self",))
+    summary = summaries.filter(case=case).first()
+    if summary is None or not may_read_summary(user, case, summary, perms):
+        raise Http404("No executive summary")
+    return case, summary, perms

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("scr.cases.urls")),
     path("cases/", include("panel.urls")),
     path("cases/", include("imr.urls")),
+    path("cases/", include("overview.urls")),
     path("account/", include("scr.accounts.urls")),
     path("deadlines/", include("scr.deadlines.urls")),
     path("referrals/", include("referrals.urls")),

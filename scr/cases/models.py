@@ -168,7 +168,8 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.IMRS_IN_PROGRESS,
         target=Stage.OVERVIEW_IN_PROGRESS,
-        custom=_transition(label="Start the overview report", perm=CasePerm.MANAGE),
+        # The overview's start page takes it once every review is accepted (13.1).
+        custom=_transition(label="Start the overview report", perm=CasePerm.MANAGE, generic=False),
     )
     def start_overview(self):
         self.stage_changed_at = timezone.now()
@@ -178,7 +179,9 @@ class Case(FSMModelMixin, models.Model):
         source=Stage.OVERVIEW_IN_PROGRESS,
         target=Stage.WITH_BOARD,
         custom=_transition(
-            label="Submit the overview report to the board", perm=CasePerm.SUBMIT_OVERVIEW
+            label="Submit the overview report to the board",
+            perm=CasePerm.SUBMIT_OVERVIEW,
+            generic=False,
         ),
     )
     def submit_overview(self):
@@ -188,7 +191,8 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.WITH_BOARD,
         target=Stage.EXECUTIVE_SUMMARY,
-        custom=_transition(label="Record the board's receipt", perm=CasePerm.MANAGE),
+        # The receipt checklist takes it when 14 a to e are done.
+        custom=_transition(label="Record the board's receipt", perm=CasePerm.MANAGE, generic=False),
     )
     def receive_overview(self):
         self.stage_changed_at = timezone.now()
@@ -197,7 +201,10 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.EXECUTIVE_SUMMARY,
         target=Stage.ACTION_PLANS,
-        custom=_transition(label="Approve the executive summary", perm=CasePerm.DECIDE),
+        # The chair's approval of the summary takes it (15.2).
+        custom=_transition(
+            label="Approve the executive summary", perm=CasePerm.DECIDE, generic=False
+        ),
     )
     def approve_summary(self):
         self.stage_changed_at = timezone.now()

@@ -1,0 +1,419 @@
+"""The overview report (13): its start from the accepted reviews, the author's writing,
+findings and recommendations, and its submission to the board. The board's receipt
+(14) is in overview/receipt.py, the executive summary (15) in overview/summary.py."""
+
+import re
+from datetime import date, time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from imr import template as imr_template
+from imr.drafting import Conflict
+from imr.models import Imr, ImrSubmission, Part
+from overview.models import (
+    FamilyMember,
+    FamilyReport,
+    Finding,
+    Overview,
+    OverviewEntry,
+    OverviewSection,
+    Recommendation,
+)
+from scr import access
+from scr.accounts.models import Agency
+from scr.audit.services import Action, audit_record
+from scr.cases import services as case_services
+from scr.cases.models import CasePerm
+from scr.cases.stages import Stage
+
+Key = OverviewSection.Key
+# Sections the author must write before submitting (13.4); b, c, d and f are compiled
+# by the service (and c and d may be edited), i and j are structured.
+REQUIRED_TEXT = (Key.INTRODUCTION, Key.FACTS, Key.KNOWN, Key.ANALYSIS)
+
+
+def _audit(overview: Overview, by, detail: str, action: str = Action.CHANGE) -> None:
+    audit_record(action=action, actor=by, obj=overview, board=overview.case.board, detail=detail)
+
+
+def _overview(by, case_id: int | str, *, write: bool = True) -> Overview:
+    """The case's overview, locked; with write=True only for its author, and only while
+    it is being written."""
+    _, overview, perms = access.overview_for_user(by, case_id, lock=True)
+    if write:
+        if not access.may_write_overview(perms):
+            raise PermissionDenied
+        if not overview.editable:
+            raise ValidationError(
+                f"The overview report is ‘{overview.status_label}’: it cannot change now."
+            )
+    return overview
+
+
+# Starting: the accepted reviews, copied -------------------------------------------------
+
+
+def accepted_versions(case) -> list[ImrSubmission]:
+    """The accepted full report of each management review of the case, by agency."""
+    versions = (
+        ImrSubmission.objects.filter(
+            imr__case=case, part=Part.REPORT, status=ImrSubmission.Status.ACCEPTED
+        )
+        .select_related("imr__agency")
+        .order_by("imr__agency__name", "-number")
+    )
+    latest: dict[int, ImrSubmission] = {}
+    for version in versions:
+        latest.setdefault(version.imr_id, version)
+    return list(latest.values())
+
+
+def _date_parts(entry: dict) -> tuple[date, str, bool]:
+    """A frozen chronology row's date: the first day it can mean, its precision and
+    whether it is approximate (from 'sort_date' and the date as Appendix C shows it)."""
+    shown = entry.get("date", "")
+    value = date.fromisoformat(entry["sort_date"])
+    bare = shown.lstrip("?")
+    if re.fullmatch(r"\d{4}", bare):
+        precision = OverviewEntry.Precision.YEAR
+    elif re.fullmatch(r"\d{2}/\d{2}", bare):
+        precision = OverviewEntry.Precision.MONTH
+    else:
+        precision = OverviewEntry.Precision.DAY
+    return value, precision, shown.startswith("?")
+
+
+def _time(text: str) -> time | None:
+    return time.fromisoformat(text) if text else None
+
+
+def _copy_chronology(overview: Overview, versions: list[ImrSubmission]) -> int:
+    rows = []
+    for version in versions:
+        for index, entry in enumerate(version.content.get("chronology", [])):
+            value, precision, uncertain = _date_parts(entry)
+            rows.append(
+                OverviewEntry(
+                    overview=overview,
+                    agency=version.imr.agency,
+                    submission=version,
+                    source_index=index,
+                    date=value,
+                    date_precision=precision,
+                    date_uncertain=uncertain,
+                    time=_time(entry.get("time", "")),
+                    source=entry.get("source", ""),
+                    subject=entry.get("subject", ""),
+                    event=entry.get("event", ""),
+                    expected_practice=entry.get("expected_practice", ""),
+                    term_numbers=list(entry.get("terms", [])),
+                    explains_gap=bool(entry.get("explains_gap")),
+                )
+            )
+    OverviewEntry.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _iso(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _copy_family(overview: Overview, versions: list[ImrSubmission]) -> None:
+    """Every agency's account of the family, one member per account; the adult is one
+    person whoever reports them. The author merges the rest (overview/family.py)."""
+    case = overview.case
+    subject = FamilyMember.objects.create(
+        overview=overview,
+        is_subject=True,
+        name=case.subject_name,
+        date_of_birth=case.subject_date_of_birth,
+        date_of_death=case.subject_date_of_death,
+    )
+    for version in versions:
+        family = version.content.get("family") or {}
+        reported = family.get("subject") or {}
+        if reported:
+            FamilyReport.objects.create(
+                member=subject, agency=version.imr.agency, submission=version, data=reported
+            )
+            if not subject.address and reported.get("address"):
+                subject.address = reported["address"]
+            if not subject.ethnicity and reported.get("ethnicity"):
+                subject.ethnicity = reported["ethnicity"]
+        for person in family.get("people", []):
+            member = FamilyMember.objects.create(
+                overview=overview,
+                name=(person.get("name") or "").strip() or "Unnamed",
+                relationship=person.get("relationship", ""),
+                relationship_detail=person.get("relationship_detail", ""),
+                date_of_birth=_iso(person.get("dob", "")),
+                date_of_death=_iso(person.get("dod", "")),
+                address=person.get("address", ""),
+                ethnicity=person.get("ethnicity", ""),
+            )
+            FamilyReport.objects.create(
+                member=member, agency=version.imr.agency, submission=version, data=person
+            )
+    subject.save(update_fields=["address", "ethnicity"])
+
+
+def contributors_text(versions: list[ImrSubmission]) -> str:
+    """13.4 c compiled from the reviews: each agency, its author and countersigning
+    director, one per line."""
+    lines = []
+    for version in versions:
+        author = version.content.get("author") or {}
+        director = version.content.get("director") or {}
+        line = f"{version.imr.agency.name}: Individual Management Review"
+        if author.get("designation"):
+            line += f" by the {author['designation']}"
+        if director.get("designation"):
+            line += f", countersigned by the {director['designation']}"
+        lines.append(line + ".")
+    return "\n".join(lines)
+
+
+def sources_text(versions: list[ImrSubmission]) -> str:
+    """13.4 d compiled from each review's section 1: the sources each agency used."""
+    lines = []
+    for version in versions:
+        intro = version.content.get("introduction") or {}
+        sources = [imr_template.SOURCE_LABELS.get(k, k) for k in intro.get("sources", [])]
+        if intro.get("other_sources"):
+            sources.append(intro["other_sources"])
+        if sources:
+            lines.append(f"{version.imr.agency.name}: {'; '.join(sources)}.")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def overview_start(*, case_id: int | str, by) -> Overview:
+    """Begin the overview report (13.1) once every agency's review is accepted. Needs
+    the coordinator. Copies the accepted chronologies and family compositions, drafts
+    sections c and d from the reviews, and moves the case to 'Overview in progress'
+    (the 4-month clock of 13.2 has run since the review was commissioned)."""
+    case = access.case_for_user(by, case_id, CasePerm.MANAGE, lock=True)
+    if case.stage != Stage.IMRS_IN_PROGRESS:
+        raise ValidationError(
+            f"The case is at ‘{case.stage_label}’: the overview report begins once the "
+            "management reviews are in."
+        )
+    imrs = list(Imr.objects.filter(case=case).select_related("agency"))
+    waiting = [imr.agency.name for imr in imrs if imr.status != Imr.Status.ACCEPTED]
+    if not imrs:
+        raise ValidationError("No management reviews were commissioned on this case.")
+    if waiting:
+        raise ValidationError(
+            "13.1: the overview begins once each agency's review is accepted. Waiting for: "
+            + ", ".join(waiting)
+            + "."
+        )
+    overview = Overview.objects.create(case=case, started_by=by)
+    versions = accepted_versions(case)
+    count = _copy_chronology(overview, versions)
+    _copy_family(overview, versions)
+    now = timezone.now()
+    for key, text in (
+        (Key.CONTRIBUTORS, contributors_text(versions)),
+        (Key.SOURCES, sources_text(versions)),
+    ):
+        OverviewSection.objects.create(
+            overview=overview, key=key, text=text, revision=1, updated_by=by, updated_at=now
+        )
+    case_services.case_transition(
+        case,
+        "start_overview",
+        by=by,
+        note=f"{len(versions)} accepted reviews; {count} chronology entries merged.",
+    )
+    _audit(overview, by, "overview report begun", Action.CREATE)
+    return overview
+
+
+# Writing ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def overview_section_save(
+    *, case_id: int | str, by, key: str, text: str, revision: int | None
+) -> OverviewSection:
+    """Save one section of 13.4. Needs the author while the report is being written.
+    A save made from an older revision than the one stored raises Conflict."""
+    if key not in Key.values or key in (Key.TERMS, Key.FINDINGS, Key.RECOMMENDATIONS):
+        raise ValidationError("That section is not written as text.")
+    overview = _overview(by, case_id)
+    section, _ = OverviewSection.objects.select_for_update().get_or_create(
+        overview=overview, key=key
+    )
+    if revision is not None and revision != section.revision:
+        raise Conflict(by=section.updated_by, at=section.updated_at)
+    section.text = text.strip()
+    section.revision += 1
+    section.updated_by = by
+    section.updated_at = timezone.now()
+    section.save(update_fields=["text", "revision", "updated_by", "updated_at"])
+    _audit(overview, by, f"section {key} saved")
+    return section
+
+
+def _terms(overview: Overview, numbers: list[int]) -> list[int]:
+    from panel.models import Term
+
+    known = set(
+        Term.objects.filter(terms__case_id=overview.case_id).values_list("number", flat=True)
+    )
+    numbers = sorted({int(n) for n in numbers})
+    if any(n not in known for n in numbers):
+        raise ValidationError({"term_numbers": "Choose terms of reference of this review"})
+    return numbers
+
+
+def _next_number(rows) -> int:
+    return (rows.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def finding_save(
+    *,
+    case_id: int | str,
+    by,
+    text: str,
+    term_numbers: list[int] = (),
+    entry_ids: list[int] = (),
+    finding_id: int | None = None,
+) -> Finding:
+    """Add or change a finding (13.4 i), citing the merged chronology's rows that support
+    it. Needs the author while the report is being written."""
+    overview = _overview(by, case_id)
+    if not text.strip():
+        raise ValidationError({"text": "Enter the finding"})
+    terms = _terms(overview, list(term_numbers))
+    entries = list(OverviewEntry.objects.filter(overview=overview, pk__in=list(entry_ids)))
+    if len(entries) != len(set(entry_ids)):
+        raise ValidationError({"entry_ids": "Cite entries of this overview's chronology"})
+    if finding_id is None:
+        finding = Finding(overview=overview, number=_next_number(overview.findings))
+    else:
+        finding = Finding.objects.filter(overview=overview, pk=finding_id).first()
+        if finding is None:
+            raise ValidationError("That finding has been removed.")
+    finding.text = text.strip()
+    finding.term_numbers = terms
+    finding.updated_by = by
+    finding.updated_at = timezone.now()
+    finding.save()
+    finding.entries.set(entries)
+    _audit(overview, by, f"finding {finding.number} saved")
+    return finding
+
+
+@transaction.atomic
+def finding_remove(*, case_id: int | str, by, finding_id: int) -> None:
+    """Remove a finding; the ones after it keep their numbers until renumbered here."""
+    overview = _overview(by, case_id)
+    deleted, _ = Finding.objects.filter(overview=overview, pk=finding_id).delete()
+    if deleted:
+        _renumber(overview.findings.order_by("number"))
+        _audit(overview, by, "finding removed")
+
+
+def _renumber(rows) -> None:
+    # Two passes so the unique (overview, number) holds at every step.
+    rows = list(rows)
+    for index, row in enumerate(rows, start=1):
+        row.number = 1000 + index
+        row.save(update_fields=["number"])
+    for index, row in enumerate(rows, start=1):
+        row.number = index
+        row.save(update_fields=["number"])
+
+
+@transaction.atomic
+def recommendation_save(
+    *,
+    case_id: int | str,
+    by,
+    text: str,
+    for_board: bool = False,
+    agency_ids: list[int] = (),
+    term_numbers: list[int] = (),
+    recommendation_id: int | None = None,
+) -> Recommendation:
+    """Add or change a recommendation (13.4 j): for named agencies of the case, for the
+    board, or both. The action plan stage (16) starts from these."""
+    overview = _overview(by, case_id)
+    errors = {}
+    if not text.strip():
+        errors["text"] = "Enter the recommendation"
+    agencies = list(Agency.objects.filter(board_id=overview.case.board_id, pk__in=agency_ids))
+    if len(agencies) != len(set(agency_ids)):
+        errors["agency_ids"] = "Choose agencies of this board"
+    elif not agencies and not for_board:
+        errors["agency_ids"] = "Choose the agencies the recommendation is for, or the board"
+    if errors:
+        raise ValidationError(errors)
+    terms = _terms(overview, list(term_numbers))
+    if recommendation_id is None:
+        rec = Recommendation(overview=overview, number=_next_number(overview.recommendations))
+    else:
+        rec = Recommendation.objects.filter(overview=overview, pk=recommendation_id).first()
+        if rec is None:
+            raise ValidationError("That recommendation has been removed.")
+    rec.text = text.strip()
+    rec.for_board = for_board
+    rec.term_numbers = terms
+    rec.updated_by = by
+    rec.updated_at = timezone.now()
+    rec.save()
+    rec.agencies.set(agencies)
+    _audit(overview, by, f"recommendation {rec.number} saved")
+    return rec
+
+
+@transaction.atomic
+def recommendation_remove(*, case_id: int | str, by, recommendation_id: int) -> None:
+    overview = _overview(by, case_id)
+    deleted, _ = Recommendation.objects.filter(overview=overview, pk=recommendation_id).delete()
+    if deleted:
+        _renumber(overview.recommendations.order_by("number"))
+        _audit(overview, by, "recommendation removed")
+
+
+def overview_problems(overview: Overview) -> list[tuple[str, str]]:
+    """What stops the report going to the board: (section key, message)."""
+    texts = dict(overview.sections.values_list("key", "text"))
+    problems = [
+        (key, f"Write section {Key(key).label}")
+        for key in REQUIRED_TEXT
+        if not (texts.get(key) or "").strip()
+    ]
+    if not overview.findings.exists():
+        problems.append((Key.FINDINGS, "Record at least one finding (13.4 i)"))
+    if not overview.recommendations.exists():
+        problems.append((Key.RECOMMENDATIONS, "Make at least one recommendation (13.4 j)"))
+    return problems
+
+
+@transaction.atomic
+def overview_submit(*, case_id: int | str, by) -> Overview:
+    """Submit the report to the board (13.2, 14). Needs the author and a complete report.
+    Meets the 4-month clock; the case moves to 'With the board'."""
+    overview = _overview(by, case_id)
+    problems = overview_problems(overview)
+    if problems:
+        raise ValidationError([message for _, message in problems])
+    if not can_proceed(overview.submit):
+        raise ValidationError("The report has already been submitted.")
+    overview.submit()
+    overview.submitted_by = by
+    overview.save(update_fields=["status", "submitted_at", "submitted_by"])
+    case_services.case_transition(overview.case, "submit_overview", by=by)
+    _audit(overview, by, "overview report submitted to the board")
+    return overview
