@@ -5,7 +5,7 @@ The draft's own pages are in imr/draft_views.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,11 +21,12 @@ from imr.forms import (
 )
 from imr.models import Imr, ImrSubmission, Part, Section
 from imr.selectors import content_sections, imr_content, revision_rows
-from scr import access, uploads
+from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.deadlines.models import Deadline
+from scr.documents.views import rendered_document_response
 from scr.formtools import add_service_errors, form_page, submit
 
 
@@ -459,24 +460,12 @@ def pdf(request, reference: str, agency_id: int):
     document = services.imr_pdf_request(
         imr=imr, submission=submission, by=request.user, retry_failed=request.method == "POST"
     )
-    document.refresh_from_db()
-    if document.ready:
-        audit_record(
-            action=Action.DOWNLOAD,
-            actor=request.user,
-            obj=imr,
-            board=case.board,
-            label="imr",
-            detail=f"IMR PDF, {document.key}",
-            request=request,
-        )
-        response = HttpResponse(uploads.read(document.file_name), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-        return response
-    if request.method == "POST":
-        return redirect(imr_url(imr, "imr:pdf"))
-    return form_page(
+    return rendered_document_response(
         request,
-        "imr/pdf_status.html",
-        {"case": case, "imr": imr, "document": document, "submission": submission},
+        document=document,
+        obj=imr,
+        board=case.board,
+        label="imr",
+        template="imr/pdf_status.html",
+        context={"case": case, "imr": imr, "submission": submission},
     )

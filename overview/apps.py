@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class OverviewConfig(AppConfig):
     name = "overview"
     verbose_name = "Overview report"
+
+    def ready(self) -> None:
+        from overview import case_section, documents  # noqa: F401

@@ -296,8 +296,10 @@ def finding_save(
         raise ValidationError({"text": "Enter the finding"})
     terms = _terms(overview, list(term_numbers))
     entries = list(OverviewEntry.objects.filter(overview=overview, pk__in=list(entry_ids)))
-    if len(entries) != len(set(entry_ids)):
-        raise ValidationError({"entry_ids": "Cite entries of this overview's chronology"})
+    unknown = sorted(set(entry_ids) - {e.pk for e in entries})
+    if unknown:
+        refs = ", ".join(f"E{pk}" for pk in unknown)
+        raise ValidationError({"entry_ids": f"No entry {refs} in this overview's chronology"})
     if finding_id is None:
         finding = Finding(overview=overview, number=_next_number(overview.findings))
     else:

@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scr.deadlines.tasks.deadline_sweep_task",
         "schedule": 60.0 * env.int("DEADLINE_SWEEP_MINUTES", default=15),
     },
+    # 15.3: executive summaries are released on the date the chair agreed.
+    "summary-release": {
+        "task": "overview.tasks.summary_release_due_task",
+        "schedule": 60.0 * env.int("DEADLINE_SWEEP_MINUTES", default=15),
+    },
 }
 # The first retry of a failed email waits about this long, doubling each time.
 EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)

@@ -162,3 +162,76 @@ def started(reviews_accepted, coordinator) -> Overview:
 @pytest.fixture
 def day():
     return date(2025, 2, 3)
+
+
+def write_overview(overview: Overview, author) -> None:
+    """Sections a, e, g and h, a finding citing the shared visit, a recommendation for
+    agency A and one for the board."""
+    from overview.models import OverviewEntry
+
+    case_id = overview.case_id
+    for key, text in (
+        ("introduction", "An older woman died after a fall at home."),
+        ("facts", "She lived alone; her daughter visited weekly."),
+        ("known", "Each agency knew part of the picture."),
+        ("analysis", "Information was not shared after the February visit."),
+    ):
+        services.overview_section_save(case_id=case_id, by=author, key=key, text=text, revision=None)
+    visit = OverviewEntry.objects.filter(overview=overview, date=date(2025, 2, 3)).first()
+    services.finding_save(
+        case_id=case_id,
+        by=author,
+        text="The joint visit was not followed up by either agency.",
+        term_numbers=[1],
+        entry_ids=[visit.pk],
+    )
+    nhs = overview.case.imrs.order_by("agency__name").first().agency
+    services.recommendation_save(
+        case_id=case_id,
+        by=author,
+        text="Agencies share the outcome of joint visits within a week.",
+        agency_ids=[nhs.pk],
+        term_numbers=[1],
+    )
+    services.recommendation_save(
+        case_id=case_id, by=author, text="The board audits joint visits.", for_board=True
+    )
+
+
+@pytest.fixture
+def written(started, overview_author) -> Overview:
+    write_overview(started, overview_author)
+    return Overview.objects.get(pk=started.pk)
+
+
+@pytest.fixture
+def submitted(written, overview_author) -> Overview:
+    services.overview_submit(case_id=written.case_id, by=overview_author)
+    return Overview.objects.get(pk=written.pk)
+
+
+def receive(overview: Overview, coordinator) -> None:
+    """Every contributor agrees and steps 14 a to e are recorded."""
+    from overview import receipt
+
+    for agency in receipt.contributor_agencies(overview):
+        receipt.contributor_response_record(
+            case_id=overview.case_id, by=coordinator, agency_id=agency.pk, answer="agreed"
+        )
+    for key in receipt.NEEDED:
+        receipt.receipt_item_record(
+            case_id=overview.case_id, by=coordinator, key=key, note=f"Done: {key}."
+        )
+
+
+@pytest.fixture
+def received(submitted, coordinator) -> Overview:
+    receive(submitted, coordinator)
+    return Overview.objects.get(pk=submitted.pk)
+
+
+CLEAN_SUMMARY = {
+    "process": "The board commissioned this review. Three agencies contributed.",
+    "key_issues": "A joint visit by two agencies was not followed up.",
+    "recommendations": "1. Agencies share the outcome of joint visits within a week.",
+}

@@ -1,0 +1,36 @@
+"""The overview report and the executive summary on the case page (13, 14, 15)."""
+
+from django.urls import reverse
+
+from imr.models import Imr
+from overview.models import ExecutiveSummary, Overview
+from scr import access
+from scr.cases import sections
+from scr.cases.models import CasePerm
+from scr.cases.stages import Stage
+
+
+@sections.register
+def overview_section(case, user, perms):
+    if CasePerm.VIEW_STATUS not in perms:
+        return None
+    overview = Overview.objects.filter(case=case).first()
+    summary = ExecutiveSummary.objects.filter(case=case).first()
+    readable = CasePerm.VIEW in perms and access.may_read_overview(user, case, perms)
+    may_start = (
+        overview is None
+        and CasePerm.MANAGE in perms
+        and case.stage == Stage.IMRS_IN_PROGRESS
+        and Imr.objects.filter(case=case).exists()
+        and not Imr.objects.filter(case=case).exclude(status=Imr.Status.ACCEPTED).exists()
+    )
+    summary_readable = summary is not None and access.may_read_summary(user, case, summary, perms)
+    if not (may_start or (overview and readable) or summary_readable):
+        return None
+    return "overview/_case_section.html", {
+        "case": case,
+        "overview": overview if readable else None,
+        "may_start": may_start,
+        "start_url": reverse("overview:start", args=[case.reference]),
+        "summary": summary if summary_readable else None,
+    }

@@ -1,0 +1,33 @@
+"""The page of a document the worker lays out: the file once it is ready, until then how
+far it has got (the page looks again every few seconds). Shared by every stage."""
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from scr import uploads
+from scr.audit.services import Action, audit_record
+
+
+def rendered_document_response(
+    request, *, document, obj, board, label: str, template: str, context: dict
+):
+    """The PDF with an audit row when `document` is done; after a POST ("Try again")
+    back to the same address; otherwise the status page `template`. The caller has
+    checked that the user may read the document."""
+    document.refresh_from_db()
+    if document.ready:
+        audit_record(
+            action=Action.DOWNLOAD,
+            actor=request.user,
+            obj=obj,
+            board=board,
+            label=label,
+            detail=f"PDF, {document.key}",
+            request=request,
+        )
+        response = HttpResponse(uploads.read(document.file_name), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+        return response
+    if request.method == "POST":
+        return redirect(request.path)
+    return render(request, template, {**context, "document": document})
