@@ -58,9 +58,8 @@ def imr_pdf_key(imr: Imr, submission: ImrSubmission | None) -> str:
 @register(
     "imr",
     title="Individual Management Review (Appendix C)",
-    # Per agency: the case page's list of documents cannot offer it; each review's page
-    # links its own, and render_document takes --agency.
-    available=lambda case: False,
+    # Per agency: each review's page links its own, and render_document takes --agency.
+    own_page=True,
 )
 def imr_report(
     case,

@@ -7,12 +7,15 @@ from overview.models import ExecutiveSummary, Overview
 from scr import access
 from scr.cases import sections
 from scr.cases.models import CasePerm
-from scr.cases.stages import Stage
+from scr.cases.stages import MAIN_ROUTE, Stage
+
+# The report can begin once the reviews are under way; after that it stays on the page.
+OVERVIEW_STAGES = MAIN_ROUTE[MAIN_ROUTE.index(Stage.IMRS_IN_PROGRESS) :]
 
 
 @sections.register
 def overview_section(case, user, perms):
-    if CasePerm.VIEW_STATUS not in perms:
+    if CasePerm.VIEW_STATUS not in perms or case.stage not in OVERVIEW_STAGES:
         return None
     overview = Overview.objects.filter(case=case).first()
     summary = ExecutiveSummary.objects.filter(case=case).first()

@@ -4,6 +4,7 @@ render_document REF overview, render_document REF executive-summary."""
 from django.http import Http404
 
 from overview.models import ExecutiveSummary, Overview, OverviewSection
+from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.documents.registry import Classification, Document, register
 from scr.names import initials
 
@@ -50,11 +51,15 @@ def overview_context(overview: Overview) -> dict:
     }
 
 
+# The case page lists the documents of its case: a query only where the stage allows one.
+AFTER_OVERVIEW_BEGINS = MAIN_ROUTE[MAIN_ROUTE.index(Stage.OVERVIEW_IN_PROGRESS) :]
+
+
 def _available_overview(case) -> bool:
-    return Overview.objects.filter(case=case).exists()
+    return case.stage in AFTER_OVERVIEW_BEGINS and Overview.objects.filter(case=case).exists()
 
 
-@register("overview", title="Overview report (13)", available=_available_overview)
+@register("overview", title="Overview report (13)", available=_available_overview, own_page=True)
 def overview_report(case, **options) -> Document:
     overview = _overview(case)
     status = "" if overview.status != Overview.Status.DRAFTING else ", DRAFT"
@@ -76,7 +81,9 @@ def overview_report(case, **options) -> Document:
 
 
 def _available_summary(case) -> bool:
-    return ExecutiveSummary.objects.filter(case=case).exists()
+    return (
+        case.stage in AFTER_OVERVIEW_BEGINS and ExecutiveSummary.objects.filter(case=case).exists()
+    )
 
 
 @register("executive-summary", title="Executive summary (15, public)", available=_available_summary)

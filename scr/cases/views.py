@@ -79,7 +79,7 @@ def _case_page(request, case, perms, transition_form=None, status=200):
         "transition_form": transition_form,
         "form": transition_form,
         "confidential": may_see_all,
-        "documents": registry.choices(case) if may_see_all else [],
+        "documents": registry.case_page_choices(case) if may_see_all else [],
         "sections": sections.for_case(case, request.user, perms),
     }
     if may_see_all:
@@ -145,7 +145,8 @@ def _record_decision(request, case, perms):
 @login_required
 def case_document(request, reference: str, kind: str):
     case = access.case_for_user(request.user, reference, CasePerm.VIEW)
-    if kind not in registry.kinds():
+    # The documents with their own pages and reading rules are not served here.
+    if kind not in registry.case_page_kinds():
         raise Http404("No such document")
     document = registry.build(kind, case)
     pdf = render_pdf(document)

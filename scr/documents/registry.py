@@ -28,22 +28,34 @@ Builder = Callable[..., Document]
 _builders: dict[str, Builder] = {}
 _titles: dict[str, str] = {}
 _available: dict[str, Callable] = {}
+_own_page: set[str] = set()
 
 
 def register(
-    kind: str, *, title: str, available: Callable | None = None
+    kind: str, *, title: str, available: Callable | None = None, own_page: bool = False
 ) -> Callable[[Builder], Builder]:
     """Decorator: `kind` is the command-line and URL name, `title` what people read, and
-    `available(case)` says whether the case has this document yet (always, by default)."""
+    `available(case)` says whether the case has this document yet (always, by default).
+
+    own_page=True: the stage serves the document from its own page, with its own reading
+    rules (an IMR, the confidential overview, the summary before its release); the case
+    page neither lists it nor renders it for everyone who sees the case."""
 
     def decorator(builder: Builder) -> Builder:
         _builders[kind] = builder
         _titles[kind] = title
         if available is not None:
             _available[kind] = available
+        if own_page:
+            _own_page.add(kind)
         return builder
 
     return decorator
+
+
+def case_page_kinds() -> list[str]:
+    """The documents the case page offers to everyone who sees the case in full."""
+    return [kind for kind in kinds() if kind not in _own_page]
 
 
 def kinds() -> list[str]:
@@ -57,6 +69,11 @@ def choices(case=None) -> list[tuple[str, str]]:
         for kind in kinds()
         if case is None or kind not in _available or _available[kind](case)
     ]
+
+
+def case_page_choices(case) -> list[tuple[str, str]]:
+    """choices(case) less the documents served from a stage's own page."""
+    return [(kind, title) for kind, title in choices(case) if kind not in _own_page]
 
 
 def build(kind: str, case, **options) -> Document:

@@ -175,14 +175,33 @@ def in_review(case, panel_chair, chair, coordinator, agency_a):
     return Case.objects.get(pk=case.pk)
 
 
-def test_recording_a_decision(client, in_review, coordinator):
+@pytest.fixture
+def planning(case, panel_chair, chair, coordinator, overview_author):
+    """The case at 'action plans', taken along the route through the service: the case
+    page's 'Record a decision' offers starting the monitoring next (16)."""
+    from scr.cases.services import case_transition_request
+
+    for name, who in (
+        ("record_recommendation", panel_chair),
+        ("commission_review", chair),
+        ("start_imrs", coordinator),
+        ("start_overview", coordinator),
+        ("submit_overview", overview_author),
+        ("receive_overview", coordinator),
+        ("approve_summary", chair),
+    ):
+        case_transition_request(case_id=case.pk, by=who, transition=name, note="Reasons.")
+    return Case.objects.get(pk=case.pk)
+
+
+def test_recording_a_decision(client, planning, coordinator):
     client.force_login(coordinator)
-    url = reverse("cases:case-detail", args=[in_review.reference])
-    response = client.post(url, {"transition": "start_overview", "note": "Every IMR is in."})
+    url = reverse("cases:case-detail", args=[planning.reference])
+    response = client.post(url, {"transition": "start_monitoring", "note": "Plans are in."})
     assert response.status_code == 302
-    fresh = Case.objects.get(pk=in_review.pk)
-    assert fresh.stage == Stage.OVERVIEW_IN_PROGRESS
-    assert fresh.events.last().note == "Every IMR is in."
+    fresh = Case.objects.get(pk=planning.pk)
+    assert fresh.stage == Stage.MONITORING
+    assert fresh.events.last().note == "Plans are in."
     follow = client.get(response["Location"]).content.decode()
     assert "Decision recorded" in follow
 
@@ -197,10 +216,10 @@ def test_endorsing_a_referral_is_not_offered_on_the_case_page(client, new_case, 
 
 
 def test_a_decision_without_a_choice_shows_errors_and_keeps_what_was_typed(
-    client, in_review, coordinator
+    client, planning, coordinator
 ):
     client.force_login(coordinator)
-    url = reverse("cases:case-detail", args=[in_review.reference])
+    url = reverse("cases:case-detail", args=[planning.reference])
     response = client.post(url, {"note": "Half-written reasons"})
     assert response.status_code == 400
     text = response.content.decode()
@@ -208,7 +227,7 @@ def test_a_decision_without_a_choice_shows_errors_and_keeps_what_was_typed(
     assert "<title>Error:" in text
     assert "Select the decision to record" in text
     assert "Half-written reasons" in text
-    assert Case.objects.get(pk=in_review.pk).stage == Stage.IMRS_IN_PROGRESS
+    assert Case.objects.get(pk=planning.pk).stage == Stage.ACTION_PLANS
 
 
 def test_a_decision_that_needs_reasons_refuses_a_blank_note(client, case, coordinator, chair):
@@ -222,20 +241,20 @@ def test_a_decision_that_needs_reasons_refuses_a_blank_note(client, case, coordi
 
 
 def test_a_tampered_decision_changes_nothing(
-    client, in_review, coordinator, chair, referrer, outsider
+    client, planning, coordinator, chair, referrer, outsider
 ):
-    url = reverse("cases:case-detail", args=[in_review.reference])
+    url = reverse("cases:case-detail", args=[planning.reference])
     client.force_login(coordinator)
     response = client.post(url, {"transition": "close", "note": "x"})
     assert response.status_code == 400  # not one of the offered choices
     client.force_login(chair)  # the chair has no decision at this stage
-    assert client.post(url, {"transition": "start_overview"}).status_code == 403
+    assert client.post(url, {"transition": "start_monitoring"}).status_code == 403
     client.force_login(referrer)
-    assert client.post(url, {"transition": "start_overview"}).status_code == 403
+    assert client.post(url, {"transition": "start_monitoring"}).status_code == 403
     client.force_login(outsider)
-    assert client.post(url, {"transition": "start_overview"}).status_code == 404
-    assert Case.objects.get(pk=in_review.pk).stage == Stage.IMRS_IN_PROGRESS
-    denied = AuditEvent.objects.filter(action="access_denied", object_id=str(in_review.pk))
+    assert client.post(url, {"transition": "start_monitoring"}).status_code == 404
+    assert Case.objects.get(pk=planning.pk).stage == Stage.ACTION_PLANS
+    denied = AuditEvent.objects.filter(action="access_denied", object_id=str(planning.pk))
     assert denied.count() == 2
 
 

@@ -1,0 +1,271 @@
+"""The overview report's, the receipt's and the executive summary's pages: who may see
+and do what, bad input, and the confidential documents kept off the case page."""
+
+import pytest
+from django.urls import reverse
+
+from overview import summary as summaries
+from overview.models import ExecutiveSummary, Finding, Overview, OverviewSection, ReceiptItem
+from scr.audit.models import AuditEvent
+from scr.cases.models import Case
+from scr.cases.stages import Stage
+from tests.overview.conftest import CLEAN_SUMMARY
+
+pytestmark = pytest.mark.django_db
+
+READERS = ("overview_author", "coordinator", "chair", "panel_chair", "panel_member")
+HIDDEN = ("lead_a", "author_a", "director_a", "board_member", "outsider", "other_coordinator")
+
+
+def _url(case, name, *args):
+    return reverse(f"overview:{name}", args=[case.reference, *args])
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_readers_open_the_report(client, request, started, who):
+    client.force_login(request.getfixturevalue(who))
+    case = started.case
+    for name, args in (
+        ("overview-detail", ()),
+        ("section-edit", ("introduction",)),
+        ("findings", ()),
+        ("recommendations", ()),
+        ("receipt", ()),
+    ):
+        assert client.get(_url(case, name, *args)).status_code == 200, name
+    assert AuditEvent.objects.filter(object_type="overview", action="view").exists()
+
+
+@pytest.mark.parametrize("who", HIDDEN)
+def test_others_get_404_for_every_page(client, request, started, who):
+    client.force_login(request.getfixturevalue(who))
+    case = started.case
+    for name, args in (
+        ("overview-detail", ()),
+        ("section-edit", ("introduction",)),
+        ("findings", ()),
+        ("finding-new", ()),
+        ("recommendations", ()),
+        ("receipt", ()),
+        ("pdf", ()),
+    ):
+        assert client.get(_url(case, name, *args)).status_code == 404, name
+
+
+def test_confidential_documents_are_not_on_the_case_page_route(client, started, lead_a):
+    """An agency lead sees the case, but not the overview through the case's documents."""
+    client.force_login(lead_a)
+    url = reverse("cases:case-document", args=[started.case.reference, "overview"])
+    assert client.get(url).status_code == 404
+    url = reverse("cases:case-document", args=[started.case.reference, "executive-summary"])
+    assert client.get(url).status_code == 404
+    page = client.get(reverse("cases:case-detail", args=[started.case.reference]))
+    assert "overview.pdf" not in page.content.decode()
+
+
+def test_the_coordinator_begins_the_report_from_the_case_page(
+    client, reviews_accepted, coordinator
+):
+    client.force_login(coordinator)
+    page = client.get(reverse("cases:case-detail", args=[reviews_accepted.reference]))
+    assert "Begin the overview report" in page.content.decode()
+    response = client.post(_url(reviews_accepted, "start"))
+    assert response.status_code == 302
+    assert Case.objects.get(pk=reviews_accepted.pk).stage == Stage.OVERVIEW_IN_PROGRESS
+
+
+def test_beginning_too_early_says_why(client, commissioned, coordinator, agency_a):
+    from datetime import timedelta
+
+    from imr import services as imr_services
+    from scr.deadlines import calendar
+
+    imr_services.imr_commission(
+        case_id=commissioned.pk,
+        by=coordinator,
+        agency_ids=[agency_a.pk],
+        chronology_due=calendar.today() + timedelta(weeks=2),
+        report_due=calendar.today() + timedelta(weeks=6),
+    )
+    client.force_login(coordinator)
+    response = client.post(_url(commissioned, "start"))
+    assert response.status_code == 400
+    assert "Waiting for: Testshire NHS Trust" in response.content.decode()
+    assert not Overview.objects.exists()
+
+
+def test_the_author_saves_a_section(client, started, overview_author):
+    client.force_login(overview_author)
+    url = _url(started.case, "section-edit", "introduction")
+    response = client.post(url, {"text": "She lived alone.", "revision": 0})
+    assert response.status_code == 302
+    assert OverviewSection.objects.get(overview=started, key="introduction").text == (
+        "She lived alone."
+    )
+
+
+def test_a_clash_keeps_the_typed_text(client, started, overview_author):
+    client.force_login(overview_author)
+    url = _url(started.case, "section-edit", "introduction")
+    client.post(url, {"text": "First.", "revision": 0})
+    response = client.post(url, {"text": "My late change.", "revision": 0})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "after you opened it" in text and "My late change." in text
+
+
+@pytest.mark.parametrize("who", ("coordinator", "chair", "panel_chair"))
+def test_readers_cannot_write(client, request, started, who):
+    client.force_login(request.getfixturevalue(who))
+    url = _url(started.case, "section-edit", "introduction")
+    assert client.post(url, {"text": "x", "revision": 0}).status_code == 403
+    assert client.get(_url(started.case, "finding-new")).status_code == 403
+    assert not OverviewSection.objects.filter(overview=started, key="introduction").exists()
+
+
+def test_a_finding_with_a_bad_reference_is_refused_and_kept(client, started, overview_author):
+    client.force_login(overview_author)
+    url = _url(started.case, "finding-new")
+    response = client.post(url, {"text": "Nobody followed up.", "entry_refs": "E12x, 7"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem" in text and "E12x" in text and "Nobody followed up." in text
+    response = client.post(url, {"text": "Nobody followed up.", "entry_refs": "E99999"})
+    assert response.status_code == 400
+    assert "No entry E99999" in response.content.decode()
+    assert not Finding.objects.exists()
+
+
+def test_a_finding_links_to_its_evidence(client, started, overview_author):
+    entry = started.entries.order_by("pk").first()
+    client.force_login(overview_author)
+    response = client.post(
+        _url(started.case, "finding-new"),
+        {"text": "Nobody followed up.", "entry_refs": f"e{entry.pk}"},
+    )
+    assert response.status_code == 302
+    page = client.get(_url(started.case, "findings")).content.decode()
+    assert f"#E{entry.pk}" in page
+
+
+def test_a_recommendation_needs_someone_to_act(client, started, overview_author, agency_a):
+    client.force_login(overview_author)
+    url = _url(started.case, "recommendation-new")
+    response = client.post(url, {"text": "Share visit outcomes."})
+    assert response.status_code == 400
+    assert "agencies the recommendation is for" in response.content.decode()
+    response = client.post(url, {"text": "Share visit outcomes.", "agency_ids": [agency_a.pk]})
+    assert response.status_code == 302
+
+
+def test_submitting_from_the_page(client, written, overview_author):
+    client.force_login(overview_author)
+    response = client.post(_url(written.case, "submit"))
+    assert response.status_code == 302
+    assert Overview.objects.get(pk=written.pk).status == Overview.Status.WITH_BOARD
+
+
+def test_the_receipt_page_records_each_step(client, submitted, coordinator, agency_a):
+    client.force_login(coordinator)
+    url = _url(submitted.case, "response-edit", agency_a.pk)
+    response = client.post(url, {"answer": "disagrees"})
+    assert response.status_code == 400
+    assert "Enter the agency" in response.content.decode()
+    assert client.post(url, {"answer": "comments", "comments": "Page 4 dates."}).status_code == 302
+    url = _url(submitted.case, "receipt-item", "availability")
+    assert client.post(url, {"note": " "}).status_code == 400
+    assert client.post(url, {"note": "Board members and agencies' leads."}).status_code == 302
+    item = ReceiptItem.objects.get(overview=submitted, key="availability")
+    assert item.done_by == coordinator
+    page = client.get(_url(submitted.case, "receipt")).content.decode()
+    assert "Board members and agencies" in page and "Page 4 dates." in page
+
+
+def test_only_the_coordinator_records_receipt(client, submitted, chair, overview_author):
+    for person in (chair, overview_author):
+        client.force_login(person)
+        url = _url(submitted.case, "receipt-item", "availability")
+        assert client.post(url, {"note": "x"}).status_code == 403
+    assert not ReceiptItem.objects.exists()
+
+
+def _summary_url(case, name="summary", *args):
+    return reverse(f"overview:{name}", args=[case.reference, *args])
+
+
+@pytest.fixture
+def drafted(received, overview_author) -> ExecutiveSummary:
+    summaries.summary_start(case_id=received.case_id, by=overview_author)
+    summary = ExecutiveSummary.objects.get(case_id=received.case_id)
+    return summaries.summary_save(
+        case_id=received.case_id, by=overview_author, revision=summary.revision, **CLEAN_SUMMARY
+    )
+
+
+def test_the_summary_page_lists_each_identifying_match(client, drafted, overview_author):
+    client.force_login(overview_author)
+    url = _summary_url(drafted.case, "summary-edit")
+    response = client.post(
+        url,
+        {
+            "process": "Mrs Hypatia  QUENBY-MARSH, born 12 March 1941, was seen by SW 1.",
+            "key_issues": "x",
+            "recommendations": "y",
+            "revision": drafted.revision,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(_summary_url(drafted.case)).content.decode()
+    for found in ("QUENBY-MARSH", "12 March 1941", "SW 1"):
+        assert found in page
+    assert "Mark as not identifying" in page
+
+
+@pytest.mark.parametrize("who", ("lead_a", "author_a", "board_member", "outsider", "referrer"))
+def test_the_summary_is_hidden_before_release(client, request, drafted, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(_summary_url(drafted.case)).status_code == 404
+    assert client.get(_summary_url(drafted.case, "summary-pdf")).status_code == 404
+
+
+@pytest.mark.parametrize("who", ("panel_member", "chair", "coordinator", "panel_chair"))
+def test_the_panel_and_the_chair_read_it_before_release(client, request, drafted, who):
+    client.force_login(request.getfixturevalue(who))
+    page = client.get(_summary_url(drafted.case))
+    assert page.status_code == 200
+    assert "joint visit" in page.content.decode()
+
+
+def test_the_chairs_approval_form_validates(client, drafted, overview_author, panel_chair, chair):
+    case_id = drafted.case_id
+    summaries.summary_send_to_panel(case_id=case_id, by=overview_author)
+    summaries.summary_panel_decide(case_id=case_id, by=panel_chair, agree=True)
+    client.force_login(chair)
+    url = _summary_url(drafted.case, "summary-approve")
+    response = client.post(url, {"criminal_proceedings": "", "release_date": "31/02/2027"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem" in text and "criminal proceedings" in text
+    assert ExecutiveSummary.objects.get(pk=drafted.pk).status == ExecutiveSummary.Status.AGREED
+    client.force_login(panel_chair)
+    assert client.post(url, {"criminal_proceedings": "None."}).status_code == 403
+
+
+def test_released_summary_is_public_to_everyone_on_the_case(
+    client, drafted, overview_author, panel_chair, chair, board_member, lead_a
+):
+    from scr.deadlines import calendar
+
+    case_id = drafted.case_id
+    summaries.summary_send_to_panel(case_id=case_id, by=overview_author)
+    summaries.summary_panel_decide(case_id=case_id, by=panel_chair, agree=True)
+    summaries.summary_approve(
+        case_id=case_id, by=chair, criminal_proceedings="None.", release_date=calendar.today()
+    )
+    summaries.summary_release_due()
+    for person in (board_member, lead_a):
+        client.force_login(person)
+        page = client.get(_summary_url(drafted.case))
+        assert page.status_code == 200
+        assert "joint visit" in page.content.decode()
+        assert "criminal proceedings" not in page.content.decode().lower()
