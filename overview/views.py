@@ -148,6 +148,10 @@ def overview_detail(request, reference: str):
             "terms": _terms(case),
             "returned": returned_versions(case),
             "clock": clock,
+            # 13.3: more time needs the chair's agreement, through the clock's extension.
+            "may_extend": clock is not None
+            and clock.is_live
+            and access.may_request_extension(request.user, clock, perms),
             "can_write": can_write,
             "problems": services.overview_problems(overview) if can_write else [],
             "can_receive": CasePerm.MANAGE in perms and overview.status != overview.Status.DRAFTING,

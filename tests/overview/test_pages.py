@@ -269,3 +269,14 @@ def test_released_summary_is_public_to_everyone_on_the_case(
         assert page.status_code == 200
         assert "joint visit" in page.content.decode()
         assert "criminal proceedings" not in page.content.decode().lower()
+
+
+def test_the_author_asks_the_chair_for_more_time_from_the_report(client, started, overview_author):
+    """13.3: the 4-month clock is the author's; more time goes to the chair."""
+    from scr.deadlines.models import Deadline
+
+    clock = Deadline.objects.get(case=started.case, kind=Deadline.Kind.OVERVIEW_REPORT)
+    assert clock.owner == overview_author
+    client.force_login(overview_author)
+    page = client.get(_url(started.case, "overview-detail")).content.decode()
+    assert reverse("deadlines:extension-request", args=[clock.pk]) in page
