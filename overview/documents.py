@@ -35,6 +35,7 @@ def overview_context(overview: Overview) -> dict:
         rows, chronology.merged_gaps(overview), previous=None, last_page=True
     )
     Key = OverviewSection.Key
+    members = family.family_members(overview)
     return {
         "overview": overview,
         "texts": {key: texts.get(key, "") for key in Key.values},
@@ -43,8 +44,8 @@ def overview_context(overview: Overview) -> dict:
         "items": items,
         "entry_count": len(rows),
         "timeline": timeline.build_timeline(overview),
-        "tree": family.family_tree(overview, names=True),
-        "people": family.family_people(family.family_members(overview)),
+        "tree": family.family_tree(overview, names=True, members=members),
+        "people": family.family_people(members),
         "findings": overview.findings.prefetch_related("entries__agency"),
         "recommendations": overview.recommendations.prefetch_related("agencies"),
         "returned": returned_versions(case),

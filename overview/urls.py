@@ -1,6 +1,6 @@
 from django.urls import path
 
-from overview import family_views, receipt_views, summary_views, views
+from overview import chronology_views, family_views, receipt_views, summary_views, views
 
 app_name = "overview"
 
@@ -36,6 +36,25 @@ urlpatterns = [
     ),
     path(f"{OVERVIEW}/submit/", views.submit, name="submit"),
     path(f"{OVERVIEW}/report.pdf", views.pdf, name="pdf"),
+    # 13.4 f: the merged inter-agency chronology.
+    path(f"{OVERVIEW}/chronology/", chronology_views.chronology, name="chronology"),
+    path(
+        f"{OVERVIEW}/chronology.<str:fmt>",
+        chronology_views.chronology_export,
+        name="chronology-export",
+    ),
+    path(f"{OVERVIEW}/chronology/duplicates/", chronology_views.duplicates, name="duplicates"),
+    path(
+        f"{OVERVIEW}/chronology/entries/<int:entry_id>/link/",
+        chronology_views.entry_link,
+        name="entry-link",
+    ),
+    path(
+        f"{OVERVIEW}/chronology/entries/<int:entry_id>/unlink/",
+        chronology_views.entry_unlink,
+        name="entry-unlink",
+    ),
+    path(f"{OVERVIEW}/chronology/timeline/", chronology_views.timeline, name="timeline"),
     path(f"{OVERVIEW}/family/", family_views.family, name="family"),
     path(f"{OVERVIEW}/family/merge/", family_views.family_merge, name="family-merge"),
     path(f"{OVERVIEW}/family/not-same/", family_views.family_not_same, name="family-not-same"),

@@ -176,7 +176,9 @@ def write_overview(overview: Overview, author) -> None:
         ("known", "Each agency knew part of the picture."),
         ("analysis", "Information was not shared after the February visit."),
     ):
-        services.overview_section_save(case_id=case_id, by=author, key=key, text=text, revision=None)
+        services.overview_section_save(
+            case_id=case_id, by=author, key=key, text=text, revision=None
+        )
     visit = OverviewEntry.objects.filter(overview=overview, date=date(2025, 2, 3)).first()
     services.finding_save(
         case_id=case_id,

@@ -1,0 +1,346 @@
+"""The family of the overview report (13.4 e; Appendix C section 2).
+
+When the overview begins each agency's account of each person is copied as its own
+FamilyMember (overview.services._copy_family). Here the service suggests which of them
+are the same person, the author confirms or rejects each suggestion, corrects what the
+agencies recorded, and the outline family tree is laid out for the page and the PDF.
+
+The tree is laid out in Python by overview/family_tree.py (boxes, lines, groups with
+coordinates) and only drawn by templates/overview/_family_tree.svg.html, as
+scr/cases/flow.py does for the procedure's flow.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from imr.template import RELATIONSHIP_LABELS
+from overview.family_tree import Tree, layout
+from overview.models import FamilyMember, FamilyMergeDecision, FamilyReport, Overview
+from scr import access
+from scr.audit.services import Action, audit_record
+
+# Selectors --------------------------------------------------------------------------------
+
+
+def family_members(overview: Overview) -> list[FamilyMember]:
+    """The people of the overview with each agency's report (and its agency) prefetched:
+    the page, the tree and the suggestions all read these, in two queries."""
+    reports = FamilyReport.objects.select_related("agency")
+    return list(overview.family.prefetch_related(Prefetch("reports", queryset=reports)))
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name as compared: case, accents, apostrophes (straight or curly)
+    and punctuation do not count, and a hyphen is a space ("Quenby-Marsh")."""
+    text = unicodedata.normalize("NFKD", name).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’‘`ʼ]", "", text)
+    return re.findall(r"[^\W_]+", text)
+
+
+def name_key(name: str) -> str:
+    """Spaces do not count either: agencies write "Mary Jane", "Mary-Jane", "Maryjane"."""
+    return "".join(name_words(name))
+
+
+def snapshot(member: FamilyMember) -> dict:
+    """What a decision remembers of a person: the rows may be merged or corrected later."""
+    dob = member.date_of_birth
+    return {"name": member.name, "date_of_birth": dob.isoformat() if dob else None}
+
+
+def _snapshot_key(data: dict) -> tuple[str, str | None]:
+    return name_key(data.get("name") or ""), data.get("date_of_birth")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Two people the service thinks are one, and why, for the author to answer."""
+
+    first: FamilyMember
+    second: FamilyMember
+    reason: str
+
+
+def _reason(a: FamilyMember, b: FamilyMember) -> str | None:
+    """Why a and b are likely the same person, or None. Same name with different dates
+    of birth is not suggested: a father and son often share a name."""
+    words_a, words_b = name_words(a.name), name_words(b.name)
+    dob_a, dob_b = a.date_of_birth, b.date_of_birth
+    if words_a and "".join(words_a) == "".join(words_b):
+        if dob_a and dob_a == dob_b:
+            return "Same name and date of birth"
+        if not dob_a and not dob_b:
+            return "Same name; neither date of birth is recorded"
+        if not dob_a or not dob_b:
+            return "Same name; one date of birth is not recorded"
+        return None
+    if dob_a and dob_a == dob_b and len(words_a) > 1 and len(words_b) > 1:
+        first_a, first_b = words_a[0], words_b[0]
+        similar = first_a.startswith(first_b) or first_b.startswith(first_a)
+        if words_a[-1] == words_b[-1] and similar:
+            return "Same date of birth and surname, similar first name"
+    return None
+
+
+def merge_suggestions(
+    overview: Overview, *, members: list[FamilyMember] | None = None
+) -> list[Suggestion]:
+    """Pairs of people (never the adult) likely to be one person, strongest first,
+    leaving out every pair the author has answered, in either order (13.4 e)."""
+    if members is None:
+        members = family_members(overview)
+    answered = {
+        frozenset((_snapshot_key(first), _snapshot_key(second)))
+        for first, second in FamilyMergeDecision.objects.filter(overview=overview).values_list(
+            "first", "second"
+        )
+    }
+    people = sorted((m for m in members if not m.is_subject), key=lambda m: m.pk)
+    found = []
+    for a, b in combinations(people, 2):
+        reason = _reason(a, b)
+        pair = frozenset((_snapshot_key(snapshot(a)), _snapshot_key(snapshot(b))))
+        if reason and pair not in answered:
+            found.append(Suggestion(a, b, reason))
+    strength = {"Same name and date of birth": 0}
+    return sorted(found, key=lambda s: (strength.get(s.reason, 1), s.first.pk, s.second.pk))
+
+
+# Services ---------------------------------------------------------------------------------
+
+
+def _overview(by, case_id: int | str) -> Overview:
+    """The overview, locked, for its author while it is being written (13.4 e: the author
+    confirms the family tree)."""
+    _, overview, perms = access.overview_for_user(by, case_id, lock=True)
+    if not access.may_write_overview(perms):
+        raise PermissionDenied
+    if not overview.editable:
+        raise ValidationError(
+            f"The overview report is ‘{overview.status_label}’: its family cannot change now."
+        )
+    return overview
+
+
+def _audit(overview: Overview, by, detail: str) -> None:
+    # Ids only: the audit trail names objects, never their content (people's names).
+    audit_record(
+        action=Action.CHANGE, actor=by, obj=overview, board=overview.case.board, detail=detail
+    )
+
+
+def _pair(overview: Overview, first_id: int, second_id: int) -> tuple[FamilyMember, FamilyMember]:
+    if int(first_id) == int(second_id):
+        raise ValidationError("Choose two different people.")
+    found = {
+        m.pk: m
+        for m in FamilyMember.objects.select_for_update().filter(
+            overview=overview, pk__in=[first_id, second_id]
+        )
+    }
+    if len(found) != 2:
+        raise ValidationError("Choose people of this overview report's family.")
+    return found[int(first_id)], found[int(second_id)]
+
+
+# Blank fields of the kept person are filled from the merged one; the adult keeps no
+# relationship (they are the one the others relate to).
+FILLED = ("date_of_birth", "date_of_death", "address", "ethnicity")
+
+
+@transaction.atomic
+def family_merge(*, case_id: int | str, by, keep_id: int, merge_id: int) -> FamilyMember:
+    """The author confirms two people are one (13.4 e). Needs the author while the report
+    is being written. Moves the merged person's agency reports to the kept one, fills the
+    kept one's blanks from it, deletes it and records the decision."""
+    overview = _overview(by, case_id)
+    keep, merge = _pair(overview, keep_id, merge_id)
+    if merge.is_subject:
+        raise ValidationError("The adult cannot be merged into someone else.")
+    FamilyMergeDecision.objects.create(
+        overview=overview,
+        first=snapshot(keep),
+        second=snapshot(merge),
+        same_person=True,
+        decided_by=by,
+    )
+    FamilyReport.objects.filter(member=merge).update(member=keep)
+    names = FILLED if keep.is_subject else ("relationship", "relationship_detail", *FILLED)
+    changed = [n for n in names if not getattr(keep, n) and getattr(merge, n)]
+    for name in changed:
+        setattr(keep, name, getattr(merge, name))
+    if keep.name == "Unnamed" and merge.name != "Unnamed":
+        keep.name = merge.name
+        changed.append("name")
+    if changed:
+        keep.save(update_fields=changed)
+    merge.delete()
+    _audit(overview, by, f"family member {merge_id} merged into {keep.pk}")
+    return keep
+
+
+@transaction.atomic
+def family_not_same(
+    *, case_id: int | str, by, first_id: int, second_id: int
+) -> FamilyMergeDecision:
+    """The author says two people are not one (13.4 e), so the pair is not suggested
+    again. Needs the author while the report is being written; changes no person."""
+    overview = _overview(by, case_id)
+    first, second = _pair(overview, first_id, second_id)
+    pair = frozenset((_snapshot_key(snapshot(first)), _snapshot_key(snapshot(second))))
+    for decision in FamilyMergeDecision.objects.filter(overview=overview, same_person=False):
+        # A second press of the button answers the same question once.
+        if frozenset((_snapshot_key(decision.first), _snapshot_key(decision.second))) == pair:
+            return decision
+    decision = FamilyMergeDecision.objects.create(
+        overview=overview,
+        first=snapshot(first),
+        second=snapshot(second),
+        same_person=False,
+        decided_by=by,
+    )
+    _audit(overview, by, f"family members {first.pk} and {second.pk} are not the same person")
+    return decision
+
+
+@transaction.atomic
+def family_member_update(
+    *,
+    case_id: int | str,
+    by,
+    member_id: int,
+    name: str,
+    relationship: str = "",
+    relationship_detail: str = "",
+    date_of_birth: date | None = None,
+    date_of_death: date | None = None,
+) -> FamilyMember:
+    """The author corrects a person of the family tree (13.4 e). Needs the author while
+    the report is being written. The agencies' reports stay as they were accepted."""
+    overview = _overview(by, case_id)
+    member = FamilyMember.objects.select_for_update().filter(overview=overview, pk=member_id)
+    member = member.first()
+    if member is None:
+        raise ValidationError("That person is no longer in the family: they may have been merged.")
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Enter the name"
+    if member.is_subject:
+        relationship, relationship_detail = "", ""
+    elif relationship not in RELATIONSHIP_LABELS:
+        errors["relationship"] = "Choose the relationship to the adult"
+    today = timezone.localdate()
+    if date_of_birth and date_of_birth > today:
+        errors["date_of_birth"] = "The date of birth must be in the past"
+    if date_of_death and date_of_death > today:
+        errors["date_of_death"] = "The date of death must be today or in the past"
+    elif date_of_birth and date_of_death and date_of_death < date_of_birth:
+        errors["date_of_death"] = "The date of death must be after the date of birth"
+    if errors:
+        raise ValidationError(errors)
+    member.name = " ".join(name.split())
+    member.relationship = relationship
+    member.relationship_detail = relationship_detail.strip()
+    member.date_of_birth = date_of_birth
+    member.date_of_death = date_of_death
+    member.save(
+        update_fields=[
+            "name",
+            "relationship",
+            "relationship_detail",
+            "date_of_birth",
+            "date_of_death",
+        ]
+    )
+    _audit(overview, by, f"family member {member.pk} corrected")
+    return member
+
+
+# The agencies' accounts -------------------------------------------------------------------
+
+COMPARED = (
+    ("name", "Name"),
+    ("relationship", "Relationship"),
+    ("relationship_detail", "Relationship described as"),
+    ("dob", "Date of birth"),
+    ("dod", "Date of death"),
+    ("address", "Address"),
+    ("ethnicity", "Ethnicity"),
+)
+
+
+def _shown(key: str, value) -> str:
+    value = " ".join(str(value or "").split())
+    if key in ("dob", "dod") and value:
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if key == "relationship":
+        return RELATIONSHIP_LABELS.get(value, value)
+    return value
+
+
+@dataclass
+class Difference:
+    label: str
+    accounts: list[tuple[str, str]]  # (agency name, what it reported, or "Not given")
+
+
+@dataclass
+class Person:
+    member: FamilyMember
+    relationship: str
+    agencies: list[str]
+    differences: list[Difference]
+
+
+def relationship_text(member: FamilyMember) -> str:
+    """'Child (Daughter)': the template's relationship with the agency's own words."""
+    if member.is_subject:
+        return "The adult"
+    label = RELATIONSHIP_LABELS.get(member.relationship, "Not recorded")
+    detail = member.relationship_detail.strip()
+    return f"{label} ({detail})" if detail and detail.casefold() != label.casefold() else label
+
+
+def family_people(members: list[FamilyMember]) -> list[Person]:
+    """Each person with the agencies that reported them and, where the agencies' accounts
+    differ (two addresses, say), what each reported: the author weighs them (13.4 e)."""
+    people = []
+    for member in members:
+        reports = list(member.reports.all())
+        differences = []
+        for key, label in COMPARED:
+            accounts = [(r.agency.name, _shown(key, r.data.get(key))) for r in reports]
+            if len({value.casefold() for _, value in accounts}) > 1:
+                differences.append(
+                    Difference(label, [(a, value or "Not given") for a, value in accounts])
+                )
+        agencies = list(dict.fromkeys(r.agency.name for r in reports))
+        people.append(Person(member, relationship_text(member), agencies, differences))
+    return people
+
+
+# The outline family tree ------------------------------------------------------------------
+
+
+def family_tree(
+    overview: Overview, *, names: bool, members: list[FamilyMember] | None = None
+) -> Tree:
+    """The outline family tree of 13.4 e, laid out for the SVG template
+    (overview/_family_tree.svg.html). names=True only for the readers of the confidential
+    report (its PDF, the family page); any other audience gets initials and no name
+    anywhere in the tree. Pass `members` from family_members() to save the queries."""
+    if members is None:
+        members = family_members(overview)
+    return layout(members, names=names)
