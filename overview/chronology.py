@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from imr import checks
 from imr.selectors import terms_of_reference
-from overview.models import Overview, OverviewEntry
+from overview.models import FamilyMember, Overview, OverviewEntry
 from scr import access
 from scr.audit.services import Action, audit_record
 from scr.deadlines.calendar import add_months
@@ -139,6 +139,18 @@ def date_text(day: date, precision: str, uncertain: bool = False) -> str:
     else:
         text = f"{day.year:04d}"
     return f"?{text}" if uncertain else text
+
+
+def subject_birth(overview: Overview) -> date | None:
+    """The adult's date of birth: the case's, or else as the agencies' records give it
+    (the adult of the family tree, filled from the reviews when the overview began)."""
+    if overview.case.subject_date_of_birth:
+        return overview.case.subject_date_of_birth
+    return (
+        FamilyMember.objects.filter(overview=overview, is_subject=True)
+        .values_list("date_of_birth", flat=True)
+        .first()
+    )
 
 
 def age_on(birth: date | None, day: date) -> int | None:

@@ -89,7 +89,7 @@ def chronology_page(
     page = Paginator(entries, per_page).get_page(page_number)
     previous = merged.row_before(entries, page.start_index() - 2) if page.number > 1 else None
     rows = merged.merged_rows(
-        page.object_list, previous=previous, birth=overview.case.subject_date_of_birth
+        page.object_list, previous=previous, birth=merged.subject_birth(overview)
     )
     items = merged.place_gaps(
         rows,
@@ -267,7 +267,7 @@ def export_rows(overview, filters: merged.Filters) -> Iterator[list]:
     """The filtered chronology in EXPORT_COLUMNS, an entry a row: each event's primary
     entry, then the entries linked to it, which name it under 'Same event as'. Read in
     chunks, so a 12,000-row chronology is never all in memory as objects."""
-    birth = overview.case.subject_date_of_birth
+    birth = merged.subject_birth(overview)
     for entry in merged.merged_entries(overview, filters).iterator(chunk_size=500):
         yield _export_row(entry, birth, "")
         label = (
@@ -316,7 +316,7 @@ def duplicates(request, reference: str):
     linked = merged.merged_entries(overview).filter(
         Exists(OverviewEntry.objects.filter(same_event=OuterRef("pk")))
     )
-    birth = case.subject_date_of_birth
+    birth = merged.subject_birth(overview)
     page = pairs.get_page(request.GET.get("page"))
     shown = []
     for pair in page.object_list:

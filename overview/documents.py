@@ -29,7 +29,7 @@ def overview_context(overview: Overview) -> dict:
     case = overview.case
     texts = dict(overview.sections.values_list("key", "text"))
     rows = chronology.merged_rows(
-        chronology.merged_entries(overview), previous=None, birth=case.subject_date_of_birth
+        chronology.merged_entries(overview), previous=None, birth=chronology.subject_birth(overview)
     )
     items = chronology.place_gaps(
         rows, chronology.merged_gaps(overview), previous=None, last_page=True

@@ -147,6 +147,11 @@ def _copy_family(overview: Overview, versions: list[ImrSubmission]) -> None:
                 subject.address = reported["address"]
             if not subject.ethnicity and reported.get("ethnicity"):
                 subject.ethnicity = reported["ethnicity"]
+            # The case may not hold the dates the agencies' records give.
+            if subject.date_of_birth is None:
+                subject.date_of_birth = _iso(reported.get("dob", ""))
+            if subject.date_of_death is None:
+                subject.date_of_death = _iso(reported.get("dod", ""))
         for person in family.get("people", []):
             member = FamilyMember.objects.create(
                 overview=overview,
@@ -161,7 +166,7 @@ def _copy_family(overview: Overview, versions: list[ImrSubmission]) -> None:
             FamilyReport.objects.create(
                 member=member, agency=version.imr.agency, submission=version, data=person
             )
-    subject.save(update_fields=["address", "ethnicity"])
+    subject.save(update_fields=["address", "ethnicity", "date_of_birth", "date_of_death"])
 
 
 def contributors_text(versions: list[ImrSubmission]) -> str:

@@ -94,3 +94,64 @@ def test_before_release_the_summary_says_so(received, overview_author):
     text = " ".join(t for t, _ in pages)
     assert "NOT RELEASED" in text or "not for publication" in text.lower()
     assert "PUBLIC WHEN RELEASED" in text
+
+
+def test_the_overview_report_prints_13_4_with_chronology_tree_and_timeline(
+    submitted, tmp_path
+):
+    case = submitted.case
+    out = tmp_path / "overview.pdf"
+    call_command("render_document", case.reference, "overview", "--out", str(out))
+    pages = pages_of(out.read_bytes())
+    text = " ".join(t for t, _ in pages)
+    for number, (page_text, _) in enumerate(pages, start=1):
+        assert Classification.CONFIDENTIAL in page_text, f"page {number}"
+        assert f"Page {number} of {len(pages)}" in page_text
+    for heading in (
+        "a) Introduction",
+        "b) Terms of reference",
+        "c) Contributors to the review",
+        "d) Sources of information",
+        "e) The facts, including the family tree",
+        "f) Inter-agency chronology of events",
+        "g) Overview of information known to the agencies",
+        "h) Analysis",
+        "i) Findings and conclusions",
+        "j) Recommendations",
+    ):
+        assert heading in text
+    # Sections and the returned reviews (Appendix C).
+    assert "An older woman died after a fall at home." in text
+    assert "The panel returned none." in text
+    # The family tree, with names: the confidential report's audience reads them.
+    assert "Rosalind Quenby" in text and "The adult" in text
+    # The merged chronology: landscape, its header on every page of it, each agency named.
+    chronology = [t for t, landscape in pages if landscape and "Event, action and outcome" in t]
+    assert chronology
+    assert "Testshire Police" in text and "Testshire Adult Social Care" in text
+    assert "No agency contact for" in text
+    # The timeline, and a finding traced to its evidence by reference.
+    assert "Timeline of agency contact" in text
+    finding = submitted.findings.get()
+    assert f"Evidence: E{finding.entries.get().pk}" in text
+    assert "The board audits joint visits." in text
+    # The private worker names of the glossaries never reach the report.
+    assert "Bertram Oakes" not in text and "Graham Tolley" not in text
+
+
+def test_the_overview_pdf_is_made_by_the_worker_and_audited(
+    client, submitted, chair, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from scr.audit.models import AuditEvent
+
+    client.force_login(chair)
+    url = reverse("overview:pdf", args=[submitted.case.reference])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(url)
+    # Tasks run eagerly in tests: the page asks, the worker lays it out after commit.
+    assert first.status_code == 200
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(action="download", object_type="overview").exists()
