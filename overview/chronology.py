@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import (
     Case,
@@ -38,8 +38,7 @@ from django.utils import timezone
 from imr import checks
 from imr.selectors import terms_of_reference
 from overview.models import FamilyMember, Overview, OverviewEntry
-from scr import access
-from scr.audit.services import Action, audit_record
+from overview.services import overview_audit, writable_overview
 from scr.deadlines.calendar import add_months
 
 Precision = OverviewEntry.Precision
@@ -436,25 +435,6 @@ def duplicate_suggestions(overview: Overview) -> list[DuplicatePair]:
     return pairs
 
 
-def _writable(by, case_id: int | str) -> Overview:
-    """The overview, locked, for its author while it is being written: 404 for those who
-    may not read it, 403 for readers."""
-    _, overview, perms = access.overview_for_user(by, case_id, lock=True)
-    if not access.may_write_overview(perms):
-        raise PermissionDenied
-    if not overview.editable:
-        raise ValidationError(
-            f"The overview report is ‘{overview.status_label}’: its chronology cannot change now."
-        )
-    return overview
-
-
-def _audit(overview: Overview, by, detail: str) -> None:
-    audit_record(
-        action=Action.CHANGE, actor=by, obj=overview, board=overview.case.board, detail=detail
-    )
-
-
 def _entry(overview: Overview, entry_id) -> OverviewEntry:
     entry = (
         OverviewEntry.objects.select_for_update(of=("self",))
@@ -475,7 +455,7 @@ def overview_entry_link(
     shows the event once with both agencies. Needs the author while the report is being
     written; both entries of this overview, of different agencies. A link to an entry
     that is itself linked goes to its primary, so there are no chains. Audited."""
-    overview = _writable(by, case_id)
+    overview = writable_overview(by, case_id, "its chronology")
     entry = _entry(overview, entry_id)
     primary = _entry(overview, same_as_id)
     if primary.same_event_id is not None:
@@ -499,7 +479,9 @@ def overview_entry_link(
     entry.linked_by = by
     entry.linked_at = now or timezone.now()
     entry.save(update_fields=["same_event", "linked_by", "linked_at"])
-    _audit(overview, by, f"chronology entry {entry.pk} linked as the same event as {primary.pk}")
+    overview_audit(
+        overview, by, f"chronology entry {entry.pk} linked as the same event as {primary.pk}"
+    )
     return entry
 
 
@@ -507,7 +489,7 @@ def overview_entry_link(
 def overview_entry_unlink(*, case_id: int | str, by, entry_id: int) -> OverviewEntry:
     """Show a linked entry as its own event again (13.4 f). Needs the author while the
     report is being written. Audited."""
-    overview = _writable(by, case_id)
+    overview = writable_overview(by, case_id, "its chronology")
     entry = _entry(overview, entry_id)
     if entry.same_event_id is None:
         raise ValidationError("That entry is not linked to another.")
@@ -516,5 +498,5 @@ def overview_entry_unlink(*, case_id: int | str, by, entry_id: int) -> OverviewE
     entry.linked_by = None
     entry.linked_at = None
     entry.save(update_fields=["same_event", "linked_by", "linked_at"])
-    _audit(overview, by, f"chronology entry {entry.pk} unlinked from {primary_id}")
+    overview_audit(overview, by, f"chronology entry {entry.pk} unlinked from {primary_id}")
     return entry

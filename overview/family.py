@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -24,8 +24,7 @@ from django.utils import timezone
 from imr.template import RELATIONSHIP_LABELS
 from overview.family_tree import Tree, layout
 from overview.models import FamilyMember, FamilyMergeDecision, FamilyReport, Overview
-from scr import access
-from scr.audit.services import Action, audit_record
+from overview.services import overview_audit, writable_overview
 
 # Selectors --------------------------------------------------------------------------------
 
@@ -118,26 +117,6 @@ def merge_suggestions(
 # Services ---------------------------------------------------------------------------------
 
 
-def _overview(by, case_id: int | str) -> Overview:
-    """The overview, locked, for its author while it is being written (13.4 e: the author
-    confirms the family tree)."""
-    _, overview, perms = access.overview_for_user(by, case_id, lock=True)
-    if not access.may_write_overview(perms):
-        raise PermissionDenied
-    if not overview.editable:
-        raise ValidationError(
-            f"The overview report is ‘{overview.status_label}’: its family cannot change now."
-        )
-    return overview
-
-
-def _audit(overview: Overview, by, detail: str) -> None:
-    # Ids only: the audit trail names objects, never their content (people's names).
-    audit_record(
-        action=Action.CHANGE, actor=by, obj=overview, board=overview.case.board, detail=detail
-    )
-
-
 def _pair(overview: Overview, first_id: int, second_id: int) -> tuple[FamilyMember, FamilyMember]:
     if int(first_id) == int(second_id):
         raise ValidationError("Choose two different people.")
@@ -162,7 +141,7 @@ def family_merge(*, case_id: int | str, by, keep_id: int, merge_id: int) -> Fami
     """The author confirms two people are one (13.4 e). Needs the author while the report
     is being written. Moves the merged person's agency reports to the kept one, fills the
     kept one's blanks from it, deletes it and records the decision."""
-    overview = _overview(by, case_id)
+    overview = writable_overview(by, case_id, "its family")
     keep, merge = _pair(overview, keep_id, merge_id)
     if merge.is_subject:
         raise ValidationError("The adult cannot be merged into someone else.")
@@ -184,7 +163,7 @@ def family_merge(*, case_id: int | str, by, keep_id: int, merge_id: int) -> Fami
     if changed:
         keep.save(update_fields=changed)
     merge.delete()
-    _audit(overview, by, f"family member {merge_id} merged into {keep.pk}")
+    overview_audit(overview, by, f"family member {merge_id} merged into {keep.pk}")
     return keep
 
 
@@ -194,7 +173,7 @@ def family_not_same(
 ) -> FamilyMergeDecision:
     """The author says two people are not one (13.4 e), so the pair is not suggested
     again. Needs the author while the report is being written; changes no person."""
-    overview = _overview(by, case_id)
+    overview = writable_overview(by, case_id, "its family")
     first, second = _pair(overview, first_id, second_id)
     pair = frozenset((_snapshot_key(snapshot(first)), _snapshot_key(snapshot(second))))
     for decision in FamilyMergeDecision.objects.filter(overview=overview, same_person=False):
@@ -208,7 +187,9 @@ def family_not_same(
         same_person=False,
         decided_by=by,
     )
-    _audit(overview, by, f"family members {first.pk} and {second.pk} are not the same person")
+    overview_audit(
+        overview, by, f"family members {first.pk} and {second.pk} are not the same person"
+    )
     return decision
 
 
@@ -226,7 +207,7 @@ def family_member_update(
 ) -> FamilyMember:
     """The author corrects a person of the family tree (13.4 e). Needs the author while
     the report is being written. The agencies' reports stay as they were accepted."""
-    overview = _overview(by, case_id)
+    overview = writable_overview(by, case_id, "its family")
     member = FamilyMember.objects.select_for_update().filter(overview=overview, pk=member_id)
     member = member.first()
     if member is None:
@@ -261,7 +242,7 @@ def family_member_update(
             "date_of_death",
         ]
     )
-    _audit(overview, by, f"family member {member.pk} corrected")
+    overview_audit(overview, by, f"family member {member.pk} corrected")
     return member
 
 

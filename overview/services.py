@@ -36,21 +36,23 @@ Key = OverviewSection.Key
 REQUIRED_TEXT = (Key.INTRODUCTION, Key.FACTS, Key.KNOWN, Key.ANALYSIS)
 
 
-def _audit(overview: Overview, by, detail: str, action: str = Action.CHANGE) -> None:
+def overview_audit(overview: Overview, by, detail: str, action: str = Action.CHANGE) -> None:
+    """One audit row per change of the report (ids and section keys, never content). The
+    PDF's key is the last of these (overview.views.overview_pdf_key)."""
     audit_record(action=action, actor=by, obj=overview, board=overview.case.board, detail=detail)
 
 
-def _overview(by, case_id: int | str, *, write: bool = True) -> Overview:
-    """The case's overview, locked; with write=True only for its author, and only while
-    it is being written."""
+def writable_overview(by, case_id: int | str, part: str = "it") -> Overview:
+    """The case's overview, locked, for its author while it is being written: 404 for
+    those who may not read it, 403 for readers, and a ValidationError once submitted
+    (`part` names what cannot change: "its chronology")."""
     _, overview, perms = access.overview_for_user(by, case_id, lock=True)
-    if write:
-        if not access.may_write_overview(perms):
-            raise PermissionDenied
-        if not overview.editable:
-            raise ValidationError(
-                f"The overview report is ‘{overview.status_label}’: it cannot change now."
-            )
+    if not access.may_write_overview(perms):
+        raise PermissionDenied
+    if not overview.editable:
+        raise ValidationError(
+            f"The overview report is ‘{overview.status_label}’: {part} cannot change now."
+        )
     return overview
 
 
@@ -238,7 +240,7 @@ def overview_start(*, case_id: int | str, by) -> Overview:
         by=by,
         note=f"{len(versions)} accepted reviews; {count} chronology entries merged.",
     )
-    _audit(overview, by, "overview report begun", Action.CREATE)
+    overview_audit(overview, by, "overview report begun", Action.CREATE)
     return overview
 
 
@@ -253,7 +255,7 @@ def overview_section_save(
     A save made from an older revision than the one stored raises Conflict."""
     if key not in Key.values or key in (Key.TERMS, Key.FINDINGS, Key.RECOMMENDATIONS):
         raise ValidationError("That section is not written as text.")
-    overview = _overview(by, case_id)
+    overview = writable_overview(by, case_id)
     section, _ = OverviewSection.objects.select_for_update().get_or_create(
         overview=overview, key=key
     )
@@ -264,7 +266,7 @@ def overview_section_save(
     section.updated_by = by
     section.updated_at = timezone.now()
     section.save(update_fields=["text", "revision", "updated_by", "updated_at"])
-    _audit(overview, by, f"section {key} saved")
+    overview_audit(overview, by, f"section {key} saved")
     return section
 
 
@@ -296,7 +298,7 @@ def finding_save(
 ) -> Finding:
     """Add or change a finding (13.4 i), citing the merged chronology's rows that support
     it. Needs the author while the report is being written."""
-    overview = _overview(by, case_id)
+    overview = writable_overview(by, case_id)
     if not text.strip():
         raise ValidationError({"text": "Enter the finding"})
     terms = _terms(overview, list(term_numbers))
@@ -317,18 +319,18 @@ def finding_save(
     finding.updated_at = timezone.now()
     finding.save()
     finding.entries.set(entries)
-    _audit(overview, by, f"finding {finding.number} saved")
+    overview_audit(overview, by, f"finding {finding.number} saved")
     return finding
 
 
 @transaction.atomic
 def finding_remove(*, case_id: int | str, by, finding_id: int) -> None:
     """Remove a finding; the ones after it keep their numbers until renumbered here."""
-    overview = _overview(by, case_id)
+    overview = writable_overview(by, case_id)
     deleted, _ = Finding.objects.filter(overview=overview, pk=finding_id).delete()
     if deleted:
         _renumber(overview.findings.order_by("number"))
-        _audit(overview, by, "finding removed")
+        overview_audit(overview, by, "finding removed")
 
 
 def _renumber(rows) -> None:
@@ -355,7 +357,7 @@ def recommendation_save(
 ) -> Recommendation:
     """Add or change a recommendation (13.4 j): for named agencies of the case, for the
     board, or both. The action plan stage (16) starts from these."""
-    overview = _overview(by, case_id)
+    overview = writable_overview(by, case_id)
     errors = {}
     if not text.strip():
         errors["text"] = "Enter the recommendation"
@@ -380,17 +382,17 @@ def recommendation_save(
     rec.updated_at = timezone.now()
     rec.save()
     rec.agencies.set(agencies)
-    _audit(overview, by, f"recommendation {rec.number} saved")
+    overview_audit(overview, by, f"recommendation {rec.number} saved")
     return rec
 
 
 @transaction.atomic
 def recommendation_remove(*, case_id: int | str, by, recommendation_id: int) -> None:
-    overview = _overview(by, case_id)
+    overview = writable_overview(by, case_id)
     deleted, _ = Recommendation.objects.filter(overview=overview, pk=recommendation_id).delete()
     if deleted:
         _renumber(overview.recommendations.order_by("number"))
-        _audit(overview, by, "recommendation removed")
+        overview_audit(overview, by, "recommendation removed")
 
 
 def overview_problems(overview: Overview) -> list[tuple[str, str]]:
@@ -412,7 +414,7 @@ def overview_problems(overview: Overview) -> list[tuple[str, str]]:
 def overview_submit(*, case_id: int | str, by) -> Overview:
     """Submit the report to the board (13.2, 14). Needs the author and a complete report.
     Meets the 4-month clock; the case moves to 'With the board'."""
-    overview = _overview(by, case_id)
+    overview = writable_overview(by, case_id)
     problems = overview_problems(overview)
     if problems:
         raise ValidationError([message for _, message in problems])
@@ -422,5 +424,5 @@ def overview_submit(*, case_id: int | str, by) -> Overview:
     overview.submitted_by = by
     overview.save(update_fields=["status", "submitted_at", "submitted_by"])
     case_services.case_transition(overview.case, "submit_overview", by=by)
-    _audit(overview, by, "overview report submitted to the board")
+    overview_audit(overview, by, "overview report submitted to the board")
     return overview

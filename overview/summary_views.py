@@ -18,7 +18,7 @@ from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
-from scr.documents.views import rendered_document_response
+from scr.documents.views import document_page
 from scr.formtools import form_page, submit
 
 Status = ExecutiveSummary.Status
@@ -251,26 +251,16 @@ def recipient_remove(request, reference: str, recipient_id: int):
 @login_required
 def summary_pdf(request, reference: str):
     """The summary as a PDF (PUBLIC once released), laid out by the worker."""
-    from scr.documents.services import document_request
-
     case, summary, perms = access.summary_for_user(request.user, reference)
     if not (summary.process or summary.key_issues):
         raise Http404("Nothing written yet")
     stamp = int(summary.updated_at.timestamp()) if summary.updated_at else 0
-    document = document_request(
+    return document_page(
+        request,
         case=case,
         kind="executive-summary",
         key=f"summary:{summary.pk}:r{summary.revision}:{summary.status}:{stamp}",
-        options={},
-        by=request.user,
-        retry_failed=request.method == "POST",
-    )
-    return rendered_document_response(
-        request,
-        document=document,
         obj=summary,
-        board=case.board,
-        label="executive-summary",
         template="overview/pdf_status.html",
         context={
             "case": case,

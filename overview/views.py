@@ -412,24 +412,15 @@ def overview_pdf_key(overview) -> str:
 def pdf(request, reference: str):
     """The report as a PDF (STRICTLY CONFIDENTIAL). The worker lays it out (a long merged
     chronology takes many seconds); until it is ready the page says how far it has got."""
-    from scr.documents.services import document_request
-    from scr.documents.views import rendered_document_response
+    from scr.documents.views import document_page
 
     case, overview, perms = load(request, reference, audit=False)
-    document = document_request(
+    return document_page(
+        request,
         case=case,
         kind="overview",
         key=overview_pdf_key(overview),
-        options={},
-        by=request.user,
-        retry_failed=request.method == "POST",
-    )
-    return rendered_document_response(
-        request,
-        document=document,
         obj=overview,
-        board=case.board,
-        label="overview",
         template="overview/pdf_status.html",
         context={
             "case": case,

@@ -31,3 +31,30 @@ def rendered_document_response(
     if request.method == "POST":
         return redirect(request.path)
     return render(request, template, {**context, "document": document})
+
+
+def document_page(
+    request, *, case, kind: str, key: str, obj, template: str, context: dict, options=None
+):
+    """Ask the worker for the document `kind` of `case` made from `key` (the one made or
+    being made is reused), then answer as rendered_document_response does. Looking again
+    does not ask again after a failure; "Try again" (POST) does."""
+    from scr.documents.services import document_request
+
+    document = document_request(
+        case=case,
+        kind=kind,
+        key=key,
+        options=options or {},
+        by=request.user,
+        retry_failed=request.method == "POST",
+    )
+    return rendered_document_response(
+        request,
+        document=document,
+        obj=obj,
+        board=case.board,
+        label=kind,
+        template=template,
+        context=context,
+    )

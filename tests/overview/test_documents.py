@@ -96,9 +96,7 @@ def test_before_release_the_summary_says_so(received, overview_author):
     assert "PUBLIC WHEN RELEASED" in text
 
 
-def test_the_overview_report_prints_13_4_with_chronology_tree_and_timeline(
-    submitted, tmp_path
-):
+def test_the_overview_report_prints_13_4_with_chronology_tree_and_timeline(submitted, tmp_path):
     case = submitted.case
     out = tmp_path / "overview.pdf"
     call_command("render_document", case.reference, "overview", "--out", str(out))
