@@ -37,6 +37,8 @@ class RenderedDocument(models.Model):
     size = models.PositiveIntegerField(default=0)
     filename = models.CharField("Name to download as", max_length=200, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # The step the worker is at, for the page that waits: "Laying out the pages".
+    progress = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

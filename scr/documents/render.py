@@ -10,12 +10,13 @@ everything else: no file paths, no network.
 import mimetypes
 import os
 import posixpath
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import DEFAULT_OPTIONS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from scr.documents.registry import Document
@@ -55,10 +56,17 @@ def render_html(document: Document) -> str:
     return render_to_string(document.template, context)
 
 
-def render_pdf(document: Document) -> bytes:
+def render_pdf(document: Document, progress: Callable[[str], None] | None = None) -> bytes:
+    """The PDF of `document`. `progress(step)` hears of each step (the layout is the long
+    one), so the page that asked can say how far the worker has got."""
+    report = progress or (lambda step: None)
     html = render_html(document)
-    return HTML(
+    options = {**DEFAULT_OPTIONS, "pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+    report("Laying out the pages")
+    laid_out = HTML(
         string=html,
         base_url=settings.DOCUMENTS_STATIC_BASE,
         url_fetcher=StaticOnlyFetcher(),
-    ).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    ).render(**options)
+    report(f"Writing the PDF of {len(laid_out.pages)} pages")
+    return laid_out.write_pdf(**options)

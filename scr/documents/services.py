@@ -69,9 +69,14 @@ def document_render(*, document_id: int) -> str:
     document = RenderedDocument.objects.select_related("case__board").get(pk=document_id)
     if not claimed:
         return document.status
+
+    def progress(step: str) -> None:
+        RenderedDocument.objects.filter(pk=document_id).update(progress=step[:100])
+
     try:
+        progress("Gathering the content")
         built = registry.build(document.kind, document.case, **document.options)
-        data = render_pdf(built)
+        data = render_pdf(built, progress)
     except Exception as error:  # a document that cannot be made is reported, not retried
         log.exception("Rendering document %s failed", document_id)
         RenderedDocument.objects.filter(pk=document_id).update(
@@ -90,6 +95,7 @@ def document_render(*, document_id: int) -> str:
         raise
     RenderedDocument.objects.filter(pk=document_id).update(
         status=RenderedDocument.Status.DONE,
+        progress="",
         finished_at=timezone.now(),
         file_name=name,
         size=len(data),

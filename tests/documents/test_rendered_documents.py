@@ -49,3 +49,44 @@ def test_a_render_the_worker_abandoned_is_asked_again(case, coordinator):
     assert again.pk != document.pk
     document.refresh_from_db()
     assert document.failed
+
+
+def test_the_worker_reports_each_step_and_clears_it_when_done(case, coordinator, monkeypatch):
+    from scr.documents import services
+
+    seen = []
+    real = services.render_pdf
+
+    def watching(built, progress):
+        def record(step):
+            progress(step)
+            # What the waiting page reads at this moment.
+            seen.append(RenderedDocument.objects.get(pk=document.pk).progress)
+
+        return real(built, record)
+
+    monkeypatch.setattr(services, "render_pdf", watching)
+    document = _ask(case, coordinator)
+    document_render(document_id=document.pk)
+    assert seen[0] == "Laying out the pages"
+    assert seen[1].startswith("Writing the PDF of ") and seen[1].endswith(" pages")
+    document.refresh_from_db()
+    assert document.ready and document.progress == ""
+
+
+def test_the_waiting_page_says_how_far_the_worker_has_got(client, case, chair):
+    from django.urls import reverse
+
+    from overview.models import Overview
+
+    Overview.objects.create(case=case, started_by=chair)
+    client.force_login(chair)
+    url = reverse("overview:pdf", args=[case.reference])
+    client.get(url)  # asks; the task runs only after commit, so the request waits
+    RenderedDocument.objects.filter(case=case).update(
+        status=RenderedDocument.Status.RENDERING,
+        started_at=timezone.now() - timedelta(seconds=20),
+        progress="Laying out the pages",
+    )
+    text = client.get(url).content.decode()
+    assert "Being laid out</strong>: laying out the pages (for 0" in text
