@@ -213,6 +213,86 @@ def bench_chronology() -> list[tuple[str, str]]:
     ]
 
 
+def _page(client, url: str):
+    """(seconds, response, queries) of one GET, counting every query it runs."""
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    client.get(url, secure=True)  # warm: templates compiled, session loaded
+    with connection.execute_wrapper(count):
+        seconds, response = timed(lambda: client.get(url, secure=True))
+    return seconds, response, queries
+
+
+def bench_overview() -> list[tuple[str, str]]:
+    """The merged chronology of the overview being written, grown to 2,000 entries: its
+    page, duplicates, timeline, export and the overview report's PDF."""
+    from django.test import Client
+
+    from overview import chronology
+    from overview.models import Overview, OverviewEntry
+
+    overview = Overview.objects.filter(status=Overview.Status.DRAFTING).first()
+    if overview is None:
+        return [("Overview of 2,000 entries", "skipped: the demo has no overview being written")]
+    OverviewEntry.objects.filter(overview=overview, source="Bench notes").delete()
+    existing = list(OverviewEntry.objects.filter(overview=overview).select_related("agency"))
+    agencies = sorted({e.agency for e in existing}, key=lambda a: a.name)
+    submissions = {e.agency_id: e.submission for e in existing}
+    start = date(2015, 1, 1)
+    extra = ENTRIES - len(existing)
+    OverviewEntry.objects.bulk_create(
+        [
+            OverviewEntry(
+                overview=overview,
+                agency=agencies[i % len(agencies)],
+                submission=submissions[agencies[i % len(agencies)].pk],
+                source_index=10_000 + i,
+                date=start + timedelta(days=i // 2),
+                time=clock(9 + i % 8, i % 60) if i % 3 else None,
+                source="Bench notes",
+                subject="CM",
+                event=f"SW1 visited and reviewed the care plan with CM (visit {i}).",
+                term_numbers=[1],
+            )
+            for i in range(extra)
+        ],
+        batch_size=1000,
+    )
+    reference = overview.case.reference
+    client = Client()
+    client.force_login(overview.case.assignments.filter(role="overview_author").first().user)
+    base = f"/cases/{reference}/overview"
+    page, response, queries = _page(client, f"{base}/chronology/?page=10")
+    suggesting, pairs = timed(lambda: chronology.duplicate_suggestions(overview))
+    drawing, timeline = timed(lambda: client.get(f"{base}/chronology/timeline/", secure=True))
+    exporting, exported = timed(lambda: client.get(f"{base}/chronology.xlsx", secure=True))
+    document = registry.build("overview", overview.case)
+    html = render_html(document)
+    rendering, pdf = timed(lambda: render_pdf(document))
+    from weasyprint import HTML
+
+    alone, _ = timed(lambda: HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
+    OverviewEntry.objects.filter(overview=overview, source="Bench notes").delete()
+    return [
+        (
+            f"A page of 100 events of a {ENTRIES:,}-entry merged chronology",
+            f"{1000 * page:.0f} ms, {len(queries)} queries, status {response.status_code}",
+        ),
+        ("Possible duplicates over it", f"{suggesting:.2f} s, {len(pairs)} pairs"),
+        ("Its timeline page", f"{drawing:.2f} s, status {timeline.status_code}"),
+        ("Exporting it to XLSX", f"{exporting:.2f} s, {len(exported.content) / 1024:.0f} KiB"),
+        (
+            f"The overview report PDF with {ENTRIES:,} entries",
+            f"{rendering:.1f} s, {len(pdf) / 2**20:.1f} MiB",
+        ),
+        ("WeasyPrint alone on the same HTML", f"{alone:.1f} s"),
+    ]
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     world = seed_demo()
@@ -221,6 +301,7 @@ def main() -> None:
     results += bench_pdf(case)
     results += bench_sweep(case)
     results += bench_chronology()
+    results += bench_overview()
     width = max(len(name) for name, _ in results)
     lines = [f"{name:<{width}}  {value}" for name, value in results]
     print("\n".join(lines))

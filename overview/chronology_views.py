@@ -296,7 +296,9 @@ def chronology_export(request, reference: str, fmt: str):
         actor=request.user,
         obj=overview,
         board=case.board,
-        detail=f"inter-agency chronology {fmt} {_query(request)}"[:200],
+        # Which filters, never what was typed in them (a subject may be initials).
+        detail=f"inter-agency chronology {fmt}; filtered by: "
+        f"{', '.join(sorted(k for k, v in request.GET.items() if v and k != 'page')) or '-'}",
         request=request,
     )
     name = f"{case.reference}-inter-agency-chronology.{fmt}"

@@ -87,7 +87,14 @@ def _available_summary(case) -> bool:
     )
 
 
-@register("executive-summary", title="Executive summary (15, public)", available=_available_summary)
+# Its own page applies the summary's reading rules (the panel, the chair, the coordinator
+# and the author before its release), which the case page's documents do not.
+@register(
+    "executive-summary",
+    title="Executive summary (15, public)",
+    available=_available_summary,
+    own_page=True,
+)
 def executive_summary(case, **options) -> Document:
     """PUBLIC: nothing but the summary's own text, the board and the dates; the case's
     reference is the board's, not a person's."""

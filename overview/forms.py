@@ -180,3 +180,11 @@ class RecipientForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
     )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the summary goes back to its author",
+        widget=_area(3),
+        error_messages={"required": "Say why the summary goes back to its author"},
+    )

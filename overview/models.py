@@ -373,6 +373,12 @@ class ExecutiveSummary(FSMModelMixin, models.Model):
     def release(self):
         self.released_at = timezone.now()
 
+    # The chair takes back an agreement or approval before the release (a release held
+    # by the identification check, or criminal proceedings that change the picture).
+    @transition(field=status, source=[Status.AGREED, Status.APPROVED], target=Status.DRAFTING)
+    def withdraw(self):
+        self.release_date = None
+
 
 class RedactionWaiver(models.Model):
     """A hit of the identification check that the author says does not identify anyone

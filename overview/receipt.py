@@ -55,6 +55,11 @@ def contributor_response_record(
     """Record a contributor's response to the report's contents (14 a). Needs the
     coordinator. A disagreement needs its comments."""
     overview = _overview(by, case_id)
+    if ReceiptItem.objects.filter(overview=overview, key=Item.CONTRIBUTORS).exists():
+        raise ValidationError(
+            "14 a is recorded: the contents were checked with every contributor on the "
+            "responses recorded then."
+        )
     agencies = {a.pk: a for a in contributor_agencies(overview)}
     if agency_id not in agencies:
         raise ValidationError({"agency": "Choose an agency that contributed to the review"})
@@ -89,7 +94,9 @@ def receipt_item_record(*, case_id, by, key: str, note: str) -> ReceiptItem:
     coordinator. 14 a needs every contributor's response first. When 14 a to e are all
     recorded the board has received the report: the case moves to the executive summary
     (15)."""
-    overview = _overview(by, case_id)
+    # The case first, then the report: the order every stage change takes its locks in.
+    case = access.case_for_user(by, case_id, CasePerm.VIEW_STATUS, lock=True)
+    overview = _overview(by, case.pk)
     if key not in Item.values:
         raise ValidationError("Choose a step of the board's receipt.")
     note = note.strip()
@@ -114,6 +121,6 @@ def receipt_item_record(*, case_id, by, key: str, note: str) -> ReceiptItem:
         overview.receive()
         overview.save(update_fields=["status", "received_at"])
         case_services.case_transition(
-            overview.case, "receive_overview", by=by, note="Steps 14 a to e recorded."
+            case, "receive_overview", by=by, note="Steps 14 a to e recorded."
         )
     return item

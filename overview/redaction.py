@@ -28,7 +28,7 @@ from .models import ExecutiveSummary, FamilyMember
 class Identifier:
     """Something the case knows that would identify a person if published (15)."""
 
-    kind: str  # "name", "date_of_birth", "address", "postcode" or "worker_code"
+    kind: str  # "name", "date_of_birth", "date_of_death", "address", "postcode", "worker_code"
     value: str  # as known: "Hypatia Quenby-Marsh", "1941-02-03" (ISO), "SW1"
     label: str  # what the user reads, never the value: "the adult's name"
 
@@ -120,7 +120,9 @@ def _name_needles(identifier: Identifier) -> list[_Needle]:
     needles, seen = [], set()
     for candidate in candidates:
         term = " ".join(candidate).lower()
-        if term in seen or _letters(term) < 3:
+        # Two letters are enough: Ng, Li, Wu and Ho are surnames (a false match costs the
+        # author one line saying why it identifies nobody).
+        if term in seen or _letters(term) < 2:
             continue
         seen.add(term)
         pieces = [re.escape(p) for w in candidate for p in re.split(r"['\-]", w) if p]
@@ -128,7 +130,7 @@ def _name_needles(identifier: Identifier) -> list[_Needle]:
         needles.append(_Needle(identifier, term, pattern))
     letters = initials(" ".join(words)) if words else ""
     if len(letters) >= 2:
-        pattern = re.compile(_TOKEN_START + r"\.?\s?".join(letters) + r"\.?" + _TOKEN_END)
+        pattern = re.compile(_TOKEN_START + r"[.\-]?\s?".join(letters) + r"\.?" + _TOKEN_END)
         needles.append(_Needle(identifier, letters.lower(), pattern))
     return needles
 
@@ -145,13 +147,24 @@ def _date_needles(identifier: Identifier) -> list[_Needle]:
     year = f"(?:{born.year}|'?{born.year % 100:02d})"
     named = rf"{_WORD_START}{_MONTHS[born.month - 1]}[a-z]*"  # Feb, Feb., February, Febuary
     ordinal = r"(?:st|nd|rd|th)?"
-    sep = r"\s*[./\-]\s*"
+    sep = r"(?:\s*[./\-]\s*|\s+)"  # 03/02/1941, 3.2.41, 03 02 1941
     forms = [
         rf"(?<!\d){day}{sep}{month}{sep}{year}(?!\d)",
         rf"(?<!\d){born.year}{sep}{month}{sep}{day}(?!\d)",
         rf"(?<!\d){day}{ordinal}{_GAP}(?:of{_GAP})?{named}{_GAP}{year}(?!\d)",
         rf"{named}{_GAP}{day}{ordinal}{_GAP}{year}(?!\d)",
     ]
+    if identifier.kind == "date_of_birth":
+        # 'born in March 1941' narrows a person down as well. (A month of death is how
+        # published summaries date the events, so it is not looked for.)
+        # Not the month and year of another day ('23rd Feb 1941'): each fixed-width
+        # look-behind rules out a day before the month.
+        not_a_day = "".join(
+            rf"(?<!\d{suffix}{gap})"
+            for suffix in ("", "st", "nd", "rd", "th")
+            for gap in (" ", "\u00a0", " of ")
+        )
+        forms.append(rf"{not_a_day}{named}{_GAP}(?:of{_GAP})?{born.year}(?!\d)")
     pattern = re.compile("|".join(f"(?:{form})" for form in forms), re.I)
     return [_Needle(identifier, born.isoformat(), pattern)]
 
@@ -196,6 +209,7 @@ def _address_needles(identifier: Identifier) -> list[_Needle]:
 _NEEDLES = {
     "name": _name_needles,
     "date_of_birth": _date_needles,
+    "date_of_death": _date_needles,
     "address": _address_needles,
     "postcode": _address_needles,
     "worker_code": _code_needles,
@@ -271,16 +285,21 @@ def case_identifiers(case) -> list[Identifier]:
         if value and (kind, _key(value)) not in found:
             found[kind, _key(value)] = Identifier(kind=kind, value=value, label=label)
 
-    def person(whose: str, name="", born=None, address="") -> None:
+    def person(whose: str, name="", born=None, address="", died=None) -> None:
         add("name", name, f"{whose} name")
         add("date_of_birth", born, f"{whose} date of birth")
+        add("date_of_death", died, f"{whose} date of death")
         add("address", address, f"{whose} address")
 
     adult, relative = "the adult's", "a family member's"
-    person(adult, case.subject_name, case.subject_date_of_birth)
+    person(adult, case.subject_name, case.subject_date_of_birth, died=case.subject_date_of_death)
     for referral in Referral.objects.filter(case=case):
         person(
-            adult, referral.subject_name, referral.subject_date_of_birth, referral.subject_address
+            adult,
+            referral.subject_name,
+            referral.subject_date_of_birth,
+            referral.subject_address,
+            referral.subject_date_of_death,
         )
     submissions = ImrSubmission.objects.filter(imr__case=case).order_by("imr_id", "number")
     people = submissions.values_list(
@@ -290,14 +309,26 @@ def case_identifiers(case) -> list[Identifier]:
     for family, author, director, agency in people:
         family = family if isinstance(family, dict) else {}
         subject = family.get("subject") or {}
-        person(adult, subject.get("name"), subject.get("dob"), subject.get("address"))
+        person(
+            adult,
+            subject.get("name"),
+            subject.get("dob"),
+            subject.get("address"),
+            subject.get("dod"),
+        )
         add("address", family.get("other_addresses"), f"{adult} address")
         for other in family.get("people") or []:
-            person(relative, other.get("name"), other.get("dob"), other.get("address"))
+            person(
+                relative,
+                other.get("name"),
+                other.get("dob"),
+                other.get("address"),
+                other.get("dod"),
+            )
         writers.append((author, director, agency))
     for member in FamilyMember.objects.filter(overview__case=case):
         whose = adult if member.is_subject else relative
-        person(whose, member.name, member.date_of_birth, member.address)
+        person(whose, member.name, member.date_of_birth, member.address, member.date_of_death)
     glossary = GlossaryEntry.everything.filter(imr__case=case, kind=GlossaryEntry.Kind.WORKER)
     for code, name, agency in glossary.values_list("code", "worker_name", "imr__agency__name"):
         add("worker_code", code, f"a worker's code in {agency}'s glossary")

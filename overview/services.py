@@ -207,7 +207,12 @@ def overview_start(*, case_id: int | str, by) -> Overview:
     sections c and d from the reviews, and moves the case to 'Overview in progress'
     (the 4-month clock of 13.2 has run since the review was commissioned)."""
     case = access.case_for_user(by, case_id, CasePerm.MANAGE, lock=True)
-    if case.stage != Stage.IMRS_IN_PROGRESS:
+    # A case moved on to 'Overview in progress' before this stage had its own screen has
+    # no report yet: it begins here too, without moving the case again.
+    already_there = case.stage == Stage.OVERVIEW_IN_PROGRESS
+    if already_there and Overview.objects.filter(case=case).exists():
+        raise ValidationError("The overview report has already begun.")
+    if case.stage != Stage.IMRS_IN_PROGRESS and not already_there:
         raise ValidationError(
             f"The case is at ‘{case.stage_label}’: the overview report begins once the "
             "management reviews are in."
@@ -234,12 +239,13 @@ def overview_start(*, case_id: int | str, by) -> Overview:
         OverviewSection.objects.create(
             overview=overview, key=key, text=text, revision=1, updated_by=by, updated_at=now
         )
-    case_services.case_transition(
-        case,
-        "start_overview",
-        by=by,
-        note=f"{len(versions)} accepted reviews; {count} chronology entries merged.",
-    )
+    if not already_there:
+        case_services.case_transition(
+            case,
+            "start_overview",
+            by=by,
+            note=f"{len(versions)} accepted reviews; {count} chronology entries merged.",
+        )
     overview_audit(overview, by, "overview report begun", Action.CREATE)
     return overview
 
@@ -317,7 +323,10 @@ def finding_save(
     finding.term_numbers = terms
     finding.updated_by = by
     finding.updated_at = timezone.now()
-    finding.save()
+    if finding.pk is None:
+        finding.save()
+    else:
+        finding.save(update_fields=["text", "term_numbers", "updated_by", "updated_at"])
     finding.entries.set(entries)
     overview_audit(overview, by, f"finding {finding.number} saved")
     return finding
@@ -355,8 +364,9 @@ def recommendation_save(
     term_numbers: list[int] = (),
     recommendation_id: int | None = None,
 ) -> Recommendation:
-    """Add or change a recommendation (13.4 j): for named agencies of the case, for the
-    board, or both. The action plan stage (16) starts from these."""
+    """Add or change a recommendation (13.4 j): for named agencies of the board (one
+    the review found should act, even if it wrote no review), for the board, or both.
+    The action plan stage (16) starts from these."""
     overview = writable_overview(by, case_id)
     errors = {}
     if not text.strip():
@@ -380,7 +390,10 @@ def recommendation_save(
     rec.term_numbers = terms
     rec.updated_by = by
     rec.updated_at = timezone.now()
-    rec.save()
+    if rec.pk is None:
+        rec.save()
+    else:
+        rec.save(update_fields=["text", "for_board", "term_numbers", "updated_by", "updated_at"])
     rec.agencies.set(agencies)
     overview_audit(overview, by, f"recommendation {rec.number} saved")
     return rec
@@ -414,7 +427,9 @@ def overview_problems(overview: Overview) -> list[tuple[str, str]]:
 def overview_submit(*, case_id: int | str, by) -> Overview:
     """Submit the report to the board (13.2, 14). Needs the author and a complete report.
     Meets the 4-month clock; the case moves to 'With the board'."""
-    overview = writable_overview(by, case_id)
+    # The case first, then the report: the order every stage change takes its locks in.
+    case = access.case_for_user(by, case_id, CasePerm.VIEW_STATUS, lock=True)
+    overview = writable_overview(by, case.pk)
     problems = overview_problems(overview)
     if problems:
         raise ValidationError([message for _, message in problems])
@@ -423,6 +438,6 @@ def overview_submit(*, case_id: int | str, by) -> Overview:
     overview.submit()
     overview.submitted_by = by
     overview.save(update_fields=["status", "submitted_at", "submitted_by"])
-    case_services.case_transition(overview.case, "submit_overview", by=by)
+    case_services.case_transition(case, "submit_overview", by=by)
     overview_audit(overview, by, "overview report submitted to the board")
     return overview

@@ -19,7 +19,7 @@ from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
 from scr.cases.models import CasePerm
-from scr.cases.stages import Stage
+from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
 
 log = logging.getLogger(__name__)
@@ -189,7 +189,9 @@ def summary_approve(
     interest is coordinated through the chair (15.4). Needs the board to have received
     the report. Moves the case to the action plans (16); on the release date the summary
     is released and the family's copies sent."""
-    summary, perms = _summary(by, case_id, status=(Status.AGREED,))
+    # The case first, then the summary: the order every stage change takes its locks in.
+    case = access.case_for_user(by, case_id, CasePerm.VIEW_STATUS, lock=True)
+    summary, perms = _summary(by, case.pk, status=(Status.AGREED,))
     if CasePerm.DECIDE not in perms:
         raise PermissionDenied
     today = today or calendar.today()
@@ -204,9 +206,11 @@ def summary_approve(
         errors["release_date"] = "The release date must be today or in the future"
     if errors:
         raise ValidationError(errors)
-    if summary.case.stage != Stage.EXECUTIVE_SUMMARY:
+    # Approved again after a withdrawal, the case has already moved on to the plans.
+    moved_on = case.stage in MAIN_ROUTE[MAIN_ROUTE.index(Stage.ACTION_PLANS) :]
+    if case.stage != Stage.EXECUTIVE_SUMMARY and not moved_on:
         raise ValidationError(
-            f"The case is at ‘{summary.case.stage_label}’: the board receives the overview "
+            f"The case is at ‘{case.stage_label}’: the board receives the overview "
             "report (14) before the chair approves its summary."
         )
     _refuse_if_identifying(summary)
@@ -225,17 +229,34 @@ def summary_approve(
             "media_note",
         ]
     )
-    case_services.case_transition(
-        summary.case,
-        "approve_summary",
-        by=by,
-        note=f"Executive summary approved; release date {release_date:%d/%m/%Y}.",
-    )
+    if not moved_on:
+        case_services.case_transition(
+            case,
+            "approve_summary",
+            by=by,
+            note=f"Executive summary approved; release date {release_date:%d/%m/%Y}.",
+        )
     _audit(summary, by, "approved by the chair")
     if release_date <= today:
         from overview.tasks import summary_release_due_task
 
         transaction.on_commit(summary_release_due_task.delay)
+    return summary
+
+
+@transaction.atomic
+def summary_withdraw(*, case_id, by, reason: str) -> ExecutiveSummary:
+    """The chair takes back the panel's agreement or the approval before the release,
+    with the reason: the summary goes back to its author, its release date is cleared."""
+    summary, perms = _summary(by, case_id, status=(Status.AGREED, Status.APPROVED))
+    if CasePerm.DECIDE not in perms:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the summary goes back to its author"})
+    summary.withdraw()
+    summary.panel_comments = reason.strip()
+    summary.save(update_fields=["status", "release_date", "panel_comments"])
+    _audit(summary, by, "agreement or approval withdrawn by the chair")
     return summary
 
 
@@ -308,6 +329,15 @@ def summary_release_due(*, today: date | None = None) -> int:
 
             transaction.on_commit(partial(summary_copies_send_task.delay, summary_id=summary.pk))
             released += 1
+    # The database holds the truth, not the broker: copies a lost task never sent are
+    # asked for again (each copy is claimed before it goes, so none goes twice).
+    from overview.tasks import summary_copies_send_task
+
+    unsent = FamilyRecipient.objects.filter(
+        summary__status=Status.RELEASED, sent_at=None
+    ).values_list("summary_id", flat=True)
+    for summary_id in sorted(set(unsent)):
+        summary_copies_send_task.delay(summary_id=summary_id)
     return released
 
 

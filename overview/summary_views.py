@@ -12,12 +12,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from overview import redaction
 from overview import summary as services
-from overview.forms import ApproveForm, PanelDecisionForm, RecipientForm, SummaryForm, WaiverForm
+from overview.forms import (
+    ApproveForm,
+    PanelDecisionForm,
+    RecipientForm,
+    SummaryForm,
+    WaiverForm,
+    WithdrawForm,
+)
 from overview.models import ExecutiveSummary
 from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
+from scr.deadlines import calendar
 from scr.documents.views import document_page
 from scr.formtools import form_page, submit
 
@@ -48,6 +56,7 @@ def _page(request, case, summary, perms, **forms):
     author = access.may_write_overview(perms)
     panel = access.may_run_panel(request.user, case, perms)
     chair = CasePerm.DECIDE in perms
+    manages = bool(perms & {CasePerm.MANAGE, CasePerm.DECIDE})
     hits = [] if released else redaction.summary_hits(summary)
     waived = {w.term: w for w in summary.waivers.select_related("by")}
     context = {
@@ -62,14 +71,19 @@ def _page(request, case, summary, perms, **forms):
         "can_decide": panel and summary.status == Status.WITH_PANEL,
         "can_approve": chair and summary.status == Status.AGREED,
         "stage_ready": case.stage == Stage.EXECUTIVE_SUMMARY,
-        "can_add_recipients": bool(perms & {CasePerm.MANAGE, CasePerm.DECIDE}) and not released,
-        "recipients": summary.recipients.all()
-        if not released or perms & {CasePerm.MANAGE, CasePerm.DECIDE}
-        else [],
+        "can_add_recipients": manages and not released,
+        "can_withdraw": chair and summary.status in (Status.AGREED, Status.APPROVED),
+        # Family members' addresses: for those who send the copies, not the whole panel.
+        "recipients": summary.recipients.all() if manages else [],
+        "held": summary.status == Status.APPROVED
+        and summary.release_date is not None
+        and summary.release_date <= calendar.today()
+        and any(hit.term not in waived for hit in hits),
         "panel_form": forms.get("panel_form") or PanelDecisionForm(),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "recipient_form": forms.get("recipient_form") or RecipientForm(),
         "waiver_form": forms.get("waiver_form"),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "form": next((f for f in forms.values() if f is not None and f.errors), None),
         "confidential": not released,
     }
@@ -86,7 +100,10 @@ def summary_page(request, reference: str):
 @require_POST
 @login_required
 def summary_start(request, reference: str):
-    case = access.case_for_user(request.user, reference, CasePerm.SUBMIT_OVERVIEW)
+    # 404 for those who may not read the report, 403 for its readers who do not write it.
+    case, _, perms = access.overview_for_user(request.user, reference)
+    if not access.may_write_overview(perms):
+        raise PermissionDenied
     try:
         services.summary_start(case_id=case.pk, by=request.user)
     except ValidationError as error:
@@ -215,6 +232,25 @@ def summary_approve(request, reference: str):
         redirect_to=summary_url(case),
     )
     return done or _page(request, case, summary, perms, approve_form=form)
+
+
+@require_POST
+@login_required
+def summary_withdraw(request, reference: str):
+    case, summary, perms = load(request, reference)
+    if CasePerm.DECIDE not in perms:
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda data: services.summary_withdraw(
+            case_id=case.pk, by=request.user, reason=data["reason"]
+        ),
+        success="The summary is back with its author.",
+        redirect_to=summary_url(case),
+    )
+    return done or _page(request, case, summary, perms, withdraw_form=form)
 
 
 @require_POST

@@ -98,6 +98,11 @@ urlpatterns = [
         name="summary-approve",
     ),
     path(
+        "<str:reference>/executive-summary/withdraw/",
+        summary_views.summary_withdraw,
+        name="summary-withdraw",
+    ),
+    path(
         "<str:reference>/executive-summary/recipients/",
         summary_views.recipient_add,
         name="summary-recipient-add",

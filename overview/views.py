@@ -404,7 +404,15 @@ def overview_pdf_key(overview) -> str:
         .values_list("pk", flat=True)
         .first()
     )
-    return f"overview:{overview.pk}:{overview.status}:{last or 0}"
+    # Printed too, though changed elsewhere: the panel's terms, the adult's dates (ages)
+    # and the board's gap threshold.
+    from panel.models import TermsOfReference
+
+    case = overview.case
+    terms = TermsOfReference.objects.filter(case=case).values_list("updated_at", flat=True)
+    stamp = max([int(t.timestamp()) for t in terms] or [0])
+    facts = f"{case.subject_date_of_birth}:{case.board.chronology_gap_months}"
+    return f"overview:{overview.pk}:{overview.status}:{last or 0}:{stamp}:{facts}"
 
 
 @require_http_methods(["GET", "POST"])

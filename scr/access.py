@@ -370,7 +370,7 @@ def may_record_concern(user, imr, roles: frozenset[str], perms: frozenset[str]) 
     return (
         IMR_AUTHOR in roles
         or may_run_panel(user, imr.case, perms)
-        or (imr.case.assignments.filter(user=user, role=Role.PANEL_MEMBER).exists())
+        or is_panel_member(user, imr.case)
     )
 
 
@@ -378,8 +378,8 @@ def may_record_concern(user, imr, roles: frozenset[str], perms: frozenset[str]) 
 # overview app's models are looked up by name, as the IMR's are.
 
 # The confidential report is read by its author, the panel, the coordinator and the
-# board chair; the agencies read their own reviews, not the overview, until the board
-# shares it (14 c).
+# board chair; the agencies read their own reviews, not the overview. (Who else may be
+# given it is the board's decision, 14 c, recorded on the receipt and done outside.)
 OVERVIEW_READER_PERMS = frozenset(
     {CasePerm.MANAGE, CasePerm.DECIDE, CasePerm.SUBMIT_OVERVIEW, CasePerm.RECOMMEND}
 )

@@ -1,7 +1,7 @@
 """The overview report from its writing to the board's receipt, and the executive
 summary from its draft to its release (13, 14, 15), through the services."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -212,3 +212,75 @@ def test_the_chair_approves_only_after_the_boards_receipt(
             criminal_proceedings="None.",
             release_date=calendar.today(),
         )
+
+
+def test_the_chair_withdraws_an_approval_held_by_the_check(
+    received, overview_author, panel_chair, chair
+):
+    case_id = received.case_id
+    _summary(received, overview_author, key_issues="She died at home on 1 October 2025.")
+    summaries.summary_send_to_panel(case_id=case_id, by=overview_author)
+    summaries.summary_panel_decide(case_id=case_id, by=panel_chair, agree=True)
+    today = calendar.today()
+    summaries.summary_approve(
+        case_id=case_id,
+        by=chair,
+        criminal_proceedings="None.",
+        release_date=today + timedelta(days=3),
+    )
+    # Learnt after the approval: the date of death, corrected on the case in the admin.
+    Case.objects.filter(pk=case_id).update(subject_date_of_death=date(2025, 10, 1))
+    assert summaries.summary_release_due(today=today + timedelta(days=3)) == 0
+    summary = ExecutiveSummary.objects.get(case_id=case_id)
+    assert summary.status == ExecutiveSummary.Status.APPROVED  # held
+    with pytest.raises(PermissionDenied):
+        summaries.summary_withdraw(case_id=case_id, by=panel_chair, reason="x")
+    with pytest.raises(ValidationError):
+        summaries.summary_withdraw(case_id=case_id, by=chair, reason=" ")
+    summaries.summary_withdraw(case_id=case_id, by=chair, reason="It dates the death.")
+    summary = ExecutiveSummary.objects.get(case_id=case_id)
+    assert summary.status == ExecutiveSummary.Status.DRAFTING and summary.release_date is None
+    summaries.summary_save(
+        case_id=case_id,
+        by=overview_author,
+        revision=summary.revision,
+        **{**CLEAN_SUMMARY, "key_issues": "She died at home in 2025."},
+    )
+    summaries.summary_send_to_panel(case_id=case_id, by=overview_author)
+    summaries.summary_panel_decide(case_id=case_id, by=panel_chair, agree=True)
+    approved = summaries.summary_approve(
+        case_id=case_id,
+        by=chair,
+        criminal_proceedings="None.",
+        release_date=today + timedelta(days=3),
+    )
+    assert approved.status == ExecutiveSummary.Status.APPROVED
+    assert Case.objects.get(pk=case_id).stage == Stage.ACTION_PLANS
+
+
+def test_responses_are_fixed_once_14a_is_recorded(submitted, coordinator, agency_a):
+    receive(submitted, coordinator)
+    with pytest.raises(ValidationError, match="14 a is recorded"):
+        receipt.contributor_response_record(
+            case_id=submitted.case_id,
+            by=coordinator,
+            agency_id=agency_a.pk,
+            answer="disagrees",
+            comments="Changed our mind.",
+        )
+
+
+def test_a_case_moved_on_before_the_overview_had_its_screen_can_begin_it(
+    reviews_accepted, coordinator
+):
+    """Cases taken to 'Overview in progress' by the case page's old generic decision."""
+    from scr.cases.services import case_transition_request
+
+    case_transition_request(
+        case_id=reviews_accepted.pk, by=coordinator, transition="start_overview"
+    )
+    overview = services.overview_start(case_id=reviews_accepted.pk, by=coordinator)
+    assert overview.entries.count() == 9
+    assert Case.objects.get(pk=reviews_accepted.pk).stage == Stage.OVERVIEW_IN_PROGRESS
+    with pytest.raises(ValidationError, match="already begun"):
+        services.overview_start(case_id=reviews_accepted.pk, by=coordinator)

@@ -52,15 +52,22 @@ def test_others_get_404_for_every_page(client, request, started, who):
         assert client.get(_url(case, name, *args)).status_code == 404, name
 
 
-def test_confidential_documents_are_not_on_the_case_page_route(client, started, lead_a):
-    """An agency lead sees the case, but not the overview through the case's documents."""
-    client.force_login(lead_a)
-    url = reverse("cases:case-document", args=[started.case.reference, "overview"])
-    assert client.get(url).status_code == 404
-    url = reverse("cases:case-document", args=[started.case.reference, "executive-summary"])
-    assert client.get(url).status_code == 404
-    page = client.get(reverse("cases:case-detail", args=[started.case.reference]))
-    assert "overview.pdf" not in page.content.decode()
+@pytest.mark.parametrize("who", ("lead_a", "author_a", "director_a"))
+def test_confidential_documents_are_not_on_the_case_page_route(
+    client, request, received, overview_author, who
+):
+    """People who see the case (an agency's lead, author, director) do not get the
+    overview or the unreleased summary through the case's documents."""
+    summaries.summary_start(case_id=received.case_id, by=overview_author)
+    case = received.case
+    client.force_login(request.getfixturevalue(who))
+    for kind in ("overview", "executive-summary"):
+        url = reverse("cases:case-document", args=[case.reference, kind])
+        assert client.get(url).status_code == 404, kind
+    if who == "lead_a":
+        page = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
+        assert "documents/overview.pdf" not in page
+        assert "documents/executive-summary.pdf" not in page
 
 
 def test_the_coordinator_begins_the_report_from_the_case_page(

@@ -73,9 +73,15 @@ def test_names_match_whole_words_only_but_ordinary_words_that_are_names_are_hits
     assert terms("Ann said she may move in May.", family) == ["ann", "may", "may"]
 
 
-def test_short_parts_are_not_searched_alone():
-    assert terms("Li said Bo was out; the BL note.", Identifier("name", "Bo Li", "")) == ["bl"]
+def test_two_letter_names_are_searched_alone():
+    """Ng, Li, Wu and Ho are surnames: a false match only costs the author a waiver."""
+    assert terms("Li said Bo was out; the BL note.", Identifier("name", "Bo Li", "")) == [
+        "li",
+        "bo",
+        "bl",
+    ]
     assert terms("Bo Li was out.", Identifier("name", "Bo Li", "")) == ["bo li"]
+    assert terms("Mr Ng visited.", Identifier("name", "Mr Ng", "")) == ["ng"]
 
 
 def test_apostrophes_and_accents_do_not_hide_a_name():
@@ -86,7 +92,7 @@ def test_apostrophes_and_accents_do_not_hide_a_name():
     assert terms("Zoe BRENNAN and zoë.", zoe) == ["zoe brennan", "zoe"]
 
 
-@pytest.mark.parametrize("written", ["HQM", "H.Q.M.", "H. Q. M.", "H Q M", "HQM's"])
+@pytest.mark.parametrize("written", ["HQM", "H.Q.M.", "H. Q. M.", "H Q M", "HQM's", "H-Q-M"])
 def test_the_initials_of_a_name_are_a_hit(written):
     assert terms(f"{written} was seen at home.", ADULT) == ["hqm"]
 
@@ -138,6 +144,8 @@ def test_a_worker_code_is_a_whole_token(written):
         "3RD FEBRUARY 1941",
         "3\u00a0February\u00a01941",
         "3-Feb-1941",
+        "03 02 1941",
+        "February 1941",
     ],
 )
 def test_a_date_of_birth_is_found_in_every_way_it_is_written(written):
@@ -298,6 +306,7 @@ def test_case_identifiers_reads_the_referral(referrer, lead_b, agency_a):
     assert _by_value(identifiers) == {
         ("name", "Florence Quibble"): "the adult's name",
         ("date_of_birth", "1938-11-09"): "the adult's date of birth",
+        ("date_of_death", "2025-10-01"): "the adult's date of death",
         ("address", "Flat 3, 27 Rowan Court\nTestford TF3 4XY"): "the adult's address",
     }
     text = {"Process": "Ms F. Quibble of 27 Rowan Court, Testford (TF3 4XY), born 9/11/38."}
@@ -353,3 +362,10 @@ def test_a_waived_term_is_no_longer_unresolved(case, overview_author):
     )
     assert [hit.term for hit in unresolved_hits(summary)] == ["hqm"]
     assert [hit.term for hit in unresolved_hits(summary, hits=hits)] == ["hqm"]
+
+
+def test_a_date_of_death_is_found_but_not_its_month_alone():
+    died = Identifier("date_of_death", "2025-12-26", "the adult's date of death")
+    assert terms("She died on 26/12/2025 at home.", died) == ["2025-12-26"]
+    assert terms("She died on 26 December 2025.", died) == ["2025-12-26"]
+    assert terms("She died in December 2025.", died) == []
