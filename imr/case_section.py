@@ -71,5 +71,8 @@ def imr_section(case, user, perms):
         "case": case,
         "rows": rows,
         "may_commission": may_commission,
-        "all_accepted": bool(imrs) and all(i.status == Imr.Status.ACCEPTED for i in imrs),
+        # Said while the overview is still to begin; the overview's own section says the rest.
+        "all_accepted": case.stage == Stage.IMRS_IN_PROGRESS
+        and bool(imrs)
+        and all(i.status == Imr.Status.ACCEPTED for i in imrs),
     }

@@ -36,4 +36,7 @@ def overview_section(case, user, perms):
         "may_start": may_start,
         "start_url": reverse("overview:start", args=[case.reference]),
         "summary": summary if summary_readable else None,
+        "may_receive": overview is not None
+        and CasePerm.MANAGE in perms
+        and overview.status == Overview.Status.WITH_BOARD,
     }

@@ -46,6 +46,7 @@ EXPORT_COLUMNS = [
     "Terms of reference",
     "Age",
     "Same event as",
+    "Ref",
 ]
 
 
@@ -210,6 +211,7 @@ def _chronology_context(request, case, overview, perms, form) -> dict:
     return {
         "case": case,
         "overview": overview,
+        "confidential": True,
         "form": form,
         "query": query,
         "page_prefix": f"{query}&" if query else "",
@@ -259,6 +261,7 @@ def _export_row(entry: OverviewEntry, birth, same_as: str) -> list:
             ", ".join(str(n) for n in entry.term_numbers),
             "" if age is None else age,
             same_as,
+            f"E{entry.pk}",
         )
     ]
 
@@ -271,8 +274,8 @@ def export_rows(overview, filters: merged.Filters) -> Iterator[list]:
     for entry in merged.merged_entries(overview, filters).iterator(chunk_size=500):
         yield _export_row(entry, birth, "")
         label = (
-            f"{entry.agency.name}, "
-            f"{merged.date_text(entry.date, entry.date_precision, entry.date_uncertain)}"
+            f"E{entry.pk} ({entry.agency.name}, "
+            f"{merged.date_text(entry.date, entry.date_precision, entry.date_uncertain)})"
         )
         for duplicate in entry.folded:
             yield _export_row(duplicate, birth, label)
@@ -337,6 +340,7 @@ def duplicates(request, reference: str):
         {
             "case": case,
             "overview": overview,
+            "confidential": True,
             "page": page,
             "pairs": shown,
             "linked": merged.merged_rows(linked, previous=None, birth=birth),
@@ -405,7 +409,13 @@ def timeline(request, reference: str):
     case, overview, perms = load(request, reference)
     years = [d.year for d in OverviewEntry.objects.filter(overview=overview).dates("date", "year")]
     form = TimelineForm(request.GET, years=years)
-    context = {"case": case, "overview": overview, "form": form, "years": years}
+    context = {
+        "case": case,
+        "overview": overview,
+        "form": form,
+        "years": years,
+        "confidential": True,
+    }
     if form.is_valid():
         start, end = form.period()
         context["timeline"] = build_timeline(overview, start=start, end=end)

@@ -143,8 +143,10 @@ def family_merge(*, case_id: int | str, by, keep_id: int, merge_id: int) -> Fami
     kept one's blanks from it, deletes it and records the decision."""
     overview = writable_overview(by, case_id, "its family")
     keep, merge = _pair(overview, keep_id, merge_id)
-    if merge.is_subject:
-        raise ValidationError("The adult cannot be merged into someone else.")
+    # The adult is one person already (every agency's account of them is on one box);
+    # a relative is never the adult, whatever their records say.
+    if merge.is_subject or keep.is_subject:
+        raise ValidationError("The adult is not merged with anyone: choose two relatives.")
     FamilyMergeDecision.objects.create(
         overview=overview,
         first=snapshot(keep),

@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -70,6 +69,7 @@ def family(request, reference: str):
         {
             "case": case,
             "overview": overview,
+            "confidential": True,
             "tree": family_services.family_tree(overview, names=True, members=members),
             "people": people,
             "differing": [person for person in people if person.differences],
@@ -103,7 +103,8 @@ def _answer(request, reference: str, action, names: tuple[str, str], success: st
         raise PermissionDenied
     ids = _ids(request, *names)
     if ids is None:
-        return HttpResponseBadRequest("Choose two people.")
+        messages.error(request, "Choose the two people")
+        return redirect(_family_url(case))
     try:
         action(case_id=case.pk, by=request.user, **dict(zip(names, ids, strict=True)))
     except ValidationError as error:
@@ -181,5 +182,11 @@ def family_member_edit(request, reference: str, member_id: int):
     return done or form_page(
         request,
         "overview/family_member_form.html",
-        {"case": case, "overview": overview, "member": member, "form": form},
+        {
+            "case": case,
+            "overview": overview,
+            "member": member,
+            "form": form,
+            "confidential": True,
+        },
     )

@@ -83,6 +83,14 @@ class RecommendationForm(forms.Form):
         self.fields["term_numbers"].choices = _choices(terms)
         self.fields["agency_ids"].choices = [(str(a.pk), a.name) for a in agencies]
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("agency_ids") and not data.get("for_board"):
+            self.add_error(
+                "agency_ids", "Choose the agencies the recommendation is for, or the board"
+            )
+        return data
+
 
 class ResponseForm(forms.Form):
     answer = forms.ChoiceField(
@@ -107,7 +115,9 @@ RECEIPT_HINTS = {
     "checked with them.",
     ReceiptItem.Key.ACTION_PLAN: "The board's management action plan, drawn up and agreed (the "
     "action plan stage starts from the report's recommendations).",
-    ReceiptItem.Key.AVAILABILITY: "Who the report, or which parts of it, may be given to.",
+    ReceiptItem.Key.AVAILABILITY: "Who the report, or which parts of it, may be given to "
+    "outside the service (in the service it stays with the panel, the chair, the coordinator "
+    "and its author).",
     ReceiptItem.Key.DISSEMINATION: "Who received the report or its key findings, as agreed.",
     ReceiptItem.Key.FEEDBACK: "How staff, family members and, if appropriate, the media hear "
     "of the outcome.",
@@ -163,6 +173,15 @@ class ApproveForm(forms.Form):
         label="Release date (15.3)",
         help_text="Family members receive copies on this date; it is public from then.",
     )
+
+    def clean_release_date(self):
+        from scr.deadlines import calendar
+
+        value = self.cleaned_data["release_date"]
+        if value is not None and value < calendar.today():
+            raise forms.ValidationError("The release date must be today or in the future")
+        return value
+
     media_note = forms.CharField(
         label="Media coordination (15.4)",
         help_text="Optional: how media interest and press statements are coordinated.",

@@ -89,7 +89,14 @@ def item_record(request, reference: str, key: str):
         lambda data: receipt.receipt_item_record(
             case_id=case.pk, by=request.user, key=key, note=data["note"]
         ),
-        success=f"Recorded: {label}.",
+        success=lambda item: (
+            f"Recorded: {label}."
+            + (
+                " The board has received the report: the case moves on to the executive summary."
+                if item.overview.status == item.overview.Status.RECEIVED
+                else ""
+            )
+        ),
         redirect_to=overview_url(case, "overview:receipt"),
     )
     return done or form_page(

@@ -13,7 +13,7 @@ name identifies someone for good.
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from imr.checks import ORDINARY_WORDS, STOP_WORDS, TITLES, _word_set, _words_of
@@ -126,12 +126,15 @@ def _name_needles(identifier: Identifier) -> list[_Needle]:
             continue
         seen.add(term)
         pieces = [re.escape(p) for w in candidate for p in re.split(r"['\-]", w) if p]
-        pattern = re.compile(_WORD_START + _NAME_GAP.join(pieces) + _WORD_END, re.I)
+        # 'the Quayles', 'the Quayles\' house': a family name in the plural names them too.
+        plural = r"(?:e?s)?"
+        pattern = re.compile(_WORD_START + _NAME_GAP.join(pieces) + plural + _WORD_END, re.I)
         needles.append(_Needle(identifier, term, pattern))
     letters = initials(" ".join(words)) if words else ""
     if len(letters) >= 2:
         pattern = re.compile(_TOKEN_START + r"[.\-]?\s?".join(letters) + r"\.?" + _TOKEN_END)
-        needles.append(_Needle(identifier, letters.lower(), pattern))
+        initials_of = replace(identifier, label=identifier.label.replace(" name", " initials"))
+        needles.append(_Needle(initials_of, letters.lower(), pattern))
     return needles
 
 

@@ -54,7 +54,8 @@ def _refuse_if_identifying(summary: ExecutiveSummary) -> None:
     if hits:
         raise ValidationError(
             f"The summary still identifies someone: {len(hits)} unresolved "
-            f"{'match' if len(hits) == 1 else 'matches'} of the identification check."
+            f"{'match' if len(hits) == 1 else 'matches'} of the identification check. "
+            "Change the text, or say why each match identifies nobody."
         )
 
 
@@ -145,6 +146,8 @@ def summary_send_to_panel(*, case_id, by) -> ExecutiveSummary:
     ]
     if blank:
         raise ValidationError([f"Write the part ‘{label}’ (15.1)" for label in blank])
+    # The author settles every match while the text can still change.
+    _refuse_if_identifying(summary)
     summary.send_to_panel()
     summary.save(update_fields=["status", "sent_to_panel_at"])
     _audit(summary, by, "executive summary sent to the panel")

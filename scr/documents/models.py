@@ -13,7 +13,7 @@ class RenderedDocument(models.Model):
     document asked for again while nothing has changed is served from the file."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for the worker"
+        QUEUED = "queued", "Waiting to start"
         RENDERING = "rendering", "Being laid out"
         DONE = "done", "Ready"
         FAILED = "failed", "Could not be made"

@@ -201,7 +201,7 @@ def test_the_author_downloads_the_draft(
     # The worker lays the PDF out; until it has, the page says so and looks again.
     waiting = client.get(pdf_url(both_nominated))
     assert waiting.status_code == 200
-    assert "Waiting for the worker" in waiting.content.decode()
+    assert "Waiting to start" in waiting.content.decode()
     assert '<meta http-equiv="refresh"' in waiting.content.decode()
     from scr.documents.models import RenderedDocument
     from scr.documents.services import document_render

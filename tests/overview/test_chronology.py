@@ -589,6 +589,7 @@ def test_the_xlsx_export_reads_back_with_formulas_neutralised(client, started, o
         "Terms of reference",
         "Age",
         "Same event as",
+        "Ref",
     ]
     assert len(rows) == 1 + 9  # every entry, the linked one under its primary
     visit = rows[4]
@@ -603,7 +604,8 @@ def test_the_xlsx_export_reads_back_with_formulas_neutralised(client, started, o
     assert visit[8] == 83
     linked = rows[5]
     assert linked[2] == NHS and linked[5] == "'\tTabbed" and linked[6] == "'-1"
-    assert linked[9] == f"{POLICE}, 03/02/2025"
+    assert linked[9] == f"{visit[10]} ({POLICE}, 03/02/2025)"
+    assert linked[10].startswith("E")
     assert AuditEvent.objects.filter(action="export", object_type="overview").count() == 1
 
 
@@ -615,7 +617,7 @@ def test_the_csv_export_keeps_the_filters(client, started, overview_author, agen
     )
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "Date" and rows[0][-1] == "Same event as"
+    assert rows[0][0] == "Date" and rows[0][-1] == "Ref"
     assert [(r[0], r[2], r[5]) for r in rows[1:]] == [
         ("02/2025", POLICE, "'=1+1"),
         ("25/12/2025", POLICE, "PC2 attended a call from a neighbour."),

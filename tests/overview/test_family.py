@@ -203,14 +203,17 @@ def test_merging_a_person_with_themselves_is_refused(started, overview_author):
         )
 
 
-def test_the_adult_cannot_be_merged_away(started, overview_author):
+def test_the_adult_is_merged_with_nobody_either_way(started, overview_author):
     keep, _ = daughters(started)
     adult = subject(started)
-    with pytest.raises(ValidationError, match="The adult cannot be merged"):
-        family.family_merge(
-            case_id=started.case_id, by=overview_author, keep_id=keep.pk, merge_id=adult.pk
-        )
+    for first, second in ((keep, adult), (adult, keep)):
+        with pytest.raises(ValidationError, match="The adult is not merged with anyone"):
+            family.family_merge(
+                case_id=started.case_id, by=overview_author, keep_id=first.pk, merge_id=second.pk
+            )
     assert FamilyMember.objects.filter(pk=adult.pk).exists()
+    assert FamilyMember.objects.filter(pk=keep.pk).exists()
+    assert FamilyMember.objects.get(pk=adult.pk).reports.count() == 3
 
 
 def test_only_the_author_merges(
@@ -455,8 +458,9 @@ def test_a_refused_merge_is_explained_on_the_page(client, started, overview_auth
         {"keep_id": keep.pk, "merge_id": adult.pk},
         follow=True,
     )
-    assert "The adult cannot be merged" in response.content.decode()
-    assert client.post(url(started, "overview:family-merge"), {"keep_id": "x"}).status_code == 400
+    assert "The adult is not merged with anyone" in response.content.decode()
+    response = client.post(url(started, "overview:family-merge"), {"keep_id": "x"}, follow=True)
+    assert "Choose the two people" in response.content.decode()
 
 
 def test_the_page_shows_what_each_agency_reported_when_they_differ(

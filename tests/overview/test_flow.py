@@ -137,12 +137,11 @@ def test_the_summary_is_drafted_from_the_report(submitted, overview_author):
     assert "3 agencies" in summary.process
 
 
-def test_an_identifying_summary_cannot_be_agreed(received, overview_author, panel_chair):
+def test_an_identifying_summary_cannot_go_to_the_panel(received, overview_author, panel_chair):
     _summary(received, overview_author, key_issues="Mrs QUENBY-MARSH fell; sw 1 visited.")
-    summaries.summary_send_to_panel(case_id=received.case_id, by=overview_author)
-    with pytest.raises(ValidationError, match="still identifies someone"):
-        summaries.summary_panel_decide(case_id=received.case_id, by=panel_chair, agree=True)
-    assert ExecutiveSummary.objects.get(case_id=received.case_id).status == "with_panel"
+    with pytest.raises(ValidationError, match="still identifies someone: 2 unresolved"):
+        summaries.summary_send_to_panel(case_id=received.case_id, by=overview_author)
+    assert ExecutiveSummary.objects.get(case_id=received.case_id).status == "drafting"
 
 
 def test_a_waived_match_lets_the_panel_agree(received, overview_author, panel_chair):

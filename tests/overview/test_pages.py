@@ -4,12 +4,13 @@ and do what, bad input, and the confidential documents kept off the case page.""
 import pytest
 from django.urls import reverse
 
+from overview import services
 from overview import summary as summaries
 from overview.models import ExecutiveSummary, Finding, Overview, OverviewSection, ReceiptItem
 from scr.audit.models import AuditEvent
 from scr.cases.models import Case
 from scr.cases.stages import Stage
-from tests.overview.conftest import CLEAN_SUMMARY
+from tests.overview.conftest import CLEAN_SUMMARY, receive, write_overview
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +288,32 @@ def test_the_author_asks_the_chair_for_more_time_from_the_report(client, started
     client.force_login(overview_author)
     page = client.get(_url(started.case, "overview-detail")).content.decode()
     assert reverse("deadlines:extension-request", args=[clock.pk]) in page
+
+
+def _attention(client, person) -> str:
+    client.force_login(person)
+    return client.get(reverse("cases:home")).content.decode()
+
+
+def test_needs_your_attention_walks_each_person_through_the_stage(
+    client, reviews_accepted, coordinator, overview_author, panel_chair, chair
+):
+    case = reviews_accepted
+    assert "Begin the overview report" in _attention(client, coordinator)
+    services.overview_start(case_id=case.pk, by=coordinator)
+    assert "Write the overview report" in _attention(client, overview_author)
+    overview = Overview.objects.get(case=case)
+    write_overview(overview, overview_author)
+    services.overview_submit(case_id=case.pk, by=overview_author)
+    assert "Record the board&#x27;s receipt" in _attention(client, coordinator)
+    assert "Write the executive summary" in _attention(client, overview_author)
+    receive(overview, coordinator)
+    summaries.summary_start(case_id=case.pk, by=overview_author)
+    summary = ExecutiveSummary.objects.get(case=case)
+    summaries.summary_save(
+        case_id=case.pk, by=overview_author, revision=summary.revision, **CLEAN_SUMMARY
+    )
+    summaries.summary_send_to_panel(case_id=case.pk, by=overview_author)
+    assert "Agree the executive summary for the panel" in _attention(client, panel_chair)
+    summaries.summary_panel_decide(case_id=case.pk, by=panel_chair, agree=True)
+    assert "Approve the executive summary" in _attention(client, chair)

@@ -369,3 +369,12 @@ def test_a_date_of_death_is_found_but_not_its_month_alone():
     assert terms("She died on 26/12/2025 at home.", died) == ["2025-12-26"]
     assert terms("She died on 26 December 2025.", died) == ["2025-12-26"]
     assert terms("She died in December 2025.", died) == []
+
+
+def test_a_family_name_in_the_plural_is_a_hit_and_initials_say_so():
+    quayle = Identifier("name", "Herbert Quayle", "the adult's name")
+    hits = find_hits({"Key issues": "The Quayles' house; HQ was seen."}, [quayle])
+    assert [(hit.found, hit.identifier.label) for hit in hits] == [
+        ("Quayles", "the adult's name"),
+        ("HQ", "the adult's initials"),
+    ]
