@@ -451,3 +451,46 @@ def summary_for_user(user, case_key: int | str, lock: bool = False):
     if summary is None or not may_read_summary(user, case, summary, perms):
         raise Http404("No executive summary")
     return case, summary, perms
+
+
+# Action plans (16). The actionplans app's models are looked up by name.
+
+PLAN_WRITER = "writer"  # the agency's lead (the coordinator for the board's own plan)
+PLAN_DECIDER = "decider"  # the coordinator: accepts or returns a submitted plan
+PLAN_READER = "reader"  # the chair, the coordinator, the agency's lead
+
+
+def plan_roles(user, plan, perms: frozenset[str]) -> frozenset[str]:
+    """What the user is to an action plan: an agency's plan is its lead's to write and
+    the board's to read; no other agency sees it. The board's own plan (14 b) is the
+    coordinator's to write."""
+    roles = set()
+    if plan.agency_id is not None and is_agency_lead_of(user, plan.agency):
+        roles |= {PLAN_WRITER, PLAN_READER}
+    if CasePerm.MANAGE in perms:
+        roles |= {PLAN_DECIDER, PLAN_READER}
+        if plan.agency_id is None:
+            roles.add(PLAN_WRITER)
+    if CasePerm.DECIDE in perms:
+        roles.add(PLAN_READER)
+    return frozenset(roles)
+
+
+def plan_for_user(user, case_key: int | str, plan_id: int, lock: bool = False):
+    """(case, plan, roles) if the user may read this plan of the case; 404 otherwise."""
+    case = case_for_user(user, case_key, CasePerm.VIEW_STATUS)
+    perms = case_permissions(user, case)
+    from django.apps import apps
+
+    plans = apps.get_model("actionplans", "ActionPlan").objects.select_related(
+        "agency", "case__board", "letter"
+    )
+    if lock:
+        plans = plans.select_for_update(of=("self",))
+    plan = plans.filter(case=case, pk=plan_id).first()
+    if plan is None:
+        raise Http404("No such action plan")
+    roles = plan_roles(user, plan, perms)
+    if PLAN_READER not in roles:
+        raise Http404("No such action plan")
+    return case, plan, roles

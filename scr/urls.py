@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/", include("panel.urls")),
     path("cases/", include("imr.urls")),
     path("cases/", include("overview.urls")),
+    path("cases/", include("actionplans.urls")),
     path("account/", include("scr.accounts.urls")),
     path("deadlines/", include("scr.deadlines.urls")),
     path("referrals/", include("referrals.urls")),
