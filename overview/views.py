@@ -373,20 +373,40 @@ def recommendation_remove(request, reference: str, recommendation_id: int):
     return redirect(overview_url(case, "overview:recommendations"))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def submit(request, reference: str):
-    """13.2, 14: the author submits the report to the board."""
+    """13.2, 14: the author checks the report, then submits it to the board. The check
+    page names what is still open (possible duplicates, people to merge) so nothing is
+    left by accident: they are the author's call, not a bar."""
+    from overview.chronology import duplicate_suggestions
+    from overview.family import merge_suggestions
+
     case, overview, perms = load(request, reference)
     _writer(overview, perms)
-    try:
-        services.overview_submit(case_id=case.pk, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    if request.method == "POST":
+        try:
+            services.overview_submit(case_id=case.pk, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(overview_url(case))
+        messages.success(request, "The overview report is submitted to the board.")
         return redirect(overview_url(case))
-    messages.success(request, "The overview report is submitted to the board.")
-    return redirect(overview_url(case))
+    return render(
+        request,
+        "overview/submit.html",
+        {
+            "case": case,
+            "overview": overview,
+            "problems": services.overview_problems(overview),
+            "duplicates": len(duplicate_suggestions(overview)),
+            "merges": len(merge_suggestions(overview)),
+            "findings": overview.findings.count(),
+            "recommendations": overview.recommendations.count(),
+            "confidential": True,
+        },
+    )
 
 
 def overview_pdf_key(overview) -> str:

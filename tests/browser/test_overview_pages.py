@@ -117,6 +117,9 @@ def test_overview_from_draft_to_the_public_summary(
     expect(page.locator(BANNER)).to_contain_text("Recommendation 1 is saved.")
 
     page.goto(overview_url)
+    page.get_by_role("button", name="Check and submit the report").click()
+    expect(heading).to_have_text("Check and submit the overview report")
+    assert_accessible(page)
     page.get_by_role("button", name="Submit the overview report to the board").click()
     expect(page.locator(BANNER)).to_contain_text("submitted to the board")
     assert Overview.objects.get(pk=started.pk).status == Overview.Status.WITH_BOARD

@@ -168,6 +168,8 @@ def test_a_recommendation_needs_someone_to_act(client, started, overview_author,
 
 def test_submitting_from_the_page(client, written, overview_author):
     client.force_login(overview_author)
+    check = client.get(_url(written.case, "submit")).content.decode()
+    assert "Possible duplicates not linked" in check and "People who may be the same" in check
     response = client.post(_url(written.case, "submit"))
     assert response.status_code == 302
     assert Overview.objects.get(pk=written.pk).status == Overview.Status.WITH_BOARD
