@@ -102,5 +102,17 @@ def item_record(request, reference: str, key: str):
     return done or form_page(
         request,
         "overview/receipt_item_form.html",
-        {"case": case, "overview": overview, "form": form, "label": label, "confidential": True},
+        {
+            "case": case,
+            "overview": overview,
+            "form": form,
+            "label": label,
+            # 14 a: the responses the check rests on, disagreements first.
+            "responses": overview.contributor_responses.select_related("agency").order_by(
+                "-answer", "agency__name"
+            )
+            if key == ReceiptItem.Key.CONTRIBUTORS
+            else [],
+            "confidential": True,
+        },
     )

@@ -319,3 +319,19 @@ def test_needs_your_attention_walks_each_person_through_the_stage(
     assert "Agree the executive summary for the panel" in _attention(client, panel_chair)
     summaries.summary_panel_decide(case_id=case.pk, by=panel_chair, agree=True)
     assert "Approve the executive summary" in _attention(client, chair)
+
+
+def test_14a_shows_the_responses_it_rests_on(client, submitted, coordinator, agency_a):
+    from overview import receipt
+
+    receipt.contributor_response_record(
+        case_id=submitted.case_id,
+        by=coordinator,
+        agency_id=agency_a.pk,
+        answer="disagrees",
+        comments="The dates on page 4 are wrong.",
+    )
+    client.force_login(coordinator)
+    page = client.get(_url(submitted.case, "receipt-item", "contributors")).content.decode()
+    assert "The dates on page 4 are wrong." in page
+    assert "does not agree the contents: say below how the board dealt with that" in page
