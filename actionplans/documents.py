@@ -4,6 +4,7 @@ render_document REF action-plan [--agency NAME]; the letters from their own page
 from django.http import Http404
 
 from actionplans.models import ActionPlan, ChairLetter
+from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.documents.registry import Classification, Document, register
 
 
@@ -39,8 +40,12 @@ def chair_letter(case, letter_id: int | None = None, agency: str | None = None, 
     )
 
 
+# The case page lists the documents of its case: a query only where the stage allows one.
+AFTER_PLANS_BEGIN = MAIN_ROUTE[MAIN_ROUTE.index(Stage.ACTION_PLANS) :]
+
+
 def _plans_available(case) -> bool:
-    return ActionPlan.objects.filter(case=case).exists()
+    return case.stage in AFTER_PLANS_BEGIN and ActionPlan.objects.filter(case=case).exists()
 
 
 @register(
@@ -65,11 +70,12 @@ def action_plan(case, agency: str | None = None, plan_id: int | None = None, **o
     if not plans:
         raise NothingToPrint(f"No action plan on case {case.reference}")
     one = len(plans) == 1 and (agency or plan_id)
-    title = (
-        f"Action plan of {plans[0].owner_name}, {case.reference}"
-        if one
-        else f"Action plans, {case.reference}"
-    )
+    if not one:
+        title = f"Action plans, {case.reference}"
+    elif plans[0].agency_id is None:
+        title = f"The board's management action plan, {case.reference}"
+    else:
+        title = f"Action plan of {plans[0].agency.name}, {case.reference}"
     return Document(
         template="actionplans/documents/plans.html",
         title=title,

@@ -146,6 +146,20 @@ class PlanAction(models.Model):
     # The SMART check flags a vague verb alone ('consider', 'review'); the author may say
     # the action is specific enough as written.
     vague_confirmed = models.BooleanField(default=False)
+
+    # 16: carrying the plan out. Complete only when the coordinator accepts its evidence;
+    # overdue is read from the date at render time, never stored.
+    class Progress(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "Complete"
+
+    progress = models.CharField(
+        max_length=15, choices=Progress.choices, default=Progress.NOT_STARTED
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # The board evaluates the outcome (impact) once the action is complete.
+    outcome_evaluated = models.TextField("How the outcome was evaluated", blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -165,3 +179,53 @@ class PlanAction(models.Model):
     @property
     def number(self) -> str:
         return f"{self.recommendation.number}.{self.position}"
+
+
+class ActionUpdate(models.Model):
+    """A progress update on an action (16: evidence that the plan is being carried out)."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Update on {self.action_id}"
+
+
+class Evidence(models.Model):
+    """A file the agency gives as evidence that an action is done (16), stored outside
+    the web root (scr.uploads) and served only through the permission checks. The action
+    is complete when the coordinator accepts its evidence."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the coordinator"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Not enough"
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="evidence_files")
+    description = models.TextField()
+    file_name = models.CharField(max_length=100)  # under PRIVATE_FILES_ROOT
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comments = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

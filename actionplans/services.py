@@ -280,7 +280,7 @@ def plan_action_save(
     action_id: int | None = None,
 ) -> PlanAction:
     """Add a key action under one of the letter's recommendations (numbered 1.1, 1.2 ...
-    by the recommendation's number), or change one. A date must not be in the past."""
+    by the recommendation's number), or change one. Its date must be in the future."""
     plan = _writable(by, case_id, plan_id)
     rec = plan.letter.recommendations.filter(pk=recommendation_id).first()
     if rec is None:
@@ -288,8 +288,9 @@ def plan_action_save(
     errors = {}
     if not values.text.strip():
         errors["text"] = "Enter the key action"
-    if values.target_date is not None and values.target_date < calendar.today():
-        errors["target_date"] = "The date must be today or in the future"
+    # SMART: a date to work towards, so one still to come (the checks say the same).
+    if values.target_date is not None and values.target_date <= calendar.today():
+        errors["target_date"] = "The date must be in the future"
     if errors:
         raise ValidationError(errors)
     if action_id is None:
@@ -344,6 +345,7 @@ class PlanProblem:
     message: str
     action: PlanAction | None = None
     vague: bool = False  # the author may confirm it instead of changing it
+    recommendation: Recommendation | None = None  # a recommendation with no action yet
 
 
 def is_vague(text: str) -> bool:
@@ -364,7 +366,10 @@ def plan_problems(plan: ActionPlan, today: date | None = None) -> list[PlanProbl
     for rec in plan.letter.recommendations.order_by("number"):
         if rec.pk not in covered:
             problems.append(
-                PlanProblem(f"Add at least one key action for recommendation {rec.number}")
+                PlanProblem(
+                    f"Add at least one key action for recommendation {rec.number}",
+                    recommendation=rec,
+                )
             )
     for action in actions:
         label = f"Action {action.number}"

@@ -26,6 +26,7 @@ class Deadline(models.Model):
         ACTION_PLAN = "action_plan", "Agency action plan (16)"
         IMR_CHRONOLOGY = "imr_chronology", "IMR chronology and family composition (Appendix C)"
         IMR_REPORT = "imr_report", "IMR full report (Appendix C)"
+        ACTION_TARGET = "action_target", "Action of an action plan (16)"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -42,6 +43,9 @@ class Deadline(models.Model):
     agency = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Where one case has many clocks of a kind for one agency (each action of its plan):
+    # what the clock is for, as the stage names it ("action:12"). Blank otherwise.
+    subject = models.CharField(max_length=50, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -129,6 +129,7 @@ def deadline_open(
     due: date | None = None,
     owner=None,
     agency=None,
+    subject: str = "",
 ) -> Deadline:
     """Open a clock on the case, due by the board's duration (or on `due` where the
     procedure lets a person set the date, as for the IMR submissions).
@@ -138,7 +139,7 @@ def deadline_open(
     existing = (
         Deadline.objects.select_for_update()
         .live()
-        .filter(case=case, kind=kind, agency=agency)
+        .filter(case=case, kind=kind, agency=agency, subject=subject)
         .first()
     )
     if existing is not None:
@@ -151,6 +152,7 @@ def deadline_open(
         case=case,
         kind=kind,
         agency=agency,
+        subject=subject,
         owner=owner,
         start=start,
         due=due,
@@ -160,12 +162,14 @@ def deadline_open(
 
 
 @transaction.atomic
-def deadline_meet(*, case, kind: str, on: date | None = None, agency=None) -> Deadline | None:
+def deadline_meet(
+    *, case, kind: str, on: date | None = None, agency=None, subject: str = ""
+) -> Deadline | None:
     """Mark the running clock met on a date (today by default). Returns None if none runs."""
     deadline = (
         Deadline.objects.select_for_update()
         .live()
-        .filter(case=case, kind=kind, agency=agency)
+        .filter(case=case, kind=kind, agency=agency, subject=subject)
         .first()
     )
     if deadline is None:
@@ -186,14 +190,24 @@ def _lapse_requests(deadline: Deadline) -> None:
 
 
 @transaction.atomic
-def deadline_cancel(*, case, kind: str | None = None, agency=None, on: date | None = None) -> int:
-    """Stop running clocks when the case leaves the route that needed them.
+def deadline_cancel(
+    *,
+    case,
+    kind: str | None = None,
+    agency=None,
+    on: date | None = None,
+    subject: str | None = None,
+) -> int:
+    """Stop running clocks when the case leaves the route that needed them (or, with
+    `subject`, the one clock a stage no longer needs).
 
     A clock already past its due date is recorded as missed rather than cancelled."""
     on = on or calendar.today()
     running = Deadline.objects.select_for_update().live().filter(case=case)
     if kind is not None:
         running = running.filter(kind=kind, agency=agency)
+    if subject is not None:
+        running = running.filter(subject=subject)
     now = timezone.now()
     count = 0
     for deadline in running:

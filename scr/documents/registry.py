@@ -72,8 +72,13 @@ def choices(case=None) -> list[tuple[str, str]]:
 
 
 def case_page_choices(case) -> list[tuple[str, str]]:
-    """choices(case) less the documents served from a stage's own page."""
-    return [(kind, title) for kind, title in choices(case) if kind not in _own_page]
+    """choices(case) less the documents served from a stage's own page (whose
+    availability is not even asked: it costs a query)."""
+    return [
+        (kind, _titles[kind])
+        for kind in case_page_kinds()
+        if kind not in _available or _available[kind](case)
+    ]
 
 
 def build(kind: str, case, **options) -> Document:

@@ -115,7 +115,7 @@ def test_a_past_date_is_refused_on_save(planning, chair, lead_c):
     plan = _sent_plan(planning, chair)
     with pytest.raises(ValidationError) as refused:
         _write(plan, lead_c, target_date=calendar.today() - timedelta(days=1))
-    assert "today or in the future" in str(refused.value)
+    assert "must be in the future" in str(refused.value)
     assert not plan.actions.exists()
 
 

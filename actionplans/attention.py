@@ -1,0 +1,102 @@
+"""The action plans' entries in 'Needs your attention' (16): the chair's letters to
+write, the plans to write or revise (an agency's lead; the coordinator for the board's
+own plan), and the plans waiting for the coordinator's decision."""
+
+from django.urls import reverse
+
+from actionplans.models import ActionPlan, ChairLetter
+from actionplans.services import PLAN_STAGES
+from overview.models import Recommendation
+from scr import access
+from scr.accounts.roles import Role
+from scr.attention import AttentionItem, register
+from scr.cases.models import CasePerm
+from scr.cases.stages import Stage
+from scr.deadlines.models import Deadline
+
+# Only these roles ever have something to do here.
+ROLES = frozenset({Role.BOARD_CHAIR, Role.COORDINATOR, Role.AGENCY_LEAD})
+
+
+@register
+def action_plan_work(user):
+    """At most seven queries however many cases; one when no case is at the plans."""
+    if not user.is_authenticated or not user.board_id or not user.board_roles & ROLES:
+        return
+    cases = list(access.cases_visible_to(user, full=True).filter(stage__in=PLAN_STAGES))
+    if not cases:
+        return
+    perms = access.permissions_for_cases(user, cases)
+    by_pk = {case.pk: case for case in cases}
+    yield from _letters_to_write(
+        [c for c in cases if c.stage == Stage.ACTION_PLANS and CasePerm.DECIDE in perms[c.pk]]
+    )
+    plans = ActionPlan.objects.filter(
+        case__in=cases, status__in=[*ActionPlan.EDITABLE, ActionPlan.Status.SUBMITTED]
+    ).select_related("agency")
+    if not user.board_roles & {Role.COORDINATOR, Role.BOARD_CHAIR}:
+        plans = plans.filter(agency_id=user.agency_id)
+    waiting = []
+    for plan in plans:
+        roles = access.plan_roles(user, plan, perms[plan.case_id])
+        if (plan.editable and access.PLAN_WRITER in roles) or (
+            plan.status == ActionPlan.Status.SUBMITTED and access.PLAN_DECIDER in roles
+        ):
+            waiting.append(plan)
+    if not waiting:
+        return
+    clocks = {
+        (d.case_id, d.agency_id): d.due
+        for d in Deadline.objects.live().filter(
+            case__in=[p.case_id for p in waiting], kind=Deadline.Kind.ACTION_PLAN
+        )
+    }
+    for plan in waiting:
+        yield _plan_item(plan, by_pk[plan.case_id], clocks.get((plan.case_id, plan.agency_id)))
+
+
+def _letters_to_write(cases):
+    """The chair's: a case at the plans whose recommendations name an agency (or the
+    board) with no letter sent yet. Two queries."""
+    if not cases:
+        return
+    wanted: dict[int, dict[int | None, str]] = {}
+    rows = Recommendation.objects.filter(overview__case__in=cases).values_list(
+        "overview__case_id", "for_board", "agencies", "agencies__name"
+    )
+    for case_id, for_board, agency_id, name in rows:
+        if agency_id is not None:
+            wanted.setdefault(case_id, {})[agency_id] = name
+        if for_board:
+            wanted.setdefault(case_id, {})[None] = "the board"
+    sent = set(
+        ChairLetter.objects.filter(case__in=cases, status=ChairLetter.Status.SENT).values_list(
+            "case_id", "agency_id"
+        )
+    )
+    for case in cases:
+        missing = sorted(
+            name for key, name in wanted.get(case.pk, {}).items() if (case.pk, key) not in sent
+        )
+        if missing:
+            yield AttentionItem(
+                case_reference=case.reference,
+                title="Write to the agencies about the recommendations",
+                url=reverse("actionplans:overview", args=[case.reference]),
+                hint=f"16: no letter sent yet to {', '.join(missing)}",
+            )
+
+
+def _plan_item(plan, case, due) -> AttentionItem:
+    url = reverse("actionplans:plan-detail", args=[case.reference, plan.pk])
+    if plan.status == ActionPlan.Status.SUBMITTED:
+        title = f"Decide the action plan of {plan.agency.name if plan.agency_id else 'the board'}"
+        hint = "Accept it, or return it with comments (16)"
+    else:
+        returned = plan.status == ActionPlan.Status.RETURNED
+        if plan.agency_id is None:
+            title = "Write the board's action plan"
+        else:
+            title = "Revise the action plan" if returned else "Write the action plan"
+        hint = "Returned with comments" if returned else "16: the chair's letter asks for it"
+    return AttentionItem(case_reference=case.reference, title=title, url=url, due=due, hint=hint)
