@@ -31,6 +31,7 @@ from imr.drafting import Conflict
 from imr.template import CONTACT_FIELDS
 from scr import access
 from scr.audit.services import Action, audit_record
+from scr.deadlines import calendar
 from scr.formtools import add_service_errors, form_page
 
 
@@ -51,10 +52,24 @@ def _contacts(person: dict) -> list[tuple[str, str]]:
     return [(label, person.get(key, "")) for key, label in CONTACT_FIELDS if person.get(key)]
 
 
+STATE_TAGS = {
+    "Complete": "govuk-tag--green",
+    "Overdue": "govuk-tag--red",
+    "In progress": "govuk-tag--blue",
+}
+
+
 def _rows(plan) -> list[dict]:
     """Appendix C's table: each recommendation of the letter, as the overview report
     numbers it, with its key actions (1.1, 1.2 ...)."""
+    from actionplans.implementation import action_state
+
     actions = list(plan.actions.select_related("recommendation"))
+    today = calendar.today()
+    for action in actions:
+        # The progress tag (16): overdue is read from the date now, never stored.
+        action.state = action_state(action, today)
+        action.state_class = STATE_TAGS.get(action.state, "govuk-tag--grey")
     return [
         {"rec": rec, "actions": [a for a in actions if a.recommendation_id == rec.pk]}
         for rec in plan.letter.recommendations.order_by("number")

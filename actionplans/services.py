@@ -421,6 +421,9 @@ def plan_decide(*, case_id, by, plan_id: int, accept: bool, comments: str = "") 
     if accept:
         plan.accept()
         deadline_meet(case=plan.case, kind=Deadline.Kind.ACTION_PLAN, agency=plan.agency)
+        from actionplans.implementation import action_clocks_open  # imports this module
+
+        action_clocks_open(plan=plan)
     else:
         if not comments:
             raise ValidationError({"comments": "Say what the plan needs"})

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from scr import guide
+
 admin.site.site_header = "Serious Case Reviews: administration"
 admin.site.site_title = "Serious Case Reviews"
 admin.site.index_title = "Boards, agencies, people and settings"
@@ -15,4 +17,7 @@ urlpatterns = [
     path("deadlines/", include("scr.deadlines.urls")),
     path("referrals/", include("referrals.urls")),
     path("admin/", admin.site.urls),
+    # The user guide holds no case data: it is read without signing in.
+    path("guide/", guide.guide_page, name="guide-index"),
+    path("guide/<slug:slug>/", guide.guide_page, name="guide-page"),
 ]

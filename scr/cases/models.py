@@ -213,7 +213,10 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.ACTION_PLANS,
         target=Stage.MONITORING,
-        custom=_transition(label="Start monitoring the action plans", perm=CasePerm.MANAGE),
+        # The monitoring start page takes it once every plan is accepted (16).
+        custom=_transition(
+            label="Start monitoring the action plans", perm=CasePerm.MANAGE, generic=False
+        ),
     )
     def start_monitoring(self):
         self.stage_changed_at = timezone.now()
@@ -222,7 +225,8 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.MONITORING,
         target=Stage.CLOSED,
-        custom=_transition(label="Close the case", perm=CasePerm.DECIDE),
+        # The close page takes it once every action is complete (16).
+        custom=_transition(label="Close the case", perm=CasePerm.DECIDE, generic=False),
     )
     def close(self):
         self.stage_changed_at = timezone.now()
@@ -231,7 +235,9 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.CLOSED,
         target=Stage.MONITORING,
-        custom=_transition(label="Reopen the case", perm=CasePerm.DECIDE, note_required=True),
+        custom=_transition(
+            label="Reopen the case", perm=CasePerm.DECIDE, note_required=True, generic=False
+        ),
     )
     def reopen(self):
         self.stage_changed_at = timezone.now()

@@ -177,8 +177,8 @@ def in_review(case, panel_chair, chair, coordinator, agency_a):
 
 @pytest.fixture
 def planning(case, panel_chair, chair, coordinator, overview_author):
-    """The case at 'action plans', taken along the route through the service: the case
-    page's 'Record a decision' offers starting the monitoring next (16)."""
+    """The case at 'action plans', taken along the route through the service. Starting
+    the monitoring is the next step: its own page takes it (16), not the case page."""
     from scr.cases.services import case_transition_request
 
     for name, who in (
@@ -194,16 +194,17 @@ def planning(case, panel_chair, chair, coordinator, overview_author):
     return Case.objects.get(pk=case.pk)
 
 
-def test_recording_a_decision(client, planning, coordinator):
+def test_starting_the_monitoring_is_its_own_page_not_a_decision(client, planning, coordinator):
+    """16: the monitoring starts only once every plan is accepted, which the case page's
+    'Record a decision' does not check: the case page links to the page that does."""
     client.force_login(coordinator)
     url = reverse("cases:case-detail", args=[planning.reference])
+    text = client.get(url).content.decode()
+    assert "Record a decision" not in text
+    assert reverse("actionplans:monitoring-start", args=[planning.reference]) in text
     response = client.post(url, {"transition": "start_monitoring", "note": "Plans are in."})
-    assert response.status_code == 302
-    fresh = Case.objects.get(pk=planning.pk)
-    assert fresh.stage == Stage.MONITORING
-    assert fresh.events.last().note == "Plans are in."
-    follow = client.get(response["Location"]).content.decode()
-    assert "Decision recorded" in follow
+    assert response.status_code == 403
+    assert Case.objects.get(pk=planning.pk).stage == Stage.ACTION_PLANS
 
 
 def test_endorsing_a_referral_is_not_offered_on_the_case_page(client, new_case, lead_a):
@@ -215,29 +216,26 @@ def test_endorsing_a_referral_is_not_offered_on_the_case_page(client, new_case, 
     assert Case.objects.get(pk=new_case.pk).stage == Stage.REFERRAL_RECEIVED
 
 
-def test_a_decision_without_a_choice_shows_errors_and_keeps_what_was_typed(
-    client, planning, coordinator
+@pytest.mark.parametrize(
+    ("stage", "transition", "page"),
+    [
+        (Stage.MONITORING, "close", "actionplans:case-close"),
+        (Stage.CLOSED, "reopen", "actionplans:case-reopen"),
+    ],
+)
+def test_closing_and_reopening_are_the_chairs_own_pages(
+    client, case, chair, stage, transition, page
 ):
-    client.force_login(coordinator)
-    url = reverse("cases:case-detail", args=[planning.reference])
-    response = client.post(url, {"note": "Half-written reasons"})
-    assert response.status_code == 400
-    text = response.content.decode()
-    assert "There is a problem" in text
-    assert "<title>Error:" in text
-    assert "Select the decision to record" in text
-    assert "Half-written reasons" in text
-    assert Case.objects.get(pk=planning.pk).stage == Stage.ACTION_PLANS
-
-
-def test_a_decision_that_needs_reasons_refuses_a_blank_note(client, case, coordinator, chair):
-    Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSED)  # reopening needs reasons
+    """Closing checks that every action is complete; reopening asks for the reason: the
+    case page links to those pages and takes neither itself."""
+    Case.objects.filter(pk=case.pk).update(stage=stage)  # the stage alone matters here
     client.force_login(chair)
     url = reverse("cases:case-detail", args=[case.reference])
-    response = client.post(url, {"transition": "reopen", "note": "  "})
-    assert response.status_code == 400
-    assert "Enter the reasons for this decision" in response.content.decode()
-    assert Case.objects.get(pk=case.pk).stage == Stage.CLOSED
+    text = client.get(url).content.decode()
+    assert "Record a decision" not in text
+    assert reverse(page, args=[case.reference]) in text
+    assert client.post(url, {"transition": transition, "note": "x"}).status_code == 403
+    assert Case.objects.get(pk=case.pk).stage == stage
 
 
 def test_a_tampered_decision_changes_nothing(
@@ -245,8 +243,8 @@ def test_a_tampered_decision_changes_nothing(
 ):
     url = reverse("cases:case-detail", args=[planning.reference])
     client.force_login(coordinator)
-    response = client.post(url, {"transition": "close", "note": "x"})
-    assert response.status_code == 400  # not one of the offered choices
+    # Not offered at this stage, nor anywhere on the case page now.
+    assert client.post(url, {"transition": "close", "note": "x"}).status_code == 403
     client.force_login(chair)  # the chair has no decision at this stage
     assert client.post(url, {"transition": "start_monitoring"}).status_code == 403
     client.force_login(referrer)
@@ -255,7 +253,7 @@ def test_a_tampered_decision_changes_nothing(
     assert client.post(url, {"transition": "start_monitoring"}).status_code == 404
     assert Case.objects.get(pk=planning.pk).stage == Stage.ACTION_PLANS
     denied = AuditEvent.objects.filter(action="access_denied", object_id=str(planning.pk))
-    assert denied.count() == 2
+    assert denied.count() == 3
 
 
 def test_the_case_page_takes_only_get_and_post(client, case, panel_chair):

@@ -1,0 +1,232 @@
+"""Carrying out an accepted action plan (16): "Agencies subject to action points must
+provide evidence to CSAB that the Action Plan in respect of their agency is being or has
+been implemented."
+
+Each action of an accepted plan gets its own clock, due on the action's date, so an
+overdue action joins the deadline engine's reminders and escalation. The plan's writer
+(the agency's lead) records progress and uploads evidence; an action is complete only
+when the coordinator accepts its evidence, which meets its clock.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from actionplans import services
+from actionplans.models import ActionPlan, ActionUpdate, Evidence, PlanAction
+from scr import access, uploads
+from scr.audit.services import Action, audit_record
+from scr.deadlines import calendar
+from scr.deadlines.models import Deadline
+from scr.deadlines.services import deadline_meet, deadline_open
+
+WRONG_TYPE = "The file must be a PDF, Word document, Excel spreadsheet, PNG or JPEG"
+EMPTY = "The selected file is empty"
+CHOOSE = "Select a file"
+
+# What the writer may say of progress: complete comes only from the coordinator's
+# acceptance of the evidence.
+WRITER_PROGRESS = (PlanAction.Progress.NOT_STARTED, PlanAction.Progress.IN_PROGRESS)
+
+
+def action_subject(action: PlanAction) -> str:
+    """The subject that tells an action's clock from the other actions' of the agency."""
+    return f"action:{action.pk}"
+
+
+def action_state(action: PlanAction, today: date | None = None) -> str:
+    """'Not started', 'In progress', 'Complete' or 'Overdue': overdue when its date has
+    passed and it is not complete. Read at render time, never stored."""
+    today = today or calendar.today()
+    if action.progress == PlanAction.Progress.COMPLETE:
+        return PlanAction.Progress.COMPLETE.label
+    if action.target_date is not None and action.target_date < today:
+        return "Overdue"
+    return PlanAction.Progress(action.progress).label
+
+
+def _audit(action: PlanAction, by, detail: str, kind: str = Action.CHANGE) -> None:
+    audit_record(action=kind, actor=by, obj=action, board=action.plan.case.board, detail=detail)
+
+
+def action_clocks_open(*, plan: ActionPlan, today: date | None = None) -> list[Deadline]:
+    """One clock per action of a plan just accepted (16), due on the action's date,
+    owned by the agency's lead when it has exactly one (otherwise nobody, and the
+    coordinators are reminded). Called by services.plan_decide inside its transaction,
+    after its permission check; opening twice is harmless."""
+    today = today or calendar.today()
+    leads = services.agency_leads(plan.agency) if plan.agency_id else []
+    owner = leads[0] if len(leads) == 1 else None
+    opened = []
+    for action in plan.actions.exclude(target_date=None).order_by("pk"):
+        opened.append(
+            deadline_open(
+                case=plan.case,
+                kind=Deadline.Kind.ACTION_TARGET,
+                agency=plan.agency,
+                subject=action_subject(action),
+                # A date that passed while the plan waited for its decision opens a clock
+                # already overdue, so the reminders escalate at once.
+                start=min(today, action.target_date),
+                due=action.target_date,
+                owner=owner,
+            )
+        )
+    return opened
+
+
+def _action(by, case_id, plan_id: int, action_id: int, role: str) -> PlanAction:
+    """The action of an accepted plan, locked, for a user in `role`: 404 for who may not
+    read the plan, 403 for a reader without the role."""
+    _, plan, roles = access.plan_for_user(by, case_id, plan_id, lock=True)
+    action = (
+        PlanAction.objects.select_for_update()
+        .select_related("recommendation")
+        .filter(plan=plan, pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action")
+    if role not in roles:
+        raise PermissionDenied
+    action.plan = plan
+    if plan.status != ActionPlan.Status.ACCEPTED:
+        raise ValidationError("Progress and evidence are given once the board accepts the plan.")
+    return action
+
+
+def _not_complete(action: PlanAction) -> None:
+    if action.progress == PlanAction.Progress.COMPLETE:
+        raise ValidationError(
+            f"Action {action.number} is complete: the coordinator has accepted its evidence."
+        )
+
+
+@transaction.atomic
+def action_update_add(
+    *, case_id, by, plan_id: int, action_id: int, text: str, progress: str
+) -> ActionUpdate:
+    """The plan's writer records progress on an action of an accepted plan: a note and
+    'not started' or 'in progress' (complete comes only from the coordinator's
+    acceptance of evidence). Changes the action's progress."""
+    action = _action(by, case_id, plan_id, action_id, access.PLAN_WRITER)
+    _not_complete(action)
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = "Enter what has been done"
+    if progress not in WRITER_PROGRESS:
+        errors["progress"] = "Choose whether the action has started"
+    if errors:
+        raise ValidationError(errors)
+    update = ActionUpdate.objects.create(action=action, text=text.strip(), by=by)
+    if action.progress != progress:
+        action.progress = progress
+        action.save(update_fields=["progress"])
+    _audit(action, by, f"progress update {update.pk}: {progress}", Action.CREATE)
+    return update
+
+
+def _checked(upload) -> uploads.CheckedFile:
+    """The upload checked by its content (scr.uploads), with this page's messages."""
+    if upload is None:
+        raise ValidationError({"upload": CHOOSE})
+    if not upload.size:
+        raise ValidationError({"upload": EMPTY})
+    try:
+        return uploads.check_upload(upload)
+    except ValidationError as error:
+        too_big = upload.size > uploads.MAX_UPLOAD_BYTES
+        raise ValidationError({"upload": error.messages if too_big else WRONG_TYPE}) from None
+
+
+@transaction.atomic
+def evidence_upload(
+    *, case_id, by, plan_id: int, action_id: int, description: str, upload
+) -> Evidence:
+    """The plan's writer gives a file as evidence for an action (16): a PDF, Word
+    document, Excel spreadsheet, PNG or JPEG, recognised by its content and within the
+    size limit of scr.uploads. Stored outside the web root under a random name; the name
+    given is kept, reduced to its base name, for display only. An action not started is
+    then in progress. The evidence waits for the coordinator."""
+    action = _action(by, case_id, plan_id, action_id, access.PLAN_WRITER)
+    _not_complete(action)
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = "Say what the file shows"
+    try:
+        checked = _checked(upload)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    extension = uploads.KINDS[checked.kind][1]
+    evidence = Evidence.objects.create(
+        action=action,
+        description=description.strip(),
+        file_name=uploads.store(checked.data, extension),
+        original_name=checked.safe_name,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        uploaded_by=by,
+    )
+    if action.progress == PlanAction.Progress.NOT_STARTED:
+        action.progress = PlanAction.Progress.IN_PROGRESS
+        action.save(update_fields=["progress"])
+    _audit(action, by, f"evidence {evidence.pk} uploaded", Action.CREATE)
+    return evidence
+
+
+def evidence_for_user(by, case_id, evidence_id: int, lock: bool = False):
+    """(plan, roles, evidence) if the user may read the plan the evidence belongs to;
+    404 otherwise, as for the plan itself."""
+    found = Evidence.objects.filter(pk=evidence_id).values_list("action__plan_id", flat=True)
+    plan_id = found.first()
+    if plan_id is None:
+        raise Http404("No such evidence")
+    _, plan, roles = access.plan_for_user(by, case_id, plan_id, lock=lock)
+    rows = Evidence.objects.select_related("action__recommendation")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    evidence = rows.filter(pk=evidence_id, action__plan=plan).first()
+    if evidence is None:
+        raise Http404("No such evidence")
+    evidence.action.plan = plan
+    return plan, roles, evidence
+
+
+@transaction.atomic
+def evidence_decide(*, case_id, by, evidence_id: int, accept: bool, comments: str = "") -> Evidence:
+    """The coordinator accepts a file of evidence, which completes its action and meets
+    the action's clock, or rejects it with comments (the agency sees them; the action
+    stays in progress and its clock runs on). Needs the plan's decider."""
+    plan, roles, evidence = evidence_for_user(by, case_id, evidence_id, lock=True)
+    if access.PLAN_DECIDER not in roles:
+        raise PermissionDenied
+    comments = (comments or "").strip()
+    if evidence.status != Evidence.Status.WAITING:
+        raise ValidationError("This evidence has already been decided.")
+    if not accept and not comments:
+        raise ValidationError({"comments": "Say why the evidence is not enough"})
+    now = timezone.now()
+    evidence.status = Evidence.Status.ACCEPTED if accept else Evidence.Status.REJECTED
+    evidence.decided_by = by
+    evidence.decided_at = now
+    evidence.comments = comments
+    evidence.save(update_fields=["status", "decided_by", "decided_at", "comments"])
+    action = PlanAction.objects.select_for_update().get(pk=evidence.action_id)
+    action.plan = plan
+    if accept and action.progress != PlanAction.Progress.COMPLETE:
+        action.progress = PlanAction.Progress.COMPLETE
+        action.completed_at = now
+        action.save(update_fields=["progress", "completed_at"])
+        deadline_meet(
+            case=plan.case,
+            kind=Deadline.Kind.ACTION_TARGET,
+            agency=plan.agency,
+            subject=action_subject(action),
+        )
+    _audit(action, by, f"evidence {evidence.pk} {evidence.status}")
+    return evidence
