@@ -6,4 +6,4 @@ class ActionplansConfig(AppConfig):
     verbose_name = "Action plans"
 
     def ready(self) -> None:
-        from actionplans import attention, case_section, demo, documents  # noqa: F401
+        from actionplans import attention, case_section, demo, documents, monitoring  # noqa: F401

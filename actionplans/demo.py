@@ -1,6 +1,6 @@
 """The action plans in the demo (16; fictional people only).
 
-Two of the overview demo's cases (overview/demo.py), both at 'Action plans':
+Four of the overview demo's cases (overview/demo.py), two left at 'Action plans':
 
 1. Ernest Pennyworth, whose summary is released: the chair's letters drafted and sent;
    Adult Social Care's plan written and accepted; the NHS trust's plan submitted and
@@ -10,16 +10,27 @@ Two of the overview demo's cases (overview/demo.py), both at 'Action plans':
 2. Mabel Oddington, whose summary is approved and not yet released: the letters drafted
    and not sent.
 
+and two taken on through the plans to the end of the review:
+
+3. Albert Fennimore, at 'Monitoring': the letters sent; Adult Social Care's, the trust's
+   and the board's plans written, submitted and accepted; Adult Social Care's action
+   complete, its evidence accepted; the trust's in progress, with an update; the
+   board's not started. The coordinator then started the monitoring.
+4. Doris Wakefield, 'Closed': both plans accepted, every action's evidence accepted,
+   the monitoring started by the coordinator and the case closed by the chair.
+
 Everything goes through the services, each step by the person whose step it is. Running
-it twice changes nothing: a case with letters is left alone.
+it twice changes nothing: a case with letters, or past 'Action plans', is left alone.
 """
 
 from datetime import timedelta
+from functools import cache
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from actionplans import services
-from actionplans.models import ActionPlan, ChairLetter
+from actionplans import closure, implementation, services
+from actionplans.models import ActionPlan, ChairLetter, PlanAction
 from actionplans.services import ActionValues
 from scr.accounts.models import User
 from scr.accounts.roles import Role
@@ -27,8 +38,11 @@ from scr.cases.models import Case
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
 from scr.demo.seed import DemoWorld, register
+from scr.documents.registry import Document
+from scr.documents.render import render_pdf
 
 ERNEST, MABEL = "Ernest Pennyworth", "Mabel Oddington"
+ALBERT, DORIS = "Albert Fennimore", "Doris Wakefield"
 
 # What each plan answers, by the owner's key (None: the board's own plan).
 ACTIONS = {
@@ -56,6 +70,54 @@ ACTIONS = {
 }
 
 
+# The plans of the two cases taken to the end, as ACTIONS: by case, then by owner.
+CARRIED_OUT = {
+    ALBERT: {
+        "asc": (
+            "Visit every adult named in a concern about falls at home within five working "
+            "days, and agree a written falls plan with them.",
+            "A monthly count of falls concerns, the visits made and the plans agreed.",
+            "Adults who fall at home have a plan they agreed to, made after a visit.",
+            10,
+        ),
+        "nhs": (
+            "Phone every adult who lives alone and misses a falls clinic appointment, and "
+            "offer a new date within two weeks.",
+            "The clinic's monthly report of missed appointments followed up.",
+            "No adult who lives alone drops out of the falls service unnoticed.",
+            16,
+        ),
+        None: (
+            "Add missed falls appointments to the board's quarterly performance report.",
+            "The board's quarterly performance report.",
+            "The board sees where adults at risk of falls drop out of care.",
+            24,
+        ),
+    },
+    DORIS: {
+        "asc": (
+            "Agree a fire risk plan with every adult known to smoke and use oxygen at home, "
+            "and ask the fire service for a safety visit.",
+            "The list of the plans agreed and the safety visits asked for.",
+            "Adults who smoke and use oxygen at home are safer from fire.",
+            8,
+        ),
+        "nhs": (
+            "Ask about smoking at every home oxygen review, and tell adult social care and "
+            "the fire service of any risk found.",
+            "A quarterly audit of home oxygen reviews.",
+            "The fire risks nurses see reach the agencies that can reduce them.",
+            12,
+        ),
+    },
+}
+EVIDENCE = {
+    "asc": "The monthly report of falls concerns: every adult visited within five days.",
+    "nhs": "The first quarterly audit of home oxygen reviews.",
+    None: "The board's quarterly performance report with the new measure.",
+}
+
+
 def _lead_contact(user: User) -> dict:
     return {"name": user.full_name, "position": user.job_title, "email": user.email}
 
@@ -71,6 +133,14 @@ def demo_action_plans(world: DemoWorld) -> None:
             continue
         with transaction.atomic():
             _letters(world, case, send=send)
+    for subject, close in ((ALBERT, False), (DORIS, True)):
+        case = Case.objects.filter(board=world.board, subject_name=subject).first()
+        if case is None or case.stage != Stage.ACTION_PLANS:
+            continue
+        if ChairLetter.objects.filter(case=case).exists():
+            continue
+        with transaction.atomic():
+            _to_the_end(world, case, close=close)
 
 
 def _letters(world: DemoWorld, case: Case, *, send: bool) -> None:
@@ -111,4 +181,88 @@ def _plan(world: DemoWorld, case: Case, plan: ActionPlan) -> None:
             plan_id=plan.pk,
             accept=True,
             comments="A clear plan with a date and evidence for each action.",
+        )
+
+
+def _owner(world: DemoWorld, plan: ActionPlan) -> tuple[str | None, User]:
+    """The plan's key in ACTIONS and its writer: the agency's lead, or the coordinator
+    for the board's own plan."""
+    if plan.agency_id is None:
+        return None, world.people[Role.COORDINATOR]
+    key = next(k for k, a in world.agencies.items() if a.pk == plan.agency_id)
+    return key, services.agency_leads(plan.agency)[0]
+
+
+@cache
+def _evidence_pdf() -> bytes:
+    return render_pdf(
+        Document(
+            template="documents/base.html",
+            title="Evidence of an action carried out",
+            classification="OFFICIAL",
+            case_reference="-",
+        )
+    )
+
+
+def _to_the_end(world: DemoWorld, case: Case, *, close: bool) -> None:
+    """Letters sent, every plan written, submitted and accepted; then evidence and
+    progress, the monitoring started and, with close, every action complete and the
+    case closed (see the module's docstring)."""
+    chair, coordinator = world.people[Role.BOARD_CHAIR], world.people[Role.COORDINATOR]
+    plans = [
+        services.letter_send(case_id=case.pk, by=chair, letter_id=letter.pk)
+        for letter in services.letters_draft(case_id=case.pk, by=chair)
+    ]
+    for plan in plans:
+        key, writer = _owner(world, plan)
+        ids = {"case_id": case.pk, "by": writer, "plan_id": plan.pk}
+        services.plan_contacts_save(**ids, lead=_lead_contact(writer), named={}, revision=None)
+        text, evidence, outcome, weeks = CARRIED_OUT[case.subject_name][key]
+        due = calendar.today() + timedelta(weeks=weeks)
+        for rec in plan.letter.recommendations.order_by("number"):
+            services.plan_action_save(
+                **ids,
+                recommendation_id=rec.pk,
+                values=ActionValues(text=text, evidence=evidence, outcome=outcome, target_date=due),
+            )
+        services.plan_submit(**ids)
+        services.plan_decide(
+            case_id=case.pk,
+            by=coordinator,
+            plan_id=plan.pk,
+            accept=True,
+            comments="Each action is specific, dated and has its evidence.",
+        )
+    for plan in plans:
+        key, writer = _owner(world, plan)
+        ids = {"case_id": case.pk, "plan_id": plan.pk}
+        for action in plan.actions.order_by("pk"):
+            if close or key == "asc":
+                upload = SimpleUploadedFile(
+                    "evidence.pdf", _evidence_pdf(), content_type="application/pdf"
+                )
+                given = implementation.evidence_upload(
+                    **ids, by=writer, action_id=action.pk, description=EVIDENCE[key], upload=upload
+                )
+                implementation.evidence_decide(
+                    case_id=case.pk,
+                    by=coordinator,
+                    evidence_id=given.pk,
+                    accept=True,
+                    comments="Shows the action done.",
+                )
+            elif key == "nhs":
+                implementation.action_update_add(
+                    **ids,
+                    by=writer,
+                    action_id=action.pk,
+                    text="The clinic's booking team now phones each missed appointment; the "
+                    "first monthly report is due at the end of the month.",
+                    progress=PlanAction.Progress.IN_PROGRESS,
+                )
+    closure.monitoring_start(case_id=case.pk, by=coordinator, note="Every plan is in and accepted.")
+    if close:
+        closure.case_close(
+            case_id=case.pk, by=chair, note="Every action is complete and its evidence accepted."
         )

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from actionplans import services
 from actionplans.forms import ConfirmForm, LetterForm
 from actionplans.models import ActionPlan, ChairLetter
+from actionplans.monitoring import letters_missing
 from imr.drafting import Conflict
-from overview.models import Recommendation
 from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
@@ -80,21 +80,6 @@ def _clocks(case) -> dict[int | None, Deadline]:
     return {clock.agency_id: clock for clock in clocks}
 
 
-def _to_write(case, letters) -> list[str]:
-    """Who the recommendations name and has no letter yet (the chair drafts again)."""
-    have = {letter.agency_id for letter in letters}
-    wanted: dict[int | None, str] = {}
-    rows = Recommendation.objects.filter(overview__case=case).values_list(
-        "for_board", "agencies", "agencies__name"
-    )
-    for for_board, agency_id, name in rows:
-        if agency_id is not None:
-            wanted[agency_id] = name
-        if for_board:
-            wanted[None] = "the board"
-    return sorted(name for key, name in wanted.items() if key not in have)
-
-
 def _overview_page(request, case, perms, form=None):
     user = request.user
     board_side = bool(perms & BOARD_SIDE)
@@ -112,7 +97,7 @@ def _overview_page(request, case, perms, form=None):
     clocks = _clocks(case)
     for plan in plans:
         plan.clock = clocks.get(plan.agency_id)
-    to_write = _to_write(case, letters) if chair else []
+    to_write = letters_missing(case, letters) if chair else []
     context = {
         "case": case,
         "weeks": case.board.action_plan_weeks,

@@ -155,7 +155,7 @@ def recently_closed(user, limit: int = 10) -> list[Case]:
 # What stands in the way ------------------------------------------------------------------
 
 
-def _letters_missing(case: Case, letters: list[ChairLetter]) -> list[str]:
+def letters_missing(case: Case, letters: list[ChairLetter]) -> list[str]:
     """16: what the recommendations name and has no letter at all (not even a draft)."""
     have = {letter.agency_id for letter in letters}
     wanted: dict[int | None, str] = {}
@@ -180,7 +180,7 @@ def _plan_problems(case: Case, *, lock: bool) -> tuple[list[str], list[ActionPla
         plans = plans.select_for_update(of=("self",))
     letters, plans = list(letters), list(plans)
     problems = [
-        f"No letter has been written to {name} yet" for name in _letters_missing(case, letters)
+        f"No letter has been written to {name} yet" for name in letters_missing(case, letters)
     ]
     problems += [
         f"The letter to {letter.addressee} has not been sent"

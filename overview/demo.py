@@ -1,6 +1,6 @@
 """The overview report and the executive summary in the demo (fictional people only).
 
-Five cases of the demo board, each with the accepted management reviews of the police,
+Seven cases of the demo board, each with the accepted management reviews of the police,
 the health trust and adult social care, at one step each of 13 to 15:
 
 1. Cyril Mablethorpe (the core seed's case, left at 'review commissioned'): the report
@@ -12,6 +12,8 @@ the health trust and adult social care, at one step each of 13 to 15:
 4. Mabel Oddington: summary agreed and approved, released in four weeks; a family copy
    waiting.
 5. Ernest Pennyworth: summary released and the family's copy sent.
+6. Albert Fennimore and 7. Doris Wakefield: released like Ernest's, for the action plans
+   demo to take on to the monitoring and the close.
 
 Everything goes through the services, each step by the person whose step it is; the new
 cases start as referrals. Running it twice changes nothing: a case that exists (or, for
@@ -588,7 +590,149 @@ ERNEST = Story(
     opening="The adult was a retired man with a learning disability who lived alone.",
 )
 
-STORIES = [CYRIL, FLORENCE, HERBERT, MABEL, ERNEST]
+ALBERT = Story(
+    subject="Albert Fennimore",
+    born=date(1944, 6, 3),
+    step=RELEASED,
+    weeks_since_death=60,
+    address="7 Linnet Terrace, Westmoor NS8 3RG",
+    child="Susan Fennimore | 1970-09-12 | Daughter | 5 Larch Gardens, Westmoor NS8 2QE",
+    facts="AF lived alone after a stroke and fell often. The police twice found him on the "
+    "floor; he went home from hospital without a care assessment, and a concern about his "
+    "falls was screened out. He was found on his kitchen floor with a broken hip and died "
+    "in hospital, aged 81.",
+    chronology={
+        "police": """
+            430 | Command and control log | AF | 1 | 14:05
+            A passer-by called: AF had fallen in the street and could not get up. PC1
+            helped him home; he said he was fine. Expected: a report to ASC about repeated
+            falls (not met).
+            300 | Command and control log | AF, SF | 1,3
+            SF called: AF was not answering. PC2 found him on the floor, where he had lain
+            overnight, and called an ambulance. PC2 made an adults at risk report to ASC.
+            Expected: report the same day (met).
+            8 | Command and control log | AF, SF | 1 | 08:20
+            SF found AF cold and confused on the kitchen floor. Officers attended with the
+            ambulance service. Expected: attendance within the graded time (met).
+        """,
+        "nhs": """
+            460 | GP notes | AF | 1,2
+            GP1 saw AF after a stroke: weak on his left side and unsteady on his feet. GP1
+            referred him to the falls clinic. Expected: a falls assessment asked for (met).
+            380 | GP notes | AF | 1
+            AF missed his falls clinic appointment; no new date was offered. Expected: the
+            patient contacted (not met).
+            300 | ED and ward records | AF, SF | 1,2,3
+            AF admitted through the ED after a long lie on the floor. He wished to go home
+            and was discharged two days later without a care assessment. Expected:
+            discharge planned with ASC (not met).
+            120 | District nursing records | AF | 1,3
+            DN2 found AF bruised from falls, with his alarm pendant in a drawer, and raised
+            a safeguarding concern with ASC. Expected: concern raised the same day (met).
+            8 | ED and ward records | AF, SF | 1,3
+            AF admitted through the ED with hypothermia and a broken hip. N1 raised a
+            safeguarding concern. Expected: concern raised on admission (met).
+        """,
+        "asc": """
+            298 | Adults at risk report; case notes | AF, SF | 1
+            Adults at risk report from the police: AF found on the floor after lying there
+            overnight. SW1 phoned SF, who said the hospital was arranging care. Expected:
+            contact within 1 working day (met).
+            280 | Case management system | AF | 1,2
+            SW1 arranged a falls alarm; AF did not want carers. Closed without a visit.
+            Expected: the adult seen at home (not met).
+            118 | Safeguarding log | AF | 1,3
+            Concern from the district nurse: bruising from falls and the alarm unused. TM1
+            screened it as needing no further action. Expected: a visit and a plan to
+            reduce the risk (not met).
+            7 | Safeguarding log | AF, SF | 1,3
+            Concern from the ward; TM1 opened an enquiry and told SF. Expected: within 2
+            working days (met).
+        """,
+    },
+    known="The trust and adult social care both knew that he fell often and lived alone; "
+    "the police had twice found him unable to get up.",
+    analysis="Each fall was treated as a single event. The discharge home and the falls "
+    "alarm were each taken to have dealt with the risk, and no one checked that they had.",
+    findings=(
+        "1,3 | nhs 120, asc 118 | A concern about repeated falls was screened out without a "
+        "visit, and the unused alarm was taken as the adult's choice.",
+    ),
+    recommendations=(
+        "asc | 1,3 | A concern about falls at home is followed by a visit and a written plan.",
+        "nhs board | 1 | A missed falls appointment of an adult who lives alone is followed up.",
+    ),
+    opening="The adult was a retired engineer who lived alone after a stroke.",
+)
+
+DORIS = Story(
+    subject="Doris Wakefield",
+    born=date(1952, 2, 17),
+    step=RELEASED,
+    weeks_since_death=70,
+    address="22 Wherry Street, Eastby NS6 5HL",
+    child="Martin Wakefield | 1979-11-30 | Son | 12 Kestrel Way, Eastby NS6 3PN",
+    facts="DW had lung disease, used oxygen at home and went on smoking. Burn marks, a "
+    "burned hand and a smouldering chair were each dealt with on the day, and adult social "
+    "care closed her case as her choice. She died in a fire at her home, aged 73.",
+    chronology={
+        "police": """
+            410 | Command and control log | DW | 1 | 02:40
+            A neighbour reported a smoke alarm sounding. PC1 found a smouldering chair and
+            DW smoking beside her oxygen. Advice given. Expected: a report to ASC (not met).
+            220 | Command and control log | DW, MW | 1,3
+            MW called: DW had burned her hand lighting a cigarette. PC2 attended and made an
+            adults at risk report to ASC. Expected: report the same day (met).
+            0 | Command and control log | DW, MW | 1 | 04:15
+            A house fire reported; DW found dead in her living room. DS1 attended with the
+            fire service. Expected: sudden death procedure (met).
+        """,
+        "nhs": """
+            500 | GP notes | DW | 1,2
+            GP1 arranged oxygen at home for DW's lung disease; she said she had stopped
+            smoking. Expected: smoking asked about before oxygen is prescribed (met).
+            350 | District nursing records | DW | 1,2
+            DN1 smelt smoke and saw burn marks on the carpet near the oxygen; DW said she
+            smoked only outside. Expected: the fire risk shared with ASC (not met).
+            219 | ED records | DW, MW | 1,3
+            DW seen in the ED with a burned hand; nobody asked about the oxygen. Expected:
+            the cause of the burn explored (not met).
+            90 | GP notes | DW, MW | 1,2,3
+            MW told GP1 that DW smoked with her oxygen running; GP1 raised a concern with
+            ASC. Expected: concern raised (met).
+        """,
+        "asc": """
+            218 | Adults at risk report; case notes | DW, MW | 1
+            Adults at risk report from the police: DW burned her hand lighting a cigarette.
+            SW1 phoned DW, who said it would not happen again. Expected: contact within 1
+            working day (met).
+            200 | Case management system | DW | 1,2
+            SW1 closed the case: DW was able to choose to smoke. Expected: a plan to reduce
+            the risk agreed with her (not met).
+            88 | Safeguarding log | DW, MW | 1,3
+            Concern from the GP. SW2 visited and offered fire-safe bedding; DW declined.
+            Expected: a meeting of the agencies involved (not met).
+            0 | Safeguarding log | DW, MW | 3
+            The police reported DW's death in a fire; TM1 opened an enquiry. Expected:
+            within 2 working days (met).
+        """,
+    },
+    known="All three agencies knew that DW smoked and used oxygen at home; the police and "
+    "the trust had each seen signs of fire.",
+    analysis="Her right to choose to smoke was treated as the end of the matter, when the "
+    "question was how to make that choice safer. No agency asked for a fire safety visit.",
+    findings=(
+        "1,3 | police 410, nhs 350 | The danger of smoking near oxygen was seen twice and "
+        "shared with no one, so no plan to reduce it was made.",
+    ),
+    recommendations=(
+        "asc nhs | 1,3 | Adults who smoke and use oxygen at home have a fire risk plan agreed "
+        "with them.",
+    ),
+    opening="The adult was a retired school cook who lived with her son.",
+)
+
+STORIES = [CYRIL, FLORENCE, HERBERT, MABEL, ERNEST, ALBERT, DORIS]
 
 
 def _fields(text: str) -> list[str]:
@@ -629,7 +773,7 @@ def _gap_notes(key: str, entries: list[Entry], who: str, died: date, period, mon
 
 @register
 def demo_overviews(world: DemoWorld) -> None:
-    """The five cases, once each (see the module's docstring)."""
+    """The seven cases, once each (see the module's docstring)."""
     teams = {key: imr_demo._team(world, world.agencies[key], TEAMS[key]) for key in AGENCIES}
     for story in STORIES:
         case = Case.objects.filter(board=world.board, subject_name=story.subject).first()

@@ -120,6 +120,10 @@ CASES = [
     # begins only once every review is accepted (overview.services.overview_start).
     ("Cyril Mablethorpe", date(1972, 9, 23), "review_commissioned"),
     ("Agatha Penrose-Hyde", date(1945, 12, 1), "declined"),
+    # Appended, so the cases above keep their references (allocated in order of creation).
+    ("Gwendoline Furnival", date(1939, 8, 14), "panel_recommended"),
+    ("Reginald Ashworth", date(1953, 4, 27), "other_review"),
+    ("Ivor Blenkinsop", date(1947, 10, 9), "referral_received"),
 ]
 
 # The transitions that take a case from referral to each stage, and who takes them.
@@ -132,6 +136,21 @@ ROUTE = {
     "overview_in_progress": [("start_overview", Role.COORDINATOR)],
 }
 ORDER = list(ROUTE)
+
+# The chair's decisions that end a case at 'with the chair', each with its reasons.
+SIDE_ROUTES = {
+    "declined": (
+        "decline",
+        "The criteria in 3.1 and 3.2 are not met; Adult Social Care will carry out an "
+        "internal review and report learning to the board.",
+    ),
+    "other_review": (
+        "route_other_review",
+        "The criteria in 3.1 are not met, but agencies could have worked together better: "
+        "the learning is to come from a multi-agency learning review led by the housing "
+        "partnership (3).",
+    ),
+}
 
 
 def _person(board, agencies, email, name, title, agency_key, password) -> User:
@@ -157,22 +176,16 @@ def _bring_to_stage(world: DemoWorld, case: Case, target: str, started: date) ->
     The transitions open and meet the procedure's clocks themselves."""
     people = world.people
     steps = ["with_chair"] + ORDER[1 : ORDER.index(target) + 1] if target in ORDER else []
-    if target == "declined":
+    if target in SIDE_ROUTES:
         steps = ["with_chair"]
     day = started
     for stage in steps:
         for name, role in ROUTE[stage]:
             day += timedelta(days=3)
             _transition(case, name, people[role], day)
-    if target == "declined":
-        _transition(
-            case,
-            "decline",
-            people[Role.BOARD_CHAIR],
-            day + timedelta(days=2),
-            note="The criteria in 3.1 and 3.2 are not met; Adult Social Care will carry out "
-            "an internal review and report learning to the board.",
-        )
+    if target in SIDE_ROUTES:
+        name, note = SIDE_ROUTES[target]
+        _transition(case, name, people[Role.BOARD_CHAIR], day + timedelta(days=2), note=note)
 
 
 def _transition(case: Case, name: str, by: User, day: date, note: str = "") -> None:
@@ -260,7 +273,7 @@ def _seed_cases(world: DemoWorld, today: date) -> None:
         case_services.case_assign(
             case_id=case.pk, user=people[Role.REFERRER], role=Role.REFERRER, by=coordinator
         )
-        if target not in ("referral_received", "with_chair", "declined"):
+        if target not in ("referral_received", "with_chair", *SIDE_ROUTES):
             case_services.case_assign(
                 case_id=case.pk,
                 user=people[Role.PANEL_CHAIR],
