@@ -83,7 +83,7 @@ def _action(by, case_id, plan_id: int, action_id: int, role: str) -> PlanAction:
     read the plan, 403 for a reader without the role."""
     _, plan, roles = access.plan_for_user(by, case_id, plan_id, lock=True)
     action = (
-        PlanAction.objects.select_for_update()
+        PlanAction.objects.select_for_update(of=("self",))
         .select_related("recommendation")
         .filter(plan=plan, pk=action_id)
         .first()
@@ -216,7 +216,7 @@ def evidence_decide(*, case_id, by, evidence_id: int, accept: bool, comments: st
     evidence.decided_at = now
     evidence.comments = comments
     evidence.save(update_fields=["status", "decided_by", "decided_at", "comments"])
-    action = PlanAction.objects.select_for_update().get(pk=evidence.action_id)
+    action = PlanAction.objects.select_for_update(of=("self",)).get(pk=evidence.action_id)
     action.plan = plan
     if accept and action.progress != PlanAction.Progress.COMPLETE:
         action.progress = PlanAction.Progress.COMPLETE

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from actionplans import implementation
@@ -178,8 +179,8 @@ def evidence_download(request, reference: str, plan_id: int, evidence_id: int):
     except FileNotFoundError:
         raise Http404("The file is missing") from None
     response = HttpResponse(data, content_type=evidence.content_type)
-    # original_name keeps only safe characters (scr.uploads.check_upload).
-    response["Content-Disposition"] = f'attachment; filename="{evidence.original_name}"'
+    # Any name, in any script, as an attachment (RFC 6266 with filename*).
+    response["Content-Disposition"] = content_disposition_header(True, evidence.original_name)
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     audit_record(
@@ -187,6 +188,7 @@ def evidence_download(request, reference: str, plan_id: int, evidence_id: int):
         actor=request.user,
         obj=evidence,
         board=case.board,
+        label=f"evidence {evidence.pk}",
         detail=f"evidence {evidence.pk} of action {evidence.action_id}",
         request=request,
     )

@@ -38,8 +38,10 @@ class ChairLetter(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     sent_at = models.DateTimeField(null=True, blank=True)
-    # Who the email went to, as addresses at the time (people move on).
+    # Who the email went to, as addresses at the time (people move on); and those the
+    # worker has emailed, each claimed before sending so a retry never sends it twice.
     sent_to = models.JSONField(default=list, blank=True)
+    emailed_to = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["case", "agency__name"]
@@ -228,4 +230,6 @@ class Evidence(models.Model):
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
-        return self.original_name
+        # Never the file's name: it is what the user typed, and may name the adult (the
+        # audit trail labels objects by this).
+        return f"Evidence {self.pk}"

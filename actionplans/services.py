@@ -20,7 +20,7 @@ from scr import access
 from scr.accounts.models import User
 from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
-from scr.cases.models import Case, CasePerm
+from scr.cases.models import Case, CaseAgency, CasePerm
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
@@ -125,7 +125,7 @@ def letters_draft(*, case_id: int | str, by) -> list[ChairLetter]:
 def _letter(by, case_id, letter_id: int) -> ChairLetter:
     case = access.case_for_user(by, case_id, CasePerm.DECIDE, lock=True)
     letter = (
-        ChairLetter.objects.select_for_update()
+        ChairLetter.objects.select_for_update(of=("self",))
         .select_related("agency", "case__board")
         .filter(case=case, pk=letter_id)
         .first()
@@ -174,6 +174,10 @@ def letter_send(*, case_id, by, letter_id: int, today: date | None = None) -> Ac
     letter.sent_at = timezone.now()
     letter.sent_to = [u.email for u in leads]
     letter.save(update_fields=["status", "sent_by", "sent_at", "sent_to"])
+    if letter.agency_id:
+        # A recommendation may name an agency that wrote no review: once written to, it
+        # is involved in the case, so its lead sees the case and its plan (scr.access).
+        CaseAgency.objects.get_or_create(case=letter.case, agency=letter.agency)
     plan = ActionPlan.objects.create(case=letter.case, agency=letter.agency, letter=letter)
     deadline_open(
         case=letter.case,
@@ -215,11 +219,30 @@ def letter_email(*, letter_id: int) -> int:
     )
     sent = 0
     for address in letter.sent_to:
+        if not _claim(letter.pk, address, claim=True):
+            continue  # emailed by an earlier delivery of this task
         message = EmailMultiAlternatives(subject, text, to=[address])
         message.attach_alternative(html, "text/html")
         message.attach(built.filename, data, "application/pdf")
-        sent += message.send()
+        try:
+            sent += message.send()
+        except OSError:
+            _claim(letter.pk, address, claim=False)  # the retry sends it
+            raise
     return sent
+
+
+@transaction.atomic
+def _claim(letter_id: int, address: str, *, claim: bool) -> bool:
+    """Mark an address emailed (claim=True; False if it already was), or take the mark
+    back after a failed send (claim=False)."""
+    letter = ChairLetter.objects.select_for_update(of=("self",)).get(pk=letter_id)
+    emailed = list(letter.emailed_to)
+    if claim == (address in emailed):
+        return False
+    letter.emailed_to = [*emailed, address] if claim else [a for a in emailed if a != address]
+    letter.save(update_fields=["emailed_to"])
+    return True
 
 
 # The agency's plan (Appendix C) --------------------------------------------------------

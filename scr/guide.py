@@ -40,7 +40,8 @@ def _href(target: str) -> str:
         return reverse("guide-index") if slug == "index" else reverse("guide-page", args=[slug])
     if target.startswith("/static/"):
         return static(target.removeprefix("/static/"))
-    if target.startswith(("/", "https://")):
+    # A path of this service (not '//host' or '/\\host', which leave it), or https.
+    if re.match(r"/(?![/\\])", target) or target.startswith("https://"):
         return target
     return "#"
 

@@ -105,3 +105,9 @@ def test_the_converter_makes_govuk_blocks():
     assert '<ol class="govuk-list govuk-list--number"><li>first</li><li>second</li></ol>' in html
     assert '<h2 class="govuk-heading-m">Part</h2>' in html
     assert f'<a class="govuk-link" href="{reverse("guide-page", args=["board-chair"])}">' in html
+
+
+def test_links_that_leave_the_service_go_nowhere():
+    html = markdown_to_html("[a](//evil.example/x) and [b](/\\evil.example) and [c](/cases/)\n")
+    assert "evil.example" not in html.split('href="')[1].split('"')[0]
+    assert html.count('href="#"') == 2 and 'href="/cases/"' in html

@@ -178,3 +178,27 @@ def test_the_board_plan_is_the_coordinators_to_write(planning, chair, coordinato
     )
     with pytest.raises(Http404):
         services.plan_submit(case_id=planning.pk, by=lead_c, plan_id=plan.pk)
+
+
+def test_a_retried_letter_email_sends_each_address_once(
+    planning, chair, lead_c, django_capture_on_commit_callbacks
+):
+    letter = _letters(planning, chair)[ASC]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.letter_send(case_id=planning.pk, by=chair, letter_id=letter.pk)
+    before = len([m for m in mail.outbox if m.to == [lead_c.email]])
+    # A second delivery of the same task (acks_late, a worker restart) sends nothing.
+    assert services.letter_email(letter_id=letter.pk) == 0
+    assert len([m for m in mail.outbox if m.to == [lead_c.email]]) == before == 1
+
+
+def test_an_agency_written_to_becomes_involved_in_the_case(planning, chair, lead_c):
+    from scr.cases.models import CaseAgency
+
+    letter = _letters(planning, chair)[ASC]
+    CaseAgency.objects.filter(case=planning, agency=letter.agency).delete()
+    plan = services.letter_send(case_id=planning.pk, by=chair, letter_id=letter.pk)
+    # The lead can open the plan the letter asks for.
+    from scr import access
+
+    assert access.plan_for_user(lead_c, planning.pk, plan.pk)[1] == plan
