@@ -1,10 +1,11 @@
 """The action plans' entries in 'Needs your attention' (16): the chair's letters to
 write, the plans to write or revise (an agency's lead; the coordinator for the board's
-own plan), and the plans waiting for the coordinator's decision."""
+own plan), the plans and evidence waiting for the coordinator's decision, and the cases
+the chair may close."""
 
 from django.urls import reverse
 
-from actionplans.models import ActionPlan, ChairLetter
+from actionplans.models import ActionPlan, ChairLetter, Evidence, PlanAction
 from actionplans.services import PLAN_STAGES
 from overview.models import Recommendation
 from scr import access
@@ -20,7 +21,7 @@ ROLES = frozenset({Role.BOARD_CHAIR, Role.COORDINATOR, Role.AGENCY_LEAD})
 
 @register
 def action_plan_work(user):
-    """At most seven queries however many cases; one when no case is at the plans."""
+    """At most ten queries however many cases; one when no case is at the plans."""
     if not user.is_authenticated or not user.board_id or not user.board_roles & ROLES:
         return
     cases = list(access.cases_visible_to(user, full=True).filter(stage__in=PLAN_STAGES))
@@ -30,6 +31,10 @@ def action_plan_work(user):
     by_pk = {case.pk: case for case in cases}
     yield from _letters_to_write(
         [c for c in cases if c.stage == Stage.ACTION_PLANS and CasePerm.DECIDE in perms[c.pk]]
+    )
+    yield from _evidence_to_decide([c for c in cases if CasePerm.MANAGE in perms[c.pk]])
+    yield from _cases_to_close(
+        [c for c in cases if c.stage == Stage.MONITORING and CasePerm.DECIDE in perms[c.pk]]
     )
     plans = ActionPlan.objects.filter(
         case__in=cases, status__in=[*ActionPlan.EDITABLE, ActionPlan.Status.SUBMITTED]
@@ -53,6 +58,53 @@ def action_plan_work(user):
     }
     for plan in waiting:
         yield _plan_item(plan, by_pk[plan.case_id], clocks.get((plan.case_id, plan.agency_id)))
+
+
+def _evidence_to_decide(cases):
+    """The coordinator's: evidence an agency gave that waits for a decision (16). One
+    query."""
+    if not cases:
+        return
+    waiting = (
+        Evidence.objects.filter(action__plan__case__in=cases, status=Evidence.Status.WAITING)
+        .select_related("action__recommendation", "action__plan__agency", "action__plan__case")
+        .order_by("uploaded_at")
+    )
+    for evidence in waiting:
+        action, plan = evidence.action, evidence.action.plan
+        yield AttentionItem(
+            case_reference=plan.case.reference,
+            title=f"Decide the evidence for action {action.number} of {plan.owner_name}",
+            url=reverse(
+                "actionplans:action-detail", args=[plan.case.reference, plan.pk, action.pk]
+            ),
+            hint="Accept it to complete the action, or say what is missing (16)",
+        )
+
+
+def _cases_to_close(cases):
+    """The chair's: a case in monitoring with every plan accepted and every action
+    complete (16). Two queries."""
+    if not cases:
+        return
+    open_plans = set(
+        ActionPlan.objects.filter(case__in=cases)
+        .exclude(status=ActionPlan.Status.ACCEPTED)
+        .values_list("case_id", flat=True)
+    )
+    open_actions = set(
+        PlanAction.objects.filter(plan__case__in=cases)
+        .exclude(progress=PlanAction.Progress.COMPLETE)
+        .values_list("plan__case_id", flat=True)
+    )
+    for case in cases:
+        if case.pk not in open_plans | open_actions:
+            yield AttentionItem(
+                case_reference=case.reference,
+                title="Close the case",
+                url=reverse("actionplans:case-close", args=[case.reference]),
+                hint="Every action of every plan is complete (16)",
+            )
 
 
 def _letters_to_write(cases):

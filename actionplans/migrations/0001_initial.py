@@ -8,129 +8,356 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_board_chronology_gap_months'),
-        ('cases', '0001_initial'),
-        ('overview', '0001_initial'),
+        ("accounts", "0002_board_chronology_gap_months"),
+        ("cases", "0001_initial"),
+        ("overview", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChairLetter',
+            name="ChairLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent')], default='draft', max_length=10)),
-                ('drafted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_to', models.JSONField(blank=True, default=list)),
-                ('emailed_to', models.JSONField(blank=True, default=list)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chair_letters', to='cases.case')),
-                ('recommendations', models.ManyToManyField(related_name='letters', to='overview.recommendation')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("sent", "Sent")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("drafted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_to", models.JSONField(blank=True, default=list)),
+                ("emailed_to", models.JSONField(blank=True, default=list)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chair_letters",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recommendations",
+                    models.ManyToManyField(related_name="letters", to="overview.recommendation"),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'agency__name'],
+                "ordering": ["case", "agency__name"],
             },
         ),
         migrations.CreateModel(
-            name='ActionPlan',
+            name="ActionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', django_fsm.FSMField(choices=[('drafting', 'Being written'), ('submitted', 'Submitted to the board'), ('returned', 'Returned by the coordinator'), ('accepted', 'Accepted')], default='drafting', max_length=20, protected=True)),
-                ('lead', models.JSONField(blank=True, default=dict)),
-                ('named', models.JSONField(blank=True, default=dict)),
-                ('revision', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('comments', models.TextField(blank=True)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='action_plans', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('letter', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='plan', to='actionplans.chairletter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("drafting", "Being written"),
+                            ("submitted", "Submitted to the board"),
+                            ("returned", "Returned by the coordinator"),
+                            ("accepted", "Accepted"),
+                        ],
+                        default="drafting",
+                        max_length=20,
+                        protected=True,
+                    ),
+                ),
+                ("lead", models.JSONField(blank=True, default=dict)),
+                ("named", models.JSONField(blank=True, default=dict)),
+                ("revision", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("comments", models.TextField(blank=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="action_plans",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "letter",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan",
+                        to="actionplans.chairletter",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'agency__name'],
+                "ordering": ["case", "agency__name"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='PlanAction',
+            name="PlanAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('text', models.TextField(verbose_name='Key action')),
-                ('evidence', models.TextField(blank=True, verbose_name='Evidence you will provide')),
-                ('outcome', models.TextField(blank=True, verbose_name='Key outcome')),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='Date')),
-                ('vague_confirmed', models.BooleanField(default=False)),
-                ('progress', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('complete', 'Complete')], default='not_started', max_length=15)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome_evaluated', models.TextField(blank=True, verbose_name='How the outcome was evaluated')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='actionplans.actionplan')),
-                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plan_actions', to='overview.recommendation')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("text", models.TextField(verbose_name="Key action")),
+                (
+                    "evidence",
+                    models.TextField(blank=True, verbose_name="Evidence you will provide"),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="Key outcome")),
+                ("target_date", models.DateField(blank=True, null=True, verbose_name="Date")),
+                ("vague_confirmed", models.BooleanField(default=False)),
+                (
+                    "progress",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("complete", "Complete"),
+                        ],
+                        default="not_started",
+                        max_length=15,
+                    ),
+                ),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome_evaluated",
+                    models.TextField(blank=True, verbose_name="How the outcome was evaluated"),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="actionplans.actionplan",
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan_actions",
+                        to="overview.recommendation",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'recommendation__number', 'position'],
+                "ordering": ["plan", "recommendation__number", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField()),
-                ('file_name', models.CharField(max_length=100)),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('waiting', 'Waiting for the coordinator'), ('accepted', 'Accepted'), ('rejected', 'Not enough')], default='waiting', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('comments', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_files', to='actionplans.planaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("file_name", models.CharField(max_length=100)),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting for the coordinator"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Not enough"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("comments", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence_files",
+                        to="actionplans.planaction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'evidence',
-                'ordering': ['uploaded_at', 'pk'],
+                "verbose_name_plural": "evidence",
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ActionUpdate',
+            name="ActionUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='actionplans.planaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="actionplans.planaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='chairletter',
-            constraint=models.UniqueConstraint(condition=models.Q(('agency__isnull', False)), fields=('case', 'agency'), name='chair_letter_once_per_agency'),
+            model_name="chairletter",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("agency__isnull", False)),
+                fields=("case", "agency"),
+                name="chair_letter_once_per_agency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chairletter',
-            constraint=models.UniqueConstraint(condition=models.Q(('agency__isnull', True)), fields=('case',), name='chair_letter_once_board'),
+            model_name="chairletter",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("agency__isnull", True)),
+                fields=("case",),
+                name="chair_letter_once_board",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planaction',
-            constraint=models.UniqueConstraint(fields=('plan', 'recommendation', 'position'), name='plan_action_position_once'),
+            model_name="planaction",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "recommendation", "position"), name="plan_action_position_once"
+            ),
         ),
     ]

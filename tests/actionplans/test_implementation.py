@@ -595,3 +595,24 @@ def test_the_action_page_reads_its_files_in_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as four:
         assert client.get(_url(action)).status_code == 200
     assert len(four) == len(one)
+
+
+def test_attention_lists_evidence_to_decide_and_cases_to_close(
+    client, action, lead_c, coordinator, chair
+):
+    """16: the coordinator is told of evidence waiting; the chair of a case in
+    monitoring whose every action is complete."""
+    from scr.cases.services import case_transition_request
+
+    evidence = _upload(action, lead_c)
+    client.force_login(coordinator)
+    home = client.get(reverse("cases:home")).content.decode()
+    assert f"Decide the evidence for action {action.number}" in home
+    _decide(evidence, coordinator)
+    assert "Decide the evidence" not in client.get(reverse("cases:home")).content.decode()
+    # The stage through the service alone: the rules of starting are tested elsewhere.
+    case_transition_request(
+        case_id=action.plan.case_id, by=coordinator, transition="start_monitoring"
+    )
+    client.force_login(chair)
+    assert "Close the case" in client.get(reverse("cases:home")).content.decode()
