@@ -1,10 +1,9 @@
 """The overview and executive summary's entries in 'Needs your attention' (13, 14, 15)."""
 
-from django.db.models import Count, Q
 from django.urls import reverse
 
-from imr.models import Imr
 from overview.models import ExecutiveSummary, Overview
+from overview.services import reviews_all_accepted
 from scr import access
 from scr.attention import AttentionItem, register
 from scr.cases.models import CasePerm
@@ -18,16 +17,6 @@ STAGES = (
     Stage.EXECUTIVE_SUMMARY,
     Stage.ACTION_PLANS,
 )
-
-
-def _ready_to_begin(cases) -> set[int]:
-    """Cases whose every management review is accepted (13.1), in one query."""
-    counts = (
-        Imr.objects.filter(case__in=cases)
-        .values("case_id")
-        .annotate(all=Count("pk"), accepted=Count("pk", filter=Q(status=Imr.Status.ACCEPTED)))
-    )
-    return {row["case_id"] for row in counts if row["all"] == row["accepted"]}
 
 
 @register
@@ -50,7 +39,7 @@ def overview_work(user):
     beginning = [
         c for c in cases if c.stage == Stage.IMRS_IN_PROGRESS and CasePerm.MANAGE in perms[c.pk]
     ]
-    ready = _ready_to_begin(beginning) if beginning else set()
+    ready = reviews_all_accepted(beginning) if beginning else set()
     for case in cases:
         yield from _items(
             case, perms[case.pk], overviews.get(case.pk), summaries.get(case.pk), clocks, ready

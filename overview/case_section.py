@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from imr.models import Imr
 from overview.models import ExecutiveSummary, Overview
+from overview.services import reviews_all_accepted
 from scr import access
 from scr.cases import sections
 from scr.cases.models import CasePerm
@@ -24,8 +24,7 @@ def overview_section(case, user, perms):
         overview is None
         and CasePerm.MANAGE in perms
         and case.stage == Stage.IMRS_IN_PROGRESS
-        and Imr.objects.filter(case=case).exists()
-        and not Imr.objects.filter(case=case).exclude(status=Imr.Status.ACCEPTED).exists()
+        and case.pk in reviews_all_accepted([case])
     )
     summary_readable = summary is not None and access.may_read_summary(user, case, summary, perms)
     if not (may_start or (overview and readable) or summary_readable):

@@ -7,7 +7,7 @@ from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -169,6 +169,17 @@ def _copy_family(overview: Overview, versions: list[ImrSubmission]) -> None:
                 member=member, agency=version.imr.agency, submission=version, data=person
             )
     subject.save(update_fields=["address", "ethnicity", "date_of_birth", "date_of_death"])
+
+
+def reviews_all_accepted(cases) -> set[int]:
+    """13.1: the cases (of `cases`) with management reviews, every one accepted. One
+    query."""
+    counts = (
+        Imr.objects.filter(case__in=cases)
+        .values("case_id")
+        .annotate(all=Count("pk"), accepted=Count("pk", filter=Q(status=Imr.Status.ACCEPTED)))
+    )
+    return {row["case_id"] for row in counts if row["all"] == row["accepted"]}
 
 
 def contributors_text(versions: list[ImrSubmission]) -> str:

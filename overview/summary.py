@@ -270,7 +270,7 @@ def summary_recipient_add(*, case_id, by, name: str, email: str) -> FamilyRecipi
     summary, perms = _summary(
         by, case_id, status=(Status.DRAFTING, Status.WITH_PANEL, Status.AGREED, Status.APPROVED)
     )
-    if not perms & {CasePerm.MANAGE, CasePerm.DECIDE}:
+    if not access.may_send_summary_copies(perms):
         raise PermissionDenied
     errors = {}
     if not name.strip():
@@ -293,7 +293,7 @@ def summary_recipient_remove(*, case_id, by, recipient_id: int) -> None:
     summary, perms = _summary(
         by, case_id, status=(Status.DRAFTING, Status.WITH_PANEL, Status.AGREED, Status.APPROVED)
     )
-    if not perms & {CasePerm.MANAGE, CasePerm.DECIDE}:
+    if not access.may_send_summary_copies(perms):
         raise PermissionDenied
     FamilyRecipient.objects.filter(summary=summary, pk=recipient_id, sent_at=None).delete()
     _audit(summary, by, "family recipient removed")

@@ -21,8 +21,8 @@ from overview.forms import (
     WithdrawForm,
 )
 from overview.models import ExecutiveSummary
+from overview.views import audited
 from scr import access
-from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
@@ -34,15 +34,7 @@ Status = ExecutiveSummary.Status
 
 def load(request, reference: str):
     case, summary, perms = access.summary_for_user(request.user, reference)
-    if request.method == "GET":
-        audit_record(
-            action=Action.VIEW,
-            actor=request.user,
-            obj=summary,
-            board=case.board,
-            detail=request.path[:200],
-            request=request,
-        )
+    audited(request, case, summary)
     return case, summary, perms
 
 
@@ -56,7 +48,7 @@ def _page(request, case, summary, perms, **forms):
     author = access.may_write_overview(perms)
     panel = access.may_run_panel(request.user, case, perms)
     chair = CasePerm.DECIDE in perms
-    manages = bool(perms & {CasePerm.MANAGE, CasePerm.DECIDE})
+    manages = access.may_send_summary_copies(perms)
     hits = [] if released else redaction.summary_hits(summary)
     waived = {w.term: w for w in summary.waivers.select_related("by")}
     context = {
@@ -257,7 +249,7 @@ def summary_withdraw(request, reference: str):
 @login_required
 def recipient_add(request, reference: str):
     case, summary, perms = load(request, reference)
-    if not perms & {CasePerm.MANAGE, CasePerm.DECIDE}:
+    if not access.may_send_summary_copies(perms):
         raise PermissionDenied
     form = RecipientForm(request.POST)
     done = submit(
@@ -276,7 +268,7 @@ def recipient_add(request, reference: str):
 @login_required
 def recipient_remove(request, reference: str, recipient_id: int):
     case, summary, perms = load(request, reference)
-    if not perms & {CasePerm.MANAGE, CasePerm.DECIDE}:
+    if not access.may_send_summary_copies(perms):
         raise PermissionDenied
     services.summary_recipient_remove(case_id=case.pk, by=request.user, recipient_id=recipient_id)
     messages.success(request, "The family member is removed from the list.")

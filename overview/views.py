@@ -40,19 +40,25 @@ HINTS = {
 }
 
 
-def load(request, reference: str, *, audit: bool = True):
-    """(case, overview, perms) for a user who may read the overview report, 404
-    otherwise. Every reading is in the audit trail."""
-    case, overview, perms = access.overview_for_user(request.user, reference)
-    if audit and request.method == "GET":
+def audited(request, case, obj) -> None:
+    """Every reading of the report or the summary is in the audit trail (ids only)."""
+    if request.method == "GET":
         audit_record(
             action=Action.VIEW,
             actor=request.user,
-            obj=overview,
+            obj=obj,
             board=case.board,
             detail=request.path[:200],
             request=request,
         )
+
+
+def load(request, reference: str, *, audit: bool = True):
+    """(case, overview, perms) for a user who may read the overview report, 404
+    otherwise. Every reading is in the audit trail."""
+    case, overview, perms = access.overview_for_user(request.user, reference)
+    if audit:
+        audited(request, case, overview)
     return case, overview, perms
 
 

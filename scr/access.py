@@ -439,6 +439,11 @@ def may_read_summary(user, case: Case, summary, perms: frozenset[str] | None = N
     return may_read_overview(user, case, perms)
 
 
+def may_send_summary_copies(perms: frozenset[str]) -> bool:
+    """15.3: the coordinator and the chair list the family members who receive copies."""
+    return bool(perms & {CasePerm.MANAGE, CasePerm.DECIDE})
+
+
 def summary_for_user(user, case_key: int | str, lock: bool = False):
     """(case, summary, perms) if the user may read the case's executive summary; 404
     otherwise, also before it is begun."""
