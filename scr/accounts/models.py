@@ -79,6 +79,13 @@ class Board(models.Model):
         help_text="Days before a due date on which the owner is reminded; 0 is the day itself.",
     )
 
+    # Information governance: how long a closed case's content is kept.
+    retention_years = models.PositiveSmallIntegerField(
+        default=6,
+        help_text="Years after closure after which a closed case's content is deleted "
+        "(apply_retention). The audit trail of the deletion is kept.",
+    )
+
     class Meta:
         ordering = ["name"]
 
