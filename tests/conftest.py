@@ -6,12 +6,28 @@ say who they are: author_a writes agency A's IMR on the case, and so on.
 """
 
 import pytest
+from django.test import Client
 
 from scr.accounts.models import Agency
 from scr.accounts.roles import Role
 from scr.cases import services as case_services
 from scr.cases.models import Case
 from tests.factories import AgencyFactory, BoardFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a complete sign-in: password and second
+    factor. The tests of the sign-in itself (tests/accounts/) go through the real forms."""
+    from tests.accounts.two_factor import mark_session_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_session_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture
