@@ -1,6 +1,8 @@
 """What every page needs: the board's name, the navigation and the board's contact."""
 
+from django.conf import settings
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 
 SERVICE_NAME = "Serious Case Reviews"
 
@@ -16,6 +18,11 @@ def service(request) -> dict:
     }
     if board is None and not (user and user.is_authenticated):
         return context
+    if request.session.get(DEVICE_ID_SESSION_KEY):
+        context["session_timeout"] = {
+            "idle": int(settings.SESSION_IDLE_MINUTES * 60),
+            "warning": int(settings.SESSION_IDLE_WARNING_MINUTES * 60),
+        }
     if board and board.coordinator_email:
         context["board_contact"] = f"Contact the board: {board.coordinator_email}"
     path = request.path

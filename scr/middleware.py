@@ -5,15 +5,24 @@ from django.utils.cache import add_never_cache_headers
 
 
 class NoStoreMiddleware:
+    """Every answer to a signed-in user (page, PDF, uploaded file, export) gets
+    `Cache-Control: no-store`, whatever caching the view asked for. Static files never
+    come here: whitenoise answers them first."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+        if user is not None and user.is_authenticated and not _no_store(response):
             add_never_cache_headers(response)
         return response
+
+
+def _no_store(response) -> bool:
+    directives = {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
+    return "no-store" in directives
 
 
 class MethodNotAllowedPageMiddleware:

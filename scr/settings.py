@@ -61,10 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "scr.accounts.middleware.SessionTimeoutMiddleware",
+    "scr.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "scr.middleware.NoStoreMiddleware",
     "scr.middleware.MethodNotAllowedPageMiddleware",
+    "scr.audit.middleware.AccessDeniedAuditMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by the backend into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -157,6 +160,25 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 PRIVATE_FILES_ROOT = env.path("PRIVATE_FILES_ROOT", default=VAR_DIR / "private")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# Uploads and virus scanning (scr/uploads.py). The largest file anyone may upload (a
+# paper, evidence, a chronology to import), and what the uploaded files of one case may
+# add up to; rendered documents do not count.
+UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=10)
+UPLOAD_CASE_QUOTA_MB = env.int("UPLOAD_CASE_QUOTA_MB", default=200)
+# A chronology workbook is a zip: what it may hold, checked before it is opened.
+IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=500)
+IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=100)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Optional virus scanning by clamd (INSTREAM): a Unix socket, or a host and port. Off
+# when neither is set. When set, an upload that cannot be scanned is refused.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=30)
+# The longest a PDF may take to lay out before it is stopped and marked failed; the
+# worker's task limits sit just above it (scr/documents/tasks.py).
+DOCUMENT_RENDER_SECONDS = env.int("DOCUMENT_RENDER_SECONDS", default=600)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
@@ -227,24 +249,32 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 
 # Sign-in throttling (django-axes): by username and, separately, by client address; a
-# cool-off rather than a permanent lock. Behind N proxies that append to X-Forwarded-For
-# set TRUSTED_PROXY_COUNT=N; with 0 (the default) REMOTE_ADDR is the client.
+# cool-off rather than a permanent lock. The refusal is a 429 page and one audit row per
+# lockout (scr/accounts/lockout.py).
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("SIGN_IN_COOLOFF_MINUTES", default=15) / 60
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success must not wipe the count: axes would delete every failure from the same
+# address too, so anyone with one account could guess another's password without end.
+AXES_RESET_ON_SUCCESS = False
+# Attempts refused while locked out do not restart the clock, so the page's "wait 15
+# minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_LOCKOUT_CALLABLE = "scr.accounts.lockout.lockout_response"
+# The client's address, one rule for the lockouts and the audit trail
+# (scr.audit.services.client_ip): with TRUSTED_PROXY_COUNT=0 (the default) it is
+# REMOTE_ADDR and X-Forwarded-For is ignored, since anyone can send one. Behind N proxies
+# that each append the address they were reached from, it is the Nth address from the
+# right of X-Forwarded-For; what lies to its left came from the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "scr.audit.services.client_ip"
 
 # Two-factor sign-in (django-otp, TOTP with backup codes) for every user, admin included.
 OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="Serious Case Reviews")
+# `make run` only: the code page shows the code the demo person's app would show.
+DEMO_SECOND_FACTOR = env.bool("DEMO_SECOND_FACTOR", default=False)
 # Sessions end after this many minutes without a request (a warning comes first), and
 # in any case this many hours after sign-in.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -270,10 +300,20 @@ CONTENT_SECURITY_POLICY = {
 # Documents: pages longer than this are rendered by a Celery task (later issues).
 DOCUMENTS_STATIC_BASE = "https://static.scr.invalid/"
 
+# One line per message, whatever a user typed (scr/logs.py); no token from an address.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "secret_paths": {"()": "scr.logs.RedactSecretPaths"},
+        "no_template_context": {"()": "scr.logs.NoTemplateContext"},
+    },
+    "formatters": {
+        "plain": {
+            "()": "scr.logs.SafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -281,5 +321,9 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
         # The filesystem broker has no host name; kombu says so on every connection.
         "kombu.connection": {"level": "ERROR"},
+        # Its 4xx and 5xx lines give the address: a calendar feed's carries its token.
+        "django.request": {"filters": ["secret_paths"]},
+        # At DEBUG it logs a failed variable lookup with the page's whole context.
+        "django.template": {"filters": ["no_template_context"]},
     },
 }

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from scr import guide
+from scr.accounts.views import admin_sign_in
 
 admin.site.site_header = "Serious Case Reviews: administration"
 admin.site.site_title = "Serious Case Reviews"
 admin.site.index_title = "Boards, agencies, people and settings"
+admin.site.login = admin_sign_in
 
 urlpatterns = [
     path("", include("scr.cases.urls")),

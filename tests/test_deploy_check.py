@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -21,13 +23,18 @@ def _check(**env):
     )
 
 
-def test_check_deploy_passes_with_production_settings():
+@pytest.mark.parametrize("proxies", ["0", "1"])
+def test_check_deploy_passes_with_production_settings(proxies):
+    """HSTS, secure cookies, the SSL redirect and the apps' own checks (django-axes'
+    callables and middleware among them), directly and behind a proxy."""
     result = _check(
         DEBUG="false",
         SECRET_KEY="k" * 20 + "S3cure-and-long-enough-for-django!x9Qz",
         ALLOWED_HOSTS="scr.example.org",
+        TRUSTED_PROXY_COUNT=proxies,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
 
 
 def test_check_deploy_refuses_the_development_key():

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 
 from scr.accounts.models import Agency, Board, User
 from scr.accounts.roles import Role, group_name
+from scr.accounts.two_factor import second_factor_reset
 from scr.audit.services import Action, audit_record
 
 # Roles only a superuser gives: they carry the powers of the administration itself.
@@ -123,6 +124,28 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
     ]
     readonly_fields = ["last_login"]
     filter_horizontal = ["groups"]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="Reset two-factor sign-in (lost phone)")
+    def reset_second_factor(self, request, queryset):
+        """The person sets up a new authenticator app at their next sign-in; their
+        sessions end and they are told by email. Not for protected accounts."""
+        done = 0
+        for user in queryset:
+            if self._protected(request, user):
+                continue
+            second_factor_reset(user=user)
+            audit_record(
+                action=Action.CHANGE,
+                actor=request.user,
+                obj=user,
+                board=user.board,
+                request=request,
+                label="second factor",
+                detail="two-factor sign-in reset",
+            )
+            done += 1
+        self.message_user(request, f"Two-factor sign-in reset for {done} people.")
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

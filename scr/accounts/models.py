@@ -197,3 +197,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_board_role(self, role: Role) -> bool:
         return role in self.board_roles
+
+
+class UserSession(models.Model):
+    """A signed-in session, so its owner can see where they are signed in and end it.
+    The session's data stays in Django's session store; this row only names it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%d/%m/%Y %H:%M}"

@@ -8,6 +8,14 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("two-factor/", views.two_factor_verify, name="two-factor"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/backup-codes/", views.backup_codes, name="backup-codes"),
+    path("", views.account, name="account"),
+    path("sessions/", views.session_list, name="sessions"),
+    path("keep-alive/", views.keep_alive, name="keep-alive"),
+    path("session-status/", views.session_status, name="session-status"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password-reset/sent/",

@@ -2,18 +2,21 @@ import pytest
 from django.urls import reverse
 
 from scr.audit.models import AuditEvent
+from tests.accounts.two_factor import totp_code, totp_device
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"
 
 
 def test_sign_in_with_email_in_any_case_and_audit(client, coordinator):
+    totp_device(coordinator)
     response = client.post(
         reverse("accounts:sign-in"),
         {"username": "  Cora.Ordinator@Example.org ", "password": PASSWORD},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:home")
+    # The password is half of it: the code page comes next.
+    assert response["Location"] == reverse("accounts:two-factor")
     event = AuditEvent.objects.get(action="sign_in")
     assert event.actor == coordinator
     assert event.ip_address == "127.0.0.1"
@@ -53,9 +56,15 @@ def test_sign_out_needs_post_and_is_audited(client, coordinator):
 
 
 def test_next_parameter_cannot_send_people_elsewhere(client, coordinator):
+    device = totp_device(coordinator)
     response = client.post(
         reverse("accounts:sign-in") + "?next=https://evil.example.net/",
         {"username": coordinator.email, "password": PASSWORD, "next": "https://evil.example.net/"},
+    )
+    assert response["Location"] == reverse("accounts:two-factor")
+    response = client.post(
+        reverse("accounts:two-factor"),
+        {"code": totp_code(device), "next": "https://evil.example.net/"},
     )
     assert response["Location"] == reverse("cases:home")
 

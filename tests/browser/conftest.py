@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.accounts.two_factor import totp_code, totp_device
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple"  # tests/factories.py
@@ -100,13 +102,20 @@ def screenshot():
 
 @pytest.fixture
 def sign_in(live_server):
-    """Sign in through the real sign-in form and land on 'Needs your attention'."""
+    """Sign in through the real sign-in form and the code page, and land on 'Needs your
+    attention'. The person's authenticator app is a device made here."""
 
     def submit(page: Page, user) -> None:
+        device = totp_device(user)
         page.goto(f"{live_server.url}/account/sign-in/")
         page.locator("#id_username").fill(user.email)
         page.locator("#id_password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Enter the code from your authenticator app"
+        )
+        page.get_by_role("textbox", name="Code").fill(totp_code(device))
+        page.get_by_role("button", name="Continue", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Needs your attention")
 
     return submit

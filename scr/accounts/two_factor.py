@@ -1,0 +1,157 @@
+"""The second factor: an authenticator app (TOTP) and single-use backup codes.
+
+Every user signs in with both their password and a code (NCSC and the Data Security and
+Protection Toolkit expect multi-factor authentication for special-category data). The
+first sign-in sets up the app from a QR code; backup codes cover a lost phone. Each
+device throttles wrong codes itself (django-otp doubles the wait after each failure);
+the sign-in session also ends after MAX_CODE_FAILURES wrong codes in a row.
+"""
+
+from base64 import b32encode
+from functools import partial
+
+import qrcode
+import qrcode.image.svg
+from django.db import transaction
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django_otp import devices_for_user, match_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from scr.accounts.models import User
+from scr.notify import notify_people
+
+BACKUP_CODE_COUNT = 10
+MAX_CODE_FAILURES = 5
+APP_NAME = "Authenticator app"
+BACKUP_NAME = "Backup codes"
+
+
+def has_authenticator(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def authenticator_pending(user: User) -> TOTPDevice:
+    """The app being set up: one unconfirmed device per user, kept until confirmed so a
+    reload shows the same QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+
+
+def manual_key(device: TOTPDevice) -> str:
+    """The secret as people type it into an app: base32 in groups of four."""
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def qr_code_svg(device: TOTPDevice) -> SafeString:
+    """The otpauth:// address as an inline SVG (no image request, nothing sent elsewhere).
+    The SVG is drawn by qrcode from our own key: paths only, no user text."""
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    svg = image.to_string(encoding="unicode")
+    return mark_safe(svg)  # noqa: S308 - generated paths, no user content  # nosec B308 B703
+
+
+def code_problem(user: User) -> str:
+    """Why no code can be tried now ('' when one can): a device waiting out its throttle."""
+    for device in devices_for_user(user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            wait = max(1, int((data["locked_until"] - timezone.now()).total_seconds()))
+            return f"Too many wrong codes. Wait {wait} seconds, then try again."
+        if not allowed:
+            return "Too many wrong codes. Wait a minute, then try again."
+    return ""
+
+
+def code_match(user: User, code: str) -> Device | None:
+    """The device that accepts the code (an app code or an unused backup code), or None.
+    A backup code is used up by matching."""
+    code = "".join(code.split()).replace("-", "").lower()
+    if not code or len(code) > 16:
+        return None
+    return match_token(user, code)
+
+
+def backup_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def backup_codes_make(*, user: User, notify: bool = True) -> list[str]:
+    """New backup codes; the old ones stop working. Shown once, stored as given
+    (django-otp's static device), each usable once."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=BACKUP_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    if notify:
+        security_change_notify(user=user, change="backup_codes")
+    return codes
+
+
+@transaction.atomic
+def authenticator_confirm(*, user: User, device_id: int, code: str) -> TOTPDevice | None:
+    """Confirm the app being set up with a code from it. On success it replaces any
+    earlier app and new backup codes are made. None if the code is wrong."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, pk=device_id).first()
+    if device is None or device.confirmed:
+        return None
+    if not device.verify_token("".join(code.split())):
+        return None
+    replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+    had_one = replaced.exists()
+    replaced.delete()
+    device.confirmed = True
+    device.name = APP_NAME
+    device.save(update_fields=["confirmed", "name"])
+    if had_one:
+        security_change_notify(user=user, change="second_factor")
+    return device
+
+
+@transaction.atomic
+def second_factor_reset(*, user: User) -> None:
+    """For a lost phone, by a coordinator or superuser: the person sets up a new app at
+    their next sign-in. Their sessions end."""
+    from scr.accounts.sessions import sessions_end_others
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    sessions_end_others(user=user, keep_key=None)
+    security_change_notify(user=user, change="second_factor_reset")
+
+
+CHANGES = {
+    "password": "Your password was changed",
+    "second_factor": "Your authenticator app was changed",
+    "second_factor_reset": "Your two-factor sign-in was reset",
+    "backup_codes": "New backup codes were made for your account",
+}
+
+
+def security_change_notify(*, user: User, change: str) -> None:
+    """Tell the person, after commit, that their sign-in details changed: if it was not
+    them, they can tell the board at once."""
+    from scr.accounts.tasks import security_change_email_task
+
+    transaction.on_commit(partial(security_change_email_task.delay, user_id=user.pk, change=change))
+
+
+def security_change_email(*, user_id: int, change: str) -> int:
+    user = User.objects.filter(pk=user_id, is_active=True).select_related("board").first()
+    if user is None or change not in CHANGES:
+        return 0
+    return notify_people(
+        template="security_changed",
+        recipients=[user],
+        context={
+            "change": CHANGES[change],
+            "at": timezone.now(),
+            "board_email": user.board.coordinator_email if user.board else "",
+        },
+    )
