@@ -19,7 +19,7 @@ from overview.models import Overview, Recommendation
 from scr import access
 from scr.accounts.models import User
 from scr.accounts.roles import Role, group_name
-from scr.audit.services import Action, audit_record
+from scr.audit.services import Action, audit_record, change_record, field_values
 from scr.cases.models import Case, CaseAgency, CasePerm
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
@@ -33,6 +33,23 @@ PLAN_STAGES = MAIN_ROUTE[MAIN_ROUTE.index(Stage.ACTION_PLANS) : MAIN_ROUTE.index
 
 def _audit(obj, by, detail: str, action: str = Action.CHANGE) -> None:
     audit_record(action=action, actor=by, obj=obj, board=obj.case.board, detail=detail)
+
+
+ACTION_FIELDS = ["text", "evidence", "outcome", "target_date", "vague_confirmed"]
+
+
+def _action_changed(plan, by, action, before: dict, after: dict) -> None:
+    """The change history (scr.audit ChangeRecord). A plan is read by the board (16), so
+    the coordinator sees it in the admin."""
+    change_record(
+        obj=action,
+        by=by,
+        board=plan.case.board,
+        case_id=plan.case_id,
+        before=before,
+        after=after,
+        label=f"{plan.case.reference} action plan {plan.pk}: action {action.number}",
+    )
 
 
 # The chair's letters (16) ---------------------------------------------------------------
@@ -323,6 +340,7 @@ def plan_action_save(
         action = plan.actions.filter(pk=action_id).first()
         if action is None:
             raise ValidationError("That action has been removed.")
+    before = field_values(action, ACTION_FIELDS) if action.pk else {}
     action.text = values.text.strip()
     action.evidence = values.evidence.strip()
     action.outcome = values.outcome.strip()
@@ -331,6 +349,7 @@ def plan_action_save(
     action.updated_by = by
     action.updated_at = timezone.now()
     action.save()
+    _action_changed(plan, by, action, before, field_values(action, ACTION_FIELDS))
     _audit(plan, by, f"action {action.number} saved")
     return action
 
@@ -343,6 +362,7 @@ def plan_action_remove(*, case_id, by, plan_id: int, action_id: int) -> None:
     if action is None:
         return
     rec, number = action.recommendation_id, action.number
+    _action_changed(plan, by, action, field_values(action, ACTION_FIELDS), {})
     action.delete()
     for position, later in enumerate(
         plan.actions.filter(recommendation_id=rec).order_by("position"), start=1

@@ -4,6 +4,7 @@ name check's confirmations. Only the author writes, and only while the draft is 
 than the one stored is refused with a Conflict, so two authors never silently
 overwrite each other."""
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import time
@@ -18,6 +19,7 @@ from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrRevision, ImrSect
 from imr.selectors import entry_dict, terms_of_reference
 from imr.services import case_still_open, imr_started
 from scr import access
+from scr.audit.services import change_record, field_values
 
 MAX_ENTRIES = 5000
 
@@ -46,6 +48,26 @@ def _draft(by, case_id: int, agency_id: int) -> Imr:
             f"This review is ‘{imr.status_label}’: the draft cannot be changed now."
         )
     return imr
+
+
+def _changed(imr: Imr, by, obj, what: str, before: dict, after: dict) -> None:
+    """The change history (scr.audit ChangeRecord): the agency's alone, as the draft is."""
+    change_record(
+        obj=obj,
+        by=by,
+        board=imr.case.board,
+        case_id=imr.case_id,
+        agency=imr.agency,
+        before=before,
+        after=after,
+        label=f"{imr.case.reference} {imr.agency.name} IMR: {what}",
+    )
+
+
+def _entry_values(entry: ChronologyEntry) -> dict:
+    values = entry_dict(entry)
+    del values["sort_date"]  # the same date again
+    return values
 
 
 def _history(imr, by, section, action, revision, data, entry_id=None) -> None:
@@ -84,12 +106,15 @@ def imr_section_update(
     )
     if revision is not None and revision != section.revision:
         raise Conflict(by=section.updated_by, at=section.updated_at)
+    # A deep copy: `change` may alter the lists inside the data it is given.
+    before = copy.deepcopy(section.data)
     section.data = change(dict(section.data))
     section.revision += 1
     section.updated_by = by
     section.updated_at = timezone.now()
     section.save(update_fields=["data", "revision", "updated_by", "updated_at"])
     _history(imr, by, key, ImrRevision.Action.SAVED, section.revision, section.data)
+    _changed(imr, by, section, f"section {key}", before, section.data)
     imr_started(imr, by=by)
     return section
 
@@ -163,6 +188,7 @@ def chronology_entry_save(
         if revision is not None and revision != entry.revision:
             raise Conflict(by=entry.updated_by, at=entry.updated_at)
         action = ImrRevision.Action.CHANGED
+    before = _entry_values(entry) if entry_id is not None else {}
     old_date = entry.date if entry_id else None
     _apply(entry, values, numbers)
     if entry_id is None or old_date != entry.date:
@@ -172,6 +198,7 @@ def chronology_entry_save(
     entry.updated_at = timezone.now()
     entry.save()
     _history(imr, by, Section.CHRONOLOGY, action, entry.revision, entry_dict(entry), entry.pk)
+    _changed(imr, by, entry, f"chronology entry {entry.pk}", before, _entry_values(entry))
     imr_started(imr, by=by)
     return entry
 
@@ -197,6 +224,7 @@ def chronology_entry_remove(
         entry_dict(entry),
         entry.pk,
     )
+    _changed(imr, by, entry, f"chronology entry {entry.pk}", _entry_values(entry), {})
     entry.delete()
 
 
@@ -306,12 +334,15 @@ def glossary_entry_save(
         errors["code"] = f"{code} is already in the glossary"
     if errors:
         raise ValidationError(errors)
+    glossary_fields = ["kind", "code", "meaning", "worker_name"]
     if entry_id is None:
         entry = GlossaryEntry(imr=imr)
+        before = {}
     else:
         entry = imr.glossary.filter(pk=entry_id).first()
         if entry is None:
             raise ValidationError("That glossary entry is no longer there.")
+        before = field_values(entry, glossary_fields)
     entry.kind = GlossaryEntry.Kind(kind)
     entry.code = code
     entry.meaning = meaning.strip()
@@ -325,6 +356,7 @@ def glossary_entry_save(
         1,
         {"code": code, "kind": str(kind), "meaning": entry.meaning},
     )
+    _changed(imr, by, entry, f"glossary {code}", before, field_values(entry, glossary_fields))
     imr_started(imr, by=by)
     return entry
 
@@ -345,6 +377,7 @@ def glossary_entry_remove(*, case_id: int, agency_id: int, by, entry_id: int) ->
             1,
             {"code": entry.code, "meaning": entry.meaning},
         )
+        _changed(imr, by, entry, f"glossary {entry.code}", {"removed": False}, {"removed": True})
 
 
 @transaction.atomic

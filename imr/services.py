@@ -18,7 +18,7 @@ from imr.selectors import imr_content, imr_problems
 from scr import access
 from scr.accounts.models import Agency
 from scr.accounts.roles import Role
-from scr.audit.services import Action, audit_record
+from scr.audit.services import Action, audit_record, change_record, field_values
 from scr.cases import services as case_services
 from scr.cases.models import Case, CaseAgency, CasePerm
 from scr.cases.stages import FINAL_STAGES, Stage
@@ -274,11 +274,24 @@ def imr_appraisal_record(
     changes = changes.strip()
     if needed and not changes:
         raise ValidationError({"changes": "Say what changes to practice are needed now"})
+    appraisal_fields = ["appraisal", "appraisal_changes"]
+    before = field_values(imr, appraisal_fields)
     imr.appraisal = Imr.Appraisal.NEEDED if needed else Imr.Appraisal.NOT_NEEDED
     imr.appraisal_changes = changes if needed else ""
     imr.appraisal_by = by
     imr.appraisal_at = timezone.now()
     imr.save(update_fields=["appraisal", "appraisal_changes", "appraisal_by", "appraisal_at"])
+    # The change history is the agency's alone, as its draft is (scr.access).
+    change_record(
+        obj=imr,
+        by=by,
+        board=imr.case.board,
+        case_id=imr.case_id,
+        agency=imr.agency,
+        before=before,
+        after=field_values(imr, appraisal_fields),
+        label=f"{imr.case.reference} {imr.agency.name} IMR: rapid appraisal",
+    )
     imr_started(imr, by=by)
     _audit(imr, by, f"rapid appraisal: {imr.appraisal}")
     if needed:

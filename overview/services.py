@@ -25,7 +25,7 @@ from overview.models import (
 )
 from scr import access
 from scr.accounts.models import Agency
-from scr.audit.services import Action, audit_record
+from scr.audit.services import Action, audit_record, change_record, field_values
 from scr.cases import services as case_services
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
@@ -40,6 +40,20 @@ def overview_audit(overview: Overview, by, detail: str, action: str = Action.CHA
     """One audit row per change of the report (ids and section keys, never content). The
     PDF's key is the last of these (overview.views.overview_pdf_key)."""
     audit_record(action=action, actor=by, obj=overview, board=overview.case.board, detail=detail)
+
+
+def overview_changed(overview: Overview, by, obj, what: str, before: dict, after: dict) -> None:
+    """The change history (scr.audit ChangeRecord): the fields that changed, before and
+    after. The report's readers include the coordinator, who sees it in the admin."""
+    change_record(
+        obj=obj,
+        by=by,
+        board=overview.case.board,
+        case_id=overview.case_id,
+        before=before,
+        after=after,
+        label=f"{overview.case.reference} overview: {what}",
+    )
 
 
 def writable_overview(by, case_id: int | str, part: str = "it") -> Overview:
@@ -278,11 +292,15 @@ def overview_section_save(
     )
     if revision is not None and revision != section.revision:
         raise Conflict(by=section.updated_by, at=section.updated_at)
+    before = section.text
     section.text = text.strip()
     section.revision += 1
     section.updated_by = by
     section.updated_at = timezone.now()
     section.save(update_fields=["text", "revision", "updated_by", "updated_at"])
+    overview_changed(
+        overview, by, section, f"section {key}", {"text": before}, {"text": section.text}
+    )
     overview_audit(overview, by, f"section {key} saved")
     return section
 
@@ -297,6 +315,24 @@ def _terms(overview: Overview, numbers: list[int]) -> list[int]:
     if any(n not in known for n in numbers):
         raise ValidationError({"term_numbers": "Choose terms of reference of this review"})
     return numbers
+
+
+FINDING_FIELDS = ["text", "term_numbers"]
+RECOMMENDATION_FIELDS = ["text", "for_board", "term_numbers"]
+
+
+def _finding_values(finding: Finding) -> dict:
+    return {
+        **field_values(finding, FINDING_FIELDS),
+        "entries": sorted(finding.entries.values_list("pk", flat=True)),
+    }
+
+
+def _recommendation_values(rec: Recommendation) -> dict:
+    return {
+        **field_values(rec, RECOMMENDATION_FIELDS),
+        "agencies": sorted(rec.agencies.values_list("pk", flat=True)),
+    }
 
 
 def _next_number(rows) -> int:
@@ -330,6 +366,7 @@ def finding_save(
         finding = Finding.objects.filter(overview=overview, pk=finding_id).first()
         if finding is None:
             raise ValidationError("That finding has been removed.")
+    before = _finding_values(finding) if finding.pk else {}
     finding.text = text.strip()
     finding.term_numbers = terms
     finding.updated_by = by
@@ -339,6 +376,8 @@ def finding_save(
     else:
         finding.save(update_fields=["text", "term_numbers", "updated_by", "updated_at"])
     finding.entries.set(entries)
+    what = f"finding {finding.number}"
+    overview_changed(overview, by, finding, what, before, _finding_values(finding))
     overview_audit(overview, by, f"finding {finding.number} saved")
     return finding
 
@@ -347,6 +386,10 @@ def finding_save(
 def finding_remove(*, case_id: int | str, by, finding_id: int) -> None:
     """Remove a finding; the ones after it keep their numbers until renumbered here."""
     overview = writable_overview(by, case_id)
+    finding = Finding.objects.filter(overview=overview, pk=finding_id).first()
+    if finding is not None:
+        what = f"finding {finding.number}"
+        overview_changed(overview, by, finding, what, _finding_values(finding), {})
     deleted, _ = Finding.objects.filter(overview=overview, pk=finding_id).delete()
     if deleted:
         _renumber(overview.findings.order_by("number"))
@@ -396,6 +439,7 @@ def recommendation_save(
         rec = Recommendation.objects.filter(overview=overview, pk=recommendation_id).first()
         if rec is None:
             raise ValidationError("That recommendation has been removed.")
+    before = _recommendation_values(rec) if rec.pk else {}
     rec.text = text.strip()
     rec.for_board = for_board
     rec.term_numbers = terms
@@ -406,6 +450,8 @@ def recommendation_save(
     else:
         rec.save(update_fields=["text", "for_board", "term_numbers", "updated_by", "updated_at"])
     rec.agencies.set(agencies)
+    what = f"recommendation {rec.number}"
+    overview_changed(overview, by, rec, what, before, _recommendation_values(rec))
     overview_audit(overview, by, f"recommendation {rec.number} saved")
     return rec
 
@@ -413,6 +459,10 @@ def recommendation_save(
 @transaction.atomic
 def recommendation_remove(*, case_id: int | str, by, recommendation_id: int) -> None:
     overview = writable_overview(by, case_id)
+    rec = Recommendation.objects.filter(overview=overview, pk=recommendation_id).first()
+    if rec is not None:
+        what = f"recommendation {rec.number}"
+        overview_changed(overview, by, rec, what, _recommendation_values(rec), {})
     deleted, _ = Recommendation.objects.filter(overview=overview, pk=recommendation_id).delete()
     if deleted:
         _renumber(overview.recommendations.order_by("number"))

@@ -1,4 +1,8 @@
-"""The append-only audit trail: who did what to which object, and when. Never the content."""
+"""The append-only audit trail: who did what to which object, and when, never the
+content (AuditEvent); and the change history of the written work, before and after
+(ChangeRecord). Neither is ever changed or removed: the models refuse it here, and the
+database refuses it too (migration 0003, triggers). The one exception is retention,
+which deletes a closed case's change records with the rest of its content."""
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +13,7 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit row."""
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit rows cannot be changed.")
 
@@ -20,7 +24,24 @@ class AuditEventQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows are added, never changed or removed."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit rows cannot be deleted.")
+
+
+class AuditEvent(AppendOnlyModel):
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         DOWNLOAD = "download", "Downloaded"
@@ -62,8 +83,6 @@ class AuditEvent(models.Model):
     detail = models.CharField(max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
@@ -71,10 +90,37 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_label}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Audit rows cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit rows cannot be deleted.")
+class ChangeRecord(AppendOnlyModel):
+    """One field of the written work changed: its value before and after, by whom, when.
+
+    Unlike AuditEvent this holds content, so it is shown only to people who may read the
+    object: in the admin, to the coordinator of the board, and never a row whose object
+    is an agency's own (`agency`: an IMR draft is its agency's alone, scr.access)."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    board = models.ForeignKey("accounts.Board", on_delete=models.PROTECT, related_name="+")
+    # Set when only that agency's people may read the object (an IMR and its draft).
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The case the object belongs to, by id and without a foreign key: retention deletes
+    # a closed case's records with the rest of its content (change_records_delete).
+    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50)
+    # A public name: the case reference and what the object is ("finding 3").
+    object_label = models.CharField(max_length=100, blank=True)
+    field = models.CharField(max_length=100)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.object_label} {self.field}"

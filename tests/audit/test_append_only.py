@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from scr.audit.models import AppendOnlyError, AuditEvent
-from scr.audit.services import audit_record
+from scr.audit.models import AppendOnlyError, AuditEvent, ChangeRecord
+from scr.audit.services import audit_record, change_record
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,35 @@ def test_coordinator_sees_only_their_boards_audit_rows(
     response = client.get(reverse("admin:audit_auditevent_changelist"))
     assert response.status_code == 200
     assert case.reference not in response.content.decode()
+
+
+def test_change_records_cannot_be_changed_or_deleted(coordinator, case):
+    (record,) = change_record(
+        obj=case,
+        by=coordinator,
+        board=case.board,
+        case_id=case.pk,
+        before={"note": "a"},
+        after={"note": "b"},
+    )
+    record.after = "tampered"
+    with pytest.raises(AppendOnlyError):
+        record.save()
+    with pytest.raises(AppendOnlyError):
+        record.delete()
+    with pytest.raises(AppendOnlyError):
+        ChangeRecord.objects.filter(pk=record.pk).update(after="tampered")
+    with pytest.raises(AppendOnlyError):
+        ChangeRecord.objects.all().delete()
+    assert ChangeRecord.objects.get(pk=record.pk).after == "b"
+
+
+def test_an_unchanged_save_records_no_change(coordinator, case):
+    same = {"text": "x", "terms": [1, 2], "flag": False}
+    assert (
+        change_record(
+            obj=case, by=coordinator, board=case.board, case_id=case.pk, before=same, after=same
+        )
+        == []
+    )
+    assert not ChangeRecord.objects.exists()

@@ -253,7 +253,9 @@ def test_a_tampered_decision_changes_nothing(
     assert client.post(url, {"transition": "start_monitoring"}).status_code == 404
     assert Case.objects.get(pk=planning.pk).stage == Stage.ACTION_PLANS
     denied = AuditEvent.objects.filter(action="access_denied", object_id=str(planning.pk))
-    assert denied.count() == 3
+    # One row per refusal: three by the view, the outsider's 404 by scr.audit.middleware.
+    assert denied.count() == 4
+    assert denied.get(actor=outsider).detail.startswith("404 cases:case-detail")
 
 
 def test_the_case_page_takes_only_get_and_post(client, case, panel_chair):
