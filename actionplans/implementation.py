@@ -138,8 +138,9 @@ def _checked(upload) -> uploads.CheckedFile:
     try:
         return uploads.check_upload(upload)
     except ValidationError as error:
-        too_big = upload.size > uploads.MAX_UPLOAD_BYTES
-        raise ValidationError({"upload": error.messages if too_big else WRONG_TYPE}) from None
+        # Too big, infected, or the scanner down: scr.uploads says it. A wrong type: ours.
+        message = WRONG_TYPE if error.code == "type" else error.messages
+        raise ValidationError({"upload": message}) from None
 
 
 @transaction.atomic
@@ -149,8 +150,9 @@ def evidence_upload(
     """The plan's writer gives a file as evidence for an action (16): a PDF, Word
     document, Excel spreadsheet, PNG or JPEG, recognised by its content and within the
     size limit of scr.uploads. Stored outside the web root under a random name; the name
-    given is kept, reduced to its base name, for display only. An action not started is
-    then in progress. The evidence waits for the coordinator."""
+    given is kept, reduced to its base name, for display only. Refused past the case's
+    quota of uploads. An action not started is then in progress. The evidence waits for
+    the coordinator."""
     action = _action(by, case_id, plan_id, action_id, access.PLAN_WRITER)
     _not_complete(action)
     errors = {}
@@ -160,6 +162,11 @@ def evidence_upload(
         checked = _checked(upload)
     except ValidationError as error:
         errors.update(error.message_dict)
+    else:
+        try:
+            uploads.check_case_quota(action.plan.case_id, len(checked.data))
+        except ValidationError as error:
+            errors["upload"] = error.messages
     if errors:
         raise ValidationError(errors)
     extension = uploads.KINDS[checked.kind][1]

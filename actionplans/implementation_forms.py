@@ -46,7 +46,7 @@ class EvidenceUploadForm(forms.Form):
     upload = forms.FileField(
         label="Upload a file",
         help_text="A PDF, Word document, Excel spreadsheet, PNG or JPEG, smaller than "
-        f"{uploads.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+        f"{uploads.size_text(uploads.MAX_UPLOAD_BYTES)}.",
         error_messages={
             "required": "Select a file",
             "empty": "The selected file is empty",

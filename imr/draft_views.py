@@ -600,7 +600,7 @@ def chronology_import(request, reference: str, agency_id: int):
         upload = form.cleaned_data["file"]
         data = upload.read(uploads.MAX_UPLOAD_BYTES + 1)
         if len(data) > uploads.MAX_UPLOAD_BYTES:
-            form.add_error("file", "The file must be smaller than 10 MB")
+            form.add_error("file", uploads.too_big_message())
         else:
             numbers = {t["number"] for t in terms_of_reference(case)[0]}
             try:

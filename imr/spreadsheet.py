@@ -6,6 +6,11 @@ line endings, cp1252 CSV) and say exactly which row and column to fix, as the sp
 numbers them. Nothing is taken from a file with any error: the author fixes and uploads
 again.
 
+An upload is untrusted: its size, and for a workbook the zip inside it (how many files,
+how big unpacked, how compressed), are checked before anything parses it, and openpyxl
+parses the XML with defusedxml, which refuses entity declarations (a 'billion laughs'
+file) and external entities. A server without defusedxml reads CSV only.
+
 A spreadsheet never runs what a user typed: written cells pass through safe_cell, which
 puts an apostrophe before text a spreadsheet would take as a formula, and reading takes
 that apostrophe off again (see _cell_text), so a written file reads back as it was.
@@ -14,11 +19,15 @@ that apostrophe off again (see _cell_text), so a written file reads back as it w
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Generator, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+import openpyxl.xml
+from defusedxml import DefusedXmlException
+from django.conf import settings
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -34,7 +43,8 @@ from imr.entry_parsing import (
     parse_relevance,
     parse_time,
 )
-from scr.exports import FORMULA_STARTS, safe_cell
+from scr import uploads
+from scr.exports import formula_like, safe_cell
 
 COLUMNS = [  # (header as the template names it, key)
     ("Date", "date"),
@@ -58,6 +68,11 @@ SHORT_HEADERS = {
 }
 
 MAX_ROWS = 5000
+# Rows read, blank ones included: a file of nothing but empty lines stops here.
+MAX_ROWS_READ = 100_000
+# A member of the zip this big or bigger, unpacked, must not be compressed more than
+# IMPORT_MAX_COMPRESSION_RATIO to 1; small ones may (they cannot hide a bomb).
+RATIO_CHECKED_FROM = 1024 * 1024
 MAX_CELL_CHARACTERS = 10_000
 # The chronology's subject of recording is initials (ChronologyEntry.subject).
 MAX_SUBJECT_CHARACTERS = 200
@@ -121,8 +136,70 @@ def _file_error(message: str) -> SpreadsheetError:
 
 _FORMULA = object()  # stands for an XLSX cell holding a formula: refused, never evaluated
 
+REFUSED_XML = (
+    "{filename} holds XML with a document type or entity declaration, which Excel never "
+    "writes and this service refuses; save the workbook again from Excel, or as CSV"
+)
+
+
+def _check_zip(data: bytes, filename: str) -> None:
+    """Refuse, before openpyxl reads a byte of it, a workbook whose zip would unpack into
+    far more than it weighs (a zip bomb). The sizes read are those the zip declares, and
+    Python's zipfile never unpacks a member past its declared size."""
+    not_a_workbook = _file_error(
+        f"{filename} could not be opened as an Excel workbook (.xlsx); check the file "
+        "or save it as CSV and try again"
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise not_a_workbook from None
+    if len(members) > settings.IMPORT_MAX_ZIP_MEMBERS:
+        raise _file_error(
+            f"{filename} holds {len(members):,} files inside it; a workbook of a chronology "
+            f"holds a few dozen at most (the limit is {settings.IMPORT_MAX_ZIP_MEMBERS:,}). "
+            "Save the chronology as a new workbook, or as CSV, and try again"
+        )
+    unpacked = sum(member.file_size for member in members)
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_MB * uploads.MB
+    if unpacked > limit:
+        raise _file_error(
+            f"{filename} would unpack to {uploads.size_text(unpacked)}, more than the "
+            f"{uploads.size_text(limit)} this service reads; split the chronology into "
+            "smaller files"
+        )
+    ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
+    for member in members:
+        if member.file_size >= RATIO_CHECKED_FROM and (
+            member.file_size > ratio * max(member.compress_size, 1)
+        ):
+            raise _file_error(
+                f"{filename} is compressed far more than a real workbook is (more than "
+                f"{ratio} to 1), as a damaged or hostile file is; save the chronology "
+                "again from Excel, or as CSV, and try again"
+            )
+
+
+def _refused_xml(error: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML (openpyxl may wrap its error in its own)."""
+    for _ in range(10):  # a chain is short; never loop on a strange one
+        if error is None:
+            return False
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
 
 def _xlsx_rows(data: bytes, filename: str) -> Generator[list, None, None]:
+    if not openpyxl.xml.DEFUSEDXML:
+        # Without defusedxml, openpyxl would expand entities with the stdlib's parser.
+        raise _file_error(
+            f"{filename} is an Excel workbook, which this server cannot read safely at the "
+            "moment; save the chronology as CSV and upload that"
+        )
+    _check_zip(data, filename)
     # Untrusted content: openpyxl raises many kinds of error on a damaged or foreign zip
     # (a .docx is a zip too), so any failure to open or read it is one message.
     try:
@@ -130,6 +207,8 @@ def _xlsx_rows(data: bytes, filename: str) -> Generator[list, None, None]:
         # Excel last cached for it, so a formula is refused rather than copied.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:
+        if _refused_xml(error):
+            raise _file_error(REFUSED_XML.format(filename=filename)) from error
         raise _file_error(
             f"{filename} could not be opened as an Excel workbook (.xlsx); check the file "
             "or save it as CSV and try again"
@@ -142,6 +221,8 @@ def _xlsx_rows(data: bytes, filename: str) -> Generator[list, None, None]:
         for cells in sheet.iter_rows():
             yield [_FORMULA if cell.data_type == "f" else cell.value for cell in cells]
     except Exception as error:
+        if _refused_xml(error):
+            raise _file_error(REFUSED_XML.format(filename=filename)) from error
         # A sheet is parsed as it is read, so damage inside it shows only here.
         raise _file_error(f"{filename} could not be read: the workbook looks damaged") from error
     finally:
@@ -168,6 +249,11 @@ def _csv_rows(data: bytes, filename: str) -> Generator[list, None, None]:
 
 
 def _rows(data: bytes, filename: str) -> Generator[list, None, None]:
+    if len(data) > uploads.MAX_UPLOAD_BYTES:
+        raise _file_error(
+            f"{filename} is larger than {uploads.size_text(uploads.MAX_UPLOAD_BYTES)}; "
+            "split the chronology into smaller files"
+        )
     for start, what in NOT_SPREADSHEETS:
         if data.startswith(start):
             raise _file_error(f"{filename} is {what}")
@@ -255,7 +341,7 @@ def _cell_text(value, key: str) -> str:
         if value.is_integer():
             return str(int(value))
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
+    if len(text) > 1 and text[0] == "'" and formula_like(text[1:]):
         text = text[1:].strip()
     return text
 
@@ -405,6 +491,11 @@ def read_chronology(
     # Closed at once when reading stops early, so a workbook's file is let go.
     with closing(_rows(data, filename)) as rows:
         for row_number, cells in enumerate(rows, start=1):
+            if row_number > MAX_ROWS_READ:
+                raise _file_error(
+                    f"The file has more than {MAX_ROWS_READ:,} rows, counting empty ones; "
+                    "delete the empty rows below the chronology, or split it, and try again"
+                )
             if _blank(cells):
                 continue
             if columns is None:

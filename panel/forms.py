@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from panel.models import PanelConsiderations, PanelMembership, PanelRecommendation
 from panel.services import DECISIONS, Decision
 from scr.fields import GovukDateField
-from scr.uploads import check_upload
+from scr.uploads import MAX_UPLOAD_BYTES, check_upload, size_text
 
 LABELS = {
     Decision.PANEL: "Ask the panel to discuss the case",
@@ -99,7 +99,8 @@ class PanelMeetingForm(forms.Form):
     )
     paper = forms.FileField(
         label="A paper of the meeting (optional)",
-        help_text="PDF, Word (DOCX), Excel (XLSX), PNG or JPEG, smaller than 10 MB.",
+        help_text="PDF, Word (DOCX), Excel (XLSX), PNG or JPEG, smaller than "
+        f"{size_text(MAX_UPLOAD_BYTES)}.",
         required=False,
     )
 

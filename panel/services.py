@@ -290,7 +290,8 @@ def panel_meeting_record(
     *, case_id: int, by, held_on, attendees=(), deputies: str = "", notes: str = "", papers=()
 ) -> PanelMeeting:
     """Record a meeting of the panel. The panel chair of the case or the coordinator.
-    The first meeting meets the 7-day clock (6.1) on the meeting's date."""
+    The first meeting meets the 7-day clock (6.1) on the meeting's date. Its papers
+    (checked by scr.uploads.check_upload) must fit the case's quota of uploads."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
     if not access.may_run_panel(by, case):
         raise PermissionDenied
@@ -303,6 +304,10 @@ def panel_meeting_record(
         raise ValidationError(
             {"held_on": "The meeting cannot be before the chair asked the panel to meet"}
         )
+    try:
+        uploads.check_case_quota(case.pk, sum(len(paper.data) for paper in papers))
+    except ValidationError as error:
+        raise ValidationError({"paper": error.messages}) from None
     meeting = PanelMeeting.objects.create(
         case=case,
         held_on=held_on,

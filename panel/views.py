@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from panel import services
@@ -296,8 +297,10 @@ def attachment_download(request, reference: str, attachment_id: int):
     except FileNotFoundError:
         raise Http404("The file is missing") from None
     response = HttpResponse(data, content_type=paper.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{paper.original_name}"'
+    # Any name, in any script, as an attachment (RFC 6266 with filename*).
+    response["Content-Disposition"] = content_disposition_header(True, paper.original_name)
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     audit_record(
         action=Action.DOWNLOAD,
         actor=request.user,

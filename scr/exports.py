@@ -9,12 +9,20 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+# OWASP's list (CSV injection): a cell starting with one of these may be read as a
+# formula, by Excel, LibreOffice or Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could take the text as a formula: it starts with one of
+    FORMULA_STARTS, also after leading spaces or line breaks (some programs trim them)."""
+    return text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
 
 
 def safe_cell(value):
     """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 

@@ -1,16 +1,28 @@
-"""Uploaded files: checked by their content, stored under random names outside the web
+"""Uploaded files: checked by their size and content (and by clamd, when one is
+configured), kept within the case's quota, stored under random names outside the web
 root, and served only through permission-checked views (as attachments)."""
 
 import io
+import logging
 import secrets
+import socket
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+# Read once from the settings (UPLOAD_MAX_MB, UPLOAD_CASE_QUOTA_MB); looked up at each
+# call, so a test may set a small limit.
+MAX_UPLOAD_BYTES = settings.UPLOAD_MAX_MB * MB
+CASE_QUOTA_BYTES = settings.UPLOAD_CASE_QUOTA_MB * MB
 
 # What the service accepts, recognised by the file's first bytes, not its name.
 KINDS = {
@@ -24,6 +36,12 @@ KINDS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
 }
 
+WRONG_TYPE = "The file must be a PDF, Word (DOCX), Excel (XLSX), PNG or JPEG"
+SCANNER_DOWN = (
+    "The file could not be checked for viruses just now, so it was not uploaded. Try again later"
+)
+INFECTED = "The virus checker found a virus in the file ({name}), so it was not uploaded"
+
 
 @dataclass
 class CheckedFile:
@@ -31,6 +49,17 @@ class CheckedFile:
     content_type: str
     safe_name: str
     data: bytes
+
+
+def size_text(size: int) -> str:
+    """A limit as people read it: 10 MB, 200 MB, or bytes for the tests' small ones."""
+    if size >= MB:
+        return f"{size / MB:.1f}".removesuffix(".0") + " MB"
+    return f"{size:,} bytes"
+
+
+def too_big_message() -> str:
+    return f"The file must be smaller than {size_text(MAX_UPLOAD_BYTES)}"
 
 
 def _office_kind(data: bytes) -> str | None:
@@ -61,20 +90,123 @@ def sniff(data: bytes) -> str | None:
 
 
 def check_upload(upload) -> CheckedFile:
-    """Refuse what is too big or not a PDF, Word, Excel, PNG or JPEG file by its content.
-    The stored name keeps only the base name's safe characters."""
+    """Refuse what is too big, not a PDF, Word, Excel, PNG or JPEG file by its content, or
+    found infected by clamd (or not scanned because clamd, configured, did not answer).
+    The error's code says which: too_big, type, virus or scanner. The stored name keeps
+    only the base name's safe characters."""
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError("The file must be smaller than 10 MB")
+        raise ValidationError(too_big_message(), code="too_big")
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError("The file must be smaller than 10 MB")
+        raise ValidationError(too_big_message(), code="too_big")
     kind = sniff(data)
     if kind is None:
-        raise ValidationError("The file must be a PDF, Word (DOCX), Excel (XLSX), PNG or JPEG")
+        raise ValidationError(WRONG_TYPE, code="type")
+    try:
+        found = virus_scan(data)
+    except ScannerUnavailable as error:
+        # Fail closed: a configured scanner that does not answer lets nothing in.
+        log.warning("Upload refused: the virus scanner did not answer (%s)", error)
+        raise ValidationError(SCANNER_DOWN, code="scanner") from None
+    if found:
+        log.warning("Upload refused: clamd found %s", found)
+        raise ValidationError(INFECTED.format(name=found), code="virus")
     content_type, extension = KINDS[kind]
     base = Path(str(upload.name).replace("\\", "/")).name
     stem = "".join(c for c in Path(base).stem if c.isalnum() or c in " -_().")[:80].strip()
     return CheckedFile(kind, content_type, f"{stem or 'file'}{extension}", data)
+
+
+# The case's quota ---------------------------------------------------------------------
+
+
+def case_usage(case_id: int) -> int:
+    """Bytes of uploaded files the case holds. A model of uploaded files says how it
+    reaches its case in UPLOAD_CASE_FIELD (e.g. "meeting__case") and keeps the file's
+    size in `size`: the core counts them without importing a stage."""
+    total = 0
+    for model in apps.get_models():
+        path = getattr(model, "UPLOAD_CASE_FIELD", None)
+        if path:
+            found = model.objects.filter(**{path: case_id}).aggregate(total=Sum("size"))
+            total += found["total"] or 0
+    return total
+
+
+def check_case_quota(case_id: int, adding: int) -> None:
+    """Refuse `adding` more bytes if the case's uploads would pass UPLOAD_CASE_QUOTA_MB.
+    Call it with the rows being written to locked: two uploads to the same place then
+    cannot both fit the last space."""
+    used = case_usage(case_id)
+    if used + adding > CASE_QUOTA_BYTES:
+        raise ValidationError(
+            f"This case already holds {size_text(used)} of files, and the most a case may "
+            f"hold is {size_text(CASE_QUOTA_BYTES)}: this file would take it over. Ask the "
+            "board's coordinator",
+            code="quota",
+        )
+
+
+# Virus scanning (clamd's INSTREAM command) ---------------------------------------------
+
+
+class ScannerUnavailable(Exception):
+    """clamd is configured but did not answer, or answered with an error."""
+
+
+CHUNK = 64 * 1024
+
+
+def _clamd() -> socket.socket | None:
+    timeout = settings.CLAMD_TIMEOUT
+    if settings.CLAMD_SOCKET:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.settimeout(timeout)
+        try:
+            connection.connect(settings.CLAMD_SOCKET)
+        except OSError:
+            connection.close()
+            raise
+        return connection
+    if settings.CLAMD_HOST:
+        return socket.create_connection((settings.CLAMD_HOST, settings.CLAMD_PORT), timeout)
+    return None
+
+
+def virus_scan(data: bytes) -> str | None:
+    """The name of what clamd found in `data`; None when it is clean or no clamd is
+    configured (CLAMD_SOCKET, or CLAMD_HOST and CLAMD_PORT). Raises ScannerUnavailable
+    when clamd cannot be reached or does not say OK or FOUND.
+
+    INSTREAM: the command, then chunks each led by its length (4 bytes, network order),
+    then a chunk of length 0; clamd answers "stream: OK" or "stream: <name> FOUND"."""
+    try:
+        connection = _clamd()
+        if connection is None:
+            return None
+        with connection:
+            connection.sendall(b"zINSTREAM\0")
+            for start in range(0, len(data), CHUNK):
+                chunk = data[start : start + CHUNK]
+                connection.sendall(struct.pack("!L", len(chunk)) + chunk)
+            connection.sendall(struct.pack("!L", 0))
+            reply = b""
+            while not reply.endswith(b"\0") and len(reply) < 4096:
+                part = connection.recv(4096)
+                if not part:
+                    break
+                reply += part
+    except OSError as error:
+        raise ScannerUnavailable(f"clamd: {error}") from error
+    answer = reply.rstrip(b"\0").decode("utf-8", "replace").strip()
+    if answer.endswith(" FOUND"):
+        return answer.removeprefix("stream:").removesuffix(" FOUND").strip() or "unnamed"
+    if answer == "stream: OK":
+        return None
+    raise ScannerUnavailable(f"clamd answered {answer[:200]!r}")
+
+
+# Storing and reading ---------------------------------------------------------------------
 
 
 def store(data: bytes, extension: str) -> str:

@@ -4,13 +4,18 @@ Every PDF is A4, carries its classification, the case reference and the document
 version in a running header, numbers its pages 'Page X of Y', repeats table header
 rows on each page, and is a tagged PDF/UA-1 file with its title and language (en-GB)
 in its metadata. The URL fetcher serves the project's own static files and refuses
-everything else: no file paths, no network.
+everything else: no file paths, no network. A PDF never carries attached files, and a
+render that takes longer than DOCUMENT_RENDER_SECONDS is stopped.
 """
 
 import mimetypes
 import os
 import posixpath
-from collections.abc import Callable
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -24,6 +29,23 @@ from scr.documents.registry import Document
 
 class RefusedURL(ValueError):
     """A document asked for something other than one of the project's static files."""
+
+
+class _Expired(BaseException):
+    """Raised by the alarm inside a render: a BaseException, so that no `except
+    Exception` in WeasyPrint (its resource loading catches and logs) can swallow it.
+    time_limit turns it into RenderTimeout before it leaves the render."""
+
+
+class RenderTimeout(RuntimeError):
+    """A document took longer than DOCUMENT_RENDER_SECONDS to lay out and was stopped."""
+
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"The document took longer than {seconds:g} seconds to lay out and was stopped. "
+            "It may be too long for one PDF: try a shorter selection, or ask the service "
+            "desk to look at it."
+        )
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -56,17 +78,78 @@ def render_html(document: Document) -> str:
     return render_to_string(document.template, context)
 
 
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise RenderTimeout in the block once `seconds` have passed.
+
+    A SIGALRM timer, so only in a process's main thread: a Celery prefork or solo worker,
+    gunicorn's sync worker, the tests. Elsewhere (a threaded development server) the
+    block runs unlimited; the Celery task's own soft and hard limits still stand behind
+    it. The alarm repeats every quarter second after the first, in case one lands where
+    nothing can raise (a finalizer); and a block that ends after all of them still
+    raises."""
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        # Someone else's alarm is set (an outer render, a debugger): leave it alone.
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not usable:
+        yield
+        return
+    started = time.monotonic()
+
+    def expire(signum, frame):
+        raise _Expired
+
+    def disarm():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+    try:
+        try:
+            yield
+        finally:
+            disarm()
+    except _Expired:
+        # Again, in case the alarm went off inside the first disarm; the next one is a
+        # quarter of a second away.
+        disarm()
+        raise RenderTimeout(seconds) from None
+    if time.monotonic() - started > seconds:
+        raise RenderTimeout(seconds)
+
+
+def _without_attachments(laid_out) -> None:
+    """No file is ever embedded in a PDF: <link rel=attachment> and <a rel=attachment>
+    would otherwise attach whatever the fetcher serves."""
+    laid_out.metadata.attachments = []
+    for page in laid_out.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+
+
 def render_pdf(document: Document, progress: Callable[[str], None] | None = None) -> bytes:
     """The PDF of `document`. `progress(step)` hears of each step (the layout is the long
-    one), so the page that asked can say how far the worker has got."""
+    one), so the page that asked can say how far the worker has got. Raises
+    RenderTimeout after DOCUMENT_RENDER_SECONDS."""
     report = progress or (lambda step: None)
-    html = render_html(document)
-    options = {**DEFAULT_OPTIONS, "pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
-    report("Laying out the pages")
-    laid_out = HTML(
-        string=html,
-        base_url=settings.DOCUMENTS_STATIC_BASE,
-        url_fetcher=StaticOnlyFetcher(),
-    ).render(**options)
-    report(f"Writing the PDF of {len(laid_out.pages)} pages")
-    return laid_out.write_pdf(**options)
+    options = {
+        **DEFAULT_OPTIONS,
+        "pdf_variant": "pdf/ua-1",
+        "uncompressed_pdf": False,
+        "attachments": [],
+    }
+    with time_limit(settings.DOCUMENT_RENDER_SECONDS):
+        html = render_html(document)
+        report("Laying out the pages")
+        laid_out = HTML(
+            string=html,
+            base_url=settings.DOCUMENTS_STATIC_BASE,
+            url_fetcher=StaticOnlyFetcher(),
+        ).render(**options)
+        _without_attachments(laid_out)
+        report(f"Writing the PDF of {len(laid_out.pages)} pages")
+        return laid_out.write_pdf(**options)

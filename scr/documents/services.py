@@ -4,19 +4,22 @@ import logging
 from datetime import timedelta
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from scr import uploads
 from scr.documents import registry
 from scr.documents.models import RenderedDocument
-from scr.documents.render import render_pdf
+from scr.documents.render import RenderTimeout, render_pdf
 
 log = logging.getLogger(__name__)
 
 WAITING = (RenderedDocument.Status.QUEUED, RenderedDocument.Status.RENDERING)
-# Longer than any document takes to lay out on a small machine (BENCHMARKS.md).
-STALE_AFTER = timedelta(minutes=15)
+# Longer than any document takes to lay out on a small machine (BENCHMARKS.md), and
+# than the worker lets a render run (tasks.py): a render still running is never stale.
+STALE_AFTER = max(timedelta(minutes=15), timedelta(seconds=settings.DOCUMENT_RENDER_SECONDS + 120))
 
 
 def _stale(document: RenderedDocument) -> bool:
@@ -79,6 +82,9 @@ def document_render(*, document_id: int) -> str:
         data = render_pdf(built, progress)
     except Exception as error:  # a document that cannot be made is reported, not retried
         log.exception("Rendering document %s failed", document_id)
+        if isinstance(error, SoftTimeLimitExceeded):
+            # The worker's limit, in case render_pdf's own could not be set.
+            error = RenderTimeout(settings.DOCUMENT_RENDER_SECONDS)
         RenderedDocument.objects.filter(pk=document_id).update(
             status=RenderedDocument.Status.FAILED,
             finished_at=timezone.now(),

@@ -122,5 +122,6 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from None
         if len(data) > uploads.MAX_UPLOAD_BYTES:
-            raise CommandError(f"{path} is larger than 10 MB: split the chronology")
+            limit = uploads.size_text(uploads.MAX_UPLOAD_BYTES)
+            raise CommandError(f"{path} is larger than {limit}: split the chronology")
         return data
