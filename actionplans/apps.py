@@ -6,4 +6,11 @@ class ActionplansConfig(AppConfig):
     verbose_name = "Action plans"
 
     def ready(self) -> None:
-        from actionplans import attention, case_section, demo, documents, monitoring  # noqa: F401
+        from actionplans import (  # noqa: F401
+            attention,
+            case_section,
+            demo,
+            documents,
+            monitoring,
+            retention,
+        )

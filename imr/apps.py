@@ -6,4 +6,4 @@ class ImrConfig(AppConfig):
     verbose_name = "Individual Management Reviews"
 
     def ready(self) -> None:
-        from imr import attention, case_section, demo, documents  # noqa: F401
+        from imr import attention, case_section, demo, documents, retention  # noqa: F401

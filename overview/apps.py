@@ -6,4 +6,4 @@ class OverviewConfig(AppConfig):
     verbose_name = "Overview report"
 
     def ready(self) -> None:
-        from overview import attention, case_section, demo, documents  # noqa: F401
+        from overview import attention, case_section, demo, documents, retention  # noqa: F401

@@ -6,4 +6,4 @@ class PanelConfig(AppConfig):
     verbose_name = "Review panel"
 
     def ready(self) -> None:
-        from panel import attention, case_section, demo, documents  # noqa: F401
+        from panel import attention, case_section, demo, documents, retention  # noqa: F401

@@ -6,4 +6,4 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self) -> None:
-        from referrals import attention, case_section, demo  # noqa: F401
+        from referrals import attention, case_section, demo, retention  # noqa: F401

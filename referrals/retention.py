@@ -1,0 +1,13 @@
+"""The referral's part in deleting a case (scr.cases.retention): it protects its case
+(Referral.case is PROTECT), so it goes first, with its events."""
+
+from referrals.models import Referral
+from scr.cases import retention
+from scr.cases.stages import Stage
+
+
+def _clear(case) -> dict[str, int]:
+    return Referral.objects.filter(case=case).delete()[1]
+
+
+retention.register(stage=Stage.REFERRAL_RECEIVED, clear=_clear)
