@@ -76,11 +76,13 @@ class BoardAdmin(OwnBoardMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        ("Retention (information governance)", {"fields": ["retention_years"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Case references are made from the prefix: changing it is a superuser's job.
-        return [] if request.user.is_superuser else ["reference_prefix"]
+        # Case references are made from the prefix, and retention decides when content is
+        # deleted for good: both are a superuser's job.
+        return [] if request.user.is_superuser else ["reference_prefix", "retention_years"]
 
     def has_add_permission(self, request):
         return request.user.is_superuser
