@@ -575,6 +575,7 @@ def entry_edit(request, reference: str, agency_id: int, entry_id: int):
 @login_required
 def entry_move(request, reference: str, agency_id: int, entry_id: int):
     case, imr, roles = _draft(request, reference, agency_id, write=True)
+    _entry(imr, entry_id)  # an entry of another review is not found here
     try:
         drafting.chronology_entry_move(
             case_id=case.pk,

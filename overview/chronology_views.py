@@ -360,11 +360,14 @@ def _back(request, case) -> str:
     return pages[1]
 
 
-def _author(request, reference: str):
-    """404 for those who may not read the report, 403 for readers who may not write."""
+def _author(request, reference: str, entry_id: int):
+    """404 for those who may not read the report, 403 for readers who may not write, and
+    404 for an entry of another report, whatever its id."""
     case, overview, perms = load(request, reference, audit=False)
     if not access.may_write_overview(perms):
         raise PermissionDenied
+    if not OverviewEntry.objects.filter(overview=overview, pk=entry_id).exists():
+        raise Http404("No such entry")
     return case
 
 
@@ -372,7 +375,7 @@ def _author(request, reference: str):
 @login_required
 def entry_link(request, reference: str, entry_id: int):
     """The author says an entry is the same event as another (13.4 f)."""
-    case = _author(request, reference)
+    case = _author(request, reference, entry_id)
     try:
         same_as_id = int(request.POST.get("same_as", ""))
         merged.overview_entry_link(
@@ -391,7 +394,7 @@ def entry_link(request, reference: str, entry_id: int):
 @login_required
 def entry_unlink(request, reference: str, entry_id: int):
     """The author shows a linked entry as its own event again (13.4 f)."""
-    case = _author(request, reference)
+    case = _author(request, reference, entry_id)
     try:
         merged.overview_entry_unlink(case_id=case.pk, by=request.user, entry_id=entry_id)
     except ValidationError as error:

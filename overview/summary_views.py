@@ -270,6 +270,8 @@ def recipient_remove(request, reference: str, recipient_id: int):
     case, summary, perms = load(request, reference)
     if not access.may_send_summary_copies(perms):
         raise PermissionDenied
+    if not summary.recipients.filter(pk=recipient_id).exists():
+        raise Http404("No such family member")
     services.summary_recipient_remove(case_id=case.pk, by=request.user, recipient_id=recipient_id)
     messages.success(request, "The family member is removed from the list.")
     return redirect(summary_url(case))

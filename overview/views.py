@@ -299,6 +299,8 @@ def finding_edit(request, reference: str, finding_id: int | None = None):
 def finding_remove(request, reference: str, finding_id: int):
     case, overview, perms = load(request, reference)
     _writer(overview, perms)
+    if not overview.findings.filter(pk=finding_id).exists():
+        raise Http404("No such finding")
     services.finding_remove(case_id=case.pk, by=request.user, finding_id=finding_id)
     messages.success(request, "The finding is removed.")
     return redirect(overview_url(case, "overview:findings"))
@@ -372,6 +374,8 @@ def recommendation_edit(request, reference: str, recommendation_id: int | None =
 def recommendation_remove(request, reference: str, recommendation_id: int):
     case, overview, perms = load(request, reference)
     _writer(overview, perms)
+    if not overview.recommendations.filter(pk=recommendation_id).exists():
+        raise Http404("No such recommendation")
     services.recommendation_remove(
         case_id=case.pk, by=request.user, recommendation_id=recommendation_id
     )

@@ -37,4 +37,4 @@ def mark_session_verified(client, user) -> None:
     session[SESSION_SIGNED_IN_AT] = now
     session[SESSION_LAST_SEEN] = now
     session.save()
-    UserSession.objects.create(user=user, session_key=session.session_key)
+    UserSession.objects.update_or_create(session_key=session.session_key, defaults={"user": user})
