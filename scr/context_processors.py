@@ -9,20 +9,27 @@ SERVICE_NAME = "Serious Case Reviews"
 
 def service(request) -> dict:
     user = getattr(request, "user", None)
-    board = user.board if user is not None and user.is_authenticated else None
+    # Signed in means both factors: between the password and the code the page shows no
+    # name, board or navigation.
+    signed_in = bool(
+        user is not None
+        and user.is_authenticated
+        and getattr(request, "session", {}).get(DEVICE_ID_SESSION_KEY)
+    )
+    board = user.board if signed_in else None
     context = {
         "service_name": SERVICE_NAME,
         "board_name": board.name if board else "Safeguarding Adults Board",
         "board_contact": "",
         "nav_items": [],
+        "signed_in": signed_in,
     }
-    if board is None and not (user and user.is_authenticated):
+    if not signed_in:
         return context
-    if request.session.get(DEVICE_ID_SESSION_KEY):
-        context["session_timeout"] = {
-            "idle": int(settings.SESSION_IDLE_MINUTES * 60),
-            "warning": int(settings.SESSION_IDLE_WARNING_MINUTES * 60),
-        }
+    context["session_timeout"] = {
+        "idle": int(settings.SESSION_IDLE_MINUTES * 60),
+        "warning": int(settings.SESSION_IDLE_WARNING_MINUTES * 60),
+    }
     if board and board.coordinator_email:
         context["board_contact"] = f"Contact the board: {board.coordinator_email}"
     path = request.path

@@ -230,3 +230,13 @@ def test_coordinator_resets_a_lost_phone_from_the_administration(
     other.force_login(other_coordinator)
     other.post(url, {"action": "reset_second_factor", "_selected_action": [chair.pk]})
     assert TOTPDevice.objects.filter(user=User.objects.get(pk=chair.pk)).exists()
+
+
+def test_between_password_and_code_the_page_shows_no_name_or_navigation(client, coordinator):
+    totp_device(coordinator)
+    _password(client, coordinator)
+    text = client.get(reverse("accounts:two-factor")).content.decode()
+    assert coordinator.full_name not in text
+    assert coordinator.board.name not in text
+    assert "My cases" not in text
+    assert "Cancel and sign out" in text
