@@ -19,8 +19,8 @@ from django.db.models import Sum
 log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
-# Read once from the settings (UPLOAD_MAX_MB, UPLOAD_CASE_QUOTA_MB); looked up at each
-# call, so a test may set a small limit.
+# Read once, at start-up, from the settings (UPLOAD_MAX_MB, UPLOAD_CASE_QUOTA_MB). Tests
+# that need a small limit set these names (monkeypatch), not the settings.
 MAX_UPLOAD_BYTES = settings.UPLOAD_MAX_MB * MB
 CASE_QUOTA_BYTES = settings.UPLOAD_CASE_QUOTA_MB * MB
 

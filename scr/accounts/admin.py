@@ -128,7 +128,7 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
     filter_horizontal = ["groups"]
     actions = ["reset_second_factor"]
 
-    @admin.action(description="Reset two-factor sign-in (lost phone)")
+    @admin.action(description="Reset two-factor sign-in (lost phone)", permissions=["change"])
     def reset_second_factor(self, request, queryset):
         """The person sets up a new authenticator app at their next sign-in; their
         sessions end and they are told by email. Not for protected accounts."""

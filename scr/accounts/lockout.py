@@ -7,7 +7,7 @@ from axes.helpers import get_client_username, get_cool_off
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from scr.audit.services import Action, Outcome, audit_record
+from scr.audit.services import Action, Outcome, audit_record, typed_username
 
 
 def lockout_response(
@@ -23,7 +23,7 @@ def lockout_response(
         username = get_client_username(request, credentials) or ""
         audit_record(
             action=Action.SIGN_IN_FAILED,
-            actor_label=username.strip().lower(),
+            actor_label=typed_username(username),
             outcome=Outcome.DENIED,
             detail="locked out",
             request=request,

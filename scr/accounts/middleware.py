@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from scr.accounts.sessions import session_expiry_reason, session_forget, session_touch
+from scr.accounts.sessions import (
+    second_factor_gone,
+    session_expiry_reason,
+    session_forget,
+    session_touch,
+    touch_due,
+)
 from scr.audit.services import Action, audit_record
 
 # Pages a half-signed-in person may open: the second factor itself, signing out, and
@@ -45,11 +51,14 @@ class SessionTimeoutMiddleware:
         if user is None or not user.is_authenticated:
             return self.get_response(request)
         now = timezone.now().timestamp()
-        reason = session_expiry_reason(request.session, verified=is_verified(request), now=now)
+        verified = is_verified(request)
+        reason = session_expiry_reason(request.session, verified=verified, now=now)
+        due = not reason and verified and touch_due(request.session, now=now)
+        if due and second_factor_gone(request.session, user):
+            reason = "factor"
         if reason:
-            audit_record(
-                action=Action.SIGN_OUT, actor=user, detail=f"{reason} timeout", request=request
-            )
+            detail = "second factor removed" if reason == "factor" else f"{reason} timeout"
+            audit_record(action=Action.SIGN_OUT, actor=user, detail=detail, request=request)
             session_forget(request)
             logout(request)
             if request.headers.get("Accept", "").startswith("application/json"):

@@ -54,6 +54,24 @@ def session_expiry_reason(session: SessionBase, *, verified: bool, now: float) -
     return ""
 
 
+def touch_due(session: SessionBase, *, now: float) -> bool:
+    last_seen = session.get(SESSION_LAST_SEEN)
+    return last_seen is None or now - last_seen >= TOUCH_EVERY_SECONDS
+
+
+def second_factor_gone(session: SessionBase, user: User) -> bool:
+    """The device that verified this session was removed (a reset, a replaced app):
+    asked at most once a minute, with the session write, so pages keep their queries."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
+
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    if not persistent_id:
+        return False
+    device = Device.from_persistent_id(persistent_id)
+    return device is None or device.user_id != user.pk or not device.confirmed
+
+
 def session_touch(session: SessionBase, *, now: float, force: bool = False) -> None:
     """Record activity: at most one session write a minute unless forced."""
     session.setdefault(SESSION_SIGNED_IN_AT, now)
@@ -92,6 +110,12 @@ def session_started(request: HttpRequest) -> UserSession:
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
     )
+
+
+def session_rekeyed(*, old_key: str | None, new_key: str | None) -> None:
+    """Django gave a session a new key (a password change does): its row follows."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
 def sessions_of(user: User, *, current_key: str | None) -> list[dict]:

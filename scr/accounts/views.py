@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from scr.accounts import sessions, two_factor
 from scr.accounts.forms import CodeForm, PasswordChangeForm, SetupCodeForm, SignInForm
 from scr.accounts.middleware import is_verified
-from scr.audit.services import Action, Outcome, audit_record
+from scr.audit.services import Action, Outcome, audit_record, typed_username
 
 # Backup codes just made, shown once on the next page and then forgotten.
 NEW_CODES_KEY = "new_backup_codes"
@@ -34,6 +34,11 @@ def _timeout_message(reason: str) -> str:
         return (
             "You were signed out because you had not done anything for "
             f"{settings.SESSION_IDLE_MINUTES} minutes. Sign in again to carry on."
+        )
+    if reason == "factor":
+        return (
+            "You were signed out because your two-factor sign-in was changed or reset. "
+            "Sign in again to carry on."
         )
     if reason == "absolute":
         return (
@@ -87,7 +92,7 @@ class SignInView(auth_views.LoginView):
         if typed and form.data.get("password"):
             audit_record(
                 action=Action.SIGN_IN_FAILED,
-                actor_label=typed.strip().lower(),
+                actor_label=typed_username(typed),
                 outcome=Outcome.FAILED,
                 request=self.request,
             )
@@ -96,7 +101,8 @@ class SignInView(auth_views.LoginView):
 
 def _demo_code(user) -> str:
     """DEMO_SECOND_FACTOR (make run only): the code the demo person's app would show."""
-    if not settings.DEMO_SECOND_FACTOR:
+    # Never outside DEBUG: the setting would turn the second factor off for everyone.
+    if not (settings.DEMO_SECOND_FACTOR and settings.DEBUG):
         return ""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
@@ -218,7 +224,7 @@ def two_factor_setup(request):
                     user=user, keep_key=request.session.session_key
                 )
                 if ended:
-                    messages.info(request, f"Your {ended} other sessions were ended.")
+                    messages.info(request, f"Your other sessions ({ended}) were ended.")
             else:
                 otp_login(request, confirmed)
                 sessions.session_started(request)
@@ -359,8 +365,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:account")
 
     def form_valid(self, form):
+        old_key = self.request.session.session_key
         response = super().form_valid(form)
         user = self.request.user
+        # Django gave this session a new key: its row follows, so it is kept (and listed).
+        sessions.session_rekeyed(old_key=old_key, new_key=self.request.session.session_key)
         ended = sessions.sessions_end_others(user=user, keep_key=self.request.session.session_key)
         two_factor.security_change_notify(user=user, change="password")
         audit_record(
@@ -371,7 +380,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             detail="password changed",
             request=self.request,
         )
-        note = f" Your {ended} other sessions were ended." if ended else ""
+        note = f" Your other sessions ({ended}) were ended." if ended else ""
         messages.success(self.request, "Your password was changed." + note)
         return response
 

@@ -7,6 +7,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connections, models, transaction
 from django.http import HttpRequest
 from python_ipware import IpWare
@@ -52,6 +54,17 @@ def client_ip(request: HttpRequest | None) -> str | None:
     )
     address, _ = resolver.get_client_ip(request.META, strict=False)
     return str(address) if address is not None else remote
+
+
+def typed_username(typed: str) -> str:
+    """What a failed sign-in records of the email box: the address, or a placeholder when
+    it is not one (a password typed into the wrong box must not reach the trail)."""
+    typed = (typed or "").strip().lower()
+    try:
+        validate_email(typed)
+    except ValidationError:
+        return "(not an email address)"
+    return typed[:254]
 
 
 def audit_record(

@@ -201,3 +201,36 @@ def test_account_page_sums_up_sign_in(client, coordinator):
     backup_codes_make(user=coordinator, notify=False)
     text = client.get(reverse("accounts:account")).content.decode()
     assert "10 left" in text and "1 session" in text and "Set up" in text
+
+
+def test_password_change_keeps_this_session_listed_and_ends_none_when_alone(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    _sign_in(client, coordinator)
+    new = "seven-lighthouse-orchards"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:password-change"),
+            {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+            follow=True,
+        )
+    text = response.content.decode()
+    assert "Your password was changed." in text and "other sessions" not in text
+    (row,) = UserSession.objects.filter(user=coordinator)
+    assert row.session_key == client.session.session_key
+    assert "This session" in client.get(reverse("accounts:sessions")).content.decode()
+
+
+def test_a_session_ends_within_a_minute_of_its_second_factor_being_removed(client, coordinator):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _sign_in(client, coordinator)
+    # A session nobody listed (as if its row were lost) still ends: the device is checked.
+    UserSession.objects.filter(user=coordinator).delete()
+    TOTPDevice.objects.filter(user=coordinator).delete()
+    with time_machine.travel(start + 2 * minutes, tick=False):
+        response = client.get(reverse("cases:home"))
+    assert response["Location"].startswith(reverse("accounts:sign-in") + "?timeout=factor")
+    assert AuditEvent.objects.filter(actor=coordinator, detail="second factor removed").exists()

@@ -39,6 +39,14 @@ def test_failed_sign_in_is_one_message_and_audited(client, coordinator):
     ]
 
 
+def test_a_password_typed_into_the_email_box_never_reaches_the_audit_trail(client):
+    client.post(reverse("accounts:sign-in"), {"username": "Secret-Passw0rd!", "password": "x" * 12})
+    client.post(reverse("accounts:sign-in"), {"username": "a@b", "password": "x" * 12})
+    labels = set(AuditEvent.objects.values_list("actor_label", flat=True))
+    assert "secret-passw0rd!" not in labels and "Secret-Passw0rd!" not in labels
+    assert labels <= {"(not an email address)", "a@b"}
+
+
 def test_blank_sign_in_shows_field_errors(client):
     text = client.post(reverse("accounts:sign-in"), {"username": "", "password": ""}).content
     assert b"Enter your email address" in text

@@ -192,6 +192,9 @@ def test_demo_code_is_shown_only_when_configured(client, coordinator, settings):
     _password(client, coordinator)
     assert "demo-code" not in client.get(reverse("accounts:two-factor")).content.decode()
     settings.DEMO_SECOND_FACTOR = True
+    # Never without DEBUG: in production the setting would switch the second factor off.
+    assert "demo-code" not in client.get(reverse("accounts:two-factor")).content.decode()
+    settings.DEBUG = True
     assert "demo-code" in client.get(reverse("accounts:two-factor")).content.decode()
 
 

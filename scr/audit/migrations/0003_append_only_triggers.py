@@ -3,9 +3,12 @@
 The models already refuse (AppendOnlyModel); these triggers make the refusal hold for
 any SQL the service's database role sends, a raw query or a bulk update included.
 
-PostgreSQL: a row trigger refuses every UPDATE, and every DELETE of an audit row. A
-statement trigger refuses TRUNCATE, and the row trigger a DELETE of a change record,
-unless the transaction has set scr.audit_maintenance to 'on'.
+PostgreSQL: a row trigger refuses every UPDATE, and every DELETE of an audit row. The
+row trigger refuses a DELETE of a change record unless the transaction has set
+scr.audit_maintenance to 'on' (retention deletes change records: they hold content). A
+statement trigger refuses TRUNCATE, except with that flag in a database whose name starts
+with test_ (pytest-django's): any role can set the flag, so the flag alone must never let
+the audit rows go in a real database.
 SQLite: a trigger refuses every UPDATE; another refuses DELETE unless the table
 audit_maintenance holds a row.
 
@@ -33,11 +36,11 @@ TABLES = ("audit_auditevent", "audit_changerecord")
 # The row trigger's argument: whether the maintenance flag lets a DELETE through.
 ROW_ARGUMENT = {"audit_auditevent": "", "audit_changerecord": "'deletable'"}
 
-POSTGRESQL_FUNCTION = """
+POSTGRESQL_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('scr.audit_maintenance', true) = 'on' THEN
-        IF TG_OP = 'TRUNCATE' THEN
+        IF TG_OP = 'TRUNCATE' AND current_database() LIKE 'test\_%' THEN
             RETURN NULL;
         END IF;
         -- TG_ARGV[0]: 'deletable' on the change records alone.
