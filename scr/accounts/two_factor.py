@@ -12,8 +12,13 @@ from functools import partial
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import devices_for_user, match_token
 from django_otp.models import Device
@@ -116,12 +121,17 @@ def authenticator_confirm(*, user: User, device_id: int, code: str) -> TOTPDevic
 
 @transaction.atomic
 def second_factor_reset(*, user: User) -> None:
-    """For a lost phone, by a coordinator or superuser: the person sets up a new app at
-    their next sign-in. Their sessions end."""
+    """For a lost phone, by a coordinator or superuser: the person sets a new password
+    from the email they are sent, then sets up a new app at sign-in. Their sessions end."""
     from scr.accounts.sessions import sessions_end_others
 
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    # Whoever set up a new app with the password alone would own the account: the old
+    # password stops working, and the email that tells the person of the reset carries a
+    # link to set a new one. Only the owner of the mailbox gets back in.
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
     sessions_end_others(user=user, keep_key=None)
     security_change_notify(user=user, change="second_factor_reset")
 
@@ -146,6 +156,13 @@ def security_change_email(*, user_id: int, change: str) -> int:
     user = User.objects.filter(pk=user_id, is_active=True).select_related("board").first()
     if user is None or change not in CHANGES:
         return 0
+    reset_url = ""
+    if change == "second_factor_reset" and not user.has_usable_password():
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        reset_url = settings.SITE_URL + reverse(
+            "accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token}
+        )
     return notify_people(
         template="security_changed",
         recipients=[user],
@@ -153,5 +170,6 @@ def security_change_email(*, user_id: int, change: str) -> int:
             "change": CHANGES[change],
             "at": timezone.now(),
             "board_email": user.board.coordinator_email if user.board else "",
+            "reset_url": reset_url,
         },
     )

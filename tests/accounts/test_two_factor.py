@@ -228,6 +228,18 @@ def test_coordinator_resets_a_lost_phone_from_the_administration(
     assert TOTPDevice.objects.filter(user=chair).exists()
     assert phone_gone.get(reverse("cases:home")).status_code == 302
     assert [m.to for m in mailoutbox] == [[author_a.email]]
+    # The old password no longer opens the account: only the emailed link does.
+    author_a.refresh_from_db()
+    assert not author_a.has_usable_password()
+    link = re.search(r"http://[^/]+(/account/password-reset/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    new = "seven-lighthouse-orchards"
+    assert client.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    fresh = Client()
+    response = fresh.post(
+        reverse("accounts:sign-in"), {"username": author_a.email, "password": new}
+    )
+    assert response["Location"] == reverse("accounts:two-factor-setup")
     # Another board's coordinator cannot reach this board's people at all.
     other = Client()
     other.force_login(other_coordinator)
