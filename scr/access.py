@@ -499,3 +499,19 @@ def plan_for_user(user, case_key: int | str, plan_id: int, lock: bool = False):
     if PLAN_READER not in roles:
         raise Http404("No such action plan")
     return case, plan, roles
+
+
+def may_read_change_records(user) -> bool:
+    """The change history holds content (before and after): the board's coordinator
+    reads their own board's. Nobody else, a superuser as such included."""
+    return bool(user.is_active and user.board_id and user.has_board_role(Role.COORDINATOR))
+
+
+def change_records_visible_to(user) -> QuerySet:
+    """The change records the user may read: their board's, less an agency's own work on
+    its review (agency set), which is that agency's alone."""
+    from scr.audit.models import ChangeRecord
+
+    if not may_read_change_records(user):
+        return ChangeRecord.objects.none()
+    return ChangeRecord.objects.filter(board_id=user.board_id, agency=None)

@@ -14,8 +14,8 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 
+from scr.access import change_records_visible_to, may_read_change_records
 from scr.accounts.admin import OwnBoardMixin
-from scr.accounts.roles import Role
 from scr.audit.models import AuditEvent, ChangeRecord
 from scr.audit.services import Action, audit_record
 from scr.exports import csv_response
@@ -122,12 +122,6 @@ class AuditEventAdmin(OwnBoardMixin, ReadOnlyAdmin):
         return response
 
 
-def _coordinator(user) -> bool:
-    return bool(
-        user.is_active and user.is_staff and user.board_id and user.has_board_role(Role.COORDINATOR)
-    )
-
-
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(ReadOnlyAdmin):
     """The coordinator's own board only, a superuser's too: content is for those who may
@@ -141,13 +135,10 @@ class ChangeRecordAdmin(ReadOnlyAdmin):
     fields = ["at", "by", "object_type", "object_id", "object_label", "field", "before", "after"]
 
     def get_queryset(self, request):
-        if not _coordinator(request.user):
-            return ChangeRecord.objects.none()
-        # An agency's own work (agency set) is read by that agency's people alone.
-        return super().get_queryset(request).filter(board_id=request.user.board_id, agency=None)
+        return change_records_visible_to(request.user).select_related("by")
 
     def has_module_permission(self, request):
-        return _coordinator(request.user)
+        return may_read_change_records(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
