@@ -30,6 +30,23 @@ def _force_login_passes_the_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+@pytest.fixture(scope="module")
+def demo_seeded(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for a module of tests that only read it (seed_demo walks
+    every case through the services: about 20 seconds) and flushed after the module, as
+    a transactional test's data is. Each test still runs in its own rolled-back
+    transaction."""
+    from django.core.management import call_command
+
+    from scr.demo.seed import seed_demo
+
+    with django_db_blocker.unblock():
+        seed_demo()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def board(db):
     return BoardFactory(name="Testshire Safeguarding Adults Board")

@@ -15,8 +15,8 @@ Status = ActionPlan.Status
 
 
 @pytest.fixture
-def seeded(db):
-    seed_demo()
+def seeded(demo_seeded, db):
+    return None
 
 
 def _state():

@@ -47,8 +47,7 @@ STEPS = {
 
 
 @pytest.fixture
-def demo_case(db):
-    seed_demo()
+def demo_case(demo_seeded, db):
     return Case.objects.get(subject_name="Winifred Ollerenshaw")
 
 

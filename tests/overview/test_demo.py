@@ -53,8 +53,7 @@ SUBJECTS = {
 
 
 @pytest.fixture
-def cases(db):
-    seed_demo()
+def cases(demo_seeded, db):
     return {step: Case.objects.get(subject_name=name) for step, name in SUBJECTS.items()}
 
 
