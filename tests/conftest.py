@@ -5,6 +5,8 @@ Adult Social Care. Board B ('Otherton') has its own coordinator. The persona nam
 say who they are: author_a writes agency A's IMR on the case, and so on.
 """
 
+import urllib.request
+
 import pytest
 from django.test import Client
 
@@ -12,6 +14,7 @@ from scr.accounts.models import Agency
 from scr.accounts.roles import Role
 from scr.cases import services as case_services
 from scr.cases.models import Case
+from scr.documents.render import StaticOnlyFetcher
 from tests.factories import AgencyFactory, BoardFactory, UserFactory
 
 
@@ -187,3 +190,38 @@ def case(
     )
     case_services.case_transition_request(case_id=new_case.pk, by=chair, transition="convene_panel")
     return Case.objects.get(pk=new_case.pk)
+
+
+# The PDF url_fetcher's tests (tests/documents, tests/security) ----------------------------
+
+
+@pytest.fixture
+def fetches(monkeypatch):
+    """Every URL the fetcher was asked for, with what it did: 'served' or the error."""
+    calls = []
+    fetch = StaticOnlyFetcher.fetch
+
+    def recording_fetch(self, url, headers=None):
+        try:
+            response = fetch(self, url, headers)
+        except Exception as error:
+            calls.append((url, type(error)))
+            raise
+        calls.append((url, "served"))
+        return response
+
+    monkeypatch.setattr(StaticOnlyFetcher, "fetch", recording_fetch)
+    return calls
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """Every URL urllib was asked to open: there must be none."""
+    calls = []
+
+    def refuse(self, url, *args, **kwargs):
+        calls.append(url)
+        raise AssertionError("urllib was asked to open a URL")
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
+    return calls

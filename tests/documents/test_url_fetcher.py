@@ -2,7 +2,6 @@
 A document that names a local file or a network address still renders, without it."""
 
 import io
-import urllib.request
 from types import SimpleNamespace
 
 import pytest
@@ -102,38 +101,6 @@ HOSTILE_TEMPLATE = """<!DOCTYPE html>
 </body>
 </html>
 """
-
-
-@pytest.fixture
-def fetches(monkeypatch):
-    """Every URL the fetcher was asked for, with what it did: 'served' or the error."""
-    calls = []
-    fetch = StaticOnlyFetcher.fetch
-
-    def recording_fetch(self, url, headers=None):
-        try:
-            response = fetch(self, url, headers)
-        except Exception as error:
-            calls.append((url, type(error)))
-            raise
-        calls.append((url, "served"))
-        return response
-
-    monkeypatch.setattr(StaticOnlyFetcher, "fetch", recording_fetch)
-    return calls
-
-
-@pytest.fixture
-def opened(monkeypatch):
-    """Every URL urllib was asked to open: there must be none."""
-    calls = []
-
-    def refuse(self, url, *args, **kwargs):
-        calls.append(url)
-        raise AssertionError("urllib was asked to open a URL")
-
-    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
-    return calls
 
 
 def test_document_naming_files_and_network_renders_without_them(tmp_path, fetches, opened):

@@ -3,7 +3,6 @@ PDF never carries an embedded file, user text is shown as text, and a render has
 limit that marks the document failed."""
 
 import time
-import urllib.request
 from types import SimpleNamespace
 
 import pytest
@@ -60,38 +59,6 @@ def test_the_fetcher_serves_our_own_static_files_only_by_a_safe_join():
 
 
 @pytest.fixture
-def fetched(monkeypatch):
-    """Every URL the fetcher was asked for, with 'served' or the error's class."""
-    calls = []
-    fetch = StaticOnlyFetcher.fetch
-
-    def recording(self, url, headers=None):
-        try:
-            response = fetch(self, url, headers)
-        except Exception as error:
-            calls.append((url, type(error)))
-            raise
-        calls.append((url, "served"))
-        return response
-
-    monkeypatch.setattr(StaticOnlyFetcher, "fetch", recording)
-    return calls
-
-
-@pytest.fixture
-def no_urllib(monkeypatch):
-    """WeasyPrint's own fetcher (urllib) must never be used."""
-    opened = []
-
-    def refuse(self, url, *args, **kwargs):
-        opened.append(url)
-        raise AssertionError("urllib was asked to open a URL")
-
-    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
-    return opened
-
-
-@pytest.fixture
 def listener():
     port = Listener()
     yield port
@@ -124,7 +91,7 @@ def _hostile_html(port: int) -> str:
 
 
 def test_raw_html_with_hostile_urls_fetches_nothing_and_embeds_nothing(
-    monkeypatch, fetched, no_urllib, listener
+    monkeypatch, fetches, opened, listener
 ):
     monkeypatch.setattr(render, "render_html", lambda document: _hostile_html(listener.port))
     document = Document(
@@ -140,10 +107,10 @@ def test_raw_html_with_hostile_urls_fetches_nothing_and_embeds_nothing(
     assert "The end of the hostile document." in text
     assert "passwd link" in text and "favicon link" in text  # links render as their text
     assert passwd_line() not in text and passwd_line().encode() not in pdf
-    assert embedded_files(pdf) == []  # not even our own favicon, though it may be fetched
+    assert embedded_files(pdf) == []  # not even our own favicon, though it may be fetches
     assert listener.close() == []
-    assert no_urllib == []
-    refused = {url for url, outcome in fetched if outcome is RefusedURL}
+    assert opened == []
+    refused = {url for url, outcome in fetches if outcome is RefusedURL}
     assert {
         "file:///etc/passwd",
         f"http://127.0.0.1:{listener.port}/link.css",
@@ -151,14 +118,14 @@ def test_raw_html_with_hostile_urls_fetches_nothing_and_embeds_nothing(
         f"http://127.0.0.1:{listener.port}/pixel.png",
         f"ftp://127.0.0.1:{listener.port}/font.ttf",
     } <= refused
-    assert {url for url, outcome in fetched if outcome == "served"} <= {f"{BASE}images/favicon.svg"}
+    assert {url for url, outcome in fetches if outcome == "served"} <= {f"{BASE}images/favicon.svg"}
 
 
 # User text in a real document --------------------------------------------------------
 
 
 def test_hostile_terms_of_reference_are_printed_as_text(
-    case, panel_chair, fetched, no_urllib, listener
+    case, panel_chair, fetches, opened, listener
 ):
     terms = [
         '<img src="file:///etc/passwd">',
@@ -177,9 +144,9 @@ def test_hostile_terms_of_reference_are_printed_as_text(
     assert passwd_line() not in text
     assert embedded_files(pdf) == []
     assert listener.close() == []
-    assert no_urllib == []
+    assert opened == []
     # Escaped markup is text: WeasyPrint was never even asked for these.
-    assert not [url for url, _ in fetched if "passwd" in url or str(listener.port) in url]
+    assert not [url for url, _ in fetches if "passwd" in url or str(listener.port) in url]
 
 
 # The time limit --------------------------------------------------------------------------
