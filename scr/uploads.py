@@ -218,9 +218,16 @@ def store(data: bytes, extension: str) -> str:
     return name
 
 
-def read(name: str) -> bytes:
+def private_path(name: str) -> Path | None:
+    """Where a stored name lives, or None for a name that is not one of ours: stored names
+    are random and flat (store), so anything that leaves PRIVATE_FILES_ROOT is refused."""
     root = Path(settings.PRIVATE_FILES_ROOT).resolve()
     path = (root / name).resolve()
-    if path.parent != root:
+    return path if path.parent == root else None
+
+
+def read(name: str) -> bytes:
+    path = private_path(name)
+    if path is None:
         raise FileNotFoundError(name)
     return path.read_bytes()

@@ -25,7 +25,6 @@ from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -35,6 +34,7 @@ from scr.audit.services import Action, audit_record, change_records_delete
 from scr.cases.models import Case
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
+from scr.uploads import private_path
 
 log = logging.getLogger(__name__)
 
@@ -115,13 +115,6 @@ def retention_due(*, now: datetime | None = None) -> list[Due]:
     return sorted((d for d in due if d), key=lambda d: (d.closed_on, d.reference))
 
 
-def _private_path(name: str) -> Path | None:
-    root = Path(settings.PRIVATE_FILES_ROOT).resolve()
-    path = (root / name).resolve()
-    # Stored names are random and flat (scr.uploads.store); anything else is not ours.
-    return path if path.parent == root else None
-
-
 def _remove(paths: list[Path]) -> None:
     for path in paths:
         try:
@@ -155,7 +148,7 @@ def retention_apply(*, case_id: int, now: datetime | None = None) -> Deleted:
         raise ValidationError("The case's retention period has not passed.")
     board = case.board
 
-    paths = {p for files in _files for name in files(case) if (p := _private_path(name))}
+    paths = {p for files in _files for name in files(case) if (p := private_path(name))}
     present = sorted(p for p in paths if p.is_file())
     rows: Counter[str] = Counter()
     for _, clear in sorted(_clears, key=lambda entry: -entry[0]):
