@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
+
+from scr.accounts.middleware import is_verified
 
 SERVICE_NAME = "Serious Case Reviews"
 
@@ -11,11 +12,7 @@ def service(request) -> dict:
     user = getattr(request, "user", None)
     # Signed in means both factors: between the password and the code the page shows no
     # name, board or navigation.
-    signed_in = bool(
-        user is not None
-        and user.is_authenticated
-        and getattr(request, "session", {}).get(DEVICE_ID_SESSION_KEY)
-    )
+    signed_in = bool(user is not None and user.is_authenticated and is_verified(request))
     board = user.board if signed_in else None
     context = {
         "service_name": SERVICE_NAME,

@@ -35,7 +35,8 @@ NOT_ACTIVITY = {"accounts:session-status"}
 
 
 def is_verified(request) -> bool:
-    return bool(request.session.get(DEVICE_ID_SESSION_KEY))
+    """The session passed the second factor (a request built without sessions has not)."""
+    return bool(getattr(request, "session", {}).get(DEVICE_ID_SESSION_KEY))
 
 
 def _with_next(url: str, next_url: str) -> str:
