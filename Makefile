@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 CSS := build/static/css/app.css
+# make test runs the suite in this many processes (pytest-xdist): one per core by default.
+TEST_PROCESSES ?= auto
 
 .PHONY: install run test lint scan bench clean demo
 
@@ -34,7 +36,7 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=scr.settings_test
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run.py

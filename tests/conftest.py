@@ -18,6 +18,22 @@ from scr.documents.render import StaticOnlyFetcher
 from tests.factories import AgencyFactory, BoardFactory, UserFactory
 
 
+# `make test` runs the suite in parallel processes (pytest-xdist, --dist loadgroup). Tests
+# that share state built once per process run in one process, as a group: the security
+# world (tests/security/conftest.py, built once and flushed after its last test) and each
+# module seeded with the demo (demo_seeded).
+SHARED_FIXTURE_GROUPS = {"world": "security-world", "demo_seeded": "demo:{module}"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, group in SHARED_FIXTURE_GROUPS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                name = group.format(module=item.module.__name__)
+                item.add_marker(pytest.mark.xdist_group(name))
+
+
 @pytest.fixture(autouse=True)
 def _force_login_passes_the_second_factor(monkeypatch):
     """`client.force_login(user)` stands for a complete sign-in: password and second
