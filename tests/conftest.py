@@ -17,7 +17,6 @@ from scr.cases.models import Case
 from scr.documents.render import StaticOnlyFetcher
 from tests.factories import AgencyFactory, BoardFactory, UserFactory
 
-
 # `make test` runs the suite in parallel processes (pytest-xdist, --dist loadgroup). Tests
 # that share state built once per process run in one process, as a group: the security
 # world (tests/security/conftest.py, built once and flushed after its last test) and each
