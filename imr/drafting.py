@@ -274,7 +274,12 @@ def chronology_import(*, case_id: int, agency_id: int, by, rows: list) -> int:
     if imr.entries.count() + len(rows) > MAX_ENTRIES:
         raise ValidationError(f"A chronology holds at most {MAX_ENTRIES:,} entries.")
     known = {t["number"] for t in terms_of_reference(imr.case)[0]}
-    positions: dict = {}
+    # Where each day's new entries go: after the day's last, one query for every day (a
+    # query per day was 5,000 queries for a year-per-row file).
+    positions = {
+        row["date"]: row["last"] + 1
+        for row in imr.entries.values("date").annotate(last=Max("position")).order_by()
+    }
     now = timezone.now()
     entries = []
     for row in rows:
@@ -284,8 +289,7 @@ def chronology_import(*, case_id: int, agency_id: int, by, rows: list) -> int:
                 f"Row {row.row_number}: there is no term {unknown[0]} in the terms of reference."
             )
         day = row.date.value
-        if day not in positions:
-            positions[day] = _next_position(imr, day)
+        positions.setdefault(day, 0)
         entry = ChronologyEntry(imr=imr, updated_by=by, updated_at=now, revision=1)
         _apply(entry, row, sorted(set(row.term_numbers)))
         entry.position = positions[day]
