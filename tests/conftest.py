@@ -18,19 +18,46 @@ from scr.documents.render import StaticOnlyFetcher
 from tests.factories import AgencyFactory, BoardFactory, UserFactory
 
 # `make test` runs the suite in parallel processes (pytest-xdist, --dist loadgroup). Tests
-# that share state built once per process run in one process, as a group: the security
-# world (tests/security/conftest.py, built once and flushed after its last test) and each
-# module seeded with the demo (demo_seeded).
-SHARED_FIXTURE_GROUPS = {"world": "security-world", "demo_seeded": "demo:{module}"}
+# that share state built once per process must run in one process, as a group: the
+# security world (built once for tests/security/ and flushed after its last test) and
+# each module seeded once with the demo (demo_seeded, in the test_demo.py modules). The
+# scheduler sees only test ids, so the groups are named by path; every other test is
+# scheduled on its own. xdist's own xdist_group marker does not work with pytest 9 (it
+# renames node ids through an attribute pytest 9 no longer reads).
+SHARED_STATE_FIXTURES = ("world", "demo_seeded")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        for fixture, group in SHARED_FIXTURE_GROUPS.items():
-            if fixture in getattr(item, "fixturenames", ()):
-                name = group.format(module=item.module.__name__)
-                item.add_marker(pytest.mark.xdist_group(name))
+def shared_state_group(nodeid: str) -> str | None:
+    path = nodeid.split("::", 1)[0]
+    if path.startswith("tests/security/"):
+        return "tests/security/"
+    if path.endswith("/test_demo.py"):
+        return path
+    return None
+
+
+def pytest_itemcollected(item):
+    uses = set(getattr(item, "fixturenames", ())) & set(SHARED_STATE_FIXTURES)
+    if uses and shared_state_group(item.nodeid) is None:
+        raise pytest.UsageError(
+            f"{item.nodeid} uses state shared by a group of tests: add its module to "
+            "shared_state_group in tests/conftest.py"
+        )
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedStateScheduling(LoadScopeScheduling):
+        """Each group in one process; the largest groups first (loadscope's reordering),
+        so a long group does not start last."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return shared_state_group(nodeid) or nodeid
+
+    return SharedStateScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
