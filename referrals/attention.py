@@ -14,7 +14,7 @@ def referrals_waiting(user):
     waiting = access.referrals_visible_to(user).filter(
         Q(status=Referral.Status.SUBMITTED) | Q(status=Referral.Status.RETURNED, referrer=user)
     )
-    for referral in waiting.select_related("case", "referrer"):
+    for referral in waiting.select_related("case", "referrer", "agency"):
         if access.may_decide_referral(user, referral):
             title = "Endorse or return a referral"
         elif referral.status == Referral.Status.RETURNED:

@@ -154,7 +154,10 @@ def _to_queue(model) -> list[int]:
         .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
         .values_list("pk", flat=True)
     )
-    model.objects.filter(pk__in=ids).update(queued_at=now)
+    # One UPDATE per BATCH rows: a sweep after an outage can owe tens of thousands, more
+    # than one statement should carry (SQLite refuses over 32,766 variables).
+    for start in range(0, len(ids), BATCH):
+        model.objects.filter(pk__in=ids[start : start + BATCH]).update(queued_at=now)
     return ids
 
 
