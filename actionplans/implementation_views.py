@@ -10,10 +10,9 @@ writes; the coordinator decides; a reader posting what they may not do gets 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from actionplans import implementation
@@ -174,15 +173,9 @@ def evidence_download(request, reference: str, plan_id: int, evidence_id: int):
     audited."""
     case, plan, roles = access.plan_for_user(request.user, reference, plan_id)
     evidence = _evidence(plan, evidence_id)
-    try:
-        data = uploads.read(evidence.file_name)
-    except FileNotFoundError:
-        raise Http404("The file is missing") from None
-    response = HttpResponse(data, content_type=evidence.content_type)
-    # Any name, in any script, as an attachment (RFC 6266 with filename*).
-    response["Content-Disposition"] = content_disposition_header(True, evidence.original_name)
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    response = uploads.download_response(
+        evidence.file_name, content_type=evidence.content_type, filename=evidence.original_name
+    )
     audit_record(
         action=Action.DOWNLOAD,
         actor=request.user,

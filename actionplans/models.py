@@ -213,7 +213,7 @@ class Evidence(models.Model):
 
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="evidence_files")
     description = models.TextField()
-    file_name = models.CharField(max_length=100)  # under PRIVATE_FILES_ROOT
+    file_name = models.CharField(max_length=100)  # a name in the private storage (scr.uploads)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

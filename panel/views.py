@@ -4,10 +4,9 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from panel import services
@@ -292,15 +291,9 @@ def attachment_download(request, reference: str, attachment_id: int):
     paper = PanelMeetingAttachment.objects.filter(pk=attachment_id, meeting__case=case).first()
     if paper is None:
         raise Http404("No such file")
-    try:
-        data = uploads.read(paper.stored_name)
-    except FileNotFoundError:
-        raise Http404("The file is missing") from None
-    response = HttpResponse(data, content_type=paper.content_type)
-    # Any name, in any script, as an attachment (RFC 6266 with filename*).
-    response["Content-Disposition"] = content_disposition_header(True, paper.original_name)
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    response = uploads.download_response(
+        paper.stored_name, content_type=paper.content_type, filename=paper.original_name
+    )
     audit_record(
         action=Action.DOWNLOAD,
         actor=request.user,

@@ -6,9 +6,11 @@ the filesystem under var/celery/. DATABASE_URL and CELERY_BROKER_URL switch to
 PostgreSQL and Redis without a code change.
 """
 
+import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -156,8 +158,66 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-# Uploaded case files: outside the web root, served only through permission checks.
+# Uploaded case files and rendered documents (scr/uploads.py): outside the web root,
+# served only through permission checks. PRIVATE_STORAGE=local (the default) keeps them
+# under PRIVATE_FILES_ROOT, which every web process and worker must share; s3 keeps them
+# in an S3-compatible bucket, so that web and workers can run on several machines.
 PRIVATE_FILES_ROOT = env.path("PRIVATE_FILES_ROOT", default=VAR_DIR / "private")
+PRIVATE_STORAGE = env.str("PRIVATE_STORAGE", default="local")
+if PRIVATE_STORAGE == "local":
+    STORAGES["private"] = {"BACKEND": "scr.storage.PrivateFileSystemStorage"}
+elif PRIVATE_STORAGE == "s3":
+    from botocore.config import Config as S3Config
+
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            # Unset for AWS itself; the address of MinIO, Ceph, a cloud's S3 API...
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # A prefix of every key, to share a bucket: "scr/" (empty: none).
+            "location": env.str("AWS_LOCATION", default=""),
+            # No ACL is sent: objects stay private, as the bucket is (and a bucket with
+            # ACLs disabled, the default on AWS, refuses any other). Nothing is ever
+            # served from the bucket: downloads go through the permission-checked views.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Names are random (uploads.store): no existence check before each write.
+            "file_overwrite": True,
+            # A download past 1 MB waits in a temporary file, not in memory.
+            "max_memory_size": 1024 * 1024,
+            # A storage that does not answer must not hold a request for minutes.
+            "client_config": S3Config(
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 3, "mode": "standard"},
+                # "path" for most S3-compatible servers; unset lets botocore choose.
+                s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="auto")},
+            ),
+            # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the
+            # environment, or whatever else boto3 finds (an instance or task role).
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"PRIVATE_STORAGE must be local or s3, not {PRIVATE_STORAGE!r}.")
+
+# The cache: nothing relies on it for correctness (sessions and sign-in throttling live
+# in the database), so each process may have its own. CACHE_URL=redis://host:6379/1
+# shares one between processes and machines, and then sessions are read through it.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+_redis_cache = CACHES["default"]["BACKEND"].endswith(".RedisCache")
+if _redis_cache:
+    # Django's own client, whichever Redis libraries happen to be installed.
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+# Sessions are rows in the database: any process reads the one another wrote. With a
+# Redis cache they are read through it first (cached_db); never through a per-process or
+# per-machine cache, which would let a session ended in one process live on in another.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _redis_cache
+    else "django.contrib.sessions.backends.db"
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # Uploads and virus scanning (scr/uploads.py). The largest file anyone may upload (a
@@ -178,6 +238,15 @@ CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=30)
 # The longest a PDF may take to lay out before it is stopped and marked failed; the
 # worker's task limits sit just above it (scr/documents/tasks.py).
 DOCUMENT_RENDER_SECONDS = env.int("DOCUMENT_RENDER_SECONDS", default=600)
+# Long documents (scr/documents/pipeline.py): one of at least DOCUMENT_PDF_SPLIT_KB of HTML
+# whose template marks its parts is laid out part by part (0: never), long tables in chunks
+# of about DOCUMENT_PDF_CHUNK_ROWS rows, by DOCUMENT_PDF_WORKERS processes at once; the
+# laid-out parts are kept until unused for DOCUMENT_PDF_PART_DAYS, so that the next render
+# lays out only the parts that changed.
+DOCUMENT_PDF_SPLIT_KB = env.int("DOCUMENT_PDF_SPLIT_KB", default=64)
+DOCUMENT_PDF_WORKERS = env.int("DOCUMENT_PDF_WORKERS", default=os.cpu_count() or 1)
+DOCUMENT_PDF_CHUNK_ROWS = env.int("DOCUMENT_PDF_CHUNK_ROWS", default=200)
+DOCUMENT_PDF_PART_DAYS = env.int("DOCUMENT_PDF_PART_DAYS", default=30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -210,6 +279,31 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Three queues, so that a burst of PDF renders never delays a reminder: "emails" (every
+# task that sends mail; letters attach a short PDF of their own), "documents" (the long
+# renders) and "celery", the default (the sweeps beat starts). A worker consumes the
+# queues it is given with -Q: one per queue in docker-compose.yml, all three in `make run`.
+# tests/celery/test_queues.py holds every task to this: a new task must be placed here.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+_EMAIL_TASKS = [
+    "scr.accounts.tasks.security_change_email_task",
+    "scr.cases.tasks.case_event_notify_task",
+    "scr.deadlines.tasks.reminder_send_task",
+    "scr.deadlines.tasks.digest_send_task",
+    "scr.deadlines.tasks.extension_notify_task",
+    "referrals.tasks.referral_notify_task",
+    "panel.tasks.records_request_notify_task",
+    "panel.tasks.decision_letter_send_task",
+    "panel.tasks.screening_outcome_notify_task",
+    "imr.tasks.imr_notify_task",
+    "overview.tasks.summary_copies_send_task",
+    "actionplans.tasks.letter_email_task",
+]
+CELERY_TASK_ROUTES = {
+    **{name: {"queue": "emails"} for name in _EMAIL_TASKS},
+    # Every task of the document pipeline, present and to come.
+    "scr.documents.tasks.*": {"queue": "documents"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 # The deadline sweep: every 15 minutes by default (DEADLINE_SWEEP_MINUTES).
 CELERY_BEAT_SCHEDULE = {

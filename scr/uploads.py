@@ -1,6 +1,7 @@
 """Uploaded files: checked by their size and content (and by clamd, when one is
-configured), kept within the case's quota, stored under random names outside the web
-root, and served only through permission-checked views (as attachments)."""
+configured), kept within the case's quota, stored under random names in the private
+storage (outside the web root, or a private bucket), and served only through
+permission-checked views (as attachments)."""
 
 import io
 import logging
@@ -8,13 +9,18 @@ import secrets
 import socket
 import struct
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage, storages
 from django.db.models import Sum
+from django.http import FileResponse, Http404
 
 log = logging.getLogger(__name__)
 
@@ -207,27 +213,83 @@ def virus_scan(data: bytes) -> str | None:
 
 
 # Storing and reading ---------------------------------------------------------------------
+#
+# Every stored file (uploads, rendered documents) lives in the storage STORAGES["private"]
+# (settings.py): a folder under PRIVATE_FILES_ROOT by default, or a private S3 bucket, so
+# that any web process or worker on any machine reads what another one wrote.
+
+
+class StorageUnavailable(OSError):
+    """The private storage did not answer or refused (object storage down, wrong
+    credentials). An OSError, like a full disk: the tasks that store files retry it."""
+
+
+def private_storage() -> Storage:
+    return storages["private"]
+
+
+def is_stored_name(name: str) -> bool:
+    """A name store() could have made: random and flat. Anything with a folder in it, or
+    that leads out of the storage, is not one of ours."""
+    return bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
+
+
+@contextmanager
+def _storage_errors(name: str):
+    """Object storage's own errors as StorageUnavailable; a missing file stays
+    FileNotFoundError (the storages raise it themselves)."""
+    try:
+        yield
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(f"private storage, {name}: {error}") from error
 
 
 def store(data: bytes, extension: str) -> str:
-    """Write under PRIVATE_FILES_ROOT with a random name; return the name to keep."""
-    root = Path(settings.PRIVATE_FILES_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
+    """Keep `data` under a random name in the private storage; return the name to keep."""
     name = f"{secrets.token_hex(16)}{extension}"
-    (root / name).write_bytes(data)
-    return name
+    with _storage_errors(name):
+        return private_storage().save(name, ContentFile(data))
 
 
-def private_path(name: str) -> Path | None:
-    """Where a stored name lives, or None for a name that is not one of ours: stored names
-    are random and flat (store), so anything that leaves PRIVATE_FILES_ROOT is refused."""
-    root = Path(settings.PRIVATE_FILES_ROOT).resolve()
-    path = (root / name).resolve()
-    return path if path.parent == root else None
+def open_stored(name: str) -> File:
+    """The stored file, open for reading: the caller closes it (a FileResponse does).
+    FileNotFoundError when there is no such file, or the name is not one of ours."""
+    if not is_stored_name(name):
+        raise FileNotFoundError(name)
+    with _storage_errors(name):
+        return private_storage().open(name, "rb")
 
 
 def read(name: str) -> bytes:
-    path = private_path(name)
-    if path is None:
+    with open_stored(name) as handle, _storage_errors(name):
+        return handle.read()
+
+
+def stored(name: str) -> bool:
+    with _storage_errors(name):
+        return is_stored_name(name) and private_storage().exists(name)
+
+
+def delete(name: str) -> None:
+    """Remove a stored file; one already gone is no error."""
+    if not is_stored_name(name):
         raise FileNotFoundError(name)
-    return path.read_bytes()
+    with _storage_errors(name):
+        private_storage().delete(name)
+
+
+def download_response(name: str, *, content_type: str, filename: str) -> FileResponse:
+    """The stored file `name` as an attachment called `filename` (any name, in any
+    script: RFC 6266), streamed from the storage, never cached, never sniffed. Http404
+    when the file is missing. The caller has checked the permission; it audits after."""
+    try:
+        handle = open_stored(name)
+    except FileNotFoundError:
+        log.warning("A stored file is missing from the private storage: %s", name)
+        raise Http404("The file is missing") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

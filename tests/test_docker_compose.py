@@ -13,10 +13,20 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = "docker-compose.yml"
-STACK = {"web", "worker", "beat", "postgres", "redis"}
+STACK = {
+    "web",
+    "worker-emails",
+    "worker-documents",
+    "worker-default",
+    "beat",
+    "postgres",
+    "redis",
+}
 
 
 def _docker_compose() -> str:
@@ -71,6 +81,52 @@ def test_compose_file_defines_the_stack_services(example_env):
     assert result.returncode == 0, result.stderr
     services = set(result.stdout.split())
     assert services >= STACK, f"missing: {sorted(STACK - services)}"
+
+
+def _services(env) -> dict[str, dict]:
+    result = _compose("config", env=env)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)["services"]
+
+
+def _queues(command: list[str]) -> set[str]:
+    """The queues a `celery worker` command consumes (-Q a,b)."""
+    return set(command[command.index("-Q") + 1].split(",")) if "-Q" in command else set()
+
+
+def test_every_queue_has_a_worker_of_its_own_and_beat_is_alone(example_env):
+    services = _services(example_env)
+    workers = {
+        name: _queues(service["command"])
+        for name, service in services.items()
+        if service.get("command", [])[:4] == ["celery", "-A", "scr", "worker"]
+    }
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    queues = routed | {settings.CELERY_TASK_DEFAULT_QUEUE}
+    assert queues == {"celery", "emails", "documents"}
+    # One queue per worker: a burst on one never holds up another.
+    assert sorted(q for consumed in workers.values() for q in consumed) == sorted(queues)
+    assert all(len(consumed) == 1 for consumed in workers.values()), workers
+    # One render at a time: the document pipeline's own pool uses the cores.
+    assert "--concurrency=1" in services["worker-documents"]["command"]
+    beats = [
+        s for s in services.values() if s.get("command", [])[:4] == ["celery", "-A", "scr", "beat"]
+    ]
+    assert len(beats) == 1
+
+
+def test_the_stack_shares_its_cache_and_can_keep_files_in_object_storage(example_env):
+    environment = _services(example_env)["web"]["environment"]
+    assert environment["CACHE_URL"] == "redis://redis:6379/1"
+    assert environment["PRIVATE_STORAGE"] == "local"
+    for name in ("AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME"):
+        assert name in environment
+    s3 = {**example_env, "PRIVATE_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": "scr-files"}
+    environment = _services(s3)["worker-documents"]["environment"]
+    assert (environment["PRIVATE_STORAGE"], environment["AWS_STORAGE_BUCKET_NAME"]) == (
+        "s3",
+        "scr-files",
+    )
 
 
 def test_compose_file_is_valid_as_it_stands(tmp_path):

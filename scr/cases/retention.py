@@ -5,7 +5,7 @@ of the deletion: reference, board, closure date and counts, never content.
 The rows go by the database cascade from Case. The core never imports a stage
 (STYLE.md §1), so each stage registers here from its AppConfig.ready():
 
-- `files(case)`: the names under PRIVATE_FILES_ROOT that its rows of the case hold;
+- `files(case)`: the names in the private storage (scr.uploads) its rows of the case hold;
 - `clear(case)`: deletes its rows of the case that PROTECT a row the cascade must take
   (a referral protects its case, an IMR's submitted versions protect the IMR), and
   returns the counts that QuerySet.delete() gave.
@@ -23,18 +23,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from scr import uploads
 from scr.audit.services import Action, audit_record, change_records_delete
 from scr.cases.models import Case
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
-from scr.uploads import private_path
 
 log = logging.getLogger(__name__)
 
@@ -115,12 +114,13 @@ def retention_due(*, now: datetime | None = None) -> list[Due]:
     return sorted((d for d in due if d), key=lambda d: (d.closed_on, d.reference))
 
 
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
+def _remove(names: list[str]) -> None:
+    for name in names:
         try:
-            path.unlink(missing_ok=True)
+            uploads.delete(name)
         except OSError:
-            log.exception("Retention: could not remove %s", path.name)
+            # Logged, not raised: the rows are gone already and the other files still go.
+            log.exception("Retention: could not remove %s", name)
 
 
 @transaction.atomic
@@ -148,8 +148,8 @@ def retention_apply(*, case_id: int, now: datetime | None = None) -> Deleted:
         raise ValidationError("The case's retention period has not passed.")
     board = case.board
 
-    paths = {p for files in _files for name in files(case) if (p := private_path(name))}
-    present = sorted(p for p in paths if p.is_file())
+    names = {name for files in _files for name in files(case) if uploads.is_stored_name(name)}
+    present = sorted(name for name in names if uploads.stored(name))
     rows: Counter[str] = Counter()
     for _, clear in sorted(_clears, key=lambda entry: -entry[0]):
         rows.update(clear(case))

@@ -1,7 +1,6 @@
 """The page of a document the worker lays out: the file once it is ready, until then how
 far it has got (the page looks again every few seconds). Shared by every stage."""
 
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from scr import uploads
@@ -16,6 +15,9 @@ def rendered_document_response(
     checked that the user may read the document."""
     document.refresh_from_db()
     if document.ready:
+        response = uploads.download_response(
+            document.file_name, content_type="application/pdf", filename=document.filename
+        )
         audit_record(
             action=Action.DOWNLOAD,
             actor=request.user,
@@ -25,8 +27,6 @@ def rendered_document_response(
             detail=f"PDF, {document.key}",
             request=request,
         )
-        response = HttpResponse(uploads.read(document.file_name), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
         return response
     if request.method == "POST":
         return redirect(request.path)

@@ -480,7 +480,7 @@ def test_downloads_are_attachments_and_audited(client, action, lead_c, chair, co
     for person in (lead_c, chair, coordinator):
         client.force_login(person)
         response = client.get(_evidence_url(evidence))
-        assert response.status_code == 200 and response.content == DOCX
+        assert response.status_code == 200 and response.getvalue() == DOCX
         assert response["Content-Type"] == uploads.KINDS["docx"][0]
         assert response["Content-Disposition"] == 'attachment; filename="policy.docx"'
         assert response["Cache-Control"] == "no-store"

@@ -252,7 +252,7 @@ def test_the_pdf_is_rendered_with_the_letter(
         assert client.get(url).status_code == 200
     response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
 
 
 # Sending --------------------------------------------------------------------------------

@@ -464,7 +464,7 @@ def test_the_plan_pdf_is_laid_out_by_the_worker(
     assert document.key.startswith(f"plan:{complete.pk}:drafting:1:")
     response = client.get(_url(complete, "plan-pdf"))
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
     # A change to an action is a new PDF.
     action = complete.actions.get()
     client.post(_url(complete, "action-edit", action.pk), _action_data(text="Changed."))

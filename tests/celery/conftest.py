@@ -72,10 +72,9 @@ def _leave_logging_alone(**kwargs):
 
 
 @contextmanager
-def worker_on_redis(url: str, *, queue: str):
-    """Run a worker thread consuming `queue` on the Redis at `url`, with the app
-    publishing every task to that queue instead of running it eagerly. Yields the
-    worker; afterwards the app is as it was before."""
+def app_on_redis(url: str, **settings):
+    """The app publishing to the Redis at `url` instead of running tasks eagerly, with
+    `settings` (Celery's lower-case names) on top. Afterwards the app is as it was."""
     overrides = {
         "task_always_eager": False,
         "broker_url": url,
@@ -83,34 +82,16 @@ def worker_on_redis(url: str, *, queue: str):
         "broker_transport_options": {"socket_connect_timeout": 2},
         "broker_connection_timeout": 4,
         "broker_connection_retry_on_startup": False,
-        "task_routes": {"*": {"queue": queue}},
-        "worker_hijack_root_logger": False,
-        "worker_enable_remote_control": False,
+        **settings,
     }
     conf = app.conf
     previous_changes = {key: conf.changes[key] for key in overrides if key in conf.changes}
-    queues = app.amqp.queues
-    previous_consume_from = queues._consume_from
-    app.loader.import_module("celery.contrib.testing.tasks")
-    signals.setup_logging.connect(_leave_logging_alone)
     conf.update(overrides)
     # The broker changed: publish through new connections, not ones made for the old one.
     app._pool = app.amqp._producer_pool = None
     try:
-        with start_worker(
-            app,
-            pool="solo",
-            queues=[queue],
-            # The ping check waits for a result, and this app stores none
-            # (task_ignore_result): a started consumer is proof enough, and each test
-            # waits for its own task.
-            perform_ping_check=False,
-            shutdown_timeout=SHUTDOWN_TIMEOUT,
-            WorkController=BoundedWorkController,
-        ) as worker:
-            yield worker
+        yield app
     finally:
-        signals.setup_logging.disconnect(_leave_logging_alone)
         # kombu keeps connection and producer pools in a registry keyed by connection:
         # close and forget them all, so that neither the next worker on this Redis nor
         # the eager tasks afterwards (which still take a producer) get a closed pool.
@@ -122,6 +103,40 @@ def worker_on_redis(url: str, *, queue: str):
         conf.changes.update(previous_changes)
         app.amqp.flush_routes()
         app.amqp.router = app.amqp.Router()
+
+
+@contextmanager
+def worker_on_redis(url: str, *, queue: str):
+    """Run a worker thread consuming `queue` on the Redis at `url`, with the app
+    publishing every task to that queue instead of running it eagerly. Yields the
+    worker; afterwards the app is as it was before."""
+    queues = app.amqp.queues
+    previous_consume_from = queues._consume_from
+    app.loader.import_module("celery.contrib.testing.tasks")
+    signals.setup_logging.connect(_leave_logging_alone)
+    try:
+        with (
+            app_on_redis(
+                url,
+                task_routes={"*": {"queue": queue}},
+                worker_hijack_root_logger=False,
+                worker_enable_remote_control=False,
+            ),
+            start_worker(
+                app,
+                pool="solo",
+                queues=[queue],
+                # The ping check waits for a result, and this app stores none
+                # (task_ignore_result): a started consumer is proof enough, and each test
+                # waits for its own task.
+                perform_ping_check=False,
+                shutdown_timeout=SHUTDOWN_TIMEOUT,
+                WorkController=BoundedWorkController,
+            ) as worker,
+        ):
+            yield worker
+    finally:
+        signals.setup_logging.disconnect(_leave_logging_alone)
         queues.pop(queue, None)
         queues._consume_from = previous_consume_from
 

@@ -84,7 +84,7 @@ def test_worker_leaves_the_app_as_it_found_it(settings, redis_queue, run_worker)
 
     assert app.conf.task_always_eager is True
     assert app.conf.broker_url == settings.CELERY_BROKER_URL
-    assert app.conf.task_routes is None
+    assert app.conf.task_routes == settings.CELERY_TASK_ROUTES
     assert app.amqp.router.route({}, ping.name)["queue"].name != queue
     assert queue not in app.amqp.queues
     assert (root.level, list(root.handlers), app.amqp.queues.consume_from) == before

@@ -187,7 +187,7 @@ def test_coordinator_downloads_the_case_summary(client, coordinator, case, docum
         f'attachment; filename="{case.reference}-case-summary.pdf"'
     )
     assert "no-store" in response["Cache-Control"]
-    assert_case_summary_text(pdf_text(response.content), case)
+    assert_case_summary_text(pdf_text(response.getvalue()), case)
     event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
     assert event.actor == coordinator
     assert event.object_id == str(case.pk)

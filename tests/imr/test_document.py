@@ -213,7 +213,7 @@ def test_the_author_downloads_the_draft(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    assert "DRAFT" in texts(pages_of(response.content))[0]
+    assert "DRAFT" in texts(pages_of(response.getvalue()))[0]
     event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
     assert event.actor == author_a
     assert event.object_id == str(both_nominated.pk)

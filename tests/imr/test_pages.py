@@ -328,7 +328,7 @@ def test_a_countersigned_version_is_rendered_once_by_the_worker_and_kept(
     first = client.get(url(imr, "imr:pdf"))
     second = client.get(url(imr, "imr:pdf"))
     assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
-    assert first.content == second.content
+    assert first.getvalue() == second.getvalue()
     assert RenderedDocument.objects.filter(key=kept.key).count() == 1  # the kept file, again
 
 

@@ -79,7 +79,7 @@ def test_papers_are_served_to_the_case_only_and_audited(
     url = reverse("panel:attachment", args=[case.reference, paper.pk])
     client.force_login(coordinator)
     response = client.get(url)
-    assert response.status_code == 200 and response.content == PDF
+    assert response.status_code == 200 and response.getvalue() == PDF
     assert response["Content-Disposition"] == 'attachment; filename="minutes.pdf"'
     assert AuditEvent.objects.filter(action="download", actor=coordinator).exists()
     client.force_login(outsider)

@@ -179,7 +179,7 @@ def test_papers_are_served_as_attachments_to_the_case_only(client, post_paper, o
     url = reverse("panel:attachment", args=[paper.meeting.case.reference, paper.pk])
 
     response = client.get(url)  # still the panel chair
-    assert response.status_code == 200 and response.content == PDF
+    assert response.status_code == 200 and response.getvalue() == PDF
     assert response["Content-Disposition"] == 'attachment; filename="minutes.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
