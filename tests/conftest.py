@@ -20,7 +20,7 @@ from tests.factories import AgencyFactory, BoardFactory, UserFactory
 # `make test` runs the suite in parallel processes (pytest-xdist, --dist loadgroup). Tests
 # that share state built once per process must run in one process, as a group: the
 # security world (built once for tests/security/ and flushed after its last test) and
-# each module seeded once with the demo (demo_seeded, in the test_demo.py modules). The
+# the tests that read the demo (demo_seeded, in the test_demo.py modules). The
 # scheduler sees only test ids, so the groups are named by path; every other test is
 # scheduled on its own. xdist's own xdist_group marker does not work with pytest 9 (it
 # renames node ids through an attribute pytest 9 no longer reads).
@@ -32,7 +32,7 @@ def shared_state_group(nodeid: str) -> str | None:
     if path.startswith("tests/security/"):
         return "tests/security/"
     if path.endswith("/test_demo.py"):
-        return path
+        return "demo"
     return None
 
 
@@ -75,21 +75,48 @@ def _force_login_passes_the_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+# The demo's life: seeded by the first test that asks, flushed after the last of them.
+_demo: dict = {"blocker": None}
+
+
+def _uses_demo(item) -> bool:
+    return "demo_seeded" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that read the demo run one after the other, where the first of them
+    was, so the demo is seeded once for all of them; every other test keeps its order."""
+    places = [i for i, item in enumerate(items) if _uses_demo(item)]
+    if places:
+        together = [items[i] for i in places]
+        others = [item for item in items if not _uses_demo(item)]
+        items[:] = others[: places[0]] + together + others[places[0] :]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _demo["blocker"] is not None and (nextitem is None or not _uses_demo(nextitem)):
+        from django.core.management import call_command
+
+        with _demo["blocker"].unblock():
+            call_command("flush", interactive=False, verbosity=0)
+        _demo["blocker"] = None
+
+
 @pytest.fixture(scope="module")
 def demo_seeded(django_db_setup, django_db_blocker):
-    """The demo data, seeded once for a module of tests that only read it (seed_demo walks
-    every case through the services: about 20 seconds) and flushed after the module, as
-    a transactional test's data is. Each test still runs in its own rolled-back
-    transaction."""
-    from django.core.management import call_command
+    """The demo data, for tests that only read it. seed_demo walks every case through the
+    services (about 20 seconds), so it is seeded once, committed, for all such tests
+    together, and flushed after the last of them, as a transactional test's data is.
+    Each test still runs in its own rolled-back transaction. Module-scoped, so that it
+    is set up before any test's transaction begins."""
+    if _demo["blocker"] is None:
+        from scr.demo.seed import seed_demo
 
-    from scr.demo.seed import seed_demo
-
-    with django_db_blocker.unblock():
-        seed_demo()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        with django_db_blocker.unblock():
+            seed_demo()
+        _demo["blocker"] = django_db_blocker
 
 
 @pytest.fixture
