@@ -54,3 +54,27 @@ class RenderedDocument(models.Model):
     @property
     def failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+
+class DocumentPart(models.Model):
+    """A laid-out part of a long document (scr.documents.pipeline), kept so that the next
+    render of that document lays out only the parts that changed. `key` is a hash of
+    everything the layout depends on (the part's HTML, WeasyPrint's version, the format);
+    the file, in the private storage, is the part as laid_out.Part.encode() wrote it.
+
+    It holds the case's content: it goes with the case (the cascade, and its file through
+    scr.documents.retention), and once unused for DOCUMENT_PDF_PART_DAYS."""
+
+    key = models.CharField(max_length=64, unique=True)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Swept by retention.document_parts_prune.
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"part {self.key[:12]} of case {self.case_id} ({self.pages} pages)"

@@ -6,6 +6,10 @@ rows on each page, and is a tagged PDF/UA-1 file with its title and language (en
 in its metadata. The URL fetcher serves the project's own static files and refuses
 everything else: no file paths, no network. A PDF never carries attached files, and a
 render that takes longer than DOCUMENT_RENDER_SECONDS is stopped.
+
+A long document (DOCUMENT_PDF_SPLIT_KB) whose template marks its parts is laid out part by
+part in parallel and the parts kept for the next render (scr.documents.pipeline); every
+layout, in one pass or in parts, goes through lay_out() here.
 """
 
 import mimetypes
@@ -22,6 +26,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import DEFAULT_OPTIONS, HTML
+from weasyprint.pdf import VARIANTS
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from scr.documents.registry import Document
@@ -41,11 +46,16 @@ class RenderTimeout(RuntimeError):
     """A document took longer than DOCUMENT_RENDER_SECONDS to lay out and was stopped."""
 
     def __init__(self, seconds: float):
+        self.seconds = seconds
         super().__init__(
             f"The document took longer than {seconds:g} seconds to lay out and was stopped. "
             "It may be too long for one PDF: try a shorter selection, or ask the service "
             "desk to look at it."
         )
+
+    def __reduce__(self):
+        # Raised in a layout process too (scr.documents.pipeline): pickled by its seconds.
+        return (type(self), (self.seconds,))
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -131,25 +141,55 @@ def _without_attachments(laid_out) -> None:
         page.links = [link for link in page.links if link[0] != "attachment"]
 
 
+def pdf_options(*, tagged: bool = True) -> dict:
+    """WeasyPrint's options for every document: PDF/UA-1 and no attachments; `tagged=False`
+    for the page numbers the pipeline stamps (an artifact, not content). Complete, as
+    write_pdf would make them, for the pipeline's own writing of the PDF."""
+    options = {
+        **DEFAULT_OPTIONS,
+        "pdf_variant": "pdf/ua-1" if tagged else None,
+        "uncompressed_pdf": False,
+        "attachments": [],
+    }
+    if options["pdf_variant"]:
+        for key, value in VARIANTS[options["pdf_variant"]][1].items():
+            if options.get(key) is None:
+                options[key] = value
+    return options
+
+
+def lay_out(html: str, options: dict):
+    """WeasyPrint's layout of `html` (a weasyprint Document), fetching only our static
+    files, with no attached file."""
+    laid_out = HTML(
+        string=html,
+        base_url=settings.DOCUMENTS_STATIC_BASE,
+        url_fetcher=StaticOnlyFetcher(),
+    ).render(**options)
+    _without_attachments(laid_out)
+    return laid_out
+
+
+def _case_id(document) -> int | None:
+    case = getattr(document, "context", {}).get("case")
+    return getattr(case, "pk", None)
+
+
 def render_pdf(document: Document, progress: Callable[[str], None] | None = None) -> bytes:
     """The PDF of `document`. `progress(step)` hears of each step (the layout is the long
     one), so the page that asked can say how far the worker has got. Raises
     RenderTimeout after DOCUMENT_RENDER_SECONDS."""
+    from scr.documents import pipeline
+
     report = progress or (lambda step: None)
-    options = {
-        **DEFAULT_OPTIONS,
-        "pdf_variant": "pdf/ua-1",
-        "uncompressed_pdf": False,
-        "attachments": [],
-    }
+    options = pdf_options()
     with time_limit(settings.DOCUMENT_RENDER_SECONDS):
         html = render_html(document)
+        if pipeline.wanted(html):
+            rendered = pipeline.render(html, progress=report, case_id=_case_id(document))
+            if rendered is not None:
+                return rendered.pdf
         report("Laying out the pages")
-        laid_out = HTML(
-            string=html,
-            base_url=settings.DOCUMENTS_STATIC_BASE,
-            url_fetcher=StaticOnlyFetcher(),
-        ).render(**options)
-        _without_attachments(laid_out)
+        laid_out = lay_out(html, options)
         report(f"Writing the PDF of {len(laid_out.pages)} pages")
         return laid_out.write_pdf(**options)
