@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
+STAMP_BENCH := $(VENV)/.installed-bench
 STAMP_NPM := node_modules/.installed
 CSS := build/static/css/app.css
 # make test runs the suite in this many processes (pytest-xdist): one per core by default.
@@ -38,7 +39,12 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run --settings=scr.settings_test
 	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
-bench: install
+$(STAMP_BENCH): $(STAMP_PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $@
+
+# Needs PostgreSQL (BENCH_DATABASE_URL); see BENCHMARKS.md.
+bench: install $(STAMP_BENCH)
 	$(PY) bench/run.py
 
 lint: install

@@ -1,32 +1,66 @@
-"""Benchmarks: `make bench`. Prints a table and writes BENCHMARKS.md.
+"""Benchmarks: `make bench`. Prints a table and writes the figures into BENCHMARKS.md.
 
-Runs on its own database (BENCH_DATABASE_URL, default SQLite in var/bench.sqlite3),
-never on the development data. Timings are wall-clock on this machine; the query
-counts are exact.
+Runs on PostgreSQL, in a database of its own (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/scr_bench, created when missing), never on the
+development data. The first run seeds it with `seed_scale` (BENCH_BOARDS boards,
+BENCH_CASES cases: 20 and 5,000 by default, some minutes); later runs reuse it. What a
+benchmark changes (the sweep's reminders, an import) is rolled back.
+
+Timings are wall-clock on this machine; query counts are exact.
 """
 
+import json
 import os
+import subprocess
 import sys
 import time
-import tracemalloc
-from datetime import date, datetime, timedelta
-from datetime import time as clock
+from datetime import datetime
+from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "scr.settings"
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
-)
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scr_bench")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
 os.environ.setdefault("EMAIL_URL", "dummymail://")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
-# Pages are rendered without collectstatic having run.
 os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+BOARDS = int(os.environ.get("BENCH_BOARDS", "20"))
+CASES = int(os.environ.get("BENCH_CASES", "5000"))
+IMPORT_ROWS = 5_000
+MARK_START = "<!-- figures: written by make bench -->"
+MARK_END = "<!-- end of figures -->"
+
+
+def create_database() -> None:
+    """The benchmark's database, made when it does not exist yet."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    server = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
+    )
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            print(f"Creating the database {name}")
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    server.close()
+
 
 import django  # noqa: E402
 
@@ -35,17 +69,14 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from bench.load import load_test  # noqa: E402
+from scr.accounts.models import Board  # noqa: E402
 from scr.cases.models import Case  # noqa: E402
-from scr.deadlines import calendar  # noqa: E402
-from scr.deadlines.models import Deadline, Extension, Reminder  # noqa: E402
-from scr.deadlines.reminders import deadline_sweep, reminder_send  # noqa: E402
-from scr.demo.seed import seed_demo  # noqa: E402
-from scr.documents import registry  # noqa: E402
-from scr.documents.render import render_html, render_pdf  # noqa: E402
-
-OPEN_CLOCKS = 50_000
-DUE_CLOCKS = 500
+from scr.deadlines.models import Deadline  # noqa: E402
+from scr.deadlines.reminders import deadline_sweep  # noqa: E402
+from scr.demo import scale  # noqa: E402
 
 
 def timed(function):
@@ -54,265 +85,347 @@ def timed(function):
     return time.perf_counter() - started, result
 
 
-def _clear_clocks() -> None:
-    """Remove the benchmark's clocks with plain DELETEs: Django's collector would load
-    50,000 rows and their reminders into memory first."""
-    Reminder.objects.all()._raw_delete(Reminder.objects.db)
-    Extension.objects.all()._raw_delete(Extension.objects.db)
-    Deadline.objects.all()._raw_delete(Deadline.objects.db)
+def seeded() -> list[tuple[str, str]]:
+    """The large dataset: seeded on the first run, described on every run."""
+    from imr.models import ChronologyEntry
 
-
-def bench_sweep(case: Case) -> list[tuple[str, str]]:
-    on = date(2027, 6, 1)
-    _clear_clocks()
-    rows = []
-    for n in range(OPEN_CLOCKS):
-        due = on if n < DUE_CLOCKS else on + timedelta(days=30 + n % 300)
-        rows.append(
-            Deadline(
-                case=case,
-                kind=Deadline.Kind.IMR_REPORT,
-                start=on - timedelta(days=60),
-                due=due,
-                original_due=due,
-                next_reminder_on=due - timedelta(days=7),
-            )
+    call_command("migrate", verbosity=0)
+    if not Board.objects.exists():
+        print(f"Seeding {BOARDS} boards and {CASES:,} cases (seed_scale): some minutes")
+        result = scale.seed_scale(boards=BOARDS, cases=CASES, log=print)
+        made = f"seeded in {result.seconds:.0f} s"
+    elif not scale.scale_boards():
+        sys.exit(f"{DATABASE_URL} holds data that seed_scale did not make: use another database.")
+    else:
+        made = "seeded by an earlier run"
+    return [
+        (
+            "Dataset",
+            f"{Board.objects.count()} boards, {Case.objects.count():,} cases, "
+            f"{ChronologyEntry.objects.count():,} IMR chronology entries, "
+            f"{Deadline.objects.filter(status__in=Deadline.LIVE).count():,} open clocks "
+            f"({made})",
         )
-    Deadline.objects.bulk_create(rows, batch_size=5000)
-    moment = datetime.combine(on, clock(9), tzinfo=calendar.LONDON)
+    ]
 
-    def sweep_only():
-        # The sweep's own work: find, record and queue. The queued sends are dropped
-        # with the rollback; they are timed on their own below.
+
+def personas(wanted: int) -> list[dict]:
+    """`wanted` different people over the seeded boards, each with the pages of the
+    load test that are theirs: the coordinator, the IMR author and the overview author
+    of board after board."""
+    people = []
+    for board in scale.scale_boards():
+        found = scale.scale_personas(board.pk)
+        for role in ("coordinator", "imr_author", "overview_author"):
+            person = found["users"].get(role)
+            pages = [(p["name"], p["path"]) for p in found["pages"] if p["user"] == role]
+            if person and pages:
+                people.append(
+                    {
+                        "email": person["email"],
+                        "password": found["password"],
+                        "code": lambda pk=person["id"]: scale.totp_code(pk),
+                        "pages": pages,
+                    }
+                )
+        if len(people) >= wanted:
+            return people[:wanted]
+    raise RuntimeError(f"The dataset has fewer than {wanted} people to sign in as")
+
+
+def bench_load() -> list[tuple[str, str]]:
+    from bench import load
+
+    pages, floor = load_test(DATABASE_URL, personas(load.USERS))
+
+    def row(figures, label=None):
+        ratio = f" (p50 {figures.p50 / floor.p50:.1f}× the floor's)" if figures is not floor else ""
+        return (
+            label or figures.name,
+            f"{figures.per_second:.1f} req/s, p50 {figures.p50:.0f} ms, "
+            f"p95 {figures.p95:.0f} ms, p99 {figures.p99:.0f} ms, "
+            f"{figures.failures} errors in {figures.requests:,}{ratio}",
+        )
+
+    heading = (
+        f"Load: {load.USERS} signed-in people for {load.SECONDS} s, each waiting "
+        f"{load.THINK} s between pages; gunicorn {load.WORKERS}×{load.THREADS} threads",
+        "",
+    )
+    floor_row = ("Floor: a constant from a minimal view, same load, same run", row(floor)[1])
+    return [heading, *[row(p) for p in pages], floor_row]
+
+
+def bench_sweep() -> list[tuple[str, str]]:
+    """The deadline sweep over every open clock of the dataset, as at now, rolled back."""
+    open_clocks = Deadline.objects.filter(status__in=Deadline.LIVE).count()
+    now = timezone.now()
+
+    def sweep():
         with transaction.atomic():
-            result = deadline_sweep(at=moment)
+            result = deadline_sweep(at=now)
             transaction.set_rollback(True)
         return result
 
     with CaptureQueriesContext(connection) as queries:
-        seconds, result = timed(sweep_only)
-    deadline_sweep(at=moment)  # for real: queues (eagerly sends) the reminders
-    again, second = timed(lambda: deadline_sweep(at=moment))
-    Reminder.objects.filter(status=Reminder.Status.SENT).update(status=Reminder.Status.PENDING)
-    ids = list(Reminder.objects.values_list("pk", flat=True))
-    sends, _ = timed(lambda: [reminder_send(reminder_id=pk, now=moment) for pk in ids])
-    _clear_clocks()
+        seconds, result = timed(sweep)
     return [
         (
-            f"Deadline sweep, {OPEN_CLOCKS:,} open clocks, {DUE_CLOCKS} owed a reminder",
+            f"Deadline sweep over {open_clocks:,} open clocks",
             f"{seconds:.2f} s, {len(queries.captured_queries)} queries, "
-            f"{len(result.reminders)} reminders queued",
-        ),
-        ("The same sweep again (nothing new owed)", f"{again:.2f} s, {second.total} queued"),
-        (
-            f"Sending those {len(ids)} reminders (render and hand to the mail backend)",
-            f"{sends:.2f} s, {1000 * sends / max(len(ids), 1):.1f} ms each",
-        ),
+            f"{result.clocks_seen:,} clocks owed a look, {len(result.reminders):,} "
+            f"reminders and {len(result.digests):,} digests to send",
+        )
     ]
 
 
-def bench_pdf(case: Case) -> list[tuple[str, str]]:
-    document = registry.build("case-summary", case)
-    html = render_html(document)
-    render_pdf(document)  # warm up: fonts and caches load on the first render
-    seconds, pdf = timed(lambda: render_pdf(document))
-    from weasyprint import HTML
+def chronology_workbook(rows: int) -> bytes:
+    """A chronology spreadsheet as an author fills in the template: `rows` entries."""
+    from datetime import date, timedelta
 
-    alone, _ = timed(lambda: HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
-    # Memory apart from the timings: tracing allocations slows Python down.
-    tracemalloc.start()
-    render_pdf(document)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return [
-        (
-            "Case summary PDF",
-            f"{seconds:.2f} s, {len(pdf) / 1024:.0f} KiB, "
-            f"peak Python memory {peak / 2**20:.0f} MiB",
-        ),
-        ("WeasyPrint alone on the same HTML", f"{alone:.2f} s"),
-    ]
+    from openpyxl import Workbook
+
+    from imr import spreadsheet
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([header for header, _ in spreadsheet.COLUMNS])
+    start = date(2010, 1, 1)
+    for i in range(rows):
+        sheet.append(
+            [
+                start + timedelta(days=i),
+                f"{9 + i % 8:02d}:{i % 60:02d}",
+                "Case notes",
+                "WO",
+                f"SW1 visited and reviewed the care plan with WO (visit {i}).",
+                "Visits at least monthly",
+                "1",
+                "",
+            ]
+        )
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
-ENTRIES = 2_000
-
-
-def bench_chronology() -> list[tuple[str, str]]:
-    """A chronology of 2,000 entries: import, the page, the checks, export and the PDF."""
-    from django.test import Client
-
+def bench_import() -> list[tuple[str, str]]:
+    """A 5,000-row workbook read and imported into an IMR being written, rolled back."""
     from imr import drafting, spreadsheet
-    from imr.documents import imr_report
-    from imr.models import ChronologyEntry, Imr, Part
-    from imr.selectors import name_check
+    from imr.models import ChronologyEntry, Imr
 
-    # A review whose chronology is being written and has no version yet: its PDF is the
-    # draft, with every entry.
     imr = (
-        Imr.objects.filter(status=Imr.Status.CHRONOLOGY, submissions=None)
+        Imr.objects.filter(status=Imr.Status.CHRONOLOGY)
         .exclude(author=None)
+        .select_related("author")
+        .order_by("pk")
         .first()
     )
-    if imr is None:
-        return [("Chronology of 2,000 entries", "skipped: the demo has no IMR being written")]
-    ChronologyEntry.objects.filter(imr=imr, source="Bench notes")._raw_delete(
-        ChronologyEntry.objects.db
-    )
-    start = date(2015, 1, 1)
-    lines = [",".join(h if "," not in h else f'"{h}"' for h, _ in spreadsheet.COLUMNS)]
-    for i in range(ENTRIES):
-        day = start + timedelta(days=i)
-        lines.append(
-            f"{day:%d/%m/%Y},{9 + i % 8:02d}:{i % 60:02d},Bench notes,WO,"
-            f"SW1 visited and reviewed the care plan with WO (visit {i}).,"
-            "Visits at least monthly,1: relevant"
+    data = chronology_workbook(IMPORT_ROWS)
+    with transaction.atomic():
+        # Room for 5,000: a chronology holds at most that many entries.
+        ChronologyEntry.objects.filter(imr=imr)._raw_delete(ChronologyEntry.objects.db)
+        reading, rows = timed(
+            lambda: spreadsheet.read_chronology(data, "chronology.xlsx", term_numbers={1, 2, 3})
         )
-    data = "\n".join(lines).encode()
-    reading, rows = timed(
-        lambda: spreadsheet.read_chronology(data, "bench.csv", term_numbers={1, 2, 3})
-    )
-    importing, _ = timed(
-        lambda: drafting.chronology_import(
-            case_id=imr.case_id, agency_id=imr.agency_id, by=imr.author, rows=rows
-        )
-    )
-    client = Client()
-    client.force_login(imr.author)
-    url = f"/cases/{imr.case.reference}/imrs/{imr.agency_id}/chronology/?page=10"
-    client.get(url, secure=True)
-    # Count every query the page runs, whatever the request does to the connection.
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        page, response = timed(lambda: client.get(url, secure=True))
-    checking, hits = timed(lambda: name_check(imr, Part.CHRONOLOGY))
-    export_url = f"/cases/{imr.case.reference}/imrs/{imr.agency_id}/chronology/export.xlsx"
-    exporting, exported = timed(lambda: client.get(export_url, secure=True))
-    document = imr_report(imr.case, agency=imr.agency.name)
-    rendering, pdf = timed(lambda: render_pdf(document))
-    ChronologyEntry.objects.filter(imr=imr, source="Bench notes")._raw_delete(
-        ChronologyEntry.objects.db
-    )
-    return [
-        (f"Reading a CSV of {ENTRIES:,} chronology rows", f"{reading:.2f} s"),
-        (f"Importing {ENTRIES:,} entries (all or nothing)", f"{importing:.2f} s"),
-        (
-            "A page of 100 entries of the chronology",
-            f"{1000 * page:.0f} ms, {len(queries)} queries, status {response.status_code}",
-        ),
-        ("The name check over the chronology", f"{checking:.2f} s, {len(hits)} possible names"),
-        (
-            "Exporting the chronology to XLSX",
-            f"{exporting:.2f} s, {len(exported.content) / 1024:.0f} KiB",
-        ),
-        (f"The IMR PDF with {ENTRIES:,} entries", f"{rendering:.1f} s, {len(pdf) / 2**20:.1f} MiB"),
-    ]
-
-
-def _page(client, url: str):
-    """(seconds, response, queries) of one GET, counting every query it runs."""
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    client.get(url, secure=True)  # warm: templates compiled, session loaded
-    with connection.execute_wrapper(count):
-        seconds, response = timed(lambda: client.get(url, secure=True))
-    return seconds, response, queries
-
-
-def bench_overview() -> list[tuple[str, str]]:
-    """The merged chronology of the overview being written, grown to 2,000 entries: its
-    page, duplicates, timeline, export and the overview report's PDF."""
-    from django.test import Client
-
-    from overview import chronology
-    from overview.models import Overview, OverviewEntry
-
-    overview = Overview.objects.filter(status=Overview.Status.DRAFTING).first()
-    if overview is None:
-        return [("Overview of 2,000 entries", "skipped: the demo has no overview being written")]
-    OverviewEntry.objects.filter(overview=overview, source="Bench notes").delete()
-    existing = list(OverviewEntry.objects.filter(overview=overview).select_related("agency"))
-    agencies = sorted({e.agency for e in existing}, key=lambda a: a.name)
-    submissions = {e.agency_id: e.submission for e in existing}
-    start = date(2015, 1, 1)
-    extra = ENTRIES - len(existing)
-    OverviewEntry.objects.bulk_create(
-        [
-            OverviewEntry(
-                overview=overview,
-                agency=agencies[i % len(agencies)],
-                submission=submissions[agencies[i % len(agencies)].pk],
-                source_index=10_000 + i,
-                date=start + timedelta(days=i // 2),
-                time=clock(9 + i % 8, i % 60) if i % 3 else None,
-                source="Bench notes",
-                subject="CM",
-                event=f"SW1 visited and reviewed the care plan with CM (visit {i}).",
-                term_numbers=[1],
+        with CaptureQueriesContext(connection) as queries:
+            importing, count = timed(
+                lambda: drafting.chronology_import(
+                    case_id=imr.case_id, agency_id=imr.agency_id, by=imr.author, rows=rows
+                )
             )
-            for i in range(extra)
-        ],
-        batch_size=1000,
-    )
-    reference = overview.case.reference
-    client = Client()
-    client.force_login(overview.case.assignments.filter(role="overview_author").first().user)
-    base = f"/cases/{reference}/overview"
-    page, response, queries = _page(client, f"{base}/chronology/?page=10")
-    suggesting, pairs = timed(lambda: chronology.duplicate_suggestions(overview))
-    drawing, timeline = timed(lambda: client.get(f"{base}/chronology/timeline/", secure=True))
-    exporting, exported = timed(lambda: client.get(f"{base}/chronology.xlsx", secure=True))
-    document = registry.build("overview", overview.case)
-    html = render_html(document)
-    rendering, pdf = timed(lambda: render_pdf(document))
-    from weasyprint import HTML
-
-    alone, _ = timed(lambda: HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
-    OverviewEntry.objects.filter(overview=overview, source="Bench notes").delete()
+        transaction.set_rollback(True)
     return [
         (
-            f"A page of 100 events of a {ENTRIES:,}-entry merged chronology",
-            f"{1000 * page:.0f} ms, {len(queries)} queries, status {response.status_code}",
-        ),
-        ("Possible duplicates over it", f"{suggesting:.2f} s, {len(pairs)} pairs"),
-        ("Its timeline page", f"{drawing:.2f} s, status {timeline.status_code}"),
-        ("Exporting it to XLSX", f"{exporting:.2f} s, {len(exported.content) / 1024:.0f} KiB"),
-        (
-            f"The overview report PDF with {ENTRIES:,} entries",
-            f"{rendering:.1f} s, {len(pdf) / 2**20:.1f} MiB",
-        ),
-        ("WeasyPrint alone on the same HTML", f"{alone:.1f} s"),
+            f"Importing a {IMPORT_ROWS:,}-row chronology workbook ({len(data) // 1024} KiB)",
+            f"{reading + importing:.2f} s: reading and checking {reading:.2f} s, "
+            f"saving {count:,} entries {importing:.2f} s in {len(queries)} queries",
+        )
     ]
+
+
+def show(results: list[tuple[str, str]]) -> None:
+    width = max(len(name) for name, _ in results)
+    print("\n".join(f"{name:<{width}}  {value}" for name, value in results))
+
+
+def write(results: list[tuple[str, str]]) -> None:
+    show(results)
+    stamp = datetime.now().strftime("%d/%m/%Y %H:%M")
+    table = "\n".join(
+        f"| **{name}** | |" if not value else f"| {name} | {value} |" for name, value in results
+    )
+    figures = (
+        f"{MARK_START}\n"
+        f"Written by `make bench` on {stamp}, on a {os.cpu_count()}-core machine, "
+        f"PostgreSQL {connection.pg_version // 10000}.\n\n"
+        "| What | Result |\n| --- | --- |\n"
+        f"{table}\n{MARK_END}"
+    )
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{MARK_START}\n{MARK_END}\n"
+    before, _, rest = text.partition(MARK_START)
+    _, _, after = rest.partition(MARK_END)
+    path.write_text(before + figures + after)
+
+
+def _through_the_worker(case, kind: str, options: dict, by) -> tuple[float, str, list[str]]:
+    """(seconds, status, progress steps) of a render as a page asks for it: the request,
+    then the Celery task (run in this process: CELERY_TASK_ALWAYS_EAGER), cold."""
+    from scr.documents.bench import forget_parts
+    from scr.documents.models import RenderedDocument
+    from scr.documents.services import document_request
+
+    forget_parts(case.pk)
+    steps = []
+
+    def listen(execute, sql, params, many, context):
+        if 'SET "progress" = %s WHERE' in sql and params and params[0]:
+            steps.append(params[0])
+        return execute(sql, params, many, context)
+
+    key = f"bench:{kind}:{time.time_ns()}"
+    with connection.execute_wrapper(listen):
+        seconds, _ = timed(
+            lambda: transaction.atomic()(document_request)(
+                case=case, kind=kind, key=key, options=options, by=by
+            )
+        )
+    made = RenderedDocument.objects.get(case=case, key=key)
+    status = made.status
+    from scr.documents.retention import remove_files
+
+    remove_files([made.file_name] if made.file_name else [])
+    made.delete()
+    return seconds, status, steps
+
+
+def _in_a_process_of_its_own(kind: str, case, options: dict) -> dict:
+    """pdf_figures of one document, measured by a fresh `python bench/run.py`: memory a
+    process took for one document is not given back, and would count in the next."""
+    answer = subprocess.run(  # noqa: S603
+        [sys.executable, __file__],
+        env={
+            **os.environ,
+            "BENCH_PDF": json.dumps({"kind": kind, "case": case.pk, "options": options}),
+        },
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(answer.stdout.strip().splitlines()[-1])
+
+
+def pdf_figures_of_one() -> None:
+    """The child's side of _in_a_process_of_its_own: prints pdf_figures as JSON."""
+    from scr.documents import registry
+    from scr.documents.bench import pdf_figures
+
+    asked = json.loads(os.environ["BENCH_PDF"])
+    case = Case.objects.get(pk=asked["case"])
+    print(json.dumps(pdf_figures(registry.build(asked["kind"], case, **asked["options"]))))
+
+
+def bench_pdf() -> list[tuple[str, str]]:
+    """The overview report of the case with a 2,000-entry merged chronology, and the IMR
+    of about 500 entries: the pipeline beside WeasyPrint alone on the same HTML."""
+    from imr.models import Imr
+    from scr.accounts.models import User
+
+    found = scale.scale_personas()
+    coordinator = User.objects.get(pk=found["users"]["coordinator"]["id"])
+    board = found["board"]["id"]
+    overview_case = Case.objects.get(board_id=board, reference=found["overview"]["case"])
+    pdf_imr = Imr.objects.select_related("case", "agency").get(
+        case__board_id=board,
+        case__reference=found["imr_for_pdf"]["case"],
+        agency_id=found["imr_for_pdf"]["agency_id"],
+    )
+    documents = [
+        (
+            f"Overview report, {found['overview']['entries']:,}-entry merged chronology",
+            overview_case,
+            "overview",
+            {},
+        ),
+        (
+            f"IMR report, {found['imr_for_pdf']['entries']:,} chronology entries",
+            pdf_imr.case,
+            "imr",
+            {"imr_id": pdf_imr.pk},
+        ),
+    ]
+    rows = []
+    for label, case, kind, options in documents:
+        figures = _in_a_process_of_its_own(kind, case, options)
+        rows += [
+            (f"PDF: {label}", ""),
+            (
+                "WeasyPrint alone, one pass over the same HTML",
+                f"{figures['single_pass_seconds']:.1f} s, {figures['single_pass_pages']} pages, "
+                f"peak memory {figures['single_pass_peak_mib']} MiB",
+            ),
+            (
+                f"The pipeline, cold ({figures['workers']} layout processes)",
+                f"{figures['pipeline_cold_seconds']:.1f} s "
+                f"({figures['ratio_cold']:.2f}× the single pass), "
+                f"{figures['pipeline_pages']} pages in {figures['pipeline_parts']} parts, "
+                f"peak memory {figures['pipeline_peak_mib']} MiB (all processes)",
+            ),
+            (
+                "The pipeline again after one part changed",
+                f"{figures['pipeline_warm_seconds']:.1f} s, "
+                f"{figures['pipeline_warm_layouts']} part laid out again",
+            ),
+            (
+                "Starting the layout processes (once per worker process)",
+                f"{figures['pool_start_seconds']:.1f} s",
+            ),
+        ]
+        seconds, status, steps = _through_the_worker(case, kind, options, coordinator)
+        rows.append(
+            (
+                "Asked for as a page does, made by the Celery task, cold",
+                f"{seconds:.1f} s, {status}, {len(steps)} progress steps "
+                f"({steps[0]!r} … {steps[-1]!r})"
+                if steps
+                else f"{seconds:.1f} s, {status}, no progress reported",
+            )
+        )
+    return rows
+
+
+PARTS = {
+    "sweep": bench_sweep,
+    "import": bench_import,
+    "pdf": bench_pdf,
+    "load": bench_load,
+}
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    world = seed_demo()
-    case = next(iter(world.cases.values()))
-    results = [("Database", connection.vendor)]
-    results += bench_pdf(case)
-    results += bench_sweep(case)
-    results += bench_chronology()
-    results += bench_overview()
-    width = max(len(name) for name, _ in results)
-    lines = [f"{name:<{width}}  {value}" for name, value in results]
-    print("\n".join(lines))
-    stamp = datetime.now().strftime("%d/%m/%Y %H:%M")
-    table = "\n".join(f"| {name} | {value} |" for name, value in results)
-    (ROOT / "BENCHMARKS.md").write_text(
-        "# Benchmarks\n\n"
-        f"Written by `make bench` on {stamp}, on a {os.cpu_count()}-core machine. "
-        "Wall-clock seconds; the query counts are exact.\n\n"
-        "| What | Result |\n| --- | --- |\n" + table + "\n"
-    )
+    """Every part, or those named in BENCH_ONLY ("sweep,import"); BENCHMARKS.md is
+    written only after a run of every part."""
+    only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
+    unknown = set(only) - set(PARTS)
+    if unknown:
+        sys.exit(
+            f"BENCH_ONLY: no part called {', '.join(sorted(unknown))} (parts: {', '.join(PARTS)})"
+        )
+    if "BENCH_PDF" in os.environ:
+        pdf_figures_of_one()
+        return
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        sys.exit("make bench measures the service on PostgreSQL: set BENCH_DATABASE_URL to one.")
+    create_database()
+    results = seeded()
+    for name, part in PARTS.items():
+        if not only or name in only:
+            results += part()
+    if only:
+        show(results)
+    else:
+        write(results)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ def pdf_figures(document: Document) -> dict:
     html = render_html(document)
     case_id = getattr(document.context.get("case"), "pk", None)
     options = pdf_options()
-    _forget(case_id)
+    forget_parts(case_id)
     pipeline.shutdown_pool()
     # The pipeline first: a process that has laid out the whole document in one pass
     # keeps the memory it took.
@@ -102,7 +102,9 @@ def _timed(function):
     return time.perf_counter() - started, result
 
 
-def _forget(case_id: int | None) -> None:
+def forget_parts(case_id: int | None) -> None:
+    """Drop the kept parts of the case's documents, rows and files: the next render of
+    them is cold."""
     kept = DocumentPart.objects.filter(case_id=case_id)
     names = list(kept.values_list("file_name", flat=True))
     kept.delete()
