@@ -23,10 +23,14 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 USERS = int(os.environ.get("BENCH_USERS", "50"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
-THINK = os.environ.get("BENCH_THINK_SECONDS", "1-3")
+# How long a person waits between two pages: reading the page (the measured load), and
+# a much shorter wait that finds how many pages a second this machine can serve.
+THINK = os.environ.get("BENCH_THINK_SECONDS", "5-15")
+STRESS_THINK = os.environ.get("BENCH_STRESS_THINK_SECONDS", "1-3")
+WARM_UP_SECONDS = 15
 # gunicorn: processes for the cores, threads to wait on the database in.
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1))))
-THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
+THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "2"))
 
 
 @dataclass
@@ -57,7 +61,7 @@ def server_environment(database_url: str) -> dict[str, str]:
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", os.urandom(32).hex()),
         "HTTPS": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "CONN_MAX_AGE": "60",
+        "CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
         "EMAIL_URL": "dummymail://",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
@@ -84,6 +88,9 @@ class Server:
                 f"--threads={THREADS}",
                 "--log-level=warning",
                 "--timeout=120",
+                # Longer than any wait between two pages: a browser keeps its connection,
+                # and a connection closed just as the next request is sent fails it.
+                "--keep-alive=30",
             ],
             cwd=ROOT,
             env=self.environment,
@@ -134,7 +141,9 @@ def sign_in(base: str, email: str, password: str, code_for) -> str:
     return session.cookies["sessionid"]
 
 
-def _locust(personas_file: str, base: str, only_floor: bool) -> list[PageFigures]:
+def _locust(
+    personas_file: str, base: str, only_floor: bool, think: str, seconds: int = SECONDS
+) -> list[PageFigures]:
     with tempfile.TemporaryDirectory() as folder:
         prefix = str(Path(folder) / "run")
         subprocess.run(  # noqa: S603
@@ -146,9 +155,9 @@ def _locust(personas_file: str, base: str, only_floor: bool) -> list[PageFigures
                 "--users",
                 str(USERS),
                 "--spawn-rate",
-                str(USERS),
+                str(max(1, USERS // 5)),
                 "--run-time",
-                f"{SECONDS}s",
+                f"{seconds}s",
                 "--host",
                 base,
                 "--csv",
@@ -164,13 +173,20 @@ def _locust(personas_file: str, base: str, only_floor: bool) -> list[PageFigures
                 **os.environ,
                 "BENCH_PERSONAS": personas_file,
                 "BENCH_PAGES": "floor" if only_floor else "all",
-                "BENCH_THINK_SECONDS": THINK,
+                "BENCH_THINK_SECONDS": think,
             },
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         with open(f"{prefix}_stats.csv", newline="") as stats:
             rows = [row for row in csv.DictReader(stats) if row["Name"] != "Aggregated"]
+        with open(f"{prefix}_failures.csv", newline="") as failures:
+            for failure in csv.DictReader(failures):
+                print(
+                    f"Failed: {failure['Name']}: {failure['Error']} "
+                    f"({failure['Occurrences']} times)",
+                    file=sys.stderr,
+                )
     return [
         PageFigures(
             name=row["Name"],
@@ -185,9 +201,19 @@ def _locust(personas_file: str, base: str, only_floor: bool) -> list[PageFigures
     ]
 
 
-def load_test(database_url: str, personas: list[dict]) -> tuple[list[PageFigures], PageFigures]:
-    """(the figures of every page, the floor's), each run with USERS people for SECONDS.
+@dataclass
+class LoadFigures:
+    think: str
+    pages: list[PageFigures]
+    floor: PageFigures
+
+
+def load_test(database_url: str, personas: list[dict]) -> list[LoadFigures]:
+    """The pages and the floor at each wait between pages (THINK, then STRESS_THINK if
+    set), each run with USERS people for SECONDS, after an unmeasured warm-up (each
+    gunicorn process compiles its templates and opens its connection on first use).
     `personas`: dicts with email, password, code (a callable) and pages [(name, url)]."""
+    runs = []
     with Server(database_url) as server:
         signed_in = [
             {
@@ -199,8 +225,12 @@ def load_test(database_url: str, personas: list[dict]) -> tuple[list[PageFigures
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
             json.dump(signed_in, file)
         try:
-            pages = _locust(file.name, server.url, only_floor=False)
-            (floor,) = _locust(file.name, server.url, only_floor=True)
+            # Brisk, so that every process meets every page a few times.
+            _locust(file.name, server.url, False, "1-3", WARM_UP_SECONDS)
+            for think in [THINK, STRESS_THINK] if STRESS_THINK else [THINK]:
+                pages = _locust(file.name, server.url, False, think)
+                (floor,) = _locust(file.name, server.url, True, think)
+                runs.append(LoadFigures(think, sorted(pages, key=lambda f: f.name), floor))
         finally:
             os.unlink(file.name)
-    return sorted(pages, key=lambda figures: figures.name), floor
+    return runs

@@ -3,7 +3,7 @@
 Each locust user is one signed-in person of the large dataset: bench/load.py signs them
 in through the real sign-in and code pages before the measured run, and passes their
 session cookies and pages in the file named by BENCH_PERSONAS. A user opens one of its
-pages, waits BENCH_THINK_SECONDS (a range, "1-3"), and opens another. BENCH_PAGES=floor
+pages, waits BENCH_THINK_SECONDS (a range, "5-15"), and opens another. BENCH_PAGES=floor
 asks only for the floor page instead."""
 
 import itertools
@@ -15,7 +15,7 @@ from locust import HttpUser, between, task
 
 PERSONAS = json.loads(open(os.environ["BENCH_PERSONAS"]).read())  # noqa: SIM115
 ONLY_FLOOR = os.environ.get("BENCH_PAGES") == "floor"
-THINK = [float(part) for part in os.environ.get("BENCH_THINK_SECONDS", "1-3").split("-")]
+THINK = [float(part) for part in os.environ.get("BENCH_THINK_SECONDS", "5-15").split("-")]
 _next = itertools.cycle(PERSONAS)
 
 

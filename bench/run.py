@@ -133,27 +133,32 @@ def personas(wanted: int) -> list[dict]:
     raise RuntimeError(f"The dataset has fewer than {wanted} people to sign in as")
 
 
+def _load_row(figures, name: str, floor=None) -> tuple[str, str]:
+    ratio = f" (p50 {figures.p50 / floor.p50:.1f}× the floor's)" if floor else ""
+    return (
+        name,
+        f"{figures.per_second:.1f} req/s, p50 {figures.p50:.0f} ms, "
+        f"p95 {figures.p95:.0f} ms, p99 {figures.p99:.0f} ms, "
+        f"{figures.failures} errors in {figures.requests:,}{ratio}",
+    )
+
+
 def bench_load() -> list[tuple[str, str]]:
     from bench import load
 
-    pages, floor = load_test(DATABASE_URL, personas(load.USERS))
-
-    def row(figures, label=None):
-        ratio = f" (p50 {figures.p50 / floor.p50:.1f}× the floor's)" if figures is not floor else ""
-        return (
-            label or figures.name,
-            f"{figures.per_second:.1f} req/s, p50 {figures.p50:.0f} ms, "
-            f"p95 {figures.p95:.0f} ms, p99 {figures.p99:.0f} ms, "
-            f"{figures.failures} errors in {figures.requests:,}{ratio}",
+    rows = []
+    for run in load_test(DATABASE_URL, personas(load.USERS)):
+        rows.append(
+            (
+                f"Load: {load.USERS} signed-in people for {load.SECONDS} s, each waiting "
+                f"{run.think} s between pages; gunicorn {load.WORKERS} processes of "
+                f"{load.THREADS} threads",
+                "",
+            )
         )
-
-    heading = (
-        f"Load: {load.USERS} signed-in people for {load.SECONDS} s, each waiting "
-        f"{load.THINK} s between pages; gunicorn {load.WORKERS}×{load.THREADS} threads",
-        "",
-    )
-    floor_row = ("Floor: a constant from a minimal view, same load, same run", row(floor)[1])
-    return [heading, *[row(p) for p in pages], floor_row]
+        rows += [_load_row(page, page.name, run.floor) for page in run.pages]
+        rows.append(_load_row(run.floor, "Floor: a constant from a minimal view, same load"))
+    return rows
 
 
 def bench_sweep() -> list[tuple[str, str]]:
