@@ -78,6 +78,7 @@ def assert_accessible():
     """Run axe-core on the page as it stands and fail on any violation."""
 
     def check(page: Page) -> None:
+        page.wait_for_load_state("load")
         page.add_script_tag(path=str(AXE))
         results = page.evaluate("async () => await axe.run()")
         violations = results["violations"]

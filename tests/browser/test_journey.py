@@ -58,7 +58,10 @@ class Journey:
 
     def follow(self, title: str) -> None:
         """The item of 'Needs your attention' whose title says so."""
-        self.page.get_by_role("link", name=re.compile(re.escape(title))).first.click()
+        # Wait for the next page itself: checking straight after the click could meet
+        # the old page being torn down (no document to add axe-core to).
+        with self.page.expect_navigation():
+            self.page.get_by_role("link", name=re.compile(re.escape(title))).first.click()
         self.see()
 
     def open_case(self) -> None:
