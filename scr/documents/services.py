@@ -27,6 +27,15 @@ def _stale(document: RenderedDocument) -> bool:
     return document.status in WAITING and timezone.now() - started > STALE_AFTER
 
 
+def _file_gone(document: RenderedDocument) -> bool:
+    """True when the document's file is known to be missing; storage that cannot be
+    reached now is not taken for a missing file (the download says so instead)."""
+    try:
+        return not uploads.stored(document.file_name)
+    except uploads.StorageUnavailable:
+        return False
+
+
 @transaction.atomic
 def document_request(
     *, case, kind: str, key: str, options: dict, by, retry_failed: bool = True
@@ -46,6 +55,13 @@ def document_request(
     if existing is not None and existing.failed:
         if not retry_failed:
             return existing
+        existing = None
+    if existing is not None and existing.ready and _file_gone(existing):
+        # Made, but its file has gone since (deleted by hand, storage restored from an
+        # older backup): the page would answer 404 for ever. Make it again.
+        existing.status = RenderedDocument.Status.FAILED
+        existing.error = "Its file was missing; it was made again."
+        existing.save(update_fields=["status", "error"])
         existing = None
     if existing is not None and not _stale(existing):
         return existing

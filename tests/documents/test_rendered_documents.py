@@ -39,6 +39,23 @@ def test_a_render_that_fails_is_recorded_and_can_be_asked_again(case, coordinato
     assert again.pk != document.pk
 
 
+def test_a_document_whose_file_has_gone_is_made_again(case, coordinator):
+    from scr import uploads
+
+    document = _ask(case, coordinator)
+    document_render(document_id=document.pk)
+    document.refresh_from_db()
+    assert _ask(case, coordinator).pk == document.pk
+    uploads.delete(document.file_name)
+    again = _ask(case, coordinator)
+    assert again.pk != document.pk
+    assert document_render(document_id=again.pk) == "done"
+    again.refresh_from_db()
+    assert read(again.file_name).startswith(b"%PDF")
+    document.refresh_from_db()
+    assert document.failed and "missing" in document.error
+
+
 def test_a_render_the_worker_abandoned_is_asked_again(case, coordinator):
     document = _ask(case, coordinator)
     RenderedDocument.objects.filter(pk=document.pk).update(
