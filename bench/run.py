@@ -277,6 +277,7 @@ def write(results: list[tuple[str, str]]) -> None:
 def _through_the_worker(case, kind: str, options: dict, by) -> tuple[float, str, list[str]]:
     """(seconds, status, progress steps) of a render as a page asks for it: the request,
     then the Celery task (run in this process: CELERY_TASK_ALWAYS_EAGER), cold."""
+    from scr import uploads
     from scr.documents.bench import forget_parts
     from scr.documents.models import RenderedDocument
     from scr.documents.services import document_request
@@ -298,9 +299,7 @@ def _through_the_worker(case, kind: str, options: dict, by) -> tuple[float, str,
         )
     made = RenderedDocument.objects.get(case=case, key=key)
     status = made.status
-    from scr.documents.retention import remove_files
-
-    remove_files([made.file_name] if made.file_name else [])
+    uploads.delete_all([made.file_name] if made.file_name else [])
     made.delete()
     return seconds, status, steps
 

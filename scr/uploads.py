@@ -278,6 +278,17 @@ def delete(name: str) -> None:
         private_storage().delete(name)
 
 
+def delete_all(names) -> None:
+    """Remove stored files whose rows are gone (retention, kept document parts). A file
+    that will not go is logged, not raised: its row, the only way to it, is gone already,
+    and the other files still go."""
+    for name in names:
+        try:
+            delete(name)
+        except OSError:
+            log.exception("Could not remove the stored file %s", name)
+
+
 def download_response(name: str, *, content_type: str, filename: str) -> FileResponse:
     """The stored file `name` as an attachment called `filename` (any name, in any
     script: RFC 6266), streamed from the storage, never cached, never sniffed. Http404

@@ -17,7 +17,6 @@ rolls it back, so nothing goes that nobody meant to delete.
 Audit rows name the case by type and id, with no foreign key to it, so they stay.
 """
 
-import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -34,8 +33,6 @@ from scr.audit.services import Action, audit_record, change_records_delete
 from scr.cases.models import Case
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
-
-log = logging.getLogger(__name__)
 
 Files = Callable[[Case], Iterable[str]]
 Clear = Callable[[Case], Mapping[str, int]]
@@ -114,15 +111,6 @@ def retention_due(*, now: datetime | None = None) -> list[Due]:
     return sorted((d for d in due if d), key=lambda d: (d.closed_on, d.reference))
 
 
-def _remove(names: list[str]) -> None:
-    for name in names:
-        try:
-            uploads.delete(name)
-        except OSError:
-            # Logged, not raised: the rows are gone already and the other files still go.
-            log.exception("Retention: could not remove %s", name)
-
-
 @transaction.atomic
 def retention_apply(*, case_id: int, now: datetime | None = None) -> Deleted:
     """Delete a closed case whose retention period has passed by `now`, with everything
@@ -148,7 +136,7 @@ def retention_apply(*, case_id: int, now: datetime | None = None) -> Deleted:
         raise ValidationError("The case's retention period has not passed.")
     board = case.board
 
-    names = {name for files in _files for name in files(case) if uploads.is_stored_name(name)}
+    names = {name for files in _files for name in files(case)}
     present = sorted(name for name in names if uploads.stored(name))
     rows: Counter[str] = Counter()
     for _, clear in sorted(_clears, key=lambda entry: -entry[0]):
@@ -172,5 +160,5 @@ def retention_apply(*, case_id: int, now: datetime | None = None) -> Deleted:
             f"{board.retention_years} years; {total} rows, {len(present)} files"
         ),
     )
-    transaction.on_commit(partial(_remove, present))
+    transaction.on_commit(partial(uploads.delete_all, present))
     return Deleted(due.reference, due.board, due.closed_on, total, len(present))

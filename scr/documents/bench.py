@@ -12,11 +12,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from scr import uploads
 from scr.documents import pipeline
 from scr.documents.models import DocumentPart
 from scr.documents.registry import Document
 from scr.documents.render import lay_out, pdf_options, render_html
-from scr.documents.retention import remove_files
 
 CHANGE = "<p>Changed for the benchmark: one more paragraph at the end.</p>"
 
@@ -108,7 +108,7 @@ def forget_parts(case_id: int | None) -> None:
     kept = DocumentPart.objects.filter(case_id=case_id)
     names = list(kept.values_list("file_name", flat=True))
     kept.delete()
-    remove_files(names)
+    uploads.delete_all(names)
 
 
 def _cpu(pids: list[int]) -> float:

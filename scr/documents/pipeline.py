@@ -231,9 +231,8 @@ class _Layouts:
                 )
         except IntegrityError:
             # Another render kept the same part meanwhile.
-            from scr.documents.retention import remove_files
 
-            remove_files([name])
+            uploads.delete_all([name])
 
     def forget_stale(self) -> None:
         from scr.documents.retention import document_parts_prune

@@ -3,7 +3,6 @@ the cascade from the case; their PDFs, and the laid-out parts kept for the next 
 (scr.documents.pipeline), are files to remove. Kept parts also go once unused for
 DOCUMENT_PDF_PART_DAYS (document_parts_prune)."""
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,8 +12,6 @@ from django.utils import timezone
 from scr import uploads
 from scr.cases import retention
 from scr.documents.models import DocumentPart, RenderedDocument
-
-log = logging.getLogger(__name__)
 
 
 def _files(case) -> list[str]:
@@ -30,16 +27,6 @@ def _files(case) -> list[str]:
 retention.register(files=_files)
 
 
-def remove_files(names: list[str]) -> None:
-    """Remove stored files whose rows are gone; a file that will not go is logged (it is
-    the case's content, but its row, the only way to it, is gone already)."""
-    for name in names:
-        try:
-            uploads.delete(name)
-        except OSError:
-            log.exception("Could not remove the kept document part %s", name)
-
-
 def document_parts_prune(*, now: datetime | None = None, limit: int = 500) -> int:
     """Forget up to `limit` kept parts unused for DOCUMENT_PDF_PART_DAYS, rows and files;
     returns how many. The files go after the rows' deletion is committed, so a render that
@@ -53,5 +40,5 @@ def document_parts_prune(*, now: datetime | None = None, limit: int = 500) -> in
         )
         DocumentPart.objects.filter(pk__in=[pk for pk, _ in stale]).delete()
         names = [name for _, name in stale]
-        transaction.on_commit(lambda: remove_files(names))
+        transaction.on_commit(lambda: uploads.delete_all(names))
     return len(stale)
