@@ -16,6 +16,7 @@ from scr import uploads
 from scr.documents import pipeline
 from scr.documents.models import DocumentPart
 from scr.documents.registry import Document
+from scr.documents.render import case_id as case_id_of
 from scr.documents.render import lay_out, pdf_options, render_html
 
 CHANGE = "<p>Changed for the benchmark: one more paragraph at the end.</p>"
@@ -30,7 +31,7 @@ def pdf_figures(document: Document) -> dict:
     pipeline and for the single pass. Forgets the document's kept parts first (those of
     its case); the pipeline uses DOCUMENT_PDF_WORKERS and DOCUMENT_PDF_CHUNK_ROWS."""
     html = render_html(document)
-    case_id = getattr(document.context.get("case"), "pk", None)
+    case_id = case_id_of(document)
     options = pdf_options()
     forget_parts(case_id)
     pipeline.shutdown_pool()
@@ -71,7 +72,7 @@ def pdf_figures(document: Document) -> dict:
         "pipeline_cold_layouts": rendered.laid_out,
         "pipeline_warm_layouts": again.laid_out,
         "pipeline_peak_mib": max(cold_peak.mib, warm_peak.mib),
-        "workers": _workers(),
+        "workers": settings.DOCUMENT_PDF_WORKERS,
         # The machine's load (1 minute) as the pipeline started: the pipeline wants every
         # core, so other work on the machine slows it more than the single pass.
         "load_average": round(load, 2),
@@ -81,10 +82,6 @@ def pdf_figures(document: Document) -> dict:
         # counts its parent's pages between its fork and its exec.
         "max_rss_self_mib": _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024),
     }
-
-
-def _workers() -> int:
-    return settings.DOCUMENT_PDF_WORKERS
 
 
 def _quiet(step: str) -> None:

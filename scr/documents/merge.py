@@ -109,11 +109,7 @@ def merge(parts: list[Part], page_numbers: list[Part], options: dict) -> bytes:
         meta = part.meta
         structure = meta["structure"]
         dropped = set() if index == 0 or meta["metadata"] is None else {meta["metadata"]}
-        table = [0] * meta["count"]
-        first = len(pdf.objects)
-        kept = [entry for entry in part.objects if entry[0] not in dropped]
-        for position, (number, _, _) in enumerate(kept):
-            table[number] = first + position
+        table, kept = _placed(pdf, part, dropped)
         table[meta["pages_object"]] = pdf.pages.number
         if structure:
             table[structure["document"]] = structure_document.number
@@ -243,7 +239,7 @@ def _catalog(pdf, meta, tagged, structure_root, dests, bookmarks, metadata) -> N
         by_page = {}
         for page, level, label, x, y, state in bookmarks:
             by_page.setdefault(page, []).append((level, label, (x, y), state))
-        root, skipped, last_by_depth, previous = [], [], None, 0
+        root, skipped, previous = [], [], 0
         last_by_depth = [root]
         for page in sorted(by_page):
             previous = make_page_bookmark_tree(
@@ -301,17 +297,24 @@ def _stamp(pdf, parts, page_objects, page_numbers: list[Part]) -> None:
         )
 
 
+def _placed(pdf, part: Part, dropped: set[int]) -> tuple[list[int], list]:
+    """(the part's object number -> its number in `pdf`, the part's objects but `dropped`):
+    the kept objects go after those `pdf` has, in their order."""
+    table = [0] * part.meta["count"]
+    first = len(pdf.objects)
+    kept = [entry for entry in part.objects if entry[0] not in dropped]
+    for position, (number, _, _) in enumerate(kept):
+        table[number] = first + position
+    return table, kept
+
+
 def _forms(pdf, part: Part) -> list[int]:
     """Add the objects of a page-numbers part but its pages, each page's content made a
     form XObject; the forms' numbers, in page order."""
     pages = part.meta["pages"]
     meta = part.meta
     dropped = {page["number"] for page in pages} | {0, meta["catalog"], meta["pages_object"]}
-    kept = [entry for entry in part.objects if entry[0] not in dropped]
-    table = [0] * meta["count"]
-    first = len(pdf.objects)
-    for position, (number, _, _) in enumerate(kept):
-        table[number] = first + position
+    table, kept = _placed(pdf, part, dropped)
     renumber = _renumber(table, 0)
     contents = {page["contents"]: page for page in pages}
     for number, head, data in kept:

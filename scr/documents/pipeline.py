@@ -50,6 +50,7 @@ from scr.documents import laid_out, merge, parts
 from scr.documents.layout import lay_out_part, ready, start
 from scr.documents.models import DocumentPart
 from scr.documents.render import RenderTimeout, pdf_options
+from scr.documents.retention import document_parts_prune
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def render(
     pages = sum(part.pages for part in laid)
     progress(f"Putting the {len(laid)} parts together: {pages} pages")
     pdf = merge.merge(laid, [layouts.parts[job.key] for job in stamps], pdf_options())
-    layouts.forget_stale()
+    document_parts_prune()
     return Rendered(
         pdf=pdf,
         pages=pages,
@@ -231,13 +232,7 @@ class _Layouts:
                 )
         except IntegrityError:
             # Another render kept the same part meanwhile.
-
             uploads.delete_all([name])
-
-    def forget_stale(self) -> None:
-        from scr.documents.retention import document_parts_prune
-
-        document_parts_prune()
 
 
 # The layouts ---------------------------------------------------------------------------

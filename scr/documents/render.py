@@ -170,7 +170,8 @@ def lay_out(html: str, options: dict):
     return laid_out
 
 
-def _case_id(document) -> int | None:
+def case_id(document) -> int | None:
+    """The id of the case a built document is of, if any (its parts are kept under it)."""
     case = getattr(document, "context", {}).get("case")
     return getattr(case, "pk", None)
 
@@ -186,7 +187,7 @@ def render_pdf(document: Document, progress: Callable[[str], None] | None = None
     with time_limit(settings.DOCUMENT_RENDER_SECONDS):
         html = render_html(document)
         if pipeline.wanted(html):
-            rendered = pipeline.render(html, progress=report, case_id=_case_id(document))
+            rendered = pipeline.render(html, progress=report, case_id=case_id(document))
             if rendered is not None:
                 return rendered.pdf
         report("Laying out the pages")
