@@ -120,6 +120,30 @@ def demo_seeded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def post_paper(client, case, panel_chair):
+    """Post a paper (name, bytes) with a new panel meeting, as the panel chair: the way an
+    upload reaches the private storage in the tests of storing and downloading files."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from scr.deadlines import calendar
+
+    client.force_login(panel_chair)
+
+    def post(name: str, data: bytes):
+        return client.post(
+            reverse("panel:meeting-new", args=[case.reference]),
+            {
+                "held_on": calendar.today().strftime("%d/%m/%Y"),
+                "notes": "Agreed.",
+                "paper": SimpleUploadedFile(name, data),
+            },
+        )
+
+    return post
+
+
+@pytest.fixture
 def board(db):
     return BoardFactory(name="Testshire Safeguarding Adults Board")
 

@@ -22,7 +22,6 @@ from actionplans.models import Evidence
 from panel.models import PanelMeeting, PanelMeetingAttachment
 from scr import settings as project_settings
 from scr import uploads
-from scr.deadlines import calendar
 from tests.actionplans.conftest import lead_c, planning  # noqa: F401
 from tests.actionplans.test_closure import accepted_plans
 from tests.imr.conftest import commissioned  # noqa: F401
@@ -130,23 +129,6 @@ def test_anything_else_is_refused_whatever_its_name(name, data):
 
 
 # Storage and downloads -----------------------------------------------------------------
-
-
-@pytest.fixture
-def post_paper(client, case, panel_chair):
-    client.force_login(panel_chair)
-
-    def post(name: str, data: bytes):
-        return client.post(
-            reverse("panel:meeting-new", args=[case.reference]),
-            {
-                "held_on": calendar.today().strftime("%d/%m/%Y"),
-                "notes": "Agreed.",
-                "paper": _file(name, data),
-            },
-        )
-
-    return post
 
 
 def test_papers_are_stored_under_random_names_outside_the_web_root(post_paper, private_root):

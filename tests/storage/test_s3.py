@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from panel.models import PanelMeeting, PanelMeetingAttachment
 from scr import uploads
 from scr.audit.models import AuditEvent
-from scr.deadlines import calendar
 from scr.documents.models import RenderedDocument
 from scr.documents.services import document_render, document_request
 from tests.environment import settings_from
@@ -28,20 +26,9 @@ PUBLIC = ("http://acs.amazonaws.com/groups/global/AllUsers", "AuthenticatedUsers
 
 
 @pytest.fixture
-def post_paper(client, case, panel_chair, bucket):
-    client.force_login(panel_chair)
-
-    def post(name: str, data: bytes):
-        return client.post(
-            reverse("panel:meeting-new", args=[case.reference]),
-            {
-                "held_on": calendar.today().strftime("%d/%m/%Y"),
-                "notes": "Agreed.",
-                "paper": SimpleUploadedFile(name, data),
-            },
-        )
-
-    return post
+def post_paper(post_paper, bucket):
+    """tests/conftest.py's, with the private storage in the bucket."""
+    return post_paper
 
 
 def _paper_url(paper: PanelMeetingAttachment) -> str:
