@@ -3,7 +3,10 @@ run what a user typed (formula injection)."""
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -30,10 +33,35 @@ def safe_cell(value):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# What a file name may not carry into a header: control characters (a line break in an
+# agency's name used to make every export of that agency a 500), and the quote and
+# backslash that would end or escape the quoted name.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\]+')
+
+
+def ascii_filename(filename: str) -> str:
+    """The name in plain ASCII for browsers that ignore filename*: accents folded
+    ("Tân" -> "Tan"), an en dash or any other character without an ASCII form -> "-"."""
+    folded = unicodedata.normalize("NFKD", _UNSAFE.sub("-", filename))
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"-{2,}", "-", re.sub(r"[^\x20-\x7e]", "-", plain)).strip(" -") or "download"
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header any browser shows right (RFC 6266): an ASCII fallback, and
+    the exact name as RFC 5987 `filename*` where it differs."""
+    clean = _UNSAFE.sub("-", filename).strip() or "download"
+    fallback = ascii_filename(clean)
+    header = f'attachment; filename="{fallback}"'
+    if fallback != clean:
+        header += f"; filename*=UTF-8''{quote(clean, safe='')}"
+    return header
+
+
 def download_response(data: bytes, filename: str, content_type: str) -> HttpResponse:
     """A file to save, never kept by a browser or a proxy."""
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -22,6 +22,8 @@ from django.core.files.storage import Storage, storages
 from django.db.models import Sum
 from django.http import FileResponse, Http404
 
+from scr.exports import content_disposition
+
 log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
@@ -298,9 +300,10 @@ def download_response(name: str, *, content_type: str, filename: str) -> FileRes
     except FileNotFoundError:
         log.warning("A stored file is missing from the private storage: %s", name)
         raise Http404("The file is missing") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
-    )
+    response = FileResponse(handle, as_attachment=True, content_type=content_type)
+    # Ours, not FileResponse's: it has no ASCII fallback and a line break in the name
+    # would be a 500.
+    response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,5 +1,6 @@
 """Boards, agencies and the people who work in the procedure."""
 
+import re
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -9,6 +10,22 @@ from django.db import models
 from django.utils import timezone
 
 from scr.accounts.roles import ROLE_BY_GROUP_NAME, Role
+
+# A line break or another control character in a name goes into file names, headers and
+# letters (an agency's name with a line break made every export of it a 500).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def refuse_control_characters(obj, fields: tuple[str, ...]) -> None:
+    """ValidationError naming each field whose text holds a line break, a tab or another
+    control character (pasted from a document, or typed into the admin)."""
+    errors = {
+        name: "Remove the line break or other control character from this name"
+        for name in fields
+        if _CONTROL.search(getattr(obj, name) or "")
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class Board(models.Model):
@@ -92,6 +109,11 @@ class Board(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        names = ("name", "short_name", "coordinator_name", "regulator_name")
+        refuse_control_characters(self, (*names, "regulator_short_name"))
+
     @property
     def reminder_days(self) -> list[int]:
         """The reminder offsets, largest first, without repeats."""
@@ -118,6 +140,10 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        refuse_control_characters(self, ("name",))
 
 
 class UserManager(BaseUserManager):
@@ -178,6 +204,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.email.lower()
+        refuse_control_characters(self, ("full_name", "job_title"))
         if self.agency_id and self.agency.board_id != self.board_id:
             raise ValidationError({"agency": "The agency must belong to the user's board."})
 

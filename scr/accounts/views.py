@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -432,6 +433,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 def admin_sign_in(request, extra_context=None):
     """The administration pages sign in through the service's own sign-in, so they get
-    the same throttling and second factor."""
+    the same throttling and second factor. Someone already signed in who is not staff
+    is refused here: sending them to sign in would bring them straight back (a loop)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied("The administration pages are for staff only")
     next_url = request.GET.get("next", "") or reverse("admin:index")
     return redirect(f"{reverse('accounts:sign-in')}?{urlencode({'next': next_url})}")

@@ -19,6 +19,7 @@ from scr.cases.stages import SIDE_ROUTES
 from scr.deadlines import calendar
 from scr.documents import registry
 from scr.documents.render import render_pdf
+from scr.exports import content_disposition
 
 CASES_PER_PAGE = 25
 
@@ -158,6 +159,6 @@ def case_document(request, reference: str, kind: str):
         detail=f"document {kind}",
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Content-Disposition"] = content_disposition(document.filename)
     response["Cache-Control"] = "no-store"
     return response
