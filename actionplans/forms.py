@@ -2,6 +2,8 @@
 
 from django import forms
 
+from scr.formtools import RevisionField
+
 
 class LetterForm(forms.Form):
     body = forms.CharField(
@@ -12,7 +14,7 @@ class LetterForm(forms.Form):
         strip=False,
         error_messages={"required": "Enter the letter"},
     )
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    revision = RevisionField()
 
 
 class ConfirmForm(forms.Form):

@@ -46,7 +46,7 @@ from imr.views import imr_url, load, team_only
 from scr import access, uploads
 from scr.deadlines import calendar
 from scr.exports import XLSX, download_response
-from scr.formtools import add_service_errors, form_page
+from scr.formtools import MISSING_REVISION, add_service_errors, form_page
 
 PAGE_SIZE = 100
 
@@ -67,9 +67,10 @@ def _refused(request, error: ValidationError):
 
 
 def _posted_revision(request) -> int:
-    """The revision a removal was asked from; a tampered value is refused like a stale one."""
+    """The revision a removal was asked from; a missing or tampered value is refused like
+    a stale one."""
     try:
-        return int(request.POST.get("revision") or 0)
+        return int(request.POST.get("revision") or MISSING_REVISION)
     except ValueError:
         raise ValidationError("This page is out of date: open it again and retry.") from None
 

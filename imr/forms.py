@@ -8,6 +8,7 @@ from imr.entry_parsing import EntryParseError, parse_date, parse_time
 from imr.models import GlossaryEntry
 from scr.deadlines import calendar
 from scr.fields import DATE_HELP, GovukDateField
+from scr.formtools import RevisionField
 
 
 def _area(rows: int = 5) -> forms.Textarea:
@@ -17,7 +18,7 @@ def _area(rows: int = 5) -> forms.Textarea:
 class RevisionForm(forms.Form):
     """A section form: remembers the revision the author opened, to catch a clash."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    revision = RevisionField()
 
 
 class CommissionForm(forms.Form):

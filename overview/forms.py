@@ -6,6 +6,7 @@ from django import forms
 
 from overview.models import ContributorResponse, ReceiptItem
 from scr.fields import GovukDateField
+from scr.formtools import RevisionField
 
 
 def _area(rows: int = 8) -> forms.Textarea:
@@ -14,7 +15,7 @@ def _area(rows: int = 8) -> forms.Textarea:
 
 class SectionForm(forms.Form):
     text = forms.CharField(label="Text", widget=_area(14), required=False)
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    revision = RevisionField()
 
 
 def _choices(terms) -> list[tuple[str, str]]:
@@ -134,7 +135,7 @@ class SummaryForm(forms.Form):
         label="b) Key issues arising from the case", widget=_area(12), required=False
     )
     recommendations = forms.CharField(label="c) Recommendations", widget=_area(10), required=False)
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    revision = RevisionField()
 
 
 class WaiverForm(forms.Form):

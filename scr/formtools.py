@@ -4,9 +4,25 @@ a page with errors answers 400 and keeps what was typed."""
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+
+# A save that does not say which revision its page was opened at is refused like a stale
+# one: leaving the field out must not skip the check. No stored revision is negative.
+MISSING_REVISION = -1
+
+
+class RevisionField(forms.IntegerField):
+    """The hidden revision an edit page was opened at, to catch a clash with a newer save."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=False, min_value=0, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return MISSING_REVISION if value is None else value
 
 
 def add_service_errors(form, error: ValidationError, aliases: dict[str, str] | None = None):

@@ -458,3 +458,13 @@ def _submit(plan, lead) -> None:
         ),
     )
     services.plan_submit(**key)
+
+
+def test_a_letter_save_without_its_revision_is_refused(client, planning, chair):
+    """Leaving the hidden field out must not skip the clash check (#20, item 2)."""
+    letter = _draft(planning, chair)[ASC]
+    client.force_login(chair)
+    response = client.post(_url(planning, "letter-edit", letter.pk), {"body": "Overwritten."})
+    assert response.status_code == 400
+    assert "after you opened it" in response.content.decode()
+    assert ChairLetter.objects.get(pk=letter.pk).body == letter.body

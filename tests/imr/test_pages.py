@@ -399,3 +399,15 @@ def test_an_entry_fixed_from_the_checks_returns_to_the_checks(client, imr_a, aut
     )
     assert response.status_code == 302
     assert response["Location"] == url(imr_a, "imr:checks")
+
+
+def test_a_save_without_its_revision_is_refused_like_a_stale_one(client, imr_a, author_a):
+    """Leaving the hidden field out must not skip the clash check (#20, item 2)."""
+    client.force_login(author_a)
+    page = url(imr_a, "imr:section-edit", "lessons")
+    assert client.post(page, {"revision": "0", "learning": "First."}).status_code == 302
+    response = client.post(page, {"learning": "Overwrite, with no revision."})
+    assert response.status_code == 400
+    assert "after you opened it" in response.content.decode()
+    assert client.post(page, {"learning": "Old.", "autosave": "1"}).status_code == 409
+    assert imr_a.sections.get(key=Section.LESSONS).data["learning"] == "First."

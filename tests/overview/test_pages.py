@@ -335,3 +335,25 @@ def test_14a_shows_the_responses_it_rests_on(client, submitted, coordinator, age
     page = client.get(_url(submitted.case, "receipt-item", "contributors")).content.decode()
     assert "The dates on page 4 are wrong." in page
     assert "does not agree the contents: say below how the board dealt with that" in page
+
+
+def test_a_section_save_without_its_revision_is_refused(client, started, overview_author):
+    """Leaving the hidden field out must not skip the clash check (#20, item 2)."""
+    client.force_login(overview_author)
+    url = _url(started.case, "section-edit", "introduction")
+    client.post(url, {"text": "First.", "revision": 0})
+    response = client.post(url, {"text": "Overwrite, with no revision."})
+    assert response.status_code == 400
+    assert "after you opened it" in response.content.decode()
+    assert OverviewSection.objects.get(overview=started, key="introduction").text == "First."
+
+
+def test_a_summary_save_without_its_revision_is_refused(client, drafted, overview_author):
+    client.force_login(overview_author)
+    response = client.post(
+        _summary_url(drafted.case, "summary-edit"),
+        {"process": "Overwritten.", "key_issues": "x", "recommendations": "y"},
+    )
+    assert response.status_code == 400
+    assert "after you opened it" in response.content.decode()
+    assert ExecutiveSummary.objects.get(pk=drafted.pk).process == drafted.process
