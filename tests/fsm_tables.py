@@ -71,3 +71,9 @@ def check_no_conditions(model, field_name: str) -> None:
         t.name for t in field_of(model, field_name).get_all_transitions(model) if t.conditions
     }
     assert conditional == set()
+
+
+def transitions_from(model, field_name: str, state: str) -> set[str]:
+    """The transitions an instance in `state` may take, as the model answers."""
+    instance = model(**{field_name: state})
+    return {t.name for t in getattr(instance, f"get_available_{field_name}_transitions")()}
