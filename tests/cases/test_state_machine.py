@@ -1,4 +1,5 @@
-"""Every allowed transition, and refused ones changing nothing."""
+"""The case's state machine: the model held to the procedure's table state by state, every
+allowed transition taken through the service, and refused ones changing nothing."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
