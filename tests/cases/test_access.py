@@ -117,6 +117,25 @@ def test_people_of_another_board_cannot_be_assigned(case, coordinator, other_coo
         case_assign(case_id=case.pk, user=other_coordinator, role=Role.PANEL_MEMBER, by=coordinator)
 
 
+def test_an_inactive_person_cannot_be_assigned_and_nothing_changes(case, coordinator, author_b):
+    from scr.audit.models import AuditEvent
+
+    author_b.is_active = False
+    author_b.save(update_fields=["is_active"])
+    audit_rows = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        case_assign(case_id=case.pk, user=author_b, role=Role.PANEL_MEMBER, by=coordinator)
+    assert refused.value.messages == ["Only active members of the case's board can be assigned."]
+    assert not case.assignments.filter(user=author_b).exists()
+    assert not CaseUserObjectPermission.objects.filter(user=author_b).exists()
+    assert AuditEvent.objects.count() == audit_rows
+    # The same person, active again, is assigned: the refusal was for the inactivity.
+    author_b.is_active = True
+    author_b.save(update_fields=["is_active"])
+    case_assign(case_id=case.pk, user=author_b, role=Role.PANEL_MEMBER, by=coordinator)
+    assert case.assignments.filter(user=author_b, role=Role.PANEL_MEMBER).exists()
+
+
 def test_board_wide_roles_are_not_case_roles(case, coordinator, outsider):
     with pytest.raises(ValidationError):
         case_assign(case_id=case.pk, user=outsider, role=Role.BOARD_CHAIR, by=coordinator)

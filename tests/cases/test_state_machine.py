@@ -1,8 +1,10 @@
-"""Every allowed transition, and refused ones changing nothing."""
+"""The case's state machine: the model held to the procedure's table state by state, every
+allowed transition taken through the service, and refused ones changing nothing."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django_fsm import can_proceed
 
 from scr.audit.models import AuditEvent
 from scr.cases.models import Case, CaseEvent
@@ -10,28 +12,93 @@ from scr.cases.services import case_transition_request
 from scr.cases.stages import FINAL_STAGES, MAIN_ROUTE, SIDE_ROUTES, Stage
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_open
+from tests import fsm_tables
 
 pytestmark = pytest.mark.django_db
 
-# transition, from, to, who takes it (a persona fixture name)
-ALLOWED = [
-    ("send_to_chair", Stage.REFERRAL_RECEIVED, Stage.WITH_CHAIR, "lead_a"),
-    ("convene_panel", Stage.WITH_CHAIR, Stage.PANEL_CONVENED, "chair"),
-    ("route_other_review", Stage.WITH_CHAIR, Stage.OTHER_REVIEW, "chair"),
-    ("decline", Stage.WITH_CHAIR, Stage.DECLINED, "chair"),
-    ("record_recommendation", Stage.PANEL_CONVENED, Stage.PANEL_RECOMMENDED, "panel_chair"),
-    ("commission_review", Stage.PANEL_RECOMMENDED, Stage.REVIEW_COMMISSIONED, "chair"),
-    ("route_other_review", Stage.PANEL_RECOMMENDED, Stage.OTHER_REVIEW, "chair"),
-    ("decline", Stage.PANEL_RECOMMENDED, Stage.DECLINED, "chair"),
-    ("start_imrs", Stage.REVIEW_COMMISSIONED, Stage.IMRS_IN_PROGRESS, "coordinator"),
-    ("start_overview", Stage.IMRS_IN_PROGRESS, Stage.OVERVIEW_IN_PROGRESS, "coordinator"),
-    ("submit_overview", Stage.OVERVIEW_IN_PROGRESS, Stage.WITH_BOARD, "overview_author"),
-    ("receive_overview", Stage.WITH_BOARD, Stage.EXECUTIVE_SUMMARY, "coordinator"),
-    ("approve_summary", Stage.EXECUTIVE_SUMMARY, Stage.ACTION_PLANS, "chair"),
-    ("start_monitoring", Stage.ACTION_PLANS, Stage.MONITORING, "coordinator"),
-    ("close", Stage.MONITORING, Stage.CLOSED, "chair"),
-    ("reopen", Stage.CLOSED, Stage.MONITORING, "chair"),
+S = Stage
+# The case's state machine, from the procedure: one row per transition of Case.stage
+# (name, the stages it may be taken from, the stage it leads to). test_the_model_*
+# below hold the model to it, state by state.
+TRANSITIONS = [
+    # 5: the agency's board representative sends the request to the chair.
+    ("send_to_chair", (S.REFERRAL_RECEIVED,), S.WITH_CHAIR),
+    # 5, 6: the chair asks the panel to meet; never before the endorsement.
+    ("convene_panel", (S.WITH_CHAIR,), S.PANEL_CONVENED),
+    # 6.2 a: the panel recommends to the chair.
+    ("record_recommendation", (S.PANEL_CONVENED,), S.PANEL_RECOMMENDED),
+    # 7: the chair decides to conduct a review.
+    ("commission_review", (S.PANEL_RECOMMENDED,), S.REVIEW_COMMISSIONED),
+    # 3 (last paragraph), 7: not a Serious Case Review; another review instead.
+    ("route_other_review", (S.WITH_CHAIR, S.PANEL_RECOMMENDED), S.OTHER_REVIEW),
+    # 5, 7: the chair decides that no further action is needed.
+    ("decline", (S.WITH_CHAIR, S.PANEL_RECOMMENDED), S.DECLINED),
+    # 10: the management reviews begin.
+    ("start_imrs", (S.REVIEW_COMMISSIONED,), S.IMRS_IN_PROGRESS),
+    # 13.1: once each agency has completed its review.
+    ("start_overview", (S.IMRS_IN_PROGRESS,), S.OVERVIEW_IN_PROGRESS),
+    # 13.2, 14: the overview report goes to the board.
+    ("submit_overview", (S.OVERVIEW_IN_PROGRESS,), S.WITH_BOARD),
+    # 14: the board has received it.
+    ("receive_overview", (S.WITH_BOARD,), S.EXECUTIVE_SUMMARY),
+    # 15.2, 16: the chair approves the summary; the chair's letters ask for plans.
+    ("approve_summary", (S.EXECUTIVE_SUMMARY,), S.ACTION_PLANS),
+    # 16: the plans are accepted; agencies give evidence that they are carried out.
+    ("start_monitoring", (S.ACTION_PLANS,), S.MONITORING),
+    # 16: only from monitoring, once every action is complete; never from the plans.
+    ("close", (S.MONITORING,), S.CLOSED),
+    # Only a closed case reopens: a declined case or another review is not reopened.
+    ("reopen", (S.CLOSED,), S.MONITORING),
 ]
+
+# Who takes each transition (a persona fixture name).
+WHO = {
+    "send_to_chair": "lead_a",
+    "convene_panel": "chair",
+    "record_recommendation": "panel_chair",
+    "commission_review": "chair",
+    "route_other_review": "chair",
+    "decline": "chair",
+    "start_imrs": "coordinator",
+    "start_overview": "coordinator",
+    "submit_overview": "overview_author",
+    "receive_overview": "coordinator",
+    "approve_summary": "chair",
+    "start_monitoring": "coordinator",
+    "close": "chair",
+    "reopen": "chair",
+}
+
+# transition, from, to, who takes it: each allowed step, taken through the service.
+ALLOWED = [
+    (name, source, target, WHO[name]) for name, sources, target in TRANSITIONS for source in sources
+]
+
+
+@pytest.mark.parametrize("row", TRANSITIONS, ids=[row[0] for row in TRANSITIONS])
+def test_the_model_allows_each_transition_from_exactly_its_stages(row):
+    name, sources, target = row
+    fsm_tables.check_row(Case, "stage", (name, set(sources), target))
+
+
+def test_the_model_has_exactly_the_transitions_of_the_table_and_no_conditions():
+    fsm_tables.check_table_is_complete(Case, "stage", [(n, set(s), t) for n, s, t in TRANSITIONS])
+    fsm_tables.check_no_conditions(Case, "stage")
+
+
+@pytest.mark.parametrize(
+    ("name", "stage"),
+    [
+        ("close", Stage.ACTION_PLANS),
+        ("reopen", Stage.DECLINED),
+        ("reopen", Stage.OTHER_REVIEW),
+        ("convene_panel", Stage.REFERRAL_RECEIVED),
+    ],
+)
+def test_the_model_refuses_the_shortcuts_a_user_must_not_take(name, stage):
+    """Other code repeats these checks today; the model must hold them on its own."""
+    assert not can_proceed(getattr(Case(stage=stage), name))
+
 
 # How to reach each stage from 'panel convened' (the `case` fixture), main route first.
 PATH_FROM_PANEL = [
@@ -88,8 +155,15 @@ def test_allowed_transition_moves_the_stage_and_writes_history(request, name, so
     ).exists()
 
 
-def test_every_stage_is_reached_by_some_transition():
-    reached = {target for _, _, target, _ in ALLOWED} | {Stage.REFERRAL_RECEIVED}
+def test_every_stage_is_reached_from_a_referral_through_the_model():
+    declared = fsm_tables.transitions_in_model(Case, "stage")
+    reached, frontier = {Stage.REFERRAL_RECEIVED}, [Stage.REFERRAL_RECEIVED]
+    while frontier:
+        stage = frontier.pop()
+        for sources, target in declared.values():
+            if stage in sources and target not in reached:
+                reached.add(target)
+                frontier.append(target)
     assert reached == set(Stage)
     assert set(MAIN_ROUTE) | set(SIDE_ROUTES) == set(Stage)
 

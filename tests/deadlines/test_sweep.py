@@ -10,8 +10,10 @@ from django.utils.timezone import now as django_now
 
 from scr.cases.services import case_transition_request
 from scr.deadlines import calendar, reminders
-from scr.deadlines.models import Deadline, Reminder
+from scr.deadlines.models import Deadline, Digest, Reminder
 from scr.deadlines.reminders import deadline_sweep
+from scr.deadlines.services import reminder_preference_set
+from tests.imr.conftest import asked, commissioned, imr_a  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +236,71 @@ def test_digest_users_get_one_email_a_day_instead(case, panel_chair, coordinator
     assert any(m.to == [coordinator.email] for m in mailoutbox)
     deadline_sweep(at=at(day + timedelta(days=1)), inline=True)
     assert len([m for m in mailoutbox if m.to == [panel_chair.email]]) == 2
+
+
+@pytest.mark.parametrize("owner_active", [True, False])
+def test_a_clock_whose_owner_was_deactivated_is_sent_to_the_coordinator(
+    case, panel_chair, coordinator, mailoutbox, owner_active
+):
+    """Deactivating a person (the admin's is_active) leaves their clocks in their name
+    until someone joins or leaves the case: the coordinator is reminded meanwhile."""
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    assert meeting.owner == panel_chair
+    if not owner_active:
+        panel_chair.is_active = False
+        panel_chair.save(update_fields=["is_active"])
+    day = meeting.due - timedelta(days=2)  # 'before-2': the owner's step alone
+    deadline_sweep(at=at(day), inline=True)
+    sent = set(Reminder.objects.filter(deadline=meeting).values_list("recipient", "reason"))
+    subject = f"{case.reference}: due {meeting.due:%d/%m/%Y} – Panel meets (6.1)"
+    if owner_active:
+        assert sent == {(panel_chair.pk, Reminder.Reason.OWNER)}
+        assert (panel_chair.email, subject) in reminder_mail(mailoutbox)
+    else:
+        assert sent == {(coordinator.pk, Reminder.Reason.COORDINATOR)}
+        assert [m for m in reminder_mail(mailoutbox) if "(6.1)" in m[1]] == [
+            (coordinator.email, subject)
+        ]
+
+
+@pytest.fixture
+def dates():
+    """The two dates of the letter asking for a management review (Appendix C), set 8 and
+    9 days ahead: the digest's 7-day horizon falls between them."""
+    today = calendar.today()
+    return today + timedelta(days=8), today + timedelta(days=9)
+
+
+def test_the_digest_holds_a_clock_due_in_exactly_seven_days_but_not_eight(
+    imr_a,  # noqa: F811
+    author_a,
+    mailoutbox,
+):
+    reminder_preference_set(user=author_a, digest=True)
+    chronology = Deadline.objects.get(
+        case=imr_a.case, kind=Deadline.Kind.IMR_CHRONOLOGY, agency=imr_a.agency
+    )
+    report = Deadline.objects.get(
+        case=imr_a.case, kind=Deadline.Kind.IMR_REPORT, agency=imr_a.agency
+    )
+    assert chronology.owner == report.owner == author_a
+    assert report.due - chronology.due == timedelta(days=1)
+
+    def digests():
+        return [m for m in mailoutbox if m.to == [author_a.email] and "deadlines" in m.subject]
+
+    # The chronology due in 8 days, the report in 9: no digest.
+    deadline_sweep(at=at(chronology.due - timedelta(days=8)), inline=True)
+    assert not Digest.objects.filter(recipient=author_a).exists()
+    assert digests() == []
+
+    # A day later the chronology is due in exactly 7 days: in; the report, in 8: not.
+    day = chronology.due - timedelta(days=7)
+    deadline_sweep(at=at(day), inline=True)
+    (digest,) = digests()
+    assert digest.subject == f"Your deadlines on {day:%d/%m/%Y}: 1 due within 7 days or overdue"
+    assert "IMR chronology and family composition (Appendix C)" in digest.body
+    assert "IMR full report" not in digest.body
 
 
 def _bulk_clocks(case, count: int, *, due_now: bool, on: date):

@@ -112,6 +112,37 @@ def test_refused_dates(text, message):
     assert str(error.value).startswith(message)
 
 
+# A month word is three letters or more that begin its name: 'ju' could be June or July,
+# 'ma' March or May, so two letters are refused rather than guessed.
+@pytest.mark.parametrize(
+    ("text", "value", "precision"),
+    [
+        ("3 ju 2025", None, DAY),
+        ("3rd ju 25", None, DAY),
+        ("ju 3 2025", None, DAY),
+        ("ju 2025", None, MONTH),
+        ("3 ma 2025", None, DAY),
+        ("3 se 2024", None, DAY),
+        ("3 jun 2025", date(2025, 6, 3), DAY),
+        ("3 Jul 2025", date(2025, 7, 3), DAY),
+        ("3 june 2025", date(2025, 6, 3), DAY),
+        ("3rd July 25", date(2025, 7, 3), DAY),
+        ("Jun 3 2025", date(2025, 6, 3), DAY),
+        ("July 2025", date(2025, 7, 1), MONTH),
+        ("3 mar 2025", date(2025, 3, 3), DAY),
+        ("3 May 2025", date(2025, 5, 3), DAY),
+        ("3 sep 2024", date(2024, 9, 3), DAY),
+    ],
+)
+def test_a_month_needs_three_letters_or_its_full_name(text, value, precision):
+    if value is None:
+        with pytest.raises(EntryParseError) as error:
+            parse_date(text, today=TODAY)
+        assert str(error.value) == DATE_HELP
+    else:
+        assert parse_date(text, today=TODAY) == FuzzyDate(value, precision, False)
+
+
 def test_the_future_is_counted_from_today_by_default():
     next_year = date.today().year + 2
     with pytest.raises(EntryParseError):

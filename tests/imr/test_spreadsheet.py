@@ -148,6 +148,15 @@ def test_bad_rows_are_reported_with_the_row_numbers_the_spreadsheet_shows(make):
     ]
 
 
+def test_a_two_letter_month_is_reported_on_its_row():
+    rows = [HEADER, GOOD[0], ["3 ju 2025", "", "GP records", "AB", "Seen.", "", "1", ""]]
+    assert problems(as_csv(rows)) == [
+        "Row 3, Date: Enter the date like 03/02/25, 3 Feb 2025 or 02/25 for a month"
+    ]
+    rows[2][0] = "3 Jun 2025"
+    assert read(as_csv(rows))[1].date == FuzzyDate(date(2025, 6, 3), Precision.DAY, False)
+
+
 @pytest.mark.parametrize("make", [as_csv, as_xlsx])
 def test_blank_rows_are_skipped_and_numbering_kept(make):
     blank = ["", "  ", "", "", "", "", "", ""]

@@ -92,6 +92,16 @@ def test_apostrophes_and_accents_do_not_hide_a_name():
     assert terms("Zoe BRENNAN and zoë.", zoe) == ["zoe brennan", "zoe"]
 
 
+def test_accents_are_folded_both_ways_inside_a_word():
+    """The accent mid-word: at a word's end a kept mark would still look like a word end."""
+    sean = Identifier("name", "Seán Ó Briain", "a family member's name")
+    assert terms("Sean called; Briain wrote.", sean) == ["sean", "briain"]
+    plain = Identifier("name", "Sean Moylan", "a family member's name")
+    assert terms("Seán called; Móylan wrote.", plain) == ["sean", "moylan"]
+    hits = find_hits({"Key issues": "Then Seán called."}, [plain])
+    assert [(hit.term, hit.found) for hit in hits] == [("sean", "Seán")]
+
+
 @pytest.mark.parametrize("written", ["HQM", "H.Q.M.", "H. Q. M.", "H Q M", "HQM's", "H-Q-M"])
 def test_the_initials_of_a_name_are_a_hit(written):
     assert terms(f"{written} was seen at home.", ADULT) == ["hqm"]
@@ -194,6 +204,13 @@ def test_each_significant_part_of_an_address_is_a_hit_and_generic_words_are_not(
     assert terms("Moved to TF12AB.", postcode) == ["tf1 2ab"]
 
 
+def test_an_address_part_of_six_characters_is_distinctive_and_of_five_is_not():
+    """_address_needles: a part with no house number is searched from 6 characters (Wigton,
+    but not Ulpha): every town in the other tests has 7 or more."""
+    places = Identifier("address", "Ulpha, Wigton", "a family member's address")
+    assert terms("She moved from Ulpha to Wigton.", places) == ["wigton"]
+
+
 # Ordering, duplicates and excerpts ---------------------------------------------------------
 
 
@@ -211,6 +228,20 @@ def test_hits_are_sorted_by_field_then_position_and_listed_once():
         ("Key issues", "Rosalind Quenby", "a family member's name"),
         # 'Quenby' alone is both women's name: one hit, for the first identifier.
         ("Key issues", "Quenby", "the adult's name"),
+    ]
+
+
+def test_a_name_only_in_the_recommendations_is_found():
+    """The summary's three parts (15.1 a to c) are all checked: a name written only in the
+    recommendations would otherwise be published."""
+    summary = ExecutiveSummary(
+        process="The review began in 2025.",
+        key_issues="Agencies did not share what they knew.",
+        recommendations="Agencies should ask Mrs Quenby-Marsh's family for their views.",
+    )
+    hits = summary_hits(summary, identifiers=[ADULT])
+    assert [(hit.field, hit.term, hit.found) for hit in hits] == [
+        ("Recommendations", "quenby-marsh", "Quenby-Marsh")
     ]
 
 
