@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connections, models, transaction
@@ -56,14 +57,20 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return str(address) if address is not None else remote
 
 
+NOT_AN_ACCOUNT = "(not an account's email address)"
+
+
 def typed_username(typed: str) -> str:
-    """What a failed sign-in records of the email box: the address, or a placeholder when
-    it is not one (a password typed into the wrong box must not reach the trail)."""
+    """What a failed sign-in records of the email box: the address when it names an
+    account, else a placeholder. Whatever else was typed (a password in the wrong box, a
+    shape that happens to pass as an address) never reaches the trail."""
     typed = (typed or "").strip().lower()
     try:
         validate_email(typed)
     except ValidationError:
-        return "(not an email address)"
+        return NOT_AN_ACCOUNT
+    if not get_user_model().objects.filter(email__iexact=typed).exists():
+        return NOT_AN_ACCOUNT
     return typed[:254]
 
 
