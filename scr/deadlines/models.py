@@ -1,5 +1,6 @@
 """One model for every clock of the procedure."""
 
+import hashlib
 from datetime import date
 
 from django.conf import settings
@@ -233,13 +234,21 @@ class Extension(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A private, revocable address for a user's deadlines as an ICS calendar."""
+    """A private, revocable address for a user's deadlines as an ICS calendar.
+
+    Only a hash of the address's secret is kept: a copy of the database (a backup, a
+    read-only role) does not give anyone the addresses. The person sees it once."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user_id}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        # The secret is 256 random bits: a fast hash is enough, nothing to guess.
+        return hashlib.sha256(token.encode()).hexdigest()

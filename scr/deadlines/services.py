@@ -334,13 +334,16 @@ def reminder_preference_set(*, user, digest: bool) -> None:
 
 
 @transaction.atomic
-def calendar_feed_create(*, user) -> bool:
+def calendar_feed_create(*, user) -> tuple[str, bool]:
     """Give the person a new private calendar address; any older one stops working.
-    Returns whether an older address was replaced."""
+    Returns the address's secret (kept only as a hash: show it now or never) and whether
+    an older address was replaced."""
     token = secrets.token_urlsafe(32)
-    _, created = CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
+    _, created = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token_hash": CalendarFeed.hash(token)}
+    )
     audit_record(action=Action.CHANGE, actor=user, detail="calendar feed created")
-    return not created
+    return token, not created
 
 
 @transaction.atomic

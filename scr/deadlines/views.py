@@ -184,6 +184,9 @@ def extension_decide(request, extension_id: int):
     )
 
 
+NEW_FEED_SESSION_KEY = "new_calendar_feed"
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def reminder_settings(request):
@@ -197,16 +200,18 @@ def reminder_settings(request):
         services.reminder_preference_set(user=user, digest=form.cleaned_data["reminder_digest"])
         messages.success(request, "Your reminder settings have been saved.")
         return redirect("deadlines:settings")
-    feed = CalendarFeed.objects.filter(user=user).first()
+    # The address is shown once, on the page after it was made: only its hash is kept.
+    token = request.session.pop(NEW_FEED_SESSION_KEY, None)
     feed_url = (
-        request.build_absolute_uri(reverse("deadlines:calendar-feed", args=[feed.token]))
-        if feed
+        request.build_absolute_uri(reverse("deadlines:calendar-feed", args=[token]))
+        if token
         else ""
     )
+    has_feed = bool(token) or CalendarFeed.objects.filter(user=user).exists()
     return render(
         request,
         "deadlines/settings.html",
-        {"form": form, "feed_url": feed_url},
+        {"form": form, "feed_url": feed_url, "has_feed": has_feed},
         status=400 if form.errors else 200,
     )
 
@@ -215,7 +220,9 @@ def reminder_settings(request):
 @login_required
 def calendar_feed_create(request):
     """Make (or replace) the user's private feed address; the old one stops working."""
-    replaced = services.calendar_feed_create(user=request.user)
+    token, replaced = services.calendar_feed_create(user=request.user)
+    # Server-side (the session is a database row), read once by the settings page.
+    request.session[NEW_FEED_SESSION_KEY] = token
     messages.success(
         request,
         "Your calendar address is ready."
@@ -236,7 +243,11 @@ def calendar_feed_revoke(request):
 def calendar_feed(request, token: str):
     """The ICS feed, authenticated by its secret address alone (calendar programs cannot
     sign in). It carries references, clocks and dates: no case details."""
-    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    feed = (
+        CalendarFeed.objects.filter(token_hash=CalendarFeed.hash(token))
+        .select_related("user")
+        .first()
+    )
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar")
     user = feed.user

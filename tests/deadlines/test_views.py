@@ -3,6 +3,7 @@ compliance report: what each persona may see and do."""
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -235,12 +236,31 @@ def test_reminder_settings_choose_the_digest(client, case, panel_chair):
     assert panel_chair.reminder_digest is True
 
 
+def _make_feed(client) -> str:
+    """Make a calendar address as the person does, and read it off the page that shows it."""
+    client.post(reverse("deadlines:calendar-create"))
+    text = client.get(reverse("deadlines:settings")).content.decode()
+    return re.search(r"/calendar/([A-Za-z0-9_-]+)\.ics", text).group(1)
+
+
+def test_the_calendar_address_is_shown_once_and_only_its_hash_is_kept(client, panel_chair):
+    client.force_login(panel_chair)
+    token = _make_feed(client)
+    feed = CalendarFeed.objects.get(user=panel_chair)
+    assert token not in feed.token_hash and feed.token_hash == CalendarFeed.hash(token)
+    again = client.get(reverse("deadlines:settings")).content.decode()
+    assert token not in again
+    assert "You have a calendar address" in again and "Stop this address" in again
+    assert client.get(reverse("deadlines:calendar-feed", args=[token])).status_code == 200
+    # The stored hash is not itself an address.
+    assert client.get(reverse("deadlines:calendar-feed", args=[feed.token_hash])).status_code == 404
+
+
 def test_the_calendar_feed_shows_the_users_own_clocks_only(
     client, case, panel_chair, coordinator, outsider
 ):
     client.force_login(panel_chair)
-    client.post(reverse("deadlines:calendar-create"))
-    token = CalendarFeed.objects.get(user=panel_chair).token
+    token = _make_feed(client)
     client.logout()
     response = client.get(reverse("deadlines:calendar-feed", args=[token]))
     assert response.status_code == 200
@@ -255,18 +275,15 @@ def test_the_calendar_feed_shows_the_users_own_clocks_only(
     assert b"Hypatia" not in response.content and b"HQM" not in response.content
     # Another user's feed shows nothing of these clocks.
     client.force_login(outsider)
-    client.post(reverse("deadlines:calendar-create"))
-    other = CalendarFeed.objects.get(user=outsider).token
+    other = _make_feed(client)
     response = client.get(reverse("deadlines:calendar-feed", args=[other]))
     assert case.reference.encode() not in response.content
 
 
 def test_a_revoked_or_replaced_calendar_address_stops_working(client, panel_chair):
     client.force_login(panel_chair)
-    client.post(reverse("deadlines:calendar-create"))
-    first = CalendarFeed.objects.get(user=panel_chair).token
-    client.post(reverse("deadlines:calendar-create"))
-    second = CalendarFeed.objects.get(user=panel_chair).token
+    first = _make_feed(client)
+    second = _make_feed(client)
     assert first != second
     assert client.get(reverse("deadlines:calendar-feed", args=[first])).status_code == 404
     assert client.get(reverse("deadlines:calendar-feed", args=[second])).status_code == 200
@@ -448,8 +465,7 @@ def test_asking_again_while_a_request_waits_explains_instead_of_offering_a_form(
 def test_the_coordinators_calendar_holds_the_clocks_nobody_owns(client, case, coordinator):
     Deadline.objects.filter(case=case).update(owner=None)
     client.force_login(coordinator)
-    client.post(reverse("deadlines:calendar-create"))
-    token = CalendarFeed.objects.get(user=coordinator).token
+    token = _make_feed(client)
     response = client.get(reverse("deadlines:calendar-feed", args=[token]))
     events = list(Calendar.from_ical(response.content).walk("VEVENT"))
     assert len(events) == 2

@@ -276,7 +276,7 @@ def _main_case(w: BoardWorld, *, subject: str, what_happened: str) -> None:
         requested_due=clock.due + timedelta(days=30),
         reason="Training dates moved.",
     )
-    deadlines.calendar_feed_create(user=p["coordinator"])
+    feed_token, _ = deadlines.calendar_feed_create(user=p["coordinator"])
     # A second referral, still the referrer's draft.
     draft_referral = referrals.referral_start(by=p["referrer"])
     referrals.referral_save(
@@ -301,6 +301,7 @@ def _main_case(w: BoardWorld, *, subject: str, what_happened: str) -> None:
         clock=clock,
         extension=extension,
         feed=CalendarFeed.objects.get(user=p["coordinator"]),
+        feed_token=feed_token,
     )
 
 
@@ -633,7 +634,7 @@ def url_targets(w: BoardWorld) -> dict[str, tuple[dict, str]]:
         "deadlines:settings": ({}, ""),
         "deadlines:calendar-create": ({}, ""),
         "deadlines:calendar-revoke": ({}, ""),
-        "deadlines:calendar-feed": ({"token": o["feed"].token}, ""),
+        "deadlines:calendar-feed": ({"token": o["feed_token"]}, ""),
         "deadlines:extension-request": ({"deadline_id": o["clock"].pk}, ""),
         "deadlines:extension-decide": ({"extension_id": o["extension"].pk}, ""),
         "referrals:referral-list": ({}, ""),
