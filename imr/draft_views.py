@@ -41,6 +41,7 @@ from imr.selectors import (
     ordered_entries,
     section_row,
     terms_of_reference,
+    unexplained_abbreviations,
 )
 from imr.views import imr_url, load, team_only
 from scr import access, uploads
@@ -687,7 +688,9 @@ def glossary(request, reference: str, agency_id: int):
     """The agency's private glossary of worker codes and abbreviations."""
     case, imr, roles = _draft(request, reference, agency_id, write=True)
     initial = {}
-    code = request.GET.get("code", "")[:30]
+    # The checks page links here by the word's place in its list, never by the word: a
+    # draft's words in an address end up in access logs and browser history.
+    code = _unexplained_word(imr, request.GET.get("explain", ""))
     if code:
         # A code like SW1 or HV2 is a worker's; anything else an abbreviation to explain.
         worker = bool(re.fullmatch(r"[A-Z]{1,4}\d{1,3}", code))
@@ -744,6 +747,22 @@ def _problem_url(imr, section: str) -> str:
     return imr_url(imr, "imr:section-edit", section)
 
 
+def _checked_part(imr) -> str:
+    """The part the checks read: the chronology until it is countersigned, then the report."""
+    chronology = imr.status in (Imr.Status.CHRONOLOGY, Imr.Status.CHRONOLOGY_SIGN_OFF)
+    return Part.CHRONOLOGY if chronology else Part.REPORT
+
+
+def _unexplained_word(imr, position: str) -> str:
+    """The word at `position` (1, 2, ...) of the checks page's unexplained abbreviations,
+    or '' when there is none there (the list may have changed since)."""
+    if not position.isdigit():
+        return ""
+    words = [word for word, _ in unexplained_abbreviations(imr, _checked_part(imr))]
+    index = int(position) - 1
+    return words[index][:30] if 0 <= index < len(words) else ""
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def checks(request, reference: str, agency_id: int):
@@ -764,8 +783,7 @@ def checks(request, reference: str, agency_id: int):
         else:
             messages.success(request, f"‘{word}’ is confirmed as not a person's name.")
         return redirect(imr_url(imr, "imr:checks"))
-    chronology = imr.status in (Imr.Status.CHRONOLOGY, Imr.Status.CHRONOLOGY_SIGN_OFF)
-    part = Part.CHRONOLOGY if chronology else Part.REPORT
+    part = _checked_part(imr)
     report = imr_checks(imr, part)
     return form_page(
         request,

@@ -131,6 +131,8 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
     assert_accessible(page)
     page.get_by_role("link", name="explain SW1").click()
     expect(page.get_by_label("Code or abbreviation")).to_have_value("SW1")
+    # The draft's words stay out of addresses (access logs, history): a place in the list.
+    assert "SW1" not in page.url and "explain=" in page.url
     # A code like SW1 is taken for a worker's code.
     expect(page.get_by_label("A worker's code")).to_be_checked()
     assert_accessible(page)
