@@ -1,6 +1,7 @@
 """Sign in (password, then a second factor), sign out, passwords, sessions and the
 account page, with every sign-in event in the audit trail."""
 
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -23,7 +24,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from scr.accounts import sessions, two_factor
 from scr.accounts.forms import CodeForm, PasswordChangeForm, SetupCodeForm, SignInForm
 from scr.accounts.middleware import is_verified
-from scr.audit.services import Action, Outcome, audit_record, typed_username
+from scr.audit.models import AuditEvent
+from scr.audit.services import (
+    NOT_AN_ACCOUNT,
+    Action,
+    Outcome,
+    audit_record,
+    client_ip,
+    typed_username,
+)
 
 # Backup codes just made, shown once on the next page and then forgotten.
 NEW_CODES_KEY = "new_backup_codes"
@@ -394,6 +403,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password-reset-sent")
 
     def form_valid(self, form):
+        # The same answer whether or not an email goes: nobody learns which addresses
+        # have accounts, or that they were held back.
+        if not _reset_too_often(self.request, form.cleaned_data["email"]):
+            self._send(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def _send(self, form) -> None:
         # Links in emails point at SITE_URL, never at whatever Host header came in.
         site = urlsplit(settings.SITE_URL)
         form.save(
@@ -406,7 +422,36 @@ class PasswordResetView(auth_views.PasswordResetView):
             html_email_template_name=self.html_email_template_name,
             request=self.request,
         )
-        return HttpResponseRedirect(self.get_success_url())
+
+
+# Password reset emails: at most this many an hour for one account, and asked from one
+# client address (an office behind one NAT shares it), so a form cannot be used to flood
+# someone's inbox. Counted from the audit trail: rows every web process shares.
+RESET_WINDOW = timedelta(hours=1)
+RESETS_PER_ACCOUNT = 3
+RESETS_PER_CLIENT = 10
+RESET_ASKED = "password reset asked"
+RESET_HELD = "password reset held back: asked too often"
+
+
+def _reset_too_often(request, email: str) -> bool:
+    """Whether this request is over a limit; writes the audit row that counts it."""
+    label = typed_username(email)
+    asked = AuditEvent.objects.filter(
+        action=Action.CHANGE, detail=RESET_ASKED, at__gte=timezone.now() - RESET_WINDOW
+    )
+    client = client_ip(request)
+    held = (
+        client is not None and asked.filter(ip_address=client).count() >= RESETS_PER_CLIENT
+    ) or (label != NOT_AN_ACCOUNT and asked.filter(actor_label=label).count() >= RESETS_PER_ACCOUNT)
+    audit_record(
+        action=Action.CHANGE,
+        actor_label=label,
+        outcome=Outcome.DENIED if held else Outcome.SUCCESS,
+        detail=RESET_HELD if held else RESET_ASKED,
+        request=request,
+    )
+    return held
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -108,3 +108,30 @@ def test_password_reset_full_journey(client, coordinator, mailoutbox):
     assert response.status_code == 302
     coordinator.refresh_from_db()
     assert coordinator.check_password(new)
+
+
+def test_password_reset_emails_are_limited_per_account_with_the_same_answer(
+    client, coordinator, mailoutbox
+):
+    """20 requests for one address used to send 20 emails (#20)."""
+    url = reverse("accounts:password-reset")
+    answers = {client.post(url, {"email": coordinator.email}).url for _ in range(6)}
+    assert answers == {reverse("accounts:password-reset-sent")}
+    assert len(mailoutbox) == 3
+    held = AuditEvent.objects.filter(detail__startswith="password reset held back")
+    assert held.count() == 3 and set(held.values_list("actor_label", flat=True)) == {
+        coordinator.email
+    }
+
+
+def test_password_reset_emails_are_limited_per_client_address(client, board, mailoutbox):
+    from tests.conftest import _person
+
+    url = reverse("accounts:password-reset")
+    people = [_person(board, f"Person {n}") for n in range(12)]
+    for person in people:
+        client.post(url, {"email": person.email}, REMOTE_ADDR="198.51.100.7")
+    assert len(mailoutbox) == 10
+    # Another client is not held back by this one.
+    client.post(url, {"email": people[-1].email}, REMOTE_ADDR="203.0.113.5")
+    assert len(mailoutbox) == 11
