@@ -353,12 +353,22 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 
-# Sign-in throttling (django-axes): by username and, separately, by client address; a
-# cool-off rather than a permanent lock. The refusal is a 429 page and one audit row per
+# Sign-in throttling (django-axes and scr/accounts/lockout.py): a cool-off rather than a
+# permanent lock. The refusal is a 429 page and one audit row per
 # lockout (scr/accounts/lockout.py).
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("SIGN_IN_COOLOFF_MINUTES", default=15) / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The pair is locked, not the account or the address alone: nobody can lock a colleague
+# out from elsewhere, and one person does not lock their whole office (one NAT address).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Every failure, for the two counts of scr/accounts/lockout.py: an account guessed at from
+# many addresses is slowed down to one attempt per SIGN_IN_SLOW_SECONDS once it has had
+# SIGN_IN_SLOW_AFTER failures within the cool-off; an address that fails
+# SIGN_IN_ADDRESS_LIMIT times within the cool-off (whichever accounts) waits it out.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+SIGN_IN_SLOW_AFTER = env.int("SIGN_IN_SLOW_AFTER", default=10)
+SIGN_IN_SLOW_SECONDS = env.int("SIGN_IN_SLOW_SECONDS", default=30)
+SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=50)
 # A success must not wipe the count: axes would delete every failure from the same
 # address too, so anyone with one account could guess another's password without end.
 AXES_RESET_ON_SUCCESS = False

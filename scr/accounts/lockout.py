@@ -1,13 +1,59 @@
-"""The answer to a sign-in that django-axes refuses (settings.AXES_LOCKOUT_CALLABLE).
+"""Refusing sign-ins that look like guessing, without letting anyone lock others out.
 
-axes counts failures by username and, separately, by client address; past the limit it
-refuses every attempt, the right password included, until the cool-off has passed."""
+- django-axes locks the pair (account, client address) after AXES_FAILURE_LIMIT failures,
+  for the cool-off: one person's mistakes lock neither their office (one NAT address for
+  everyone) nor, from elsewhere, their colleague's account.
+- Guesses at one account from many addresses are slowed down, not locked: past
+  SIGN_IN_SLOW_AFTER failures within the cool-off, one attempt at that account per
+  SIGN_IN_SLOW_SECONDS (the owner waits seconds, never a lock an attacker can set).
+- Guesses at many accounts from one address (password spraying): past
+  SIGN_IN_ADDRESS_LIMIT failures within the cool-off that address waits out the cool-off.
+Both counts read axes' failure log (every failure, whoever was named, so the answers do
+not tell which addresses have accounts)."""
+
+from datetime import timedelta
 
 from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessFailureLog
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from scr.audit.services import Action, Outcome, audit_record, typed_username
+from scr.audit.services import Action, Outcome, audit_record, client_ip, typed_username
+
+
+def sign_in_wait(request: HttpRequest, username: str) -> int:
+    """Seconds this sign-in attempt must wait beyond axes' own lock: 0 to go ahead."""
+    cool_off = get_cool_off(request) or timedelta(minutes=15)
+    now = timezone.now()
+    recent = AccessFailureLog.objects.filter(attempt_time__gte=now - cool_off)
+    address = client_ip(request)
+    if address and recent.filter(ip_address=address).count() >= settings.SIGN_IN_ADDRESS_LIMIT:
+        return int(cool_off.total_seconds())
+    if not username:
+        return 0
+    mine = recent.filter(username=username)
+    if mine.count() < settings.SIGN_IN_SLOW_AFTER:
+        return 0
+    last = mine.order_by("-attempt_time").values_list("attempt_time", flat=True).first()
+    waited = (now - last).total_seconds()
+    return max(0, int(settings.SIGN_IN_SLOW_SECONDS - waited))
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def refusal(request: HttpRequest, seconds: int) -> HttpResponse:
+    """The 429 page, saying how long to wait."""
+    seconds = max(1, seconds)
+    response = render(request, "429.html", {"wait": _wait_text(seconds)}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def lockout_response(
@@ -28,8 +74,4 @@ def lockout_response(
             detail="locked out",
             request=request,
         )
-    seconds = int(get_cool_off(request).total_seconds())
-    minutes = max(1, round(seconds / 60))
-    response = render(request, "429.html", {"cooloff_minutes": minutes}, status=429)
-    response["Retry-After"] = str(seconds)
-    return response
+    return refusal(request, int(get_cool_off(request).total_seconds()))

@@ -21,7 +21,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from scr.accounts import sessions, two_factor
+from scr.accounts import lockout, sessions, two_factor
 from scr.accounts.forms import CodeForm, PasswordChangeForm, SetupCodeForm, SignInForm
 from scr.accounts.middleware import is_verified
 from scr.audit.models import AuditEvent
@@ -73,6 +73,13 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        typed = request.POST.get("username", "").strip().lower()
+        wait = lockout.sign_in_wait(request, typed)
+        if wait:
+            return lockout.refusal(request, wait)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
