@@ -46,7 +46,7 @@ from imr.selectors import (
 from imr.views import imr_url, load, team_only
 from scr import access, uploads
 from scr.deadlines import calendar
-from scr.exports import XLSX, download_response
+from scr.exports import XLSX, TooLongForXlsx, download_response
 from scr.formtools import MISSING_REVISION, add_service_errors, form_page
 
 PAGE_SIZE = 100
@@ -676,7 +676,12 @@ def chronology_export(request, reference: str, agency_id: int, fmt: str):
     if fmt == "csv":
         data, content_type = spreadsheet.write_rows_csv(export_rows(imr)), "text/csv"
     elif fmt == "xlsx":
-        data, content_type = spreadsheet.write_rows_xlsx(export_rows(imr), "Chronology"), XLSX
+        try:
+            data = spreadsheet.write_rows_xlsx(export_rows(imr), "Chronology")
+        except TooLongForXlsx as refused:
+            messages.error(request, str(refused))
+            return redirect(imr_url(imr, "imr:chronology"))
+        content_type = XLSX
     else:
         raise Http404("No such format")
     return download_response(data, f"{name}.{fmt}", content_type)

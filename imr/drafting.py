@@ -143,6 +143,24 @@ def _check_terms(imr: Imr, numbers: Iterable[int]) -> list[int]:
     return numbers
 
 
+def _check_lengths(values: EntryValues) -> None:
+    """The limits of ChronologyEntry, for every caller: the form says it first, an import
+    per cell, and nothing longer is ever stored (an export could not hold it)."""
+    errors = {
+        field: f"Keep this to {ChronologyEntry.TEXT_MAX_CHARACTERS:,} characters: it has "
+        f"{len(getattr(values, field).strip()):,}"
+        for field in ChronologyEntry.LONG_TEXTS
+        if len(getattr(values, field).strip()) > ChronologyEntry.TEXT_MAX_CHARACTERS
+    }
+    if len(values.subject.strip()) > ChronologyEntry.SUBJECT_MAX_CHARACTERS:
+        errors["subject"] = (
+            f"Keep the subject of recording to {ChronologyEntry.SUBJECT_MAX_CHARACTERS} "
+            "characters: initials, such as HQM"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 def _apply(entry: ChronologyEntry, values: EntryValues, numbers: list[int]) -> None:
     entry.date = values.date.value
     entry.date_precision = str(values.date.precision)
@@ -176,6 +194,7 @@ def chronology_entry_save(
     `revision`. A new entry goes last among the same day's entries."""
     imr = _draft(by, case_id, agency_id)
     numbers = _check_terms(imr, values.term_numbers)
+    _check_lengths(values)
     if entry_id is None:
         if imr.entries.count() >= MAX_ENTRIES:
             raise ValidationError(f"A chronology holds at most {MAX_ENTRIES:,} entries.")

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from imr import template
 from imr.entry_parsing import EntryParseError, parse_date, parse_time
-from imr.models import GlossaryEntry
+from imr.models import ChronologyEntry, GlossaryEntry
 from scr.deadlines import calendar
 from scr.fields import DATE_HELP, GovukDateField
 from scr.formtools import RevisionField
@@ -293,24 +293,27 @@ class EntryForm(RevisionForm, TermsMixin):
     )
     source = forms.CharField(
         label="Source of information",
+        max_length=ChronologyEntry.TEXT_MAX_CHARACTERS,
         help_text=template.CHRONOLOGY_COLUMN_HINTS["source"],
         error_messages={"required": "Enter the source of information"},
     )
     subject = forms.CharField(
         label="Subject of recording",
-        max_length=200,
+        max_length=ChronologyEntry.SUBJECT_MAX_CHARACTERS,
         help_text=template.CHRONOLOGY_COLUMN_HINTS["subject"],
         error_messages={"required": "Enter who the entry relates to, by initials"},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
     )
     event = forms.CharField(
         label="Event description, action and outcome",
+        max_length=ChronologyEntry.TEXT_MAX_CHARACTERS,
         widget=_area(4),
         help_text=template.CHRONOLOGY_COLUMN_HINTS["event"],
         error_messages={"required": "Describe the event, the action and the outcome"},
     )
     expected_practice = forms.CharField(
         label="Expected practice/standards",
+        max_length=ChronologyEntry.TEXT_MAX_CHARACTERS,
         widget=_area(3),
         required=False,
         help_text=template.CHRONOLOGY_COLUMN_HINTS["expected_practice"],
@@ -321,7 +324,12 @@ class EntryForm(RevisionForm, TermsMixin):
         required=False,
         help_text=template.CHRONOLOGY_COLUMN_HINTS["relevance"],
     )
-    relevance_note = forms.CharField(label="Comment on relevance", widget=_area(2), required=False)
+    relevance_note = forms.CharField(
+        label="Comment on relevance",
+        widget=_area(2),
+        required=False,
+        max_length=ChronologyEntry.TEXT_MAX_CHARACTERS,
+    )
     explains_gap = forms.BooleanField(
         label="This entry explains a period without contact",
         required=False,
@@ -330,6 +338,11 @@ class EntryForm(RevisionForm, TermsMixin):
     def __init__(self, *args, terms, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["term_numbers"].choices = self.term_choices(terms)
+        for name in (*ChronologyEntry.LONG_TEXTS, "subject"):
+            field = self.fields[name]
+            field.error_messages["max_length"] = (
+                f"Keep this to {field.max_length:,} characters or fewer: it has %(show_value)s"
+            )
 
     def clean_date(self):
         try:

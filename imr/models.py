@@ -233,6 +233,13 @@ class ImrSection(models.Model):
 class ChronologyEntry(models.Model):
     """A row of the comprehensive chronology (11.1; Appendix C section 3)."""
 
+    # One limit for each text, wherever it comes from (the form, an imported workbook, a
+    # service call) and wherever it goes (an export must hold it whole and import again):
+    # well inside a spreadsheet cell's 32,767 characters.
+    TEXT_MAX_CHARACTERS = 10_000
+    SUBJECT_MAX_CHARACTERS = 200
+    LONG_TEXTS = ("source", "event", "expected_practice", "relevance_note")
+
     class Precision(models.TextChoices):
         DAY = "day", "Day"
         MONTH = "month", "Month"

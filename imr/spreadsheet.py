@@ -43,8 +43,9 @@ from imr.entry_parsing import (
     parse_relevance,
     parse_time,
 )
+from imr.models import ChronologyEntry
 from scr import uploads
-from scr.exports import formula_like, safe_cell
+from scr.exports import formula_like, safe_cell, xlsx_row
 
 COLUMNS = [  # (header as the template names it, key)
     ("Date", "date"),
@@ -73,9 +74,10 @@ MAX_ROWS_READ = 100_000
 # A member of the zip this big or bigger, unpacked, must not be compressed more than
 # IMPORT_MAX_COMPRESSION_RATIO to 1; small ones may (they cannot hide a bomb).
 RATIO_CHECKED_FROM = 1024 * 1024
-MAX_CELL_CHARACTERS = 10_000
-# The chronology's subject of recording is initials (ChronologyEntry.subject).
-MAX_SUBJECT_CHARACTERS = 200
+# The same limits as the form and the service (ChronologyEntry), so an export imports again.
+MAX_CELL_CHARACTERS = ChronologyEntry.TEXT_MAX_CHARACTERS
+# The chronology's subject of recording is initials.
+MAX_SUBJECT_CHARACTERS = ChronologyEntry.SUBJECT_MAX_CHARACTERS
 MAX_ERRORS = 200
 
 XLSX_START = b"PK\x03\x04"
@@ -395,7 +397,8 @@ def _read_row(
                 f"Keep the subject of recording to {MAX_SUBJECT_CHARACTERS} characters: "
                 "initials, such as HQM or HQM and son",
             )
-        elif len(text[key]) > MAX_CELL_CHARACTERS:
+        # The relevance cell also holds the term numbers: its comment is measured below.
+        elif key != "relevance" and len(text[key]) > MAX_CELL_CHARACTERS:
             error(
                 key,
                 f"This cell has {len(text[key]):,} characters; the most a cell may hold is "
@@ -438,6 +441,12 @@ def _read_row(
             error("time", str(problem))
 
     numbers, note = parse_relevance(text["relevance"])
+    if len(note) > MAX_CELL_CHARACTERS:
+        error(
+            "relevance",
+            f"The comment on relevance has {len(note):,} characters; the most it may hold is "
+            f"{MAX_CELL_CHARACTERS:,}",
+        )
     unknown = [n for n in numbers if n not in term_numbers]
     if unknown:
         listed = _and([str(n) for n in unknown])
@@ -591,14 +600,10 @@ def write_rows_xlsx(rows: Iterable[Sequence], title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
         # Control characters Word pastes (a line break is \x0b) cannot be stored in XLSX.
-        sheet.append(
-            [
-                safe_cell(ILLEGAL_CHARACTERS_RE.sub("", _written(value).replace("\x0b", "\n")))
-                for value in row
-            ]
-        )
+        cells = [ILLEGAL_CHARACTERS_RE.sub("", _written(v).replace("\x0b", "\n")) for v in row]
+        sheet.append(xlsx_row(cells, number))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -29,7 +30,7 @@ from overview.views import load, overview_url
 from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
-from scr.exports import csv_response, xlsx_response
+from scr.exports import TooLongForXlsx, csv_response, xlsx_response
 from scr.fields import GovukDateField
 from scr.formtools import form_page
 
@@ -308,7 +309,13 @@ def chronology_export(request, reference: str, fmt: str):
     rows = export_rows(overview, filters)
     if fmt == "csv":
         return csv_response(name, EXPORT_COLUMNS, rows)
-    return xlsx_response(name, "Inter-agency chronology", EXPORT_COLUMNS, rows)
+    try:
+        return xlsx_response(name, "Inter-agency chronology", EXPORT_COLUMNS, rows)
+    except TooLongForXlsx as refused:
+        messages.error(request, str(refused))
+        return redirect(
+            f"{reverse('overview:chronology', args=[case.reference])}?{request.GET.urlencode()}"
+        )
 
 
 @require_GET

@@ -31,6 +31,28 @@ def safe_cell(value):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The most a spreadsheet cell holds; openpyxl cuts longer text without a word.
+XLSX_CELL_MAX = 32_767
+
+
+class TooLongForXlsx(ValueError):
+    """A cell's text would be cut in a workbook: the export is refused, never shortened."""
+
+    def __init__(self, row: int, length: int):
+        super().__init__(
+            f"Row {row:,} has a text of {length:,} characters, longer than a spreadsheet "
+            f"cell holds ({XLSX_CELL_MAX:,}). Download the CSV file instead, which holds "
+            "it whole, or shorten the text."
+        )
+
+
+def xlsx_row(row: Sequence, number: int) -> list:
+    """A row for a workbook: every cell through safe_cell, and TooLongForXlsx rather
+    than a cell cut short. `number` is the row's place in the sheet, for the message."""
+    for value in row:
+        if isinstance(value, str) and len(value) > XLSX_CELL_MAX:
+            raise TooLongForXlsx(number, len(value))
+    return [safe_cell(value) for value in row]
 
 
 # What a file name may not carry into a header: control characters (a line break in an
@@ -82,8 +104,8 @@ def xlsx_response(
     sheet = workbook.active
     sheet.title = title[:31]
     sheet.append([safe_cell(h) for h in header])
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+    for number, row in enumerate(rows, start=2):
+        sheet.append(xlsx_row(row, number))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     buffer = io.BytesIO()
