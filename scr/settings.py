@@ -40,8 +40,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
-    "crispy_forms",
-    "crispy_forms_gds",
     "scr.accounts",
     "scr.audit",
     "scr.cases",
@@ -247,9 +245,6 @@ DOCUMENT_PDF_SPLIT_KB = env.int("DOCUMENT_PDF_SPLIT_KB", default=64)
 DOCUMENT_PDF_WORKERS = env.int("DOCUMENT_PDF_WORKERS", default=os.cpu_count() or 1)
 DOCUMENT_PDF_CHUNK_ROWS = env.int("DOCUMENT_PDF_CHUNK_ROWS", default=200)
 DOCUMENT_PDF_PART_DAYS = env.int("DOCUMENT_PDF_PART_DAYS", default=30)
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
-CRISPY_TEMPLATE_PACK = "gds"
 
 # Email. EMAIL_URL (smtp://user:password@host:587, smtp+tls://...) selects a real server;
 # without it every email is written to var/mail/ as an .eml file and echoed to the console.
