@@ -37,6 +37,7 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=scr.settings_test
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 $(STAMP_BENCH): $(STAMP_PY)
