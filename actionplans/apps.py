@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 
 
+def _oversees_the_board(user) -> bool:
+    from scr.accounts.roles import Role
+
+    return bool(user.board_roles & {Role.COORDINATOR, Role.BOARD_CHAIR})
+
+
 class ActionplansConfig(AppConfig):
     name = "actionplans"
     verbose_name = "Action plans"
@@ -14,3 +20,19 @@ class ActionplansConfig(AppConfig):
             monitoring,
             retention,
         )
+        from actionplans.models import Evidence
+        from actionplans.tasks import letter_email_task
+        from scr import registry
+
+        # What this stage adds to the core (scr.registry).
+        registry.URLCONFS.register("actionplans.urls", "cases/")
+        # The board's monitoring (16): for the coordinators and chairs, last in the menu.
+        registry.NAVIGATION.register(
+            "Monitoring",
+            registry.NavLink(
+                "Monitoring", "actionplans:monitoring", order=100, shown_to=_oversees_the_board
+            ),
+        )
+        registry.TASK_QUEUES.register(letter_email_task.name, "emails")
+        registry.CASE_FILES.register(Evidence._meta.label, (Evidence, "action__plan__case"))
+        registry.AUDIT_URL_ARGUMENTS.register("fmt", "")  # an export's format

@@ -17,12 +17,12 @@ from actionplans import services
 from actionplans.forms import ConfirmForm, LetterForm
 from actionplans.models import ActionPlan, ChairLetter
 from actionplans.monitoring import letters_missing
-from imr.drafting import Conflict
 from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.deadlines.models import Deadline
 from scr.documents.views import document_page
+from scr.drafting import Conflict
 from scr.formtools import add_service_errors, form_page, submit
 
 BOARD_SIDE = frozenset({CasePerm.MANAGE, CasePerm.DECIDE})

@@ -203,9 +203,6 @@ class Evidence(models.Model):
     the web root (scr.uploads) and served only through the permission checks. The action
     is complete when the coordinator accepts its evidence."""
 
-    # Counts towards the case's quota of uploads (scr.uploads.case_usage).
-    UPLOAD_CASE_FIELD = "action__plan__case"
-
     class Status(models.TextChoices):
         WAITING = "waiting", "Waiting for the coordinator"
         ACCEPTED = "accepted", "Accepted"

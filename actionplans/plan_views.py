@@ -27,11 +27,11 @@ from actionplans.plan_forms import (
     PlanContactsForm,
     PlanDecisionForm,
 )
-from imr.drafting import Conflict
 from imr.template import CONTACT_FIELDS
 from scr import access
 from scr.audit.services import Action, audit_record
 from scr.deadlines import calendar
+from scr.drafting import Conflict
 from scr.formtools import add_service_errors, form_page
 
 

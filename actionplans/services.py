@@ -14,7 +14,6 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from actionplans.models import ActionPlan, ChairLetter, PlanAction
-from imr.drafting import Conflict
 from overview.models import Overview, Recommendation
 from scr import access
 from scr.accounts.models import User
@@ -25,6 +24,7 @@ from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_meet, deadline_open
+from scr.drafting import Conflict
 
 # Letters are written once the chair has approved the executive summary (15, 16), and
 # until the case closes.

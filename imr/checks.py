@@ -12,6 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from scr.deadlines.calendar import add_months
+from scr.text import (
+    ORDINARY_WORDS,
+    SAME_LENGTH,
+    STOP_WORDS,
+    TITLES,
+    WORD,
+    word_set,
+    words_of,
+)
+from scr.text import words as _words
 
 
 @dataclass(frozen=True)
@@ -39,70 +49,11 @@ class NameHit:
     field: TextField
 
 
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-TITLES = _word_set(
-    "mr mrs ms miss mx dr prof professor sir dame lady lord rev revd reverend cllr sgt pc dc "
-    "ds di dci insp inspector sergeant constable officer nurse sister doctor matron"
-)
-
-# Words often capitalised in chronology text that are not names. Not exhaustive: the author
-# confirms the rest (a place, an agency) once and the check remembers.
-STOP_WORDS = TITLES | _word_set(
-    # days and months
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur "
-    "thurs fri sat sun january february march april may june july august september october "
-    "november december jan feb mar apr jun jul aug sep sept oct nov dec "
-    # the calendar
-    "bank holiday christmas easter new year eve boxing day weekend "
-    # services and the procedure
-    "police nhs council hospital ward gp social care services service adult adults "
-    "safeguarding board panel review court team trust unit centre center road street lane "
-    "avenue close drive way house home practice surgery clinic health mental housing "
-    "ambulance fire rescue department agency authority county city borough district "
-    "community primary secondary emergency probation prison magistrates crown coroner act "
-    "section order protection liberty deprivation safeguards capacity assessment plan "
-    "meeting conference strategy referral report chronology terms reference individual "
-    "management serious case general royal university infirmary medical nursing "
-    "residential support worker manager coordinator chair author partnership children "
-    "family duty desk hub front door office contact centre national local government "
-    "department work pensions benefits universal credit job jobcentre plus "
-    "appendix paragraph part stage chapter regulation schedule note notes outcome action "
-    "event source subject relevance expected standards "
-    # people by relationship: the way the procedure asks them to be named
-    "mum mother dad father brother sister son daughter wife husband partner carer nan "
-    "grandmother grandfather grandson granddaughter aunt uncle niece nephew cousin friend "
-    "neighbour landlord tenant client patient resident person service user "
-    # nationalities, languages, faiths
-    "english british welsh scottish irish european polish romanian christian muslim jewish "
-    "hindu sikh buddhist catholic church mosque synagogue temple "
-    # other everyday capitals
-    "internet email phone telephone text whatsapp facebook zoom teams"
-)
-
-# Everyday words, and the chronology's own vocabulary, that authors capitalise ('Home
-# Visit', 'Telephone Call', 'Later'): not names.
-ORDINARY_WORDS = _word_set(
-    "a an the and or but if then than that this these those there their they them he she "
-    "his her him it its we our us you your i my me on in at to of for from by with without "
-    "into onto over under after before during following later earlier when while where "
-    "who whom whose which what why how as also however further both each every all any no "
-    "not none one two three four five some many more most other another same such only "
-    "just still yet again already soon today tomorrow yesterday morning afternoon evening "
-    "night next last first second third was were is are be been being had has have do did "
-    "does done said says told asked called visited seen saw met attended spoke noted "
-    "staff records record letter visit call contact discharge discharged admission "
-    "admitted appointment missed cancelled advice concern concerns incident alert "
-    "agreed declined refused reported referred received sent completed closed opened "
-    "yes ok please urgent"
-)
 
 # Ordinary words that are also first names or surnames. A part of a glossary name that is
 # one of these (or an ordinary or stop word) is not searched alone, or every 'will' would
 # be reported; the full name still is. Capitalised mid-sentence they still look like names.
-NAME_WORDS = _word_set(
+NAME_WORDS = word_set(
     "will mark rose may grace hope joy faith bill frank sue pat jack dean rob art august "
     "hill wood green white brown black grey gray young king bell marsh field hall rich long "
     "short little hunt cook baker carter mason turner walker ward street read waters day "
@@ -112,11 +63,6 @@ NAME_WORDS = _word_set(
 
 NOT_NAMES = STOP_WORDS | ORDINARY_WORDS
 
-_LETTERS = r"[^\W\d_]"  # a letter in any alphabet
-# A word of letters, joined by apostrophes or hyphens: O'Neil, Quenby-Marsh.
-_WORD = re.compile(rf"{_LETTERS}+(?:['\-]{_LETTERS}+)*")
-# One-for-one replacements, so positions in the copy are positions in the original text.
-_SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-"})
 _SENTENCE_ENDS = ".!?:;\n"
 _INLINE_SPACE = re.compile(r"[ \t\u00a0]+")
 
@@ -142,7 +88,7 @@ class _KnownNames:
         return known
 
     def add(self, name: str, reason: str) -> None:
-        words = [w for w in _words_of(name) if w.lower() not in TITLES]  # 'Dr Bertram Oakes'
+        words = [w for w in words_of(name) if w.lower() not in TITLES]  # 'Dr Bertram Oakes'
         if not words:
             return
         if len(words) == 1:
@@ -208,26 +154,11 @@ def _starts_sentence(text: str, start: int) -> bool:
     if not before or before[-1] in _SENTENCE_ENDS:
         if before.endswith("."):
             # 'Dr. Oakes': a title's full stop does not end a sentence.
-            previous = _WORD.findall(before[-12:])
+            previous = WORD.findall(before[-12:])
             if previous and previous[-1].lower() in TITLES:
                 return False
         return True
     return False
-
-
-def _words(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) of each word, a possessive 's left off: Oakes's is Oakes."""
-    found = []
-    for match in _WORD.finditer(text):
-        start, end, word = match.start(), match.end(), match.group()
-        if word.endswith("'s"):
-            end, word = end - 2, word[:-2]
-        found.append((start, end, word))
-    return found
-
-
-def _words_of(text: str) -> list[str]:
-    return [word for _, _, word in _words(text.translate(_SAME_LENGTH))]
 
 
 def _field_hits(
@@ -235,7 +166,7 @@ def _field_hits(
 ) -> list[tuple[int, str, str]]:
     """(position, word as written, reason) of each likely name in one text."""
     original = text_field.text
-    text = original.translate(_SAME_LENGTH)
+    text = original.translate(SAME_LENGTH)
     words = _words(text)
     hits: list[tuple[int, str, str]] = []
     # Runs of capitalised words that are not stop or everyday words, confirmed or known.
@@ -292,7 +223,7 @@ def name_hits(
     """
     known = _KnownNames.build(known_names)
     confirmed_words = frozenset(
-        " ".join(word.translate(_SAME_LENGTH).split()).lower() for word in confirmed
+        " ".join(word.translate(SAME_LENGTH).split()).lower() for word in confirmed
     ) - {""}
     result = []
     for field in fields:

@@ -20,21 +20,9 @@ from imr.selectors import entry_dict, terms_of_reference
 from imr.services import case_still_open, imr_started
 from scr import access
 from scr.audit.services import change_record, field_values
+from scr.drafting import Conflict
 
 MAX_ENTRIES = 5000
-
-
-class Conflict(ValidationError):
-    """Someone saved this since the user opened it."""
-
-    def __init__(self, *, by, at):
-        when = timezone.localtime(at).strftime("%d/%m/%Y at %H:%M") if at else "just now"
-        who = by.full_name if by else "Someone"
-        super().__init__(
-            f"{who} changed this on {when}, after you opened it. Your text is kept below: "
-            "compare it with theirs, then save again.",
-            code="conflict",
-        )
 
 
 def _draft(by, case_id: int, agency_id: int) -> Imr:

@@ -17,7 +17,7 @@ from imr.models import DisciplinaryConcern, Imr, ImrSubmission, Part
 from imr.selectors import imr_content, imr_problems
 from scr import access
 from scr.accounts.models import Agency
-from scr.accounts.roles import Role
+from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record, change_record, field_values
 from scr.cases import services as case_services
 from scr.cases.models import Case, CaseAgency, CasePerm
@@ -556,13 +556,16 @@ def _people(*users):
 
 def _board_people(imr: Imr, role: Role):
     return get_user_model().objects.filter(
-        board=imr.case.board, is_active=True, groups__name=role.label
+        board=imr.case.board, is_active=True, groups__name=group_name(role)
     )
 
 
 def _recipients(imr: Imr, event: str) -> set:
     leads = get_user_model().objects.filter(
-        board=imr.case.board, agency=imr.agency, is_active=True, groups__name=Role.AGENCY_LEAD.label
+        board=imr.case.board,
+        agency=imr.agency,
+        is_active=True,
+        groups__name=group_name(Role.AGENCY_LEAD),
     )
     coordinators = _board_people(imr, Role.COORDINATOR)
     chairs = _board_people(imr, Role.BOARD_CHAIR)

@@ -16,10 +16,10 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 
-from imr.checks import ORDINARY_WORDS, STOP_WORDS, TITLES, _word_set, _words_of
 from imr.models import GlossaryEntry, Imr, ImrSubmission
 from referrals.models import Referral
 from scr.names import initials
+from scr.text import ORDINARY_WORDS, STOP_WORDS, TITLES, word_set, words_of
 
 from .models import ExecutiveSummary, FamilyMember
 
@@ -95,7 +95,7 @@ _POSTCODE = re.compile(
 _GENERIC = (
     STOP_WORDS
     | ORDINARY_WORDS
-    | _word_set(
+    | word_set(
         "flat apartment apt floor ground basement cottage bungalow united kingdom uk england "
         "wales scotland fixed abode nfa address unknown"
     )
@@ -111,7 +111,7 @@ def _name_needles(identifier: Identifier) -> list[_Needle]:
     """The full name, each word and each part of a double-barrelled word of 3 letters or
     more (titles left out), whole words in any case; and the initials as a capitalised
     token (HQM, H.Q.M.), since the summary must not use the subject's initials either."""
-    words = [w for w in _words_of(_fold(identifier.value)[0]) if w.lower() not in TITLES]
+    words = [w for w in words_of(_fold(identifier.value)[0]) if w.lower() not in TITLES]
     candidates = [words] if len(words) > 1 else []
     for word in words:
         candidates.append([word])

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from imr import template as imr_template
-from imr.drafting import Conflict
 from imr.models import Imr, ImrSubmission, Part
 from overview.models import (
     FamilyMember,
@@ -29,6 +28,7 @@ from scr.audit.services import Action, audit_record, change_record, field_values
 from scr.cases import services as case_services
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
+from scr.drafting import Conflict
 
 Key = OverviewSection.Key
 # Sections the author must write before submitting (13.4); b, c, d and f are compiled

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from imr.drafting import Conflict
 from overview import redaction
 from overview.models import ExecutiveSummary, FamilyRecipient, Overview, RedactionWaiver
 from scr import access
@@ -21,6 +20,7 @@ from scr.cases import services as case_services
 from scr.cases.models import CasePerm
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
+from scr.drafting import Conflict
 
 log = logging.getLogger(__name__)
 Status = ExecutiveSummary.Status

@@ -259,9 +259,6 @@ class PanelConsiderations(models.Model):
 class PanelMeetingAttachment(models.Model):
     """A paper of a panel meeting (5). The file lives outside the web root."""
 
-    # Counts towards the case's quota of uploads (scr.uploads.case_usage).
-    UPLOAD_CASE_FIELD = "meeting__case"
-
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attachments")
     original_name = models.CharField(max_length=120)
     stored_name = models.CharField(max_length=80, unique=True)

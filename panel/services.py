@@ -20,7 +20,7 @@ from panel.models import (
     TermsOfReference,
 )
 from scr import access, uploads
-from scr.accounts.roles import Role
+from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
 from scr.cases.models import Case, CasePerm
@@ -125,7 +125,9 @@ def _letters(case: Case, *, by) -> None:
     board_people = get_user_model().objects.filter(
         board=case.board,
         is_active=True,
-        groups__name__in=[Role.BOARD_MEMBER.label, Role.BOARD_CHAIR.label, Role.COORDINATOR.label],
+        groups__name__in=[
+            group_name(role) for role in (Role.BOARD_MEMBER, Role.BOARD_CHAIR, Role.COORDINATOR)
+        ],
     )
     recipients = {
         DecisionLetter.Kind.REGULATOR: case.board.regulator_email,
@@ -268,7 +270,7 @@ def records_request_notify(*, request_id: int) -> int:
         board_id=request.case.board_id,
         agency_id=request.agency_id,
         is_active=True,
-        groups__name=Role.AGENCY_LEAD.label,
+        groups__name=group_name(Role.AGENCY_LEAD),
     )
     return notify_people(
         template="records_request",
@@ -470,7 +472,7 @@ def screening_outcome_notify(*, event_id: int) -> int:
         board_id=event.case.board_id,
         agency_id=referral.agency_id,
         is_active=True,
-        groups__name=Role.AGENCY_LEAD.label,
+        groups__name=group_name(Role.AGENCY_LEAD),
     )
     return notify_people(
         template="screening_outcome",

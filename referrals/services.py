@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from referrals.models import Referral, ReferralEvent
 from scr import access
-from scr.accounts.roles import Role
+from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
 from scr.cases.models import Case
@@ -238,7 +238,7 @@ def referral_notify(*, referral_id: int) -> int:
             board_id=referral.board_id,
             agency_id=referral.agency_id,
             is_active=True,
-            groups__name=Role.AGENCY_LEAD.label,
+            groups__name=group_name(Role.AGENCY_LEAD),
         )
         template = "referral_submitted"
     elif referral.status == Referral.Status.RETURNED:

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from scr.registry import Registry, function_key
+
 
 @dataclass(frozen=True)
 class AttentionItem:
@@ -19,16 +21,14 @@ class AttentionItem:
 
 
 Provider = Callable[[object], Iterable[AttentionItem]]
-_providers: list[Provider] = []
+_providers = Registry("Needs your attention")
 
 
 def register(provider: Provider) -> Provider:
     """Decorator: add a provider (idempotent, so a module imported twice registers once)."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+    return _providers.register(function_key(provider), provider)
 
 
 def items_for(user) -> list[AttentionItem]:
-    items = [item for provider in _providers for item in provider(user)]
+    items = [item for provider in _providers.values() for item in provider(user)]
     return sorted(items, key=lambda i: (i.due is None, i.due or date.max, i.case_reference))

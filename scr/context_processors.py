@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from scr import registry
 from scr.accounts.middleware import is_verified
 
 SERVICE_NAME = "Serious Case Reviews"
@@ -31,12 +32,17 @@ def service(request) -> dict:
         context["board_contact"] = f"Contact the board: {board.coordinator_email}"
     path = request.path
     items = [
-        ("Needs your attention", reverse("cases:home"), path == reverse("cases:home")),
-        ("My cases", reverse("cases:case-list"), path.startswith("/cases/")),
-        ("My deadlines", reverse("deadlines:my-deadlines"), path.startswith("/deadlines/")),
-        ("Referrals", reverse("referrals:referral-list"), path.startswith("/referrals/")),
+        (10, "Needs your attention", reverse("cases:home"), path == reverse("cases:home")),
+        (20, "My cases", reverse("cases:case-list"), path.startswith("/cases/")),
+        (30, "My deadlines", reverse("deadlines:my-deadlines"), path.startswith("/deadlines/")),
     ]
     if user.is_staff:
-        items.append(("Administration", reverse("admin:index"), False))
-    context["nav_items"] = [{"label": a, "url": b, "active": c} for a, b, c in items]
+        items.append((90, "Administration", reverse("admin:index"), False))
+    # The stages' own links (registry.NAVIGATION, from their AppConfig.ready()).
+    for link in registry.NAVIGATION.values():
+        if link.shown_to is None or link.shown_to(user):
+            active = bool(link.active_under) and path.startswith(reverse(link.active_under))
+            items.append((link.order, link.label, reverse(link.url_name), active))
+    items.sort(key=lambda item: item[0])
+    context["nav_items"] = [{"label": b, "url": c, "active": d} for _, b, c, d in items]
     return context

@@ -40,8 +40,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
-    "crispy_forms",
-    "crispy_forms_gds",
     "scr.accounts",
     "scr.audit",
     "scr.cases",
@@ -259,9 +257,6 @@ DOCUMENT_PDF_WORKERS = env.int("DOCUMENT_PDF_WORKERS", default=os.cpu_count() or
 DOCUMENT_PDF_CHUNK_ROWS = env.int("DOCUMENT_PDF_CHUNK_ROWS", default=200)
 DOCUMENT_PDF_PART_DAYS = env.int("DOCUMENT_PDF_PART_DAYS", default=30)
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
-CRISPY_TEMPLATE_PACK = "gds"
-
 # Email. EMAIL_URL (smtp://user:password@host:587, smtp+tls://...) selects a real server;
 # without it every email is written to var/mail/ as an .eml file and echoed to the console.
 if env.str("EMAIL_URL", default=""):
@@ -294,7 +289,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # task that sends mail; letters attach a short PDF of their own), "documents" (the long
 # renders) and "celery", the default (the sweeps beat starts). A worker consumes the
 # queues it is given with -Q: one per queue in docker-compose.yml, all three in `make run`.
-# tests/celery/test_queues.py holds every task to this: a new task must be placed here.
+# tests/celery/test_queues.py holds every task to this: a new task must be placed here,
+# or, a stage's task, in the stage's AppConfig.ready() (scr.registry.TASK_QUEUES).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 _EMAIL_TASKS = [
     "scr.accounts.tasks.security_change_email_task",
@@ -302,30 +298,24 @@ _EMAIL_TASKS = [
     "scr.deadlines.tasks.reminder_send_task",
     "scr.deadlines.tasks.digest_send_task",
     "scr.deadlines.tasks.extension_notify_task",
-    "referrals.tasks.referral_notify_task",
-    "panel.tasks.records_request_notify_task",
-    "panel.tasks.decision_letter_send_task",
-    "panel.tasks.screening_outcome_notify_task",
-    "imr.tasks.imr_notify_task",
-    "overview.tasks.summary_copies_send_task",
-    "actionplans.tasks.letter_email_task",
 ]
-CELERY_TASK_ROUTES = {
-    **{name: {"queue": "emails"} for name in _EMAIL_TASKS},
-    # Every task of the document pipeline, present and to come.
-    "scr.documents.tasks.*": {"queue": "documents"},
-}
+CELERY_TASK_ROUTES = (
+    {
+        **{name: {"queue": "emails"} for name in _EMAIL_TASKS},
+        # Every task of the document pipeline, present and to come.
+        "scr.documents.tasks.*": {"queue": "documents"},
+    },
+    # Then the queues the stages registered for their tasks.
+    "scr.celery.route_registered",
+)
 CELERY_TIMEZONE = TIME_ZONE
-# The deadline sweep: every 15 minutes by default (DEADLINE_SWEEP_MINUTES).
+# How often the sweeps run (the deadlines', and those the stages register in
+# scr.registry.BEAT_ENTRIES): every 15 minutes by default.
+DEADLINE_SWEEP_MINUTES = env.int("DEADLINE_SWEEP_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {
         "task": "scr.deadlines.tasks.deadline_sweep_task",
-        "schedule": 60.0 * env.int("DEADLINE_SWEEP_MINUTES", default=15),
-    },
-    # 15.3: executive summaries are released on the date the chair agreed.
-    "summary-release": {
-        "task": "overview.tasks.summary_release_due_task",
-        "schedule": 60.0 * env.int("DEADLINE_SWEEP_MINUTES", default=15),
+        "schedule": 60.0 * DEADLINE_SWEEP_MINUTES,
     },
 }
 # The first retry of a failed email waits about this long, doubling each time.

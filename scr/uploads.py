@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -22,6 +21,7 @@ from django.core.files.storage import Storage, storages
 from django.db.models import Sum
 from django.http import FileResponse, Http404
 
+from scr import registry
 from scr.exports import content_disposition
 
 log = logging.getLogger(__name__)
@@ -129,15 +129,13 @@ def check_upload(upload) -> CheckedFile:
 
 
 def case_usage(case_id: int) -> int:
-    """Bytes of uploaded files the case holds. A model of uploaded files says how it
-    reaches its case in UPLOAD_CASE_FIELD (e.g. "meeting__case") and keeps the file's
-    size in `size`: the core counts them without importing a stage."""
+    """Bytes of uploaded files the case holds. A stage registers each model of uploaded
+    files with how it reaches its case (registry.CASE_FILES: "meeting__case"); the model
+    keeps the file's size in `size`. The core counts them without importing a stage."""
     total = 0
-    for model in apps.get_models():
-        path = getattr(model, "UPLOAD_CASE_FIELD", None)
-        if path:
-            found = model.objects.filter(**{path: case_id}).aggregate(total=Sum("size"))
-            total += found["total"] or 0
+    for model, path in registry.CASE_FILES.values():
+        found = model.objects.filter(**{path: case_id}).aggregate(total=Sum("size"))
+        total += found["total"] or 0
     return total
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from scr import guide
+from scr import guide, registry
 from scr.accounts.views import admin_sign_in
 
 admin.site.site_header = "Serious Case Reviews: administration"
@@ -11,13 +11,11 @@ admin.site.login = admin_sign_in
 
 urlpatterns = [
     path("", include("scr.cases.urls")),
-    path("cases/", include("panel.urls")),
-    path("cases/", include("imr.urls")),
-    path("cases/", include("overview.urls")),
-    path("cases/", include("actionplans.urls")),
+    # The stages' pages, each under the path it registered (registry.URLCONFS), after the
+    # core's own case pages.
+    *[path(prefix, include(module)) for module, prefix in registry.URLCONFS.items()],
     path("account/", include("scr.accounts.urls")),
     path("deadlines/", include("scr.deadlines.urls")),
-    path("referrals/", include("referrals.urls")),
     path("admin/", admin.site.urls),
     # The user guide holds no case data: it is read without signing in.
     path("guide/", guide.guide_page, name="guide-index"),

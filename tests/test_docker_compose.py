@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.conf import settings
+
+from scr.celery import queues as celery_queues
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = "docker-compose.yml"
@@ -101,8 +102,7 @@ def test_every_queue_has_a_worker_of_its_own_and_beat_is_alone(example_env):
         for name, service in services.items()
         if service.get("command", [])[:4] == ["celery", "-A", "scr", "worker"]
     }
-    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
-    queues = routed | {settings.CELERY_TASK_DEFAULT_QUEUE}
+    queues = celery_queues()
     assert queues == {"celery", "emails", "documents"}
     # One queue per worker: a burst on one never holds up another.
     assert sorted(q for consumed in workers.values() for q in consumed) == sorted(queues)

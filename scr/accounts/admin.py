@@ -11,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 
 from scr.accounts.models import Agency, Board, User
-from scr.accounts.roles import Role, group_name
+from scr.accounts.roles import Role, group_label, group_name
 from scr.accounts.two_factor import second_factor_reset
 from scr.audit.services import Action, audit_record
 
@@ -182,7 +182,11 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = Group.objects.exclude(name__in=PROTECTED_GROUPS)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None:
+            # Groups are named by the role's stored value; people read its label.
+            field.label_from_instance = lambda group: group_label(group.name)
+        return field
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:
@@ -195,8 +199,8 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
         user = form.instance
         after = set(user.groups.values_list("name", flat=True))
         if after != before:
-            added = ", ".join(sorted(after - before)) or "-"
-            removed = ", ".join(sorted(before - after)) or "-"
+            added = ", ".join(sorted(map(group_label, after - before))) or "-"
+            removed = ", ".join(sorted(map(group_label, before - after))) or "-"
             audit_record(
                 action=Action.CHANGE,
                 actor=request.user,

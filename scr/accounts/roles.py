@@ -21,7 +21,7 @@ class Role(models.TextChoices):
     REFERRER = "referrer", "Referrer"
 
 
-# Held across the board, as groups named by the role's label.
+# Held across the board, as groups named by the role's stored value.
 BOARD_ROLES = (
     Role.COORDINATOR,
     Role.BOARD_CHAIR,
@@ -43,7 +43,16 @@ AGENCY_CASE_ROLES = (Role.IMR_AUTHOR, Role.COUNTERSIGNING_DIRECTOR)
 
 
 def group_name(role: Role) -> str:
-    return Role(role).label
+    """The name of a board-wide role's group: the role's stored value, never its label,
+    so rewording a label cuts nobody off (accounts migration 0005 renamed the groups)."""
+    return Role(role).value
 
 
 ROLE_BY_GROUP_NAME = {group_name(role): role for role in BOARD_ROLES}
+
+
+def group_label(name: str) -> str:
+    """What people read for a group: the role's label, or the group's own name when it
+    is not a role's group."""
+    role = ROLE_BY_GROUP_NAME.get(name)
+    return role.label if role is not None else name

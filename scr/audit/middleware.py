@@ -9,21 +9,33 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from scr import registry
 from scr.audit.services import DENIAL_RECORDED, Action, Outcome, audit_record
 
 # String arguments of URL patterns that name an object; every other string (a calendar
-# token, a password-reset token) stays out of the trail. Integer arguments are ids.
-ID_ARGUMENTS = frozenset({"reference", "key", "part", "person_id", "rec_id", "number", "fmt"})
+# token, a password-reset token) stays out of the trail. Integer arguments are ids. The
+# stages add their own (registry.AUDIT_URL_ARGUMENTS): "" for an id, else the object kind.
+ID_ARGUMENTS = frozenset({"reference"})
 SHORT_ID = re.compile(r"[\w-]{1,40}")
 # The object a refusal is about, by the URL argument that names it.
-OBJECT_ARGUMENTS = {"referral_id": "referral", "deadline_id": "deadline"}
+OBJECT_ARGUMENTS = {"deadline_id": "deadline"}
+
+
+def _id_arguments() -> frozenset[str]:
+    return ID_ARGUMENTS | frozenset(registry.AUDIT_URL_ARGUMENTS.keys())
+
+
+def _object_arguments() -> dict[str, str]:
+    stages = {name: kind for name, kind in registry.AUDIT_URL_ARGUMENTS.items() if kind}
+    return {**stages, **OBJECT_ARGUMENTS}
 
 
 def _url_ids(kwargs: dict) -> dict[str, str]:
     ids = {}
+    id_arguments = _id_arguments()
     for name, value in kwargs.items():
         if isinstance(value, int) or (
-            name in ID_ARGUMENTS and isinstance(value, str) and SHORT_ID.fullmatch(value)
+            name in id_arguments and isinstance(value, str) and SHORT_ID.fullmatch(value)
         ):
             ids[name] = str(value)
     return ids
@@ -61,7 +73,7 @@ class AccessDeniedAuditMiddleware:
             if case is not None:
                 record["object_id"] = str(case.pk)
         else:
-            for name, kind in OBJECT_ARGUMENTS.items():
+            for name, kind in _object_arguments().items():
                 if name in ids:
                     record.update(object_type=kind, object_id=ids.pop(name))
                     break

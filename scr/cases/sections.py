@@ -6,15 +6,17 @@ on the case page, or None when it has nothing for this user.
 
 from collections.abc import Callable
 
+from scr.registry import Registry, function_key
+
 Section = Callable[..., tuple[str, dict] | None]
-_sections: list[Section] = []
+_sections = Registry("Sections of the case page")
 
 
 def register(section: Section) -> Section:
-    if section not in _sections:
-        _sections.append(section)
-    return section
+    return _sections.register(function_key(section), section)
 
 
 def for_case(case, user, perms) -> list[tuple[str, dict]]:
-    return [part for section in _sections if (part := section(case, user, perms)) is not None]
+    return [
+        part for section in _sections.values() if (part := section(case, user, perms)) is not None
+    ]

@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from scr import access
 from scr.accounts.models import Agency, Board
-from scr.accounts.roles import AGENCY_CASE_ROLES, CASE_ROLES, Role
+from scr.accounts.roles import AGENCY_CASE_ROLES, CASE_ROLES, Role, group_name
 from scr.audit.services import Action, audit_record
 from scr.cases.models import Case, CaseAgency, CaseAssignment, CaseEvent, CasePerm, CaseSequence
 from scr.cases.stages import FINAL_STAGES
@@ -249,12 +249,12 @@ def case_event_notify(*, event_id: int) -> int:
     to, however late the email goes."""
     event = CaseEvent.objects.select_related("case__board", "actor").get(pk=event_id)
     case = event.case
-    roles = [Role.COORDINATOR.label]
+    roles = [group_name(Role.COORDINATOR)]
     if any(
         t.source == event.to_stage and t.custom.get("permission") == CasePerm.DECIDE
         for t in Case._meta.get_field("stage").get_all_transitions(Case)
     ):
-        roles.append(Role.BOARD_CHAIR.label)
+        roles.append(group_name(Role.BOARD_CHAIR))
     recipients = set(case.board.users.filter(is_active=True, groups__name__in=roles))
     recipients |= {a.user for a in case.assignments.select_related("user") if a.user.is_active}
     recipients.discard(event.actor)

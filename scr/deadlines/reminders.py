@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scr import access
-from scr.accounts.roles import Role
+from scr.accounts.roles import Role, group_name
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Digest, Reminder
 from scr.deadlines.steps import current_step, next_step_date
@@ -52,7 +52,7 @@ class SweepResult:
 
 def _board_people(board_ids: set[int]) -> dict[tuple[int, Role], list]:
     """Active coordinators and chairs of these boards: one query."""
-    names = {Role.COORDINATOR.label: Role.COORDINATOR, Role.BOARD_CHAIR.label: Role.BOARD_CHAIR}
+    names = {group_name(role): role for role in (Role.COORDINATOR, Role.BOARD_CHAIR)}
     people = defaultdict(list)
     rows = (
         get_user_model()

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from scr import access
-from scr.accounts.roles import Role
+from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.deadlines import calendar
@@ -302,7 +302,7 @@ def extension_notify(*, extension_id: int) -> int:
     case = extension.deadline.case
     if extension.status == Extension.Status.REQUESTED:
         recipients = get_user_model().objects.filter(
-            board=case.board, is_active=True, groups__name=Role.BOARD_CHAIR.label
+            board=case.board, is_active=True, groups__name=group_name(Role.BOARD_CHAIR)
         )
         url = reverse("deadlines:extension-decide", args=[extension.pk])
     else:

@@ -18,6 +18,7 @@ from scr.accounts.services import role_grant, role_groups_sync
 from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.deadlines import calendar
+from scr.registry import Registry, function_key
 
 DEFAULT_PASSWORD = "northshire-demo-2026"  # noqa: S105 - the demo data's published password
 
@@ -32,13 +33,11 @@ class DemoWorld:
 
 
 Seeder = Callable[[DemoWorld], None]
-_seeders: list[Seeder] = []
+_seeders = Registry("Demo seeders")
 
 
 def register(seeder: Seeder) -> Seeder:
-    if seeder not in _seeders:
-        _seeders.append(seeder)
-    return seeder
+    return _seeders.register(function_key(seeder), seeder)
 
 
 AGENCIES = [
@@ -256,7 +255,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
             now=_at(today - timedelta(days=20)),
         )
     world.cases = {c.reference: c for c in Case.objects.filter(board=board)}
-    for seeder in _seeders:
+    for seeder in _seeders.values():
         seeder(world)
     return world
 

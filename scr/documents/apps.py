@@ -8,4 +8,8 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Its part in deleting a case whose retention period has passed.
-        from scr.documents import retention  # noqa: F401
+        from scr.documents import engine, retention  # noqa: F401
+
+        # Once at start-up: a WeasyPrint, pydyf or billiard the long-document pipeline is
+        # not tested on says so in the log, and long documents are laid out in one pass.
+        engine.check()

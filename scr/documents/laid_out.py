@@ -7,7 +7,7 @@ JSON header. Made in a layout process (scr.documents.layout), stored as a file o
 private storage (DocumentPart), read back by the render that merges it
 (scr.documents.merge).
 
-Depends on how WeasyPrint (70) builds its PDF (weasyprint.pdf.generate_pdf, pydyf): the
+Depends on how WeasyPrint builds its PDF (generate_pdf, pydyf, through engine.py): the
 cache key of a part includes WeasyPrint's version, and tests/documents/test_parallel_pdf.py
 checks the result.
 """
@@ -17,9 +17,7 @@ import json
 import struct
 from dataclasses import dataclass
 
-import pydyf
-from weasyprint.matrix import Matrix
-from weasyprint.pdf import generate_pdf
+from scr.documents.engine import Matrix, generate_pdf, page_type_name, pydyf, to_bytes
 
 MAGIC = b"SCR-PDF-PART-1\n"
 # What part_from_layout writes: a kept part without one of them is of an older making.
@@ -112,7 +110,7 @@ def part_from_layout(laid_out, options: dict, *, name: str) -> Part:
                 "contents": _number(pdf_page["Contents"]),
                 "resources": _number(pdf_page["Resources"]),
                 "box": [float(v) for v in pdf_page["MediaBox"]],
-                "name": page._page_box.page_type.name or "",
+                "name": page_type_name(page),
                 "index": index,
             }
         )
@@ -151,7 +149,7 @@ def part_from_layout(laid_out, options: dict, *, name: str) -> Part:
             "parent_tree": tree_number,
             "kids": [_number(kid) for kid in pdf.objects[document_number]["K"]],
             "nums": [
-                [key, _text(pydyf._to_bytes(value))]
+                [key, _text(to_bytes(value))]
                 for key, value in zip(nums[::2], nums[1::2], strict=True)
             ],
         }

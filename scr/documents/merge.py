@@ -17,7 +17,7 @@ What the merged PDF keeps of a single pass:
 - 'Page X of Y': stamped from page-numbers documents (parts.page_numbers_documents) as a
   form XObject on each page, marked as a pagination artifact.
 
-Depends on how WeasyPrint (70) builds its PDF (pydyf, its outline rules): the cache key
+Depends on how WeasyPrint builds its PDF (pydyf, its outline rules; engine.py): the cache key
 of a part includes WeasyPrint's version, and tests/documents/test_parallel_pdf.py checks
 the result.
 """
@@ -27,11 +27,7 @@ import re
 import zlib
 from types import SimpleNamespace
 
-import pydyf
-from weasyprint.anchors import make_page_bookmark_tree
-from weasyprint.matrix import Matrix
-from weasyprint.pdf.anchors import add_outlines
-
+from scr.documents.engine import Matrix, add_outlines, make_page_bookmark_tree, pydyf
 from scr.documents.laid_out import Part
 
 # The name of the page-number stamp in each page's resources.

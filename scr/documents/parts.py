@@ -67,6 +67,15 @@ class Split:
         return _with_css(self.head, css) + self.preamble + body + self.tail
 
 
+def long_enough(html: str) -> bool:
+    """Whether `html` is long enough for the parts to pay (DOCUMENT_PDF_SPLIT_KB), and
+    marks its parts."""
+    from django.conf import settings
+
+    least = settings.DOCUMENT_PDF_SPLIT_KB
+    return least > 0 and len(html) >= least * 1024 and PART in html
+
+
 def split(html: str, *, chunk_rows: int) -> Split | None:
     """The parts of `html`, with long tables cut into chunks of about `chunk_rows` rows;
     None when the document has no part marks."""

@@ -46,7 +46,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from scr import uploads
-from scr.documents import laid_out, merge, parts
+from scr.documents import engine, laid_out, merge, parts
 from scr.documents.layout import lay_out_part, ready, start
 from scr.documents.models import DocumentPart
 from scr.documents.render import RenderTimeout, pdf_options
@@ -66,8 +66,7 @@ START_SECONDS = 60
 
 def wanted(html: str) -> bool:
     """Whether `html` is long enough for the parts to pay, and marks its parts."""
-    least = settings.DOCUMENT_PDF_SPLIT_KB
-    return least > 0 and len(html) >= least * 1024 and parts.PART in html
+    return parts.long_enough(html)
 
 
 @dataclass
@@ -308,9 +307,7 @@ def _get_pool(size: int):
             _stop(_pool)
             _pool = None
         if _pool is None and not _pool_failed:
-            import billiard
-
-            pool = billiard.get_context("spawn").Pool(size, initializer=start)
+            pool = engine.spawn_pool(size, initializer=start)
             if _started(pool, size):
                 _pool, _pool_size, _pool_pid = pool, size, os.getpid()
             else:
@@ -333,7 +330,7 @@ def _started(pool, size: int) -> bool:
     while time.monotonic() < until:
         if answer.ready():
             return answer.successful()
-        seen.update(process.pid for process in list(pool._pool))
+        seen.update(process.pid for process in engine.pool_processes(pool))
         if len(seen) > size:
             return False
         time.sleep(0.05)
@@ -372,4 +369,4 @@ def _discard(pool) -> None:
 def pool_pids() -> list[int]:
     """The layout processes' ids (the benchmark measures their memory)."""
     pool = _pool
-    return [process.pid for process in getattr(pool, "_pool", [])] if pool else []
+    return [process.pid for process in engine.pool_processes(pool)] if pool else []

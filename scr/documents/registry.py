@@ -7,6 +7,8 @@ what context, under which classification. scr.documents.render turns it into a P
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from scr.registry import Registry
+
 
 class Classification:
     CONFIDENTIAL = "STRICTLY CONFIDENTIAL"
@@ -25,10 +27,17 @@ class Document:
 
 
 Builder = Callable[..., Document]
-_builders: dict[str, Builder] = {}
-_titles: dict[str, str] = {}
-_available: dict[str, Callable] = {}
-_own_page: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Kind:
+    builder: Builder
+    title: str
+    available: Callable | None = None
+    own_page: bool = False
+
+
+_kinds = Registry("Kinds of document")
 
 
 def register(
@@ -42,48 +51,39 @@ def register(
     page neither lists it nor renders it for everyone who sees the case."""
 
     def decorator(builder: Builder) -> Builder:
-        _builders[kind] = builder
-        _titles[kind] = title
-        if available is not None:
-            _available[kind] = available
-        if own_page:
-            _own_page.add(kind)
+        _kinds.register(kind, Kind(builder, title, available, own_page))
         return builder
 
     return decorator
 
 
+def _has(kind: str, case) -> bool:
+    available = _kinds.get(kind).available
+    return available is None or available(case)
+
+
 def case_page_kinds() -> list[str]:
     """The documents the case page offers to everyone who sees the case in full."""
-    return [kind for kind in kinds() if kind not in _own_page]
+    return [kind for kind in kinds() if not _kinds.get(kind).own_page]
 
 
 def kinds() -> list[str]:
-    return sorted(_builders)
+    return sorted(_kinds)
 
 
 def choices(case=None) -> list[tuple[str, str]]:
     """(kind, title) of the documents a case has (all kinds when no case is given)."""
-    return [
-        (kind, _titles[kind])
-        for kind in kinds()
-        if case is None or kind not in _available or _available[kind](case)
-    ]
+    return [(kind, _kinds.get(kind).title) for kind in kinds() if case is None or _has(kind, case)]
 
 
 def case_page_choices(case) -> list[tuple[str, str]]:
     """choices(case) less the documents served from a stage's own page (whose
     availability is not even asked: it costs a query)."""
-    return [
-        (kind, _titles[kind])
-        for kind in case_page_kinds()
-        if kind not in _available or _available[kind](case)
-    ]
+    return [(kind, _kinds.get(kind).title) for kind in case_page_kinds() if _has(kind, case)]
 
 
 def build(kind: str, case, **options) -> Document:
-    try:
-        builder = _builders[kind]
-    except KeyError:
-        raise LookupError(f"Unknown document kind '{kind}'. Known: {', '.join(kinds())}") from None
-    return builder(case, **options)
+    found = _kinds.get(kind)
+    if found is None:
+        raise LookupError(f"Unknown document kind '{kind}'. Known: {', '.join(kinds())}")
+    return found.builder(case, **options)

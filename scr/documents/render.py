@@ -1,4 +1,5 @@
-"""The only code that calls WeasyPrint.
+"""The only code that calls WeasyPrint, through its public API (what the long-document
+pipeline needs of its internals is in engine.py, on the versions it is tested on).
 
 Every PDF is A4, carries its classification, the case reference and the document
 version in a running header, numbers its pages 'Page X of Y', repeats table header
@@ -9,9 +10,11 @@ render that takes longer than DOCUMENT_RENDER_SECONDS is stopped.
 
 A long document (DOCUMENT_PDF_SPLIT_KB) whose template marks its parts is laid out part by
 part in parallel and the parts kept for the next render (scr.documents.pipeline); every
-layout, in one pass or in parts, goes through lay_out() here.
+layout, in one pass or in parts, goes through lay_out() here. On a WeasyPrint, pydyf or
+billiard that engine.py does not know, long documents too are laid out in one pass.
 """
 
+import logging
 import mimetypes
 import os
 import posixpath
@@ -26,10 +29,12 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import DEFAULT_OPTIONS, HTML
-from weasyprint.pdf import VARIANTS
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from scr.documents import engine, parts
 from scr.documents.registry import Document
+
+log = logging.getLogger(__name__)
 
 
 class RefusedURL(ValueError):
@@ -151,10 +156,9 @@ def pdf_options(*, tagged: bool = True) -> dict:
         "uncompressed_pdf": False,
         "attachments": [],
     }
-    if options["pdf_variant"]:
-        for key, value in VARIANTS[options["pdf_variant"]][1].items():
-            if options.get(key) is None:
-                options[key] = value
+    for key, value in engine.variant_options(options["pdf_variant"]).items():
+        if options.get(key) is None:
+            options[key] = value
     return options
 
 
@@ -180,16 +184,20 @@ def render_pdf(document: Document, progress: Callable[[str], None] | None = None
     """The PDF of `document`. `progress(step)` hears of each step (the layout is the long
     one), so the page that asked can say how far the worker has got. Raises
     RenderTimeout after DOCUMENT_RENDER_SECONDS."""
-    from scr.documents import pipeline
-
     report = progress or (lambda step: None)
     options = pdf_options()
     with time_limit(settings.DOCUMENT_RENDER_SECONDS):
         html = render_html(document)
-        if pipeline.wanted(html):
-            rendered = pipeline.render(html, progress=report, case_id=case_id(document))
-            if rendered is not None:
-                return rendered.pdf
+        if parts.long_enough(html):
+            if engine.parallel_ready():
+                # Imported here: the pipeline's modules use the internals engine.py checked.
+                from scr.documents import pipeline
+
+                rendered = pipeline.render(html, progress=report, case_id=case_id(document))
+                if rendered is not None:
+                    return rendered.pdf
+            else:
+                log.info("A long PDF laid out in one pass: the pipeline is %s", engine.unknown())
         report("Laying out the pages")
         laid_out = lay_out(html, options)
         report(f"Writing the PDF of {len(laid_out.pages)} pages")

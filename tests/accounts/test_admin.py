@@ -85,7 +85,7 @@ def test_coordinator_gives_ordinary_roles_and_it_is_audited(client, coordinator,
     response = client.post(_change_url(outsider), _user_form(outsider, groups=[member.pk]))
     assert response.status_code == 302
     outsider.refresh_from_db()
-    assert list(outsider.groups.values_list("name", flat=True)) == ["Board member"]
+    assert list(outsider.groups.values_list("name", flat=True)) == [group_name(Role.BOARD_MEMBER)]
     event = AuditEvent.objects.get(action="change", object_type="user")
     assert event.actor == coordinator
     assert event.detail == "roles added: Board member; removed: -"

@@ -11,9 +11,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from scr.celery import app
+from scr.celery import app, beat_schedule
+from scr.celery import queues as celery_queues
 from scr.deadlines.tasks import deadline_sweep_task, reminder_send_task
 from scr.documents.tasks import document_render_task
 from tests.celery.conftest import app_on_redis, broker_url, redis_or_skip
@@ -34,7 +34,7 @@ def _queue(name: str) -> str:
 def test_every_task_has_its_queue_on_purpose():
     """A new task is routed in settings.py, or is one of the sweeps beat starts: the
     default queue is not where a mail or a render lands by oversight."""
-    beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    beat = {entry["task"] for entry in beat_schedule().values()}
     for name in _our_tasks():
         queue = _queue(name)
         assert queue in QUEUES, (name, queue)
@@ -107,5 +107,4 @@ def test_the_embedded_worker_consumes_every_queue():
     and the PDFs of the embedded run would wait for ever."""
     script = (ROOT / "bin" / "run-dev").read_text()
     [queues] = re.findall(r"celery -A scr worker .*?-Q ([\w,]+)", script)
-    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
-    assert set(queues.split(",")) == routed | {settings.CELERY_TASK_DEFAULT_QUEUE} == QUEUES
+    assert set(queues.split(",")) == celery_queues() == QUEUES

@@ -24,7 +24,7 @@ from actionplans import closure, implementation
 from actionplans import services as plans
 from scr import access
 from scr.accounts.models import User
-from scr.accounts.roles import Role
+from scr.accounts.roles import Role, group_name
 from scr.cases import services as case_services
 from scr.cases.models import (
     Case,
@@ -59,7 +59,7 @@ def _case_permissions(user) -> set[str]:
 
 
 def test_only_coordinators_hold_permissions_on_case_models_across_the_board(world):
-    coordinators = Group.objects.get(name=Role.COORDINATOR.label)
+    coordinators = Group.objects.get(name=group_name(Role.COORDINATOR))
     case_types = ContentType.objects.filter(app_label="cases")
     holders = Group.objects.filter(permissions__content_type__in=case_types).distinct()
     assert list(holders) == [coordinators]

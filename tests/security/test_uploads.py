@@ -194,9 +194,9 @@ def test_a_paper_past_the_cases_quota_is_refused_and_nothing_recorded(
 
 
 def test_every_model_of_uploaded_files_counts_towards_the_quota():
-    from django.apps import apps
+    from scr import registry
 
-    counted = {m.__name__ for m in apps.get_models() if getattr(m, "UPLOAD_CASE_FIELD", None)}
+    counted = {model.__name__ for model, _ in registry.CASE_FILES.values()}
     assert counted == {"PanelMeetingAttachment", "Evidence"}
 
 

@@ -43,7 +43,7 @@ from panel.models import PanelMembership
 from referrals import services as referrals
 from scr import uploads
 from scr.accounts.models import Agency
-from scr.accounts.roles import Role
+from scr.accounts.roles import Role, group_name
 from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.deadlines import calendar
@@ -721,7 +721,7 @@ def admin_row(w: BoardWorld, label: str) -> str:
     from django.contrib.auth.models import Group
 
     chosen = {
-        "auth/group": Group.objects.filter(name=Role.COORDINATOR.label).first(),
+        "auth/group": Group.objects.filter(name=group_name(Role.COORDINATOR)).first(),
         "accounts/board": w.board,
         "accounts/agency": w.agencies["a"],
         "accounts/user": w.people["outsider"],
