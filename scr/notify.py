@@ -7,13 +7,21 @@ never the subject's name or case details.
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template import Context, engines
 from django.template.loader import render_to_string
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """A plain-text template without HTML escaping: "O'Neill" stays O'Neill in a subject
+    or a text body (render_to_string would write O&#x27;Neill)."""
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False))
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    text = render_to_string(f"emails/{template}_body.txt", context)
+    subject = " ".join(_render_plain(f"emails/{template}_subject.txt", context).split())
+    text = _render_plain(f"emails/{template}_body.txt", context)
     html = render_to_string(f"emails/{template}_body.html", context)
     return subject, text, html
 

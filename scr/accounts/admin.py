@@ -3,16 +3,23 @@
 A coordinator (staff, not superuser) sees and changes only their own board's rows. They
 cannot raise anyone's powers to their own or above: the coordinator and chair roles,
 staff and superuser status, a person's board, and their own account are managed by a
-superuser. Every change of roles goes into the audit trail.
+superuser.
+
+Nobody sets another person's password or changes their email address here, superusers
+included: a new person, or one who lost their password, gets a link at their own address
+to set it themselves. Every change to someone else's roles, board, agency or access is an
+audit row and an email to them.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 
 from scr.accounts.models import Agency, Board, User
 from scr.accounts.roles import Role, group_label, group_name
-from scr.accounts.two_factor import second_factor_reset
+from scr.accounts.two_factor import second_factor_reset, security_change_notify
 from scr.audit.services import Action, audit_record
 
 # Roles only a superuser gives: they carry the powers of the administration itself.
@@ -103,14 +110,43 @@ class AgencyAdmin(OwnBoardMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class NewPersonForm(forms.ModelForm):
+    """A new person: no password field. They set their own from the emailed link."""
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "job_title", "board", "agency"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+# What someone else may change of a person that the person is told about (by email) and
+# the audit trail records: their roles are told in save_related.
+TOLD_FIELDS = {
+    "board": "board",
+    "agency": "agency",
+    "is_active": "active",
+    "is_staff": "administration access",
+    "is_superuser": "superuser",
+    "full_name": "name",
+    "job_title": "job title",
+}
+
+
 @admin.register(User)
 class UserAdmin(OwnBoardMixin, BaseUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "agency", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups"]
     search_fields = ["full_name", "email"]
+    add_form = NewPersonForm
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email"]}),
         ("Person", {"fields": ["full_name", "job_title", "board", "agency"]}),
         ("Board-wide roles", {"fields": ["groups"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "last_login"]}),
@@ -120,13 +156,55 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "board", "agency", "password1", "password2"],
+                "fields": ["email", "full_name", "job_title", "board", "agency"],
+                "description": "They are emailed a link to set their own password.",
             },
         )
     ]
     readonly_fields = ["last_login"]
     filter_horizontal = ["groups"]
-    actions = ["reset_second_factor"]
+    actions = ["reset_second_factor", "send_password_link"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None or request.user.is_superuser:
+            return form
+        board_id = request.user.board_id
+
+        class OnOwnBoard(form):
+            """A coordinator's new person is on their board before the form is checked
+            (the board is not theirs to choose, and the agency must be the board's)."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.board_id = board_id
+
+        return OnOwnBoard
+
+    def user_change_password(self, request, id, form_url=""):
+        """Nobody sets another person's password: "Send a link to set a new password"
+        sends one to the person's own address."""
+        raise PermissionDenied("Nobody sets another person's password")
+
+    @admin.action(description="Send a link to set a new password", permissions=["change"])
+    def send_password_link(self, request, queryset):
+        """To the person's own address only: whoever holds the mailbox sets it."""
+        done = 0
+        for user in queryset:
+            if self._protected(request, user) or not user.is_active:
+                continue
+            security_change_notify(user=user, change="password_link")
+            audit_record(
+                action=Action.CHANGE,
+                actor=request.user,
+                obj=user,
+                board=user.board,
+                request=request,
+                label="password",
+                detail="link to set a new password sent",
+            )
+            done += 1
+        self.message_user(request, f"A link to set a new password was sent to {done} people.")
 
     @admin.action(description="Reset two-factor sign-in (lost phone)", permissions=["change"])
     def reset_second_factor(self, request, queryset):
@@ -175,6 +253,10 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # An address is where the reset links go: changing it would hand the account
+            # to whoever holds the new mailbox.
+            fields.append("email")
         if not request.user.is_superuser:
             fields += ["board", "is_staff", "is_superuser"]
         return fields
@@ -192,6 +274,23 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
         if not request.user.is_superuser:
             obj.board_id = request.user.board_id
         super().save_model(request, obj, form, change)
+        if not change:
+            audit_record(
+                action=Action.CREATE, actor=request.user, obj=obj, board=obj.board, request=request
+            )
+            security_change_notify(user=obj, change="account_created")
+            return
+        changed = [label for name, label in TOLD_FIELDS.items() if name in form.changed_data]
+        if changed and obj.pk != request.user.pk:
+            audit_record(
+                action=Action.CHANGE,
+                actor=request.user,
+                obj=obj,
+                board=obj.board,
+                request=request,
+                detail=f"account changed: {', '.join(changed)}",
+            )
+            security_change_notify(user=obj, change="account_changed")
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
@@ -209,6 +308,8 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
                 request=request,
                 detail=f"roles added: {added}; removed: {removed}",
             )
+            if change and user.pk != request.user.pk:
+                security_change_notify(user=user, change="roles_changed")
         if group_name(Role.COORDINATOR) in after and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])

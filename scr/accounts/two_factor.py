@@ -141,7 +141,22 @@ CHANGES = {
     "second_factor": "Your authenticator app was changed",
     "second_factor_reset": "Your two-factor sign-in was reset",
     "backup_codes": "New backup codes were made for your account",
+    # Made by someone else in the administration (scr/accounts/admin.py).
+    "account_created": "An account was made for you",
+    "password_link": "A link to set a new password was sent to you",
+    "account_changed": "Your account's details or access were changed",
+    "roles_changed": "Your roles were changed",
 }
+# The changes whose email carries a link to set a password (to the person's own address),
+# and what the person does with it.
+LINK_CHANGES = {
+    "second_factor_reset": "To sign in again, set a new password, then set up your "
+    "authenticator app.",
+    "account_created": "To sign in, set your password, then set up an authenticator app.",
+    "password_link": "Set a new password, then sign in with your authenticator app as usual.",
+}
+# Changes made by someone else: the person did not do it themselves.
+BY_OTHERS = {"account_created", "password_link", "account_changed", "roles_changed"}
 
 
 def security_change_notify(*, user: User, change: str) -> None:
@@ -157,7 +172,8 @@ def security_change_email(*, user_id: int, change: str) -> int:
     if user is None or change not in CHANGES:
         return 0
     reset_url = ""
-    if change == "second_factor_reset" and not user.has_usable_password():
+    needs_link = change != "second_factor_reset" or not user.has_usable_password()
+    if change in LINK_CHANGES and needs_link:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
         reset_url = settings.SITE_URL + reverse(
@@ -171,5 +187,7 @@ def security_change_email(*, user_id: int, change: str) -> int:
             "at": timezone.now(),
             "board_email": user.board.coordinator_email if user.board else "",
             "reset_url": reset_url,
+            "link_text": LINK_CHANGES.get(change, ""),
+            "by_others": change in BY_OTHERS,
         },
     )

@@ -104,3 +104,102 @@ def test_ordinary_people_have_no_administration(client, panel_member):
     client.force_login(panel_member)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+# Nobody takes over an account through the administration (#20, item 1) -----------------
+
+
+def _superuser(board):
+    return User.objects.create_superuser("root@example.org", "a-long-root-password", board=board)
+
+
+@pytest.mark.parametrize("who", ["coordinator", "superuser"])
+def test_nobody_sets_another_persons_password(client, request, board, author_a, who):
+    """A coordinator used to reset an author's two-factor sign-in, then set a password of
+    their choosing here and sign in as the author."""
+    admin_user = _superuser(board) if who == "superuser" else request.getfixturevalue(who)
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{author_a.pk}/password/"
+    assert client.get(url).status_code == 403
+    new = "taken-over-123456"
+    assert client.post(url, {"password1": new, "password2": new}).status_code == 403
+    author_a.refresh_from_db()
+    assert not author_a.check_password(new)
+    page = client.get(_change_url(author_a)).content.decode()
+    assert "/password/" not in page
+
+
+@pytest.mark.parametrize("who", ["coordinator", "superuser"])
+def test_nobody_changes_another_persons_email_address(client, request, board, author_a, who):
+    admin_user = _superuser(board) if who == "superuser" else request.getfixturevalue(who)
+    client.force_login(admin_user)
+    before = author_a.email
+    client.post(_change_url(author_a), _user_form(author_a, email="mine@example.org"))
+    author_a.refresh_from_db()
+    assert author_a.email == before
+
+
+def test_a_new_person_sets_their_own_password_from_the_emailed_link(
+    client, coordinator, agency_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_user_add"),
+            {
+                "email": "newt.person@example.org",
+                "full_name": "Newt Person",
+                "agency": agency_a.pk,
+                "password1": "chosen-by-someone-else",
+                "password2": "chosen-by-someone-else",
+            },
+        )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person = User.objects.get(email="newt.person@example.org")
+    assert not person.has_usable_password()
+    (message,) = mailoutbox
+    assert message.to == ["newt.person@example.org"]
+    assert "An account was made for you" in message.subject
+    assert "/account/password-reset/" in message.body
+    assert AuditEvent.objects.filter(action="create", object_type="user").exists()
+
+
+def test_a_password_link_goes_to_the_persons_own_address_only(
+    client, coordinator, author_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "send_password_link", "_selected_action": [author_a.pk]},
+        )
+    (message,) = mailoutbox
+    assert message.to == [author_a.email]
+    assert "/account/password-reset/" in message.body
+    author_a.refresh_from_db()
+    assert author_a.has_usable_password()  # nothing changed until the person uses it
+    event = AuditEvent.objects.get(detail="link to set a new password sent")
+    assert event.actor == coordinator
+
+
+def test_changes_to_someone_elses_access_are_audited_and_emailed_to_them(
+    client, coordinator, outsider, agency_b, mailoutbox, django_capture_on_commit_callbacks
+):
+    member = Group.objects.get(name=group_name(Role.BOARD_MEMBER))
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            _change_url(outsider),
+            _user_form(outsider, agency=agency_b.pk, groups=[member.pk]),
+        )
+    details = set(
+        AuditEvent.objects.filter(object_type="user", actor=coordinator).values_list(
+            "detail", flat=True
+        )
+    )
+    assert details == {"account changed: agency", "roles added: Board member; removed: -"}
+    subjects = sorted(m.subject for m in mailoutbox)
+    assert [m.to for m in mailoutbox] == [[outsider.email]] * 2
+    assert subjects[0].startswith("Your account's details or access were changed")
+    assert subjects[1].startswith("Your roles were changed")
+    assert all("Your board's administration made this change" in m.body for m in mailoutbox)
