@@ -54,6 +54,8 @@ class Clocks:
         ] + [
             (case, Deadline.Kind.ACTION_TARGET, plan.agency, case.world.leads.get(plan.agency_id))
             for case in self.cases
+            # Closing a case cancels its running clocks (actionplans.closure.case_close).
+            if case.stage != Stage.CLOSED
             for plan in case.plans
             if plan.status == "accepted"
         ]

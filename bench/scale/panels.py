@@ -22,9 +22,11 @@ class Panels:
                 "TermsOfReference",
                 "Term",
                 "PanelRecommendation",
+                "DecisionLetter",
             )
         }
         requests, members, meetings, tors, recommendations = [], [], [], [], []
+        letters = []
         for case in self.cases:
             if not case.reached(Stage.PANEL_CONVENED):
                 continue
@@ -93,11 +95,14 @@ class Panels:
                     recorded_at=_at(recommended),
                 )
             )
+            if case.reached(Stage.REVIEW_COMMISSIONED):
+                letters += self._letters(models["DecisionLetter"], case)
         _create(requests)
         _create(members)
         _create(meetings)
         _create(tors)
         _create(recommendations)
+        _create(letters)
         with_terms = [c for c in self.cases if c.terms]
         _create(
             [
@@ -107,3 +112,28 @@ class Panels:
             ]
         )
         self.counts["records requests"] = len(requests)
+        self.counts["decision letters"] = len(letters)
+
+    @staticmethod
+    def _letters(DecisionLetter, case) -> list:
+        """7 a and b, as panel.services leaves them once the chair commissions the review:
+        the regulator notified and the board told, each letter sent."""
+        world = case.world
+        board_people = {world.chair.email, world.coordinator.email}
+        board_people |= {member.email for member in world.members}
+        recipients = {
+            "regulator": world.board.regulator_email,
+            "board": ", ".join(sorted(board_people)),
+        }
+        sent = _at(case.entered[Stage.REVIEW_COMMISSIONED])
+        return [
+            DecisionLetter(
+                case=case.obj,
+                kind=kind,
+                recipients=to,
+                created_at=sent,
+                sent_at=sent,
+                created_by=world.chair,
+            )
+            for kind, to in recipients.items()
+        ]
