@@ -37,6 +37,7 @@ from scr.accounts.roles import Role
 from scr.cases.models import Case
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
+from scr.demo.data import demo_data
 from scr.demo.seed import DemoWorld, register
 from scr.documents.registry import Document
 from scr.documents.render import render_pdf
@@ -44,78 +45,28 @@ from scr.documents.render import render_pdf
 ERNEST, MABEL = "Ernest Pennyworth", "Mabel Oddington"
 ALBERT, DORIS = "Albert Fennimore", "Doris Wakefield"
 
+# The plans' invented texts are data: demo/plans.toml, keyed by the plan's owner, an
+# agency's key or "board" (None here: the board's own plan).
+DATA = demo_data(__file__, "plans")
+TEXTS = DATA["texts"]
+
+
+def _owner_key(key: str) -> str | None:
+    return None if key == "board" else key
+
+
+def _actions(plans: dict) -> dict:
+    return {
+        _owner_key(key): (p["action"], p["evidence"], p["outcome"], p["weeks"])
+        for key, p in plans.items()
+    }
+
+
 # What each plan answers, by the owner's key (None: the board's own plan).
-ACTIONS = {
-    "asc": (
-        "Screen the assessment waiting list every week against a written risk tool, and "
-        "publish the tool to every team by the end of the quarter.",
-        "The risk tool, and a monthly report of the waiting list's screening.",
-        "No request that describes a risk to health waits unscreened for more than a week.",
-        12,
-    ),
-    "nhs": (
-        "Give every adult with a learning disability who uses insulin an easy read plan, "
-        "agreed with them, and audit a sample each quarter.",
-        "The easy read plan template and the quarterly audit.",
-        "Adults with a learning disability manage their insulin with support they can use.",
-        20,
-    ),
-    None: (
-        "Ask each partner for its waiting list screening figures and report them to the "
-        "board every quarter.",
-        "The board's quarterly performance report.",
-        "The board knows where people wait without their risk being weighed.",
-        26,
-    ),
-}
-
-
+ACTIONS = _actions(DATA["plans"])
 # The plans of the two cases taken to the end, as ACTIONS: by case, then by owner.
-CARRIED_OUT = {
-    ALBERT: {
-        "asc": (
-            "Visit every adult named in a concern about falls at home within five working "
-            "days, and agree a written falls plan with them.",
-            "A monthly count of falls concerns, the visits made and the plans agreed.",
-            "Adults who fall at home have a plan they agreed to, made after a visit.",
-            10,
-        ),
-        "nhs": (
-            "Phone every adult who lives alone and misses a falls clinic appointment, and "
-            "offer a new date within two weeks.",
-            "The clinic's monthly report of missed appointments followed up.",
-            "No adult who lives alone drops out of the falls service unnoticed.",
-            16,
-        ),
-        None: (
-            "Add missed falls appointments to the board's quarterly performance report.",
-            "The board's quarterly performance report.",
-            "The board sees where adults at risk of falls drop out of care.",
-            24,
-        ),
-    },
-    DORIS: {
-        "asc": (
-            "Agree a fire risk plan with every adult known to smoke and use oxygen at home, "
-            "and ask the fire service for a safety visit.",
-            "The list of the plans agreed and the safety visits asked for.",
-            "Adults who smoke and use oxygen at home are safer from fire.",
-            8,
-        ),
-        "nhs": (
-            "Ask about smoking at every home oxygen review, and tell adult social care and "
-            "the fire service of any risk found.",
-            "A quarterly audit of home oxygen reviews.",
-            "The fire risks nurses see reach the agencies that can reduce them.",
-            12,
-        ),
-    },
-}
-EVIDENCE = {
-    "asc": "The monthly report of falls concerns: every adult visited within five days.",
-    "nhs": "The first quarterly audit of home oxygen reviews.",
-    None: "The board's quarterly performance report with the new measure.",
-}
+CARRIED_OUT = {case: _actions(plans) for case, plans in DATA["carried_out"].items()}
+EVIDENCE = {_owner_key(key): text for key, text in DATA["evidence"].items()}
 
 
 def _lead_contact(user: User) -> dict:
@@ -180,7 +131,7 @@ def _plan(world: DemoWorld, case: Case, plan: ActionPlan) -> None:
             by=coordinator,
             plan_id=plan.pk,
             accept=True,
-            comments="A clear plan with a date and evidence for each action.",
+            comments=TEXTS["plan_accepted"],
         )
 
 
@@ -232,7 +183,7 @@ def _to_the_end(world: DemoWorld, case: Case, *, close: bool) -> None:
             by=coordinator,
             plan_id=plan.pk,
             accept=True,
-            comments="Each action is specific, dated and has its evidence.",
+            comments=TEXTS["carried_out_plan_accepted"],
         )
     for plan in plans:
         key, writer = _owner(world, plan)
@@ -250,19 +201,16 @@ def _to_the_end(world: DemoWorld, case: Case, *, close: bool) -> None:
                     by=coordinator,
                     evidence_id=given.pk,
                     accept=True,
-                    comments="Shows the action done.",
+                    comments=TEXTS["evidence_accepted"],
                 )
             elif key == "nhs":
                 implementation.action_update_add(
                     **ids,
                     by=writer,
                     action_id=action.pk,
-                    text="The clinic's booking team now phones each missed appointment; the "
-                    "first monthly report is due at the end of the month.",
+                    text=TEXTS["nhs_update"],
                     progress=PlanAction.Progress.IN_PROGRESS,
                 )
-    closure.monitoring_start(case_id=case.pk, by=coordinator, note="Every plan is in and accepted.")
+    closure.monitoring_start(case_id=case.pk, by=coordinator, note=TEXTS["monitoring_started"])
     if close:
-        closure.case_close(
-            case_id=case.pk, by=chair, note="Every action is complete and its evidence accepted."
-        )
+        closure.case_close(case_id=case.pk, by=chair, note=TEXTS["closed"])

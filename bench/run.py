@@ -71,12 +71,12 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import scale  # noqa: E402
 from bench.load import load_test  # noqa: E402
 from scr.accounts.models import Board  # noqa: E402
 from scr.cases.models import Case  # noqa: E402
 from scr.deadlines.models import Deadline  # noqa: E402
 from scr.deadlines.reminders import deadline_sweep  # noqa: E402
-from scr.demo import scale  # noqa: E402
 
 
 def timed(function):

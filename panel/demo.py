@@ -2,7 +2,11 @@
 
 from panel.models import RecordsRequest
 from scr.accounts.roles import Role
+from scr.demo.data import demo_data
 from scr.demo.seed import register
+
+# The panel's invented prose (demo/panel.toml).
+DATA = demo_data(__file__, "panel")
 
 AFTER_CONVENING = (
     "panel_convened",
@@ -28,18 +32,14 @@ def demo_records(world) -> None:
             )
             # Adult Social Care confirmed on the older cases; the others still wait.
             if created and agency == lead.agency and case.stage != "panel_convened":
-                records.systems = "Case management system records; the area office paper file"
+                records.systems = DATA["records_systems"]
                 records.chronology_started = True
                 records.confirmed_by = lead
                 records.confirmed_at = case.stage_changed_at
                 records.save()
 
 
-TERMS = [
-    "How agencies shared information about the adult's care needs and the risk of neglect.",
-    "Whether the adult's wishes and feelings were heard and acted on.",
-    "Whether safeguarding concerns were escalated in line with the multi-agency procedures.",
-]
+TERMS = DATA["terms"]
 
 
 @register
@@ -72,10 +72,7 @@ def demo_panel(world) -> None:
         PanelConsiderations.objects.create(
             case=case,
             updated_by=panel_chair,
-            scope="Death in hospital after months of missed home-care visits.",
-            period="The 18 months before the adult's death.",
-            coroner_and_criminal="An inquest is opened; the police see no need for a delay.",
-            who_conducts="An independent reviewer, agreed with the board chair (8.3 j).",
+            **DATA["considerations"],
         )
         tor = TermsOfReference.objects.create(
             case=case, updated_by=panel_chair, final=case.stage != "panel_convened"
@@ -87,7 +84,7 @@ def demo_panel(world) -> None:
             PanelRecommendation.objects.create(
                 case=case,
                 choice=PanelRecommendation.Choice.FULL_REVIEW,
-                reasons="Criteria 3.1 are met: the adult died and neglect is suspected.",
+                reasons=DATA["recommendation_reasons"],
                 recorded_by=panel_chair,
                 recorded_at=timezone.now(),
             )

@@ -1,31 +1,22 @@
 """The referrals of the demo (fictional): one behind each demo case, and two still with
 their referrer and agency lead."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
 from referrals.models import Referral, ReferralEvent
 from scr.accounts.roles import Role
+from scr.demo.data import demo_data
 from scr.demo.seed import register
 
-WHAT_HAPPENED = (
-    "The adult lived alone and received a package of home care four times a day. Over "
-    "three months carers recorded missed visits, weight loss and unexplained bruising. "
-    "A safeguarding concern was raised by the district nurse (DN1) but was closed after "
-    "a telephone call. The adult was admitted to hospital with pressure ulcers and died "
-    "eleven days later."
-)
-
+# The referrals' invented facts (demo/referrals.toml).
+DATA = demo_data(__file__, "referrals")
 FACTS = {
-    "subject_died": True,
-    "subject_address": "Flat 2, 14 Quarry Lane, Northtown NS4 7QQ",
-    "subject_ethnicity": "White British",
-    "what_happened": WHAT_HAPPENED,
-    "abuse_or_neglect": Referral.AbuseOrNeglect.SUSPECTED,
-    "concern_working_together": True,
-    "believes_3_1": True,
+    **DATA["facts"],
+    "abuse_or_neglect": Referral.AbuseOrNeglect(DATA["facts"]["abuse_or_neglect"]),
 }
+WHAT_HAPPENED = FACTS["what_happened"]
 
 
 @register
@@ -64,9 +55,7 @@ def demo_referrals(world) -> None:
             referrer=referrer,
             agency=referrer.agency,
             status=Referral.Status.SUBMITTED,
-            subject_name="Ivy Threlkeld-Amos",
-            subject_date_of_birth=date(1938, 6, 14),
-            subject_date_of_death=date(2026, 11, 1),
+            **DATA["waiting"],
             submitted_at=timezone.now() - timedelta(days=2),
             **FACTS,
         )
@@ -78,6 +67,5 @@ def demo_referrals(world) -> None:
             board=world.board,
             referrer=referrer,
             agency=referrer.agency,
-            subject_name="Norman Pettigrew",
-            what_happened="Draft: notes from the strategy meeting to add.",
+            **DATA["draft"],
         )

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "imr",
     "overview",
     "actionplans",
+    # The benchmark data's `seed_scale` command: it writes every stage's rows, so it sits
+    # outside the core (bench/scale).
+    "bench",
 ]
 
 MIDDLEWARE = [

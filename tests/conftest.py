@@ -20,7 +20,8 @@ from tests.factories import AgencyFactory, BoardFactory, UserFactory
 # `make test` runs the suite in parallel processes (pytest-xdist, --dist loadgroup). Tests
 # that share state built once per process must run in one process, as a group: the
 # security world (built once for tests/security/ and flushed after its last test) and
-# the tests that read the demo (demo_seeded, in the test_demo.py modules). The
+# the tests that read the demo (demo_seeded, in the test_demo.py modules and in
+# tests/commands/test_seed_scale_reads.py). The
 # scheduler sees only test ids, so the groups are named by path; every other test is
 # scheduled on its own. xdist's own xdist_group marker does not work with pytest 9 (it
 # renames node ids through an attribute pytest 9 no longer reads).
@@ -31,7 +32,7 @@ def shared_state_group(nodeid: str) -> str | None:
     path = nodeid.split("::", 1)[0]
     if path.startswith("tests/security/"):
         return "tests/security/"
-    if path.endswith("/test_demo.py"):
+    if path.endswith("/test_demo.py") or path == "tests/commands/test_seed_scale_reads.py":
         return "demo"
     return None
 
@@ -97,11 +98,21 @@ def pytest_collection_modifyitems(config, items):
 def pytest_runtest_teardown(item, nextitem):
     yield
     if _demo["blocker"] is not None and (nextitem is None or not _uses_demo(nextitem)):
-        from django.core.management import call_command
+        blocker, _demo["blocker"] = _demo["blocker"], None
+        # After the last test the test database is gone already and the connection names
+        # the real one again: never flush that (a developer's own data).
+        if nextitem is not None and _on_a_test_database():
+            from django.core.management import call_command
 
-        with _demo["blocker"].unblock():
-            call_command("flush", interactive=False, verbosity=0)
-        _demo["blocker"] = None
+            with blocker.unblock():
+                call_command("flush", interactive=False, verbosity=0)
+
+
+def _on_a_test_database() -> bool:
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    return name.startswith(("test_", "file:memorydb")) or name == ":memory:"
 
 
 @pytest.fixture(scope="module")

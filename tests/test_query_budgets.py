@@ -2,7 +2,7 @@
 queries, the same over five times the rows; permission checks on lists are one query
 per list; the deadline sweep costs a fixed number of queries per batch.
 
-Two worlds are seeded once for the module with scr.demo.scale (one board each: 28
+Two worlds are seeded once for the module with bench.scale (one board each: 28
 cases, then 140 cases with chronologies five times as long, five times the actions and
 clocks) and flushed after it, as demo_seeded is. Each page is loaded by the same
 persona of each world (scale_personas: the people the benchmark signs in as).
@@ -23,6 +23,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench.scale import scale_personas, seed_scale
 from imr.models import ChronologyEntry
 from overview.models import OverviewEntry
 from referrals.models import Referral
@@ -31,7 +32,6 @@ from scr.accounts.models import User
 from scr.cases.models import Case
 from scr.deadlines import calendar, reminders
 from scr.deadlines.models import Deadline, Reminder
-from scr.demo.scale import scale_personas, seed_scale
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query-budgets")]
 

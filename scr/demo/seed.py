@@ -18,6 +18,7 @@ from scr.accounts.services import role_grant, role_groups_sync
 from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.deadlines import calendar
+from scr.demo.data import demo_data
 from scr.registry import Registry, function_key
 
 DEFAULT_PASSWORD = "northshire-demo-2026"  # noqa: S105 - the demo data's published password
@@ -40,91 +41,20 @@ def register(seeder: Seeder) -> Seeder:
     return _seeders.register(function_key(seeder), seeder)
 
 
-AGENCIES = [
-    ("police", "Northshire Constabulary", Agency.Kind.POLICE),
-    ("nhs", "Northshire Health NHS Foundation Trust", Agency.Kind.NHS),
-    ("asc", "Northshire Adult Social Care", Agency.Kind.ADULT_SOCIAL_CARE),
-    ("housing", "Northshire Housing Partnership", Agency.Kind.OTHER),
-]
+# The invented world is data (demo/world.toml).
+WORLD = demo_data(__file__, "world")
+AGENCIES = [(a["key"], a["name"], Agency.Kind(a["kind"])) for a in WORLD["agencies"]]
 
 # email, name, job title, agency key, role
 PEOPLE = [
-    (
-        "coordinator@example.org",
-        "Priya Fenwick",
-        "Safeguarding Adults Coordinator",
-        None,
-        Role.COORDINATOR,
-    ),
-    (
-        "chair@example.org",
-        "Gareth Olawale",
-        "Independent Chair of the Board",
-        None,
-        Role.BOARD_CHAIR,
-    ),
-    (
-        "panel.chair@example.org",
-        "Morag Quennell",
-        "Detective Chief Inspector",
-        "police",
-        Role.PANEL_CHAIR,
-    ),
-    (
-        "panel.member@example.org",
-        "Tomasz Brierley",
-        "Named Nurse for Safeguarding",
-        "nhs",
-        Role.PANEL_MEMBER,
-    ),
-    (
-        "agency.lead@example.org",
-        "Delia Ashworth-Kemp",
-        "Head of Safeguarding",
-        "asc",
-        Role.AGENCY_LEAD,
-    ),
-    (
-        "imr.author@example.org",
-        "Fergus Lindqvist",
-        "Safeguarding Practice Lead",
-        "nhs",
-        Role.IMR_AUTHOR,
-    ),
-    (
-        "director@example.org",
-        "Helena Marchetti",
-        "Director of Nursing",
-        "nhs",
-        Role.COUNTERSIGNING_DIRECTOR,
-    ),
-    (
-        "overview.author@example.org",
-        "Ines Waterhouse",
-        "Independent Reviewer",
-        None,
-        Role.OVERVIEW_AUTHOR,
-    ),
-    ("board.member@example.org", "Rupert Okonjo", "Board Member", "housing", Role.BOARD_MEMBER),
-    ("referrer@example.org", "Sally Penhaligon", "Social Worker", "asc", Role.REFERRER),
+    (p["email"], p["name"], p["title"], p.get("agency"), Role(p["role"])) for p in WORLD["people"]
 ]
 
 # The invented subjects of the demo cases, and the stage each case is brought to.
-CASES = [
-    ("Edith Margaret Saltonstall", date(1941, 3, 12), "with_chair"),
-    ("Leonard Thwaite", date(1958, 11, 2), "with_chair"),
-    ("Marjorie Quill", date(1936, 7, 30), "panel_convened"),
-    ("Desmond Arkwright-Bell", date(1967, 1, 19), "review_commissioned"),
-    ("Winifred Ollerenshaw", date(1949, 5, 5), "imrs_in_progress"),
-    # overview/demo.py takes this one on through its reviews to the overview report, which
-    # begins only once every review is accepted (overview.services.overview_start).
-    ("Cyril Mablethorpe", date(1972, 9, 23), "review_commissioned"),
-    ("Agatha Penrose-Hyde", date(1945, 12, 1), "declined"),
-    # Appended, so the cases above keep their references (allocated in order of creation).
-    ("Gwendoline Furnival", date(1939, 8, 14), "panel_recommended"),
-    ("Reginald Ashworth", date(1953, 4, 27), "other_review"),
-    ("Ivor Blenkinsop", date(1947, 10, 9), "referral_received"),
-]
+# The overview stage's demo takes Cyril Mablethorpe's on through its reviews to the
+# overview report, which begins only once every review is accepted.
+# New cases are appended, so the others keep their references (allocated in order).
+CASES = [(c["subject"], c["born"], c["stage"]) for c in WORLD["cases"]]
 
 # The transitions that take a case from referral to each stage, and who takes them.
 ROUTE = {
@@ -139,17 +69,7 @@ ORDER = list(ROUTE)
 
 # The chair's decisions that end a case at 'with the chair', each with its reasons.
 SIDE_ROUTES = {
-    "declined": (
-        "decline",
-        "The criteria in 3.1 and 3.2 are not met; Adult Social Care will carry out an "
-        "internal review and report learning to the board.",
-    ),
-    "other_review": (
-        "route_other_review",
-        "The criteria in 3.1 are not met, but agencies could have worked together better: "
-        "the learning is to come from a multi-agency learning review led by the housing "
-        "partnership (3).",
-    ),
+    key: (route["transition"], route["reasons"]) for key, route in WORLD["side_routes"].items()
 }
 
 
@@ -203,19 +123,15 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
     """Create the demo world if it is not there; return it either way."""
     role_groups_sync()
     today = today or calendar.today()
-    board, _ = Board.objects.get_or_create(
-        name="Northshire Safeguarding Adults Board",
-        defaults={
-            "short_name": "NSAB",
-            "coordinator_name": "Priya Fenwick",
-            "coordinator_phone": "01632 960 001",
-            "coordinator_email": "coordinator@example.org",
-            "coordinator_address": "Northshire County Hall\nMarket Street\nNorthtown NS1 1AA",
-        },
-    )
+    board_data = dict(WORLD["board"])
+    board, _ = Board.objects.get_or_create(name=board_data.pop("name"), defaults=board_data)
+    other = WORLD["other_board"]
     other_board, _ = Board.objects.get_or_create(
-        name="Southvale Safeguarding Adults Board",
-        defaults={"short_name": "SSAB", "coordinator_email": "southvale.coordinator@example.org"},
+        name=other["name"],
+        defaults={
+            "short_name": other["short_name"],
+            "coordinator_email": other["coordinator_email"],
+        },
     )
     agencies = {
         key: Agency.objects.get_or_create(board=board, name=name, defaults={"kind": kind})[0]
@@ -233,14 +149,9 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
             Role.REFERRER,
         ):
             role_grant(user=user, role=role)
+    someone = other["coordinator"]
     southvale = _person(
-        other_board,
-        {},
-        "southvale.coordinator@example.org",
-        "Owain Treharne",
-        "Safeguarding Adults Coordinator",
-        None,
-        password,
+        other_board, {}, someone["email"], someone["name"], someone["title"], None, password
     )
     role_grant(user=southvale, role=Role.COORDINATOR)
     world = DemoWorld(board=board, agencies=agencies, people=people, other_board=other_board)
@@ -251,7 +162,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
         case_services.case_create(
             board=other_board,
             by=southvale,
-            subject_name="Bartholomew Venn",
+            subject_name=other["case_subject"],
             now=_at(today - timedelta(days=20)),
         )
     world.cases = {c.reference: c for c in Case.objects.filter(board=board)}

@@ -10,14 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actionplans.models import Evidence, PlanAction
-from imr.models import ChronologyEntry, Imr
-from overview.models import Overview, OverviewEntry
-from scr import access
-from scr.accounts.models import Board, User
-from scr.cases.models import Case, CaseAssignment, CasePerm, CaseUserObjectPermission
-from scr.cases.stages import MAIN_ROUTE, Stage
-from scr.deadlines.models import Deadline
-from scr.demo.scale import (
+from bench.scale import (
     DOMAIN,
     EVIDENCE_PDF,
     IMRS_PER_CASE,
@@ -27,6 +20,13 @@ from scr.demo.scale import (
     stage_counts,
     totp_code,
 )
+from imr.models import ChronologyEntry, Imr
+from overview.models import Overview, OverviewEntry
+from scr import access
+from scr.accounts.models import Board, User
+from scr.cases.models import Case, CaseAssignment, CasePerm, CaseUserObjectPermission
+from scr.cases.stages import MAIN_ROUTE, Stage
+from scr.deadlines.models import Deadline
 
 pytestmark = pytest.mark.django_db
 

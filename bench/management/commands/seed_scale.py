@@ -1,7 +1,7 @@
 """python manage.py seed_scale: the large fictional dataset for benchmarks (issue 9).
 
 For benchmarks only: every seeded person signs in with the published password
-scr.demo.scale.SCALE_PASSWORD. Never run it against a database with real cases.
+bench.scale.SCALE_PASSWORD. Never run it against a database with real cases.
 """
 
 import json
@@ -9,7 +9,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scr.demo.scale import SCALE_PASSWORD, AlreadySeeded, scale_personas, seed_scale
+from bench.scale import SCALE_PASSWORD, AlreadySeeded, scale_personas, seed_scale
 
 
 class Command(BaseCommand):
