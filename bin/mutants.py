@@ -7,6 +7,7 @@ its test selection never mix with another module's, and one module can be run al
 
     .venv/bin/python bin/mutants.py referrals/criteria.py
     .venv/bin/python bin/mutants.py --report          # the table again, nothing re-run
+    .venv/bin/python bin/mutants.py --survivors referrals/criteria.py   # after a new test
 
 Prints, per module: mutants, killed, survived, allowed and the kill rate, killed /
 (mutants - allowed), then every survivor with its place and its change. Exits 1 if any
@@ -100,7 +101,7 @@ def toml_list(values: list[str]) -> str:
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
-def prepare_workspace(module: dict, jobs: int) -> Path:
+def prepare_workspace(module: dict) -> Path:
     """A fresh workspace: links to the sources, and a pyproject.toml that is the project's
     plus the [tool.mutmut] section for this module (so `mutmut show NAME` works there)."""
     workspace = WORK / slug(module["path"])
@@ -128,14 +129,26 @@ use_git_change_detection = false
     return workspace
 
 
-def run_module(module: dict, jobs: int) -> float:
-    workspace = prepare_workspace(module, jobs)
+def survivor_names(module: dict, allowed: dict[str, str]) -> list[str] | None:
+    """The mutants of the last run that were not killed (None: no run yet)."""
+    path = module["path"]
+    meta = WORK / slug(path) / "mutants" / f"{path}.meta"
+    if not meta.exists():
+        return None
+    codes = json.loads(meta.read_text())["exit_code_by_key"]
+    return [n for n, c in codes.items() if c not in KILLED and n not in allowed]
+
+
+def run_module(module: dict, jobs: int, again: list[str] | None = None) -> float:
+    """A fresh run of every mutant; or, given `again`, those mutants re-tested in the last
+    run's workspace (mutmut copies the tests again and finds the tests added since)."""
+    workspace = prepare_workspace(module) if again is None else WORK / slug(module["path"])
     env = {**os.environ, "SCR_TEST_DB_TEMPLATE": str(TEMPLATE_DB)}
     env.pop("DATABASE_URL", None)  # the template is SQLite; so must the settings be
     started = time.monotonic()
-    with (workspace / "run.log").open("w") as log:
+    with (workspace / "run.log").open("w" if again is None else "a") as log:
         result = subprocess.run(  # noqa: S603 - mutmut from our own venv
-            [str(MUTMUT), "run", "--max-children", str(jobs)],
+            [str(MUTMUT), "run", "--max-children", str(jobs), *(again or [])],
             cwd=workspace,
             env=env,
             stdout=log,
@@ -147,7 +160,8 @@ def run_module(module: dict, jobs: int) -> float:
             f"  mutmut failed on {module['path']} (exit {result.returncode}):",
             f"see {workspace}/run.log",
         )
-    (workspace / "elapsed").write_text(f"{elapsed:.0f}\n")
+    if again is None:
+        (workspace / "elapsed").write_text(f"{elapsed:.0f}\n")
     return elapsed
 
 
@@ -324,6 +338,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help="paths as in tests/mutants.toml (default: all)")
     parser.add_argument("--report", action="store_true", help="print the last results, run nothing")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="re-test only the last run's survivors, with the tests as they are now",
+    )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="mutants at once")
     args = parser.parse_args()
     config = load_config()
@@ -339,8 +358,12 @@ def main() -> int:
         build_template_db()
         started = time.monotonic()
         for module in modules:
+            again = survivor_names(module, allowed) if args.survivors else None
+            if args.survivors and not again:
+                print(f"{module['path']}: no survivors to re-test (or no run yet)")
+                continue
             print(f"Mutating {module['path']} ...", flush=True)
-            elapsed = run_module(module, args.jobs)
+            elapsed = run_module(module, args.jobs, again)
             print(f"  {elapsed:.0f} s", flush=True)
         print(f"All: {time.monotonic() - started:.0f} s\n")
     results = [collect(m, allowed) for m in modules]
