@@ -124,6 +124,10 @@ also_copy = {toml_list(ALSO_COPY)}
 pytest_add_cli_args_test_selection = {toml_list(module["tests"])}
 pytest_add_cli_args = {toml_list(PYTEST_ARGS)}
 use_git_change_detection = false
+# A mutant that loops for ever (a sweep that never moves on) is stopped after 3 times the
+# time its tests took plus 5 s (wall clock), not mutmut's 15 times plus 1 s: a kill either way.
+timeout_multiplier = 3.0
+timeout_constant = 5.0
 """
     (workspace / "pyproject.toml").write_text(project + section)
     return workspace
