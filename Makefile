@@ -53,7 +53,7 @@ $(STAMP_MUTANTS): $(STAMP_PY)
 	@touch $@
 
 # Mutation testing of the rules modules listed in tests/mutants.toml (not part of `make test`;
-# about N minutes on 2 cores; see README). One module: make mutants MODULE=referrals/criteria.py
+# see README for its time). One module: make mutants MODULE=referrals/criteria.py
 mutants: install $(STAMP_MUTANTS)
 	$(PY) bin/mutants.py $(MODULE)
 
