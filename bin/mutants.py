@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -148,7 +149,11 @@ def run_module(module: dict, jobs: int, again: list[str] | None = None) -> float
     """A fresh run of every mutant; or, given `again`, those mutants re-tested in the last
     run's workspace (mutmut copies the tests again and finds the tests added since)."""
     workspace = prepare_workspace(module) if again is None else WORK / slug(module["path"])
-    env = {**os.environ, "SCR_TEST_DB_TEMPLATE": str(TEMPLATE_DB)}
+    # Each pytest session's copy of the template goes here (in memory where /dev/shm is),
+    # removed afterwards with the copies that killed or timed-out mutants leave behind.
+    shm = Path("/dev/shm")  # noqa: S108 - mkdtemp makes a private folder there
+    scratch = tempfile.mkdtemp(prefix="scr-mutants-", dir=shm if shm.is_dir() else None)
+    env = {**os.environ, "SCR_TEST_DB_TEMPLATE": str(TEMPLATE_DB), "SCR_TEST_DB_FOLDER": scratch}
     env.pop("DATABASE_URL", None)  # the template is SQLite; so must the settings be
     started = time.monotonic()
     with (workspace / "run.log").open("w" if again is None else "a") as log:
@@ -160,6 +165,7 @@ def run_module(module: dict, jobs: int, again: list[str] | None = None) -> float
             stderr=subprocess.STDOUT,
         )
     elapsed = time.monotonic() - started
+    shutil.rmtree(scratch, ignore_errors=True)
     if result.returncode != 0:
         print(
             f"  mutmut failed on {module['path']} (exit {result.returncode}):",

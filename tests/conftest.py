@@ -119,7 +119,9 @@ if _DB_TEMPLATE:
     def django_db_setup(django_db_blocker):
         from django.db import connections
 
-        folder = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - a scratch copy
+        # A folder of the run's own, which bin/mutants.py removes with any copy a killed
+        # mutant left behind.
+        folder = os.environ.get("SCR_TEST_DB_FOLDER")
         handle, path = tempfile.mkstemp(prefix="scr-mutant-", suffix=".sqlite3", dir=folder)
         os.close(handle)
         shutil.copyfile(_DB_TEMPLATE, path)
