@@ -4,12 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_BENCH := $(VENV)/.installed-bench
+STAMP_MUTANTS := $(VENV)/.installed-mutants
 STAMP_NPM := node_modules/.installed
 CSS := build/static/css/app.css
 # make test runs the suite in this many processes (pytest-xdist): one per core by default.
 TEST_PROCESSES ?= auto
 
-.PHONY: install run test lint scan bench clean demo pdf-newest
+.PHONY: install run test lint scan bench clean demo pdf-newest mutants
 
 install: $(STAMP_PY) $(STAMP_NPM) $(CSS)
 
@@ -47,6 +48,15 @@ $(STAMP_BENCH): $(STAMP_PY)
 # Needs PostgreSQL (BENCH_DATABASE_URL); see BENCHMARKS.md.
 bench: install $(STAMP_BENCH)
 	$(PY) bench/run.py
+
+$(STAMP_MUTANTS): $(STAMP_PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,mutants]'
+	@touch $@
+
+# Mutation testing of the rules modules listed in tests/mutants.toml (not part of `make test`;
+# see README for its time). One module: make mutants MODULE=referrals/criteria.py
+mutants: install $(STAMP_MUTANTS)
+	$(PY) bin/mutants.py $(MODULE)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -35,7 +35,7 @@ def test_days_and_weeks_are_calendar_days():
 
 
 def test_unknown_unit_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^Unknown unit: fortnights$"):
         calendar.add_period(date(2026, 1, 1), 1, "fortnights")
 
 
@@ -59,7 +59,7 @@ def test_local_date_is_the_date_in_london(utc_moment, london_date):
 
 
 def test_naive_datetimes_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^A naive datetime has no London date$"):
         calendar.local_date(datetime(2026, 1, 1, 12, 0))
 
 

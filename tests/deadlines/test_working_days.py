@@ -40,6 +40,16 @@ def test_weeks_are_five_working_days_and_months_end_on_a_working_day():
     assert calendar.add_period(date(2026, 11, 25), 1, "months", working_days=True) == date(
         2026, 12, 29
     )
+    # 31/12/2026 + 1 month = Sunday 31/01/2027: the next working day is Monday 01/02, one
+    # day on (a step of two days would land on Tuesday).
+    assert calendar.add_period(date(2026, 12, 31), 1, "months", working_days=True) == date(
+        2027, 2, 1
+    )
+
+
+def test_working_days_are_counted_forwards_only():
+    with pytest.raises(ValueError, match=r"^Working days are counted forwards only$"):
+        calendar.add_working_days(date(2026, 11, 6), -1)
 
 
 def test_calendar_days_are_the_default():

@@ -127,3 +127,57 @@ def test_the_advice_when_no_criterion_is_met_depends_on_concern_about_working_to
     assert concern.code == no_concern.code == "none"
     assert concern.reason == ANOTHER_REVIEW
     assert no_concern.reason == CHAIR_DECIDES
+
+
+def test_each_finding_gives_the_procedures_verdict_and_its_reason():
+    """The whole advice, word for word: the chair reads the verdict and the reason beside
+    the facts, so a verdict or reason attached to the wrong criterion must fail here."""
+    everything = facts(
+        subject_died=True,
+        abuse_or_neglect="suspected",
+        serious_harm=True,
+        concern_working_together=True,
+        lessons_for_interagency_working=True,
+    )
+    assert [(f.code, f.verdict, f.reason) for f in assess(everything)] == [
+        (
+            "3.1",
+            "The board should conduct a Serious Case Review (3.1)",
+            "The adult died and abuse or neglect is suspected.",
+        ),
+        (
+            "3.2",
+            "The board should consider a Serious Case Review (3.2 a and b)",
+            "Serious harm, and concern about how agencies worked together.",
+        ),
+        (
+            "4.2",
+            "The case may be considered for its lessons (4.2)",
+            "The adult died and there are lessons for inter-agency working.",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "reason"),
+    [
+        (
+            {"concern_working_together": True},
+            "The case raises concerns about how professionals or services worked together: "
+            "the board should recommend another review, for example an agency's internal "
+            "review feeding learning back to the board (section 3).",
+        ),
+        ({}, "The chair decides whether the case goes to the panel (section 5)."),
+        (
+            {"serious_harm": True},
+            "The chair decides whether the case goes to the panel (section 5).",
+        ),
+    ],
+)
+def test_no_criterion_met_advises_by_whether_agencies_worked_together(given, reason):
+    (finding,) = assess(facts(**given))
+    assert (finding.code, finding.verdict, finding.reason) == (
+        "none",
+        "The facts entered meet none of the criteria in 3.1, 3.2 or 4.2",
+        reason,
+    )

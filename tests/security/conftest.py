@@ -49,7 +49,9 @@ WORKER_PDFS = {
 
 
 # The world's life: built at the first test that uses it, flushed after the last.
-_life: dict = {"stack": None, "blocker": None, "over": False}
+# "over" holds the pytest session in which the world was flushed: a later session in the
+# same process (make mutants runs one per mutant) builds it afresh.
+_life: dict = {"stack": None, "blocker": None, "over": None, "session": None}
 
 
 def _uses_world(item) -> bool:
@@ -79,16 +81,16 @@ def _end_of_world() -> None:
     with _life["blocker"].unblock():
         call_command("flush", interactive=False, verbosity=0)
     _life["stack"].close()
-    _life.update(stack=None, over=True)
+    _life.update(stack=None, over=_life["session"])
 
 
 @pytest.fixture(scope="package")
-def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
-    if _life["over"]:
+def world(django_db_setup, django_db_blocker, tmp_path_factory, request) -> World:
+    if _life["over"] is request.session:
         pytest.fail("The security world is flushed: the tests that use it must run together.")
     stack = ExitStack()
     stack.enter_context(override_settings(PRIVATE_FILES_ROOT=tmp_path_factory.mktemp("private")))
-    _life.update(stack=stack, blocker=django_db_blocker)
+    _life.update(stack=stack, blocker=django_db_blocker, session=request.session)
     with django_db_blocker.unblock():
         mail.outbox = []
         built = build_world()
