@@ -13,4 +13,9 @@ class ActionplansConfig(AppConfig):
             documents,
             monitoring,
             retention,
+            services,
         )
+        from scr.outbox import registry as outbox
+
+        outbox.register_attachment("actionplans.chair_letter", services.letter_pdf)
+        outbox.register_on_sent("chair_letter", services.letter_emailed)

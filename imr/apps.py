@@ -6,4 +6,7 @@ class ImrConfig(AppConfig):
     verbose_name = "Individual Management Reviews"
 
     def ready(self) -> None:
-        from imr import attention, case_section, demo, documents, retention  # noqa: F401
+        from imr import attention, case_section, demo, documents, retention, services  # noqa: F401
+        from scr.outbox import registry as outbox
+
+        outbox.register_job("imr.imr_notify", services.imr_notify)

@@ -6,4 +6,10 @@ class PanelConfig(AppConfig):
     verbose_name = "Review panel"
 
     def ready(self) -> None:
-        from panel import attention, case_section, demo, documents, retention  # noqa: F401
+        from panel import attention, case_section, demo, documents, retention, services  # noqa: F401
+        from scr.outbox import registry as outbox
+
+        outbox.register_job("panel.records_request_notify", services.records_request_notify)
+        outbox.register_job("panel.screening_outcome_notify", services.screening_outcome_notify)
+        outbox.register_attachment("panel.decision_letter", services.decision_letter_pdf)
+        outbox.register_on_sent("decision_letter", services.decision_letter_sent)
