@@ -190,3 +190,16 @@ def test_an_email_unsent_for_a_day_is_on_the_coordinators_attention_list(
         assert not [i for i in items_for(chair) if i.case_reference == "Email"]
     assert Email.objects.get(pk=email.pk).status == Email.Status.FAILED
     RefuseSome.refuse = set()
+
+
+def test_sweep_outbox_inline_sends_what_is_owed():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _enqueue()  # its task never ran
+    out = StringIO()
+    call_command("sweep_outbox", "--inline", stdout=out)
+    assert "sent: 1" in out.getvalue()
+    call_command("sweep_outbox", "--inline", stdout=out)
+    assert len(mail.outbox) == 1
