@@ -585,7 +585,7 @@ def _recipients(imr: Imr, event: str) -> set:
 
 
 def imr_notify(*, imr_id: int, event: str, submission_id: int | None = None) -> int:
-    """Email the people an IMR event concerns (called by imr_notify_task after commit)."""
+    """Email the people an IMR event concerns (an outbox job, run after commit)."""
     from django.urls import reverse
 
     from scr.notify import notify_people

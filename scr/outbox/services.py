@@ -34,6 +34,10 @@ from scr.outbox.models import Email, EmailJob
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+# Emails that may carry a sign-in link (a password reset's token): their bodies are not
+# kept once sent, so the outbox is no store of live links.
+REDACT_WHEN_SENT = {"password_reset", "security_changed"}
+REDACTED = "(Removed once sent: it may have held a sign-in link.)"
 # What a publish raises when the broker cannot be reached (kombu wraps most in the first).
 BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
 # The job being run: the emails it writes are keyed by it, so running it again (a
@@ -206,7 +210,12 @@ def _mark_sent(email: Email, mine) -> None:
             with connections["default"].cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         email.sent_at = timezone.now()
-        marked = mine.update(status=Email.Status.SENT, sent_at=email.sent_at, last_error="")
+        redacted = (
+            {"body_text": REDACTED, "body_html": ""} if email.purpose in REDACT_WHEN_SENT else {}
+        )
+        marked = mine.update(
+            status=Email.Status.SENT, sent_at=email.sent_at, last_error="", **redacted
+        )
         hook = registry.on_sent.get(email.purpose)
         if marked and hook is not None:
             hook(email)

@@ -77,24 +77,31 @@ def test_next_parameter_cannot_send_people_elsewhere(client, coordinator):
     assert response["Location"] == reverse("cases:home")
 
 
-def test_password_reset_link_uses_site_url(client, coordinator, mailoutbox, settings):
+def test_password_reset_link_uses_site_url(
+    client, coordinator, mailoutbox, settings, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://scr.example.org"
-    response = client.post(
-        reverse("accounts:password-reset"), {"email": coordinator.email}, HTTP_HOST="127.0.0.1"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:password-reset"), {"email": coordinator.email}, HTTP_HOST="127.0.0.1"
+        )
     assert response.status_code == 302
     (message,) = mailoutbox
     assert "https://scr.example.org/account/password-reset/" in message.body
     # An unknown address gets the same answer and no email.
-    response = client.post(reverse("accounts:password-reset"), {"email": "nobody@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password-reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
 
 
-def test_password_reset_full_journey(client, coordinator, mailoutbox):
+def test_password_reset_full_journey(
+    client, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
     import re
 
-    client.post(reverse("accounts:password-reset"), {"email": coordinator.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": coordinator.email})
     link = re.search(r"http://[^/]+(/account/password-reset/\S+/)", mailoutbox[0].body).group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]

@@ -32,7 +32,9 @@ def test_nothing_outside_the_outbox_sends_mail():
         for relative, text in _sources()
         if relative not in ALLOWED
         for number, line in enumerate(text.splitlines(), 1)
-        if SENDS.search(line)
+        # An override of Django's own sender (the password reset form's) may be defined:
+        # what it does is read by the other lines.
+        if SENDS.search(line) and not line.strip().startswith("def ")
     ]
     assert offenders == [], "send through scr.outbox (email_enqueue or notify_people)"
 

@@ -203,3 +203,17 @@ def test_sweep_outbox_inline_sends_what_is_owed():
     assert "sent: 1" in out.getvalue()
     call_command("sweep_outbox", "--inline", stdout=out)
     assert len(mail.outbox) == 1
+
+
+def test_a_password_reset_link_is_not_kept_once_sent(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": coordinator.email})
+    (message,) = mail.outbox
+    assert "/account/password-reset/" in message.body
+    row = Email.objects.get(purpose="password_reset")
+    assert row.status == Email.Status.SENT
+    assert "password-reset" not in row.body_text + row.body_html
