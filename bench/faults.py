@@ -9,7 +9,8 @@ injects the fault, lets the outbox's sweep run (as beat would) until nothing is 
 and counts what the SMTP server accepted: expected, delivered, lost, duplicated.
 
 The faults:
-- kill:     the worker is killed (kill -9) when about a third of the batch is out
+- kill:     the worker is killed (kill -9) three times, when a quarter, half and three
+            quarters of the batch are out
 - redis:    Redis is killed and started again empty when about a third is out
 - smtp:     the SMTP server is down while the batch is written, and for 12 s more
 - twice:    two workers, two sweeps at once in a loop, and every send task published
@@ -72,6 +73,7 @@ class Services:
         self.workers: dict[int, subprocess.Popen] = {}
         self.wanted: set[int] = set()
         self.restarts = 0
+        self.kills = 0
         self._stop = threading.Event()
         self._watch = threading.Thread(target=self._supervise, daemon=True)
 
@@ -497,26 +499,32 @@ def count(expected: dict[str, list[str]], services: Services) -> dict[str, dict[
 
 
 def fault_kill(services: Services, tag: str, sizes, *, mid_send: bool) -> tuple[dict, float]:
+    """Three kills, when a quarter, half and three quarters of the batch are out."""
     services.workers_run(1)
     expected = write_all(tag, sizes)
-    wait_delivered(tag, services, 1 / 3, sum(map(len, expected.values())))
-    if mid_send:
-        # Killed while the server holds a recipient: mid-send, before anything of that
-        # message is accepted. The same moment every run (the test suite's).
-        hold = services.folder / "hold"
-        held = services.holding()
-        hold.touch()
-        give_up = time.monotonic() + 30
-        while services.holding() == held and time.monotonic() < give_up:
-            time.sleep(0.02)
-        services.worker_kill(1)
-        hold.unlink()
-    else:
-        # At a moment of the batch not tied to a delivery: killed as soon as the server
-        # logs one, the worker would be caught in the one window (accepted, not yet
-        # marked) far more often than a kill at random is.
-        time.sleep(random.uniform(0, 0.5))  # noqa: S311 (a moment, not a secret)
-        services.worker_kill(1)  # the supervisor starts another, as bin/run-dev does
+    total = sum(map(len, expected.values()))
+    for share in (1 / 4, 1 / 2, 3 / 4):
+        wait_delivered(tag, services, share, total)
+        if mid_send:
+            # Killed while the server holds a recipient: mid-send, before anything of
+            # that message is accepted. The same moment every run (the test suite's).
+            hold = services.folder / "hold"
+            held = services.holding()
+            hold.touch()
+            give_up = time.monotonic() + 30
+            while services.holding() == held and time.monotonic() < give_up:
+                time.sleep(0.02)
+            services.worker_kill(1)
+            hold.unlink()
+        else:
+            # At a moment of the batch not tied to a delivery: killed as soon as the
+            # server logs one, the worker would be caught in the one window (accepted,
+            # not yet marked) far more often than a kill at random is.
+            time.sleep(random.uniform(0, 0.5))  # noqa: S311 (a moment, not a secret)
+            services.worker_kill(1)
+        services.kills += 1
+        # The supervisor starts another, as bin/run-dev does; wait for it to be up.
+        time.sleep(1)
     return expected, time.monotonic()
 
 

@@ -23,6 +23,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.utils import DNS_NAME
 from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -153,9 +154,20 @@ def job_run(*, job_id: int):
     return result
 
 
+def message_id(email: Email) -> str:
+    """The same Message-ID for every attempt at one row: a mail system that keeps them
+    can tell a second copy (after a worker died in the window) from a new email."""
+    stamp = int(email.created_at.timestamp())
+    return f"<outbox.{email.pk}.{stamp}@{DNS_NAME.get_fqdn()}>"
+
+
 def _message(email: Email) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, email.addresses
+        email.subject,
+        email.body_text,
+        settings.DEFAULT_FROM_EMAIL,
+        email.addresses,
+        headers={"Message-ID": message_id(email)},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

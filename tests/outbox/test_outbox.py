@@ -38,6 +38,18 @@ def test_the_same_email_enqueued_twice_is_one_row_and_one_message(
     assert Email.objects.get().status == Email.Status.SENT
 
 
+def test_every_attempt_at_a_row_carries_the_same_message_id(settings):
+    settings.EMAIL_BACKEND = "tests.outbox.failing_mail.RefuseSome"
+    RefuseSome.refuse = set()
+    email = _enqueue()
+    assert outbox.email_send(email_id=email.pk) is True
+    Email.objects.filter(pk=email.pk).update(status=Email.Status.QUEUED)  # as after a lease
+    assert outbox.email_send(email_id=email.pk) is True
+    first, second = mail.outbox
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+    assert first.extra_headers["Message-ID"].startswith(f"<outbox.{email.pk}.")
+
+
 def test_a_second_send_of_a_row_sends_nothing():
     """A redelivered task, or two workers given the same row: one claim wins."""
     email = _enqueue()  # on_commit never runs here: not sent yet
