@@ -11,7 +11,8 @@ and counts what the SMTP server accepted: expected, delivered, lost, duplicated.
 The faults:
 - kill:     the worker is killed (kill -9) three times, when a quarter, half and three
             quarters of the batch are out
-- redis:    Redis is killed and started again empty when about a third is out
+- redis:    Redis is killed and started again empty, once before any worker has taken
+            a task of the batch and once when about a third of it is out
 - smtp:     the SMTP server is down while the batch is written, and for 12 s more
 - twice:    two workers, two sweeps at once in a loop, and every send task published
             twice more (a redelivery of each)
@@ -59,6 +60,7 @@ def settings_env(database_url: str, redis_port: int, smtp_port: int) -> dict[str
         "OUTBOX_SEND_TIME_LIMIT": "10",
         "OUTBOX_LEASE_SECONDS": "30",
         "OUTBOX_REPUBLISH_SECONDS": "8",
+        "DEADLINE_REQUEUE_SECONDS": "8",
     }
 
 
@@ -435,6 +437,29 @@ def sweep_once() -> None:
         print(f"    (a sweep failed: {error!r})", flush=True)
 
 
+class Beat:
+    """What beat does, every 2 s instead of every minute: the sweeps, in a thread."""
+
+    def __init__(self):
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        while not self._stop.wait(2):
+            sweep_once()
+        connection.close()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
 def owed(tag: str) -> int:
     """Rows of this run not yet sent: emails, jobs and reminders."""
     from scr.deadlines.models import Reminder
@@ -456,13 +481,12 @@ def settle(
     quiet_for: float,
     timeout: float,
 ) -> float:
-    """Sweep every 2 s (as beat would, faster) until nothing of this run is owed and
-    `quiet_for` seconds have passed since the fault (a dead worker's row comes back only
-    after its lease), then once more. Returns the seconds it took."""
+    """Wait, beat sweeping, until nothing of this run is owed and `quiet_for` seconds have
+    passed since the fault (a dead worker's row comes back only after its lease), then
+    sweep once more. Returns the seconds it took."""
     started = time.monotonic()
     everyone = {a for addresses in expected.values() for a in addresses}
     while time.monotonic() - started < timeout:
-        sweep_once()
         done = owed(tag) == 0 and everyone <= set(services.delivered())
         if done and time.monotonic() - after_fault >= quiet_for:
             break
@@ -529,8 +553,12 @@ def fault_kill(services: Services, tag: str, sizes, *, mid_send: bool) -> tuple[
 
 
 def fault_redis(services: Services, tag: str, sizes) -> tuple[dict, float]:
-    services.workers_run(1)
+    """Twice: with every task of the batch still queued (no worker yet: the reminders'
+    hand-overs, the jobs and the sends all lost), and when a third of it is out."""
+    services.workers_run(0)
     expected = write_all(tag, sizes)
+    services.redis_restart_empty()
+    services.workers_run(1)
     wait_delivered(tag, services, 1 / 3, sum(map(len, expected.values())))
     services.redis_restart_empty()
     return expected, time.monotonic()
@@ -635,9 +663,11 @@ def main() -> int:
     results, notes = {}, {}
     run = uuid.uuid4().hex[:6]
     started = time.monotonic()
+    beat = Beat()
     try:
         services.redis_start()
         services.smtp_start()
+        beat.start()
         for fault in args.faults.split(","):
             nothing_owed_before()
             tag = f"{fault}{run}"
@@ -664,6 +694,7 @@ def main() -> int:
             )
             services.workers_run(0)
     finally:
+        beat.stop()
         services.stop()
     print()
     print(table(results))

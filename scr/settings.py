@@ -331,6 +331,9 @@ OUTBOX_SEND_TIME_LIMIT = env.int("OUTBOX_SEND_TIME_LIMIT", default=120)
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # A row published this long ago and not sent lost its message (broker restarted).
 OUTBOX_REPUBLISH_SECONDS = env.int("OUTBOX_REPUBLISH_SECONDS", default=120)
+# The same for a reminder or digest queued and not handed to the outbox: shorter than the
+# deadline sweep's period, so the next sweep queues again what a broker lost.
+DEADLINE_REQUEUE_SECONDS = env.int("DEADLINE_REQUEUE_SECONDS", default=300)
 # Redis hands an unacknowledged message (a worker killed, a task waiting for its retry
 # countdown) to another worker after this long: longer than the longest retry backoff of
 # any task, or a waiting retry would be run twice.

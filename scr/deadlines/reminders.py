@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
@@ -39,7 +40,7 @@ STALE_CLAIM = timedelta(minutes=30)
 # worker killed): queue it again. The hand-over needs no mail server, so a task
 # published this long ago has run unless it was lost; a second one would find the row
 # taken. Shorter than the sweep's period, so the next sweep recovers what was lost.
-REQUEUE_AFTER = timedelta(minutes=5)
+REQUEUE_AFTER = timedelta(seconds=settings.DEADLINE_REQUEUE_SECONDS)
 DIGEST_HORIZON_DAYS = 7
 
 

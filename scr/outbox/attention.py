@@ -18,17 +18,17 @@ ATTENTION_AFTER = timedelta(days=1)
 def emails_not_sent(user):
     if not user.is_authenticated or not user.board_id or not user.has_board_role(Role.COORDINATOR):
         return
-    late = (
-        Email.objects.filter(
-            board_id=user.board_id, created_at__lt=timezone.now() - ATTENTION_AFTER
-        )
-        .exclude(status=Email.Status.SENT)
-        .order_by("created_at")
-    )
+    # Unsent rows only, by status first: the indexes on (status, ...) find them without
+    # reading the emails long sent.
+    late = Email.objects.filter(
+        status__in=(Email.Status.QUEUED, Email.Status.SENDING, Email.Status.FAILED),
+        board_id=user.board_id,
+        created_at__lt=timezone.now() - ATTENTION_AFTER,
+    ).order_by("created_at")
     for email in late[:20]:
         yield AttentionItem(
             case_reference="Email",
-            title=f"Email not sent since {timezone.localtime(email.created_at):%d/%m/%Y %H:%M}",
+            title=f"not sent since {timezone.localtime(email.created_at):%d/%m/%Y %H:%M}",
             url=reverse("cases:home"),
             hint=f"{email.subject} to {email.to} ({email.attempts} attempts; still trying)",
         )
