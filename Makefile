@@ -10,7 +10,7 @@ CSS := build/static/css/app.css
 # make test runs the suite in this many processes (pytest-xdist): one per core by default.
 TEST_PROCESSES ?= auto
 
-.PHONY: install run test lint scan bench clean demo pdf-newest mutants
+.PHONY: install run test lint scan bench faults clean demo pdf-newest mutants
 
 install: $(STAMP_PY) $(STAMP_NPM) $(CSS)
 
@@ -57,6 +57,14 @@ $(STAMP_MUTANTS): $(STAMP_PY)
 # see README for its time). One module: make mutants MODULE=referrals/criteria.py
 mutants: install $(STAMP_MUTANTS)
 	$(PY) bin/mutants.py $(MODULE)
+
+# Every kind of email under each fault (worker killed, Redis restarted empty, SMTP down,
+# two workers and two sweeps at once), counted by a real SMTP server: expected, delivered,
+# lost, duplicated. Needs PostgreSQL (FAULTS_DATABASE_URL, a database of its own, seeded
+# with the demo on the first run) and redis-server; starts its own Redis (port 6391),
+# SMTP server (2591) and workers on 127.0.0.1. About 5 minutes. See README, "Email".
+faults: install
+	$(PY) bench/faults.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -19,10 +19,11 @@ class ActionplansConfig(AppConfig):
             documents,
             monitoring,
             retention,
+            services,
         )
         from actionplans.models import Evidence
-        from actionplans.tasks import letter_email_task
         from scr import registry
+        from scr.outbox import registry as outbox
 
         # What this stage adds to the core (scr.registry).
         registry.URLCONFS.register("actionplans.urls", "cases/")
@@ -33,6 +34,7 @@ class ActionplansConfig(AppConfig):
                 "Monitoring", "actionplans:monitoring", order=100, shown_to=_oversees_the_board
             ),
         )
-        registry.TASK_QUEUES.register(letter_email_task.name, "emails")
         registry.CASE_FILES.register(Evidence._meta.label, (Evidence, "action__plan__case"))
         registry.AUDIT_URL_ARGUMENTS.register("fmt", "")  # an export's format
+        outbox.register_attachment("actionplans.chair_letter", services.letter_pdf)
+        outbox.register_on_sent("chair_letter", services.letter_emailed)

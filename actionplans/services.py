@@ -5,7 +5,6 @@ the coordinator's acceptance."""
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -205,26 +204,20 @@ def letter_send(*, case_id, by, letter_id: int, today: date | None = None) -> Ac
     )
     _audit(letter, by, "chair's letter sent")
     if leads:
-        from actionplans.tasks import letter_email_task
-
-        transaction.on_commit(partial(letter_email_task.delay, letter_id=letter.pk))
+        letter_email(letter_id=letter.pk)
     return plan
 
 
 def letter_email(*, letter_id: int) -> int:
-    """Email the sent letter, as its PDF, to the addresses it was sent to. The email
-    says only the reference; the letter is the attachment."""
-    from django.core.mail import EmailMultiAlternatives
-
-    from scr.documents import registry
-    from scr.documents.render import render_pdf
+    """Write the sent letter's emails to the outbox, one per address it was sent to,
+    once each; the PDF is attached as each is sent. The email says only the reference;
+    the letter is the attachment. Returns how many emails are new."""
     from scr.notify import render_email
+    from scr.outbox.services import email_enqueue
 
     letter = ChairLetter.objects.select_related("case__board", "agency").get(pk=letter_id)
     if letter.status != ChairLetter.Status.SENT or not letter.sent_to:
         return 0
-    built = registry.build("chair-letter", letter.case, letter_id=letter.pk)
-    data = render_pdf(built)
     subject, text, html = render_email(
         "chair_letter",
         {
@@ -234,32 +227,41 @@ def letter_email(*, letter_id: int) -> int:
             "weeks": letter.case.board.action_plan_weeks,
         },
     )
-    sent = 0
+    written = 0
     for address in letter.sent_to:
-        if not _claim(letter.pk, address, claim=True):
-            continue  # emailed by an earlier delivery of this task
-        message = EmailMultiAlternatives(subject, text, to=[address])
-        message.attach_alternative(html, "text/html")
-        message.attach(built.filename, data, "application/pdf")
-        try:
-            sent += message.send()
-        except OSError:
-            _claim(letter.pk, address, claim=False)  # the retry sends it
-            raise
-    return sent
+        email = email_enqueue(
+            purpose="chair_letter",
+            to=address,
+            subject=subject,
+            text=text,
+            html=html,
+            about=letter,
+            board=letter.case.board,
+            attachments=[
+                {"renderer": "actionplans.chair_letter", "args": {"letter_id": letter.pk}}
+            ],
+        )
+        written += email.was_created
+    return written
 
 
-@transaction.atomic
-def _claim(letter_id: int, address: str, *, claim: bool) -> bool:
-    """Mark an address emailed (claim=True; False if it already was), or take the mark
-    back after a failed send (claim=False)."""
-    letter = ChairLetter.objects.select_for_update(of=("self",)).get(pk=letter_id)
-    emailed = list(letter.emailed_to)
-    if claim == (address in emailed):
-        return False
-    letter.emailed_to = [*emailed, address] if claim else [a for a in emailed if a != address]
-    letter.save(update_fields=["emailed_to"])
-    return True
+def letter_pdf(*, letter_id: int) -> tuple[str, bytes, str]:
+    """The chair's letter as a PDF, made as its email is sent (an outbox attachment)."""
+    from scr.documents import registry
+    from scr.documents.render import render_pdf
+
+    letter = ChairLetter.objects.select_related("case").get(pk=letter_id)
+    built = registry.build("chair-letter", letter.case, letter_id=letter.pk)
+    return built.filename, render_pdf(built), "application/pdf"
+
+
+def letter_emailed(email) -> None:
+    """The outbox sent the letter to one address: note it on the letter (in the
+    transaction that marks the email sent)."""
+    letter = ChairLetter.objects.select_for_update(of=("self",)).get(pk=email.object_id)
+    if email.to not in letter.emailed_to:
+        letter.emailed_to = [*letter.emailed_to, email.to]
+        letter.save(update_fields=["emailed_to"])
 
 
 # The agency's plan (Appendix C) --------------------------------------------------------

@@ -4,7 +4,6 @@ quality review, and section 12's confidential note. Writes to the draft itself a
 imr/drafting.py."""
 
 from datetime import date, datetime
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,9 +30,9 @@ PART_CLOCK = {Part.CHRONOLOGY: Deadline.Kind.IMR_CHRONOLOGY, Part.REPORT: Deadli
 
 
 def _notify(imr: Imr, event: str, **extra) -> None:
-    from imr.tasks import imr_notify_task
+    from scr.outbox.services import job_enqueue
 
-    transaction.on_commit(partial(imr_notify_task.delay, imr_id=imr.pk, event=event, **extra))
+    job_enqueue("imr.imr_notify", imr_id=imr.pk, event=event, **extra)
 
 
 def _audit(imr: Imr, by, detail: str, action: str = Action.CHANGE) -> None:
@@ -589,7 +588,7 @@ def _recipients(imr: Imr, event: str) -> set:
 
 
 def imr_notify(*, imr_id: int, event: str, submission_id: int | None = None) -> int:
-    """Email the people an IMR event concerns (called by imr_notify_task after commit)."""
+    """Email the people an IMR event concerns (an outbox job, run after commit)."""
     from django.urls import reverse
 
     from scr.notify import notify_people

@@ -8,13 +8,13 @@ class OverviewConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from overview import attention, case_section, demo, documents, retention  # noqa: F401
-        from overview.tasks import summary_copies_send_task, summary_release_due_task
+        from overview import attention, case_section, demo, documents, retention, summary  # noqa: F401
+        from overview.tasks import summary_release_due_task
         from scr import registry
+        from scr.outbox import registry as outbox
 
         # What this stage adds to the core (scr.registry).
         registry.URLCONFS.register("overview.urls", "cases/")
-        registry.TASK_QUEUES.register(summary_copies_send_task.name, "emails")
         # 15.3: executive summaries are released on the date the chair agreed.
         registry.BEAT_ENTRIES.register(
             "summary-release",
@@ -25,3 +25,5 @@ class OverviewConfig(AppConfig):
         )
         for name in ("key", "fmt"):  # a section's key, an export's format
             registry.AUDIT_URL_ARGUMENTS.register(name, "")
+        outbox.register_attachment("overview.summary", summary.summary_pdf)
+        outbox.register_on_sent("summary_copy", summary.summary_copy_sent)

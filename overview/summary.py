@@ -4,7 +4,6 @@ with a release date, and released on that date with copies to the family (15.3).
 
 import logging
 from datetime import date
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -328,44 +327,31 @@ def summary_release_due(*, today: date | None = None) -> int:
                 board=summary.case.board,
                 detail="executive summary released",
             )
-            from overview.tasks import summary_copies_send_task
-
-            transaction.on_commit(partial(summary_copies_send_task.delay, summary_id=summary.pk))
+            # In the release's transaction: a copy is owed exactly when the summary is out.
+            summary_copies_send(summary_id=summary.pk)
             released += 1
-    # The database holds the truth, not the broker: copies a lost task never sent are
-    # asked for again (each copy is claimed before it goes, so none goes twice).
-    from overview.tasks import summary_copies_send_task
-
+    # Copies of summaries released before the outbox kept them: written now, once (the
+    # outbox's rows are unique per recipient, and it sends what is unsent).
     unsent = FamilyRecipient.objects.filter(
         summary__status=Status.RELEASED, sent_at=None
     ).values_list("summary_id", flat=True)
     for summary_id in sorted(set(unsent)):
-        summary_copies_send_task.delay(summary_id=summary_id)
+        summary_copies_send(summary_id=summary_id)
     return released
 
 
 def summary_copies_send(*, summary_id: int) -> int:
-    """Email the released summary, as its PDF, to each family member not yet sent a copy
-    (15.3). Each recipient is claimed before sending, so a retried task never sends a
-    copy twice; a failed send gives the claim back and the task is retried."""
-    from django.core.mail import EmailMultiAlternatives
-
-    from scr.documents import registry
-    from scr.documents.render import render_pdf
+    """Write the released summary's copies to the outbox, one per family member (15.3),
+    once each; the PDF is attached as each is sent, and the recipient marked sent then.
+    Returns how many emails are new."""
     from scr.notify import render_email
+    from scr.outbox.services import email_enqueue
 
     summary = ExecutiveSummary.objects.select_related("case__board").get(pk=summary_id)
     if summary.status != Status.RELEASED:
         return 0
-    built = registry.build("executive-summary", summary.case)
-    data = render_pdf(built)
-    sent = 0
+    written = 0
     for recipient in summary.recipients.filter(sent_at=None):
-        claimed = FamilyRecipient.objects.filter(pk=recipient.pk, sent_at=None).update(
-            sent_at=timezone.now()
-        )
-        if not claimed:
-            continue
         subject, text, html = render_email(
             "summary_copy",
             {
@@ -375,13 +361,30 @@ def summary_copies_send(*, summary_id: int) -> int:
                 "recipient_name": recipient.name,
             },
         )
-        message = EmailMultiAlternatives(subject, text, to=[recipient.email])
-        message.attach_alternative(html, "text/html")
-        message.attach(built.filename, data, "application/pdf")
-        try:
-            message.send()
-        except OSError:
-            FamilyRecipient.objects.filter(pk=recipient.pk).update(sent_at=None)
-            raise
-        sent += 1
-    return sent
+        email = email_enqueue(
+            purpose="summary_copy",
+            to=recipient.email,
+            subject=subject,
+            text=text,
+            html=html,
+            about=recipient,
+            board=summary.case.board,
+            attachments=[{"renderer": "overview.summary", "args": {"summary_id": summary.pk}}],
+        )
+        written += email.was_created
+    return written
+
+
+def summary_pdf(*, summary_id: int) -> tuple[str, bytes, str]:
+    """The released summary as a PDF, made as a copy is sent (an outbox attachment)."""
+    from scr.documents import registry
+    from scr.documents.render import render_pdf
+
+    summary = ExecutiveSummary.objects.select_related("case").get(pk=summary_id)
+    built = registry.build("executive-summary", summary.case)
+    return built.filename, render_pdf(built), "application/pdf"
+
+
+def summary_copy_sent(email) -> None:
+    """The outbox sent a family member's copy: record when (same transaction)."""
+    FamilyRecipient.objects.filter(pk=email.object_id, sent_at=None).update(sent_at=email.sent_at)

@@ -6,18 +6,17 @@ class PanelConfig(AppConfig):
     verbose_name = "Review panel"
 
     def ready(self) -> None:
-        from panel import attention, case_section, demo, documents, retention, tasks  # noqa: F401
+        from panel import attention, case_section, demo, documents, retention, services  # noqa: F401
         from panel.models import PanelMeetingAttachment
         from scr import registry
+        from scr.outbox import registry as outbox
 
         # What this stage adds to the core (scr.registry).
         registry.URLCONFS.register("panel.urls", "cases/")
-        for task in (
-            tasks.records_request_notify_task,
-            tasks.decision_letter_send_task,
-            tasks.screening_outcome_notify_task,
-        ):
-            registry.TASK_QUEUES.register(task.name, "emails")
         registry.CASE_FILES.register(
             PanelMeetingAttachment._meta.label, (PanelMeetingAttachment, "meeting__case")
         )
+        outbox.register_job("panel.records_request_notify", services.records_request_notify)
+        outbox.register_job("panel.screening_outcome_notify", services.screening_outcome_notify)
+        outbox.register_attachment("panel.decision_letter", services.decision_letter_pdf)
+        outbox.register_on_sent("decision_letter", services.decision_letter_sent)

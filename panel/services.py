@@ -1,7 +1,5 @@
 """The chair's decisions on a case (sections 5 and 7) and securing records (section 9)."""
 
-from functools import partial
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -98,9 +96,9 @@ def chair_decision_record(
     event = case_services.case_transition(case, choices[decision], by=by, note=note)
     if screening:
         # 5: the referrer's agency is told the outcome, whichever it is.
-        from panel.tasks import screening_outcome_notify_task
+        from scr.outbox.services import job_enqueue
 
-        transaction.on_commit(partial(screening_outcome_notify_task.delay, event_id=event.pk))
+        job_enqueue("panel.screening_outcome_notify", event_id=event.pk)
     if decision == Decision.PANEL:
         _request_records(case, by=by)
     if decision == Decision.REVIEW:
@@ -133,39 +131,53 @@ def _letters(case: Case, *, by) -> None:
         DecisionLetter.Kind.REGULATOR: case.board.regulator_email,
         DecisionLetter.Kind.BOARD: ", ".join(sorted({u.email for u in board_people})),
     }
-    from panel.tasks import decision_letter_send_task
-
     for kind, to in recipients.items():
         letter, _ = DecisionLetter.objects.get_or_create(
             case=case, kind=kind, defaults={"recipients": to, "created_by": by}
         )
-        transaction.on_commit(partial(decision_letter_send_task.delay, letter_id=letter.pk))
+        decision_letter_enqueue(letter=letter)
 
 
-def decision_letter_send(*, letter_id: int) -> bool:
-    """Email a decision letter with its PDF to its recipients, once; record when."""
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-
-    from scr.documents import registry
-    from scr.documents.render import render_pdf
+def decision_letter_enqueue(*, letter: DecisionLetter) -> bool:
+    """Write the decision letter's email to the outbox, once (unique per letter and
+    recipients); its PDF is made when it is sent, and the letter is marked sent then.
+    Returns whether a new email was written."""
     from scr.notify import render_email
+    from scr.outbox.services import email_enqueue
 
-    letter = DecisionLetter.objects.select_related("case__board").get(pk=letter_id)
     to = [a.strip() for a in letter.recipients.split(",") if a.strip()]
     if letter.sent_at is not None or not to:
         return False
-    document = registry.build(f"letter-{letter.kind}", letter.case)
     subject, text, html = render_email(
         "decision_letter",
         {"letter": letter, "reference": letter.case.reference, "board": letter.case.board},
     )
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach_alternative(html, "text/html")
-    message.attach(document.filename, render_pdf(document), "application/pdf")
-    message.send()
-    DecisionLetter.objects.filter(pk=letter.pk, sent_at=None).update(sent_at=timezone.now())
-    return True
+    email = email_enqueue(
+        purpose="decision_letter",
+        to=", ".join(to),
+        subject=subject,
+        text=text,
+        html=html,
+        about=letter,
+        board=letter.case.board,
+        attachments=[{"renderer": "panel.decision_letter", "args": {"letter_id": letter.pk}}],
+    )
+    return email.was_created
+
+
+def decision_letter_pdf(*, letter_id: int) -> tuple[str, bytes, str]:
+    """The letter's PDF, made as its email is sent (an outbox attachment)."""
+    from scr.documents import registry
+    from scr.documents.render import render_pdf
+
+    letter = DecisionLetter.objects.select_related("case__board").get(pk=letter_id)
+    document = registry.build(f"letter-{letter.kind}", letter.case)
+    return document.filename, render_pdf(document), "application/pdf"
+
+
+def decision_letter_sent(email) -> None:
+    """The outbox sent the letter: record when (in the transaction that marks it sent)."""
+    DecisionLetter.objects.filter(pk=email.object_id, sent_at=None).update(sent_at=email.sent_at)
 
 
 @transaction.atomic
@@ -193,10 +205,10 @@ def _request_records(case: Case, *, by) -> None:
         )
         if new:
             created.append(request.pk)
-    from panel.tasks import records_request_notify_task
+    from scr.outbox.services import job_enqueue
 
     for pk in created:
-        transaction.on_commit(partial(records_request_notify_task.delay, request_id=pk))
+        job_enqueue("panel.records_request_notify", request_id=pk)
 
 
 def _request_for(by, case_id: int, agency_id: int, perm: str) -> RecordsRequest:
@@ -250,9 +262,9 @@ def records_chase(*, case_id: int, agency_id: int, by) -> RecordsRequest:
         obj=request.case,
         detail=f"records chased: agency {agency_id}",
     )
-    from panel.tasks import records_request_notify_task
+    from scr.outbox.services import job_enqueue
 
-    transaction.on_commit(partial(records_request_notify_task.delay, request_id=request.pk))
+    job_enqueue("panel.records_request_notify", request_id=request.pk)
     return request
 
 

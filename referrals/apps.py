@@ -6,9 +6,9 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self) -> None:
-        from referrals import attention, case_section, demo, retention  # noqa: F401
-        from referrals.tasks import referral_notify_task
+        from referrals import attention, case_section, demo, retention, services  # noqa: F401
         from scr import registry
+        from scr.outbox import registry as outbox
 
         # What this stage adds to the core (scr.registry).
         registry.URLCONFS.register("referrals.urls", "referrals/")
@@ -21,5 +21,5 @@ class ReferralsConfig(AppConfig):
                 active_under="referrals:referral-list",
             ),
         )
-        registry.TASK_QUEUES.register(referral_notify_task.name, "emails")
         registry.AUDIT_URL_ARGUMENTS.register("referral_id", "referral")
+        outbox.register_job("referrals.referral_notify", services.referral_notify)

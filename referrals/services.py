@@ -7,7 +7,6 @@ again until they resubmit it.
 """
 
 from datetime import datetime
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -140,9 +139,9 @@ def referral_submit(*, referral_id: int, by) -> Referral:
     )
     if access.is_referrers_agency_lead(by, referral):
         return _endorse(referral, by=by, note="Referred by the agency's lead.", now=now)
-    from referrals.tasks import referral_notify_task
+    from scr.outbox.services import job_enqueue
 
-    transaction.on_commit(partial(referral_notify_task.delay, referral_id=referral.pk))
+    job_enqueue("referrals.referral_notify", referral_id=referral.pk)
     return referral
 
 
@@ -218,9 +217,9 @@ def referral_return(*, referral_id: int, by, reason: str) -> Referral:
         label=referral.label,
         detail="referral returned",
     )
-    from referrals.tasks import referral_notify_task
+    from scr.outbox.services import job_enqueue
 
-    transaction.on_commit(partial(referral_notify_task.delay, referral_id=referral.pk))
+    job_enqueue("referrals.referral_notify", referral_id=referral.pk)
     return referral
 
 

@@ -1,14 +1,16 @@
 """Emails from the service. Every email is rendered from emails/<name>_subject.txt,
-_body.txt and _body.html, and is sent only from a task after commit.
+_body.txt and _body.html, and written to the outbox (scr/outbox), which sends it
+after commit, once.
 
 Emails leave the secure service: templates get references, stages and dates,
 never the subject's name or case details.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template import Context, engines
 from django.template.loader import render_to_string
+
+from scr.outbox import services as outbox
 
 
 def _render_plain(name: str, context: dict) -> str:
@@ -26,15 +28,24 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def notify_people(*, template: str, recipients, context: dict) -> int:
-    """Send one email per recipient (each sees only their own address). Returns the count."""
-    messages = []
+def notify_people(*, template: str, recipients, context: dict, key: str = "", about=None) -> int:
+    """Write one email per recipient (each sees only their own address) to the outbox.
+    Inside an outbox job the emails are keyed by the job, so running it again writes
+    none twice; otherwise by `key`, or by `about`, or they are new. Returns the count."""
+    if not key and about is None and outbox.current_job() is None:
+        key = outbox.new_key()
+    count = 0
     for user in sorted(recipients, key=lambda u: u.email):
         subject, text, html = render_email(template, {**context, "recipient": user})
-        message = EmailMultiAlternatives(subject, text, to=[user.email])
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    if not messages:
-        return 0
-    with get_connection() as connection:
-        return connection.send_messages(messages)
+        outbox.email_enqueue(
+            purpose=template,
+            to=user.email,
+            recipient=user,
+            subject=subject,
+            text=text,
+            html=html,
+            key=key,
+            about=about,
+        )
+        count += 1
+    return count

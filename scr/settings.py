@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "scr.cases",
     "scr.deadlines",
     "scr.documents",
+    "scr.outbox",
     "scr.demo",
     "referrals",
     "panel",
@@ -296,11 +297,13 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # or, a stage's task, in the stage's AppConfig.ready() (scr.registry.TASK_QUEUES).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 _EMAIL_TASKS = [
-    "scr.accounts.tasks.security_change_email_task",
-    "scr.cases.tasks.case_event_notify_task",
+    # Every email is a row of the outbox (scr/outbox): these send one row, or run the
+    # job that writes an event's emails.
+    "scr.outbox.tasks.email_send_task",
+    "scr.outbox.tasks.email_job_task",
+    # Reminders and digests: hand one row of the deadline sweep to the outbox.
     "scr.deadlines.tasks.reminder_send_task",
     "scr.deadlines.tasks.digest_send_task",
-    "scr.deadlines.tasks.extension_notify_task",
 ]
 CELERY_TASK_ROUTES = (
     {
@@ -320,9 +323,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scr.deadlines.tasks.deadline_sweep_task",
         "schedule": 60.0 * DEADLINE_SWEEP_MINUTES,
     },
+    # The outbox: emails whose task was lost (a broker restarted, a worker killed) or
+    # whose send failed and is due again go back to the broker within a minute.
+    "outbox-sweep": {
+        "task": "scr.outbox.tasks.outbox_sweep_task",
+        "schedule": float(env.int("OUTBOX_SWEEP_SECONDS", default=60)),
+    },
 }
-# The first retry of a failed email waits about this long, doubling each time.
+# The first retry of a failed email waits about this long, doubling each time, up to
+# OUTBOX_MAX_BACKOFF_SECONDS: an email that keeps failing is tried at least hourly, never
+# dropped (scr/outbox).
 EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
+OUTBOX_MAX_BACKOFF_SECONDS = env.int("OUTBOX_MAX_BACKOFF_SECONDS", default=3600)
+# A send is cut off after this many seconds (EMAIL_TIMEOUT bounds each SMTP step).
+OUTBOX_SEND_TIME_LIMIT = env.int("OUTBOX_SEND_TIME_LIMIT", default=120)
+# A row 'sending' for longer than this belongs to a worker that died: sent again. Longer
+# than the send's hard time limit (OUTBOX_SEND_TIME_LIMIT + 15).
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+# A row published this long ago and not sent lost its message (broker restarted).
+OUTBOX_REPUBLISH_SECONDS = env.int("OUTBOX_REPUBLISH_SECONDS", default=120)
+# The same for a reminder or digest queued and not handed to the outbox: shorter than the
+# deadline sweep's period, so the next sweep queues again what a broker lost.
+DEADLINE_REQUEUE_SECONDS = env.int("DEADLINE_REQUEUE_SECONDS", default=300)
+# Redis hands an unacknowledged message (a worker killed, a task waiting for its retry
+# countdown) to another worker after this long: longer than the longest retry backoff of
+# any task, or a waiting retry would be run twice.
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=7200)
+if not CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Security. HTTPS defaults on outside DEBUG; behind a proxy that terminates TLS set

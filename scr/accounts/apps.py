@@ -11,6 +11,11 @@ class AccountsConfig(AppConfig):
 
         post_migrate.connect(_sync_role_groups)
 
+        from scr.accounts import two_factor
+        from scr.outbox import registry as outbox
+
+        outbox.register_job("accounts.security_change_email", two_factor.security_change_email)
+
 
 def _sync_role_groups(sender, **kwargs) -> None:
     # Setup, not business logic: the role groups need every app's permissions, which

@@ -87,3 +87,35 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "New password again"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, its email written to the outbox (scr/outbox) instead of sent from
+    the request: sent after commit by a worker, retried if the mail server is down."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from django.template import loader
+
+        from scr.outbox.services import email_enqueue, new_key
+
+        subject = " ".join(loader.render_to_string(subject_template_name, context).split())
+        html = ""
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+        email_enqueue(
+            purpose="password_reset",
+            key=new_key(),  # every request is its own email, with its own link
+            to=to_email,
+            recipient=context.get("user"),
+            subject=subject,
+            text=loader.render_to_string(email_template_name, context),
+            html=html,
+        )

@@ -8,7 +8,6 @@ the sign-in session also ends after MAX_CODE_FAILURES wrong codes in a row.
 """
 
 from base64 import b32encode
-from functools import partial
 
 import qrcode
 import qrcode.image.svg
@@ -162,9 +161,9 @@ BY_OTHERS = {"account_created", "password_link", "account_changed", "roles_chang
 def security_change_notify(*, user: User, change: str) -> None:
     """Tell the person, after commit, that their sign-in details changed: if it was not
     them, they can tell the board at once."""
-    from scr.accounts.tasks import security_change_email_task
+    from scr.outbox.services import job_enqueue
 
-    transaction.on_commit(partial(security_change_email_task.delay, user_id=user.pk, change=change))
+    job_enqueue("accounts.security_change_email", user_id=user.pk, change=change)
 
 
 def security_change_email(*, user_id: int, change: str) -> int:

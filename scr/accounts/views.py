@@ -22,7 +22,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scr.accounts import lockout, sessions, two_factor
-from scr.accounts.forms import CodeForm, PasswordChangeForm, SetupCodeForm, SignInForm
+from scr.accounts.forms import (
+    CodeForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetupCodeForm,
+    SignInForm,
+)
 from scr.accounts.middleware import is_verified
 from scr.audit.models import AuditEvent
 from scr.audit.services import (
@@ -403,6 +409,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm  # its email goes through the outbox
     template_name = "accounts/password_reset.html"
     email_template_name = "emails/password_reset_body.txt"
     html_email_template_name = "emails/password_reset_body.html"

@@ -1,7 +1,6 @@
 """Every write to a case, its stage and the people on it."""
 
 from datetime import datetime
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +23,7 @@ from scr.deadlines.services import (
     deadline_owners_refresh,
 )
 from scr.notify import notify_people
+from scr.outbox import services as outbox
 
 
 def _next_number(board: Board, year: int) -> int:
@@ -170,9 +170,8 @@ def case_transition(
     if case.stage in FINAL_STAGES:
         deadline_cancel(case=case)
     if notify:
-        from scr.cases.tasks import case_event_notify_task
-
-        transaction.on_commit(partial(case_event_notify_task.delay, event_id=event.pk))
+        # Written to the outbox with the event: who hears is worked out after commit.
+        outbox.job_enqueue("cases.case_event_notify", event_id=event.pk)
     return event
 
 

@@ -1,19 +1,21 @@
-"""Reminder services: the sweep that finds what is owed, and the sends.
+"""Reminder services: the sweep that finds what is owed, and the hand-over to the outbox.
 
 The database holds the truth, not the broker: the sweep writes one Reminder row per
-(clock, step, recipient) under a unique constraint, then queues a send task per row.
-A send claims its row with a conditional update, so a reminder goes at most once
-whatever the retries, duplicate beat ticks or workers. A row whose task was lost
-(broker restarted, worker killed) is queued again by a later sweep: never lost.
+(clock, step, recipient) under a unique constraint, then queues a task per row. The
+task claims its row with a conditional update and, in the same transaction, writes the
+email to the outbox (scr/outbox, unique per reminder) and marks the row sent: a
+reminder is written once whatever the retries, duplicate beat ticks or workers, and
+the outbox sends it once. A row whose task was lost (broker restarted, worker killed)
+is queued again by the next sweep: never lost.
 """
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
@@ -26,6 +28,7 @@ from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Digest, Reminder
 from scr.deadlines.steps import current_step, next_step_date
 from scr.notify import notify_people
+from scr.outbox import services as outbox
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +36,11 @@ BATCH = 1000
 # A claimed row not marked sent within this long belongs to a worker that died mid-send
 # (a send is cut off long before: EMAIL_TIMEOUT and the tasks' time limit).
 STALE_CLAIM = timedelta(minutes=30)
-# A pending row not sent within this long lost its task; queue it again. Longer than the
-# longest wait between two retries of a send task, so a retrying task is not doubled.
-REQUEUE_AFTER = timedelta(hours=2)
+# A pending row not handed over within this long lost its task (a broker restarted, a
+# worker killed): queue it again. The hand-over needs no mail server, so a task
+# published this long ago has run unless it was lost; a second one would find the row
+# taken. Shorter than the sweep's period, so the next sweep recovers what was lost.
+REQUEUE_AFTER = timedelta(seconds=settings.DEADLINE_REQUEUE_SECONDS)
 DIGEST_HORIZON_DAYS = 7
 
 
@@ -141,24 +146,20 @@ def _sweep_digests(on: date) -> None:
 
 
 def _to_queue(model) -> list[int]:
-    """Rows owed a send task: new ones, ones whose task was lost, ones whose worker died.
+    """Rows owed a task: new ones, ones whose task was lost, ones whose worker died.
     Uses the real clock, not the sweep's `at`: a sweep 'as at' another day must not make
-    a send in progress look abandoned."""
+    a send in progress look abandoned. Marks nothing queued: outbox.publish does, for
+    the tasks the broker took."""
     now = timezone.now()
     stale = now - STALE_CLAIM
     model.objects.filter(status=Reminder.Status.SENDING, claimed_at__lt=stale).update(
         status=Reminder.Status.PENDING
     )
-    ids = list(
+    return list(
         model.objects.filter(status=Reminder.Status.PENDING)
         .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
         .values_list("pk", flat=True)
     )
-    # One UPDATE per BATCH rows: a sweep after an outage can owe tens of thousands, more
-    # than one statement should carry (SQLite refuses over 32,766 variables).
-    for start in range(0, len(ids), BATCH):
-        model.objects.filter(pk__in=ids[start : start + BATCH]).update(queued_at=now)
-    return ids
 
 
 def deadline_sweep(*, at: datetime | None = None, inline: bool = False) -> SweepResult:
@@ -178,13 +179,20 @@ def deadline_sweep(*, at: datetime | None = None, inline: bool = False) -> Sweep
             reminder_send(reminder_id=pk, now=now)
         for pk in result.digests:
             digest_send(digest_id=pk, now=now)
+        # No worker may be running (cron-only): the outbox sends these here too.
+        keys = [_key(Reminder, pk) for pk in result.reminders]
+        outbox.emails_send_now(keys=keys + [_key(Digest, pk) for pk in result.digests])
     else:
         from scr.deadlines.tasks import digest_send_task, reminder_send_task
 
-        for pk in result.reminders:
-            transaction.on_commit(partial(reminder_send_task.delay, reminder_id=pk))
-        for pk in result.digests:
-            transaction.on_commit(partial(digest_send_task.delay, digest_id=pk))
+        # After commit, each row marked queued only once the broker has its task.
+        publish = partial(outbox.publish, field="queued_at")
+        transaction.on_commit(
+            partial(publish, Reminder, reminder_send_task, "reminder_id", result.reminders)
+        )
+        transaction.on_commit(
+            partial(publish, Digest, digest_send_task, "digest_id", result.digests)
+        )
     return result
 
 
@@ -198,18 +206,18 @@ def _claim(model, pk: int) -> datetime | None:
     return claim if won else None
 
 
-def _send_claimed(model, pk: int, claim: datetime, send: Callable[[], int]) -> bool:
-    """Send a claimed row; release it for a retry if the mail server fails. Both updates
-    hold only while the claim is still ours."""
-    mine = model.objects.filter(pk=pk, status=Reminder.Status.SENDING, claimed_at=claim)
-    try:
-        send()
-    except Exception:
-        # Back to pending, queued now: the task's own retry sends it; the sweep steps in
-        # only if that retry is lost too.
-        mine.update(status=Reminder.Status.PENDING, claimed_at=None, queued_at=timezone.now())
-        raise
-    mine.update(status=Reminder.Status.SENT, sent_at=timezone.now())
+def _key(model, pk: int) -> str:
+    return f"{model._meta.label_lower}:{pk}"
+
+
+def _hand_over(model, pk: int, claim: datetime, **email) -> bool:
+    """Write a claimed row's email to the outbox (keyed by the row: written once) and
+    mark the row sent, in the caller's transaction, while the claim is still ours."""
+    row = model.objects.get(pk=pk)
+    notify_people(**email, key=_key(model, pk), about=row)
+    model.objects.filter(pk=pk, status=Reminder.Status.SENDING, claimed_at=claim).update(
+        status=Reminder.Status.SENT, sent_at=timezone.now()
+    )
     return True
 
 
@@ -234,9 +242,14 @@ def _clock_context(deadline: Deadline, on: date) -> dict:
 
 
 def reminder_send(*, reminder_id: int, now: datetime | None = None) -> bool:
-    """Send one reminder if nobody has. Needs nothing but the row; raises on a mail
-    failure after releasing the row, so the task's retry sends it later."""
+    """Hand one reminder to the outbox if nobody has. Needs nothing but the row; all in
+    one transaction, so a worker that dies half way leaves the row pending."""
     now = now or timezone.now()
+    with transaction.atomic():
+        return _reminder_send(reminder_id, now)
+
+
+def _reminder_send(reminder_id: int, now: datetime) -> bool:
     claim = _claim(Reminder, reminder_id)
     if claim is None:
         return False
@@ -254,19 +267,25 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> bool:
         # Met or cancelled since the sweep: nothing to remind anyone of.
         _close_unsent(Reminder, reminder_id, claim)
         return False
-    return _send_claimed(
+    return _hand_over(
         Reminder,
         reminder_id,
         claim,
-        lambda: notify_people(
-            template="deadline_reminder", recipients=[reminder.recipient], context=context
-        ),
+        template="deadline_reminder",
+        recipients=[reminder.recipient],
+        context=context,
     )
 
 
 def digest_send(*, digest_id: int, now: datetime | None = None) -> bool:
-    """Send one user's daily digest if nobody has: their clocks due within 7 days or overdue."""
+    """Hand one user's daily digest to the outbox if nobody has: their clocks due within
+    7 days or overdue. One transaction, as reminder_send."""
     now = now or timezone.now()
+    with transaction.atomic():
+        return _digest_send(digest_id, now)
+
+
+def _digest_send(digest_id: int, now: datetime) -> bool:
     claim = _claim(Digest, digest_id)
     if claim is None:
         return False
@@ -287,11 +306,11 @@ def digest_send(*, digest_id: int, now: datetime | None = None) -> bool:
         _close_unsent(Digest, digest_id, claim)
         return False
     context = {"clocks": clocks, "day": on, "board": digest.recipient.board}
-    return _send_claimed(
+    return _hand_over(
         Digest,
         digest_id,
         claim,
-        lambda: notify_people(
-            template="deadline_digest", recipients=[digest.recipient], context=context
-        ),
+        template="deadline_digest",
+        recipients=[digest.recipient],
+        context=context,
     )

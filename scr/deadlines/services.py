@@ -5,7 +5,6 @@ Stage services never compute a date: they say which clock, from when, and for wh
 
 import secrets
 from datetime import date
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -247,9 +246,9 @@ def extension_request(*, deadline_id: int, by, requested_due: date, reason: str)
         obj=deadline.case,
         detail=f"extension requested for clock {deadline.pk}",
     )
-    from scr.deadlines.tasks import extension_notify_task
+    from scr.outbox.services import job_enqueue
 
-    transaction.on_commit(partial(extension_notify_task.delay, extension_id=extension.pk))
+    job_enqueue("deadlines.extension_notify", extension_id=extension.pk)
     return extension
 
 
@@ -283,9 +282,9 @@ def extension_decide(*, extension_id: int, by, approve: bool, note: str = "") ->
         obj=deadline.case,
         detail=f"extension {extension.status} for clock {deadline.pk}",
     )
-    from scr.deadlines.tasks import extension_notify_task
+    from scr.outbox.services import job_enqueue
 
-    transaction.on_commit(partial(extension_notify_task.delay, extension_id=extension.pk))
+    job_enqueue("deadlines.extension_notify", extension_id=extension.pk)
     return extension
 
 

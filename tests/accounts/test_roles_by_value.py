@@ -6,13 +6,13 @@ import importlib
 import pytest
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
-from django.core import mail
 
 from scr import access
 from scr.accounts.models import User
 from scr.accounts.roles import BOARD_ROLES, Role, group_name
 from scr.cases.models import CaseEvent
 from scr.cases.services import case_event_notify
+from scr.outbox.models import Email
 from scr.deadlines.reminders import _board_people
 
 migration = importlib.import_module("scr.accounts.migrations.0005_role_groups_by_value")
@@ -21,7 +21,7 @@ migration = importlib.import_module("scr.accounts.migrations.0005_role_groups_by
 def _what_people_may_do(board, people, case) -> dict:
     """What every board-wide role decides, read fresh from the database each time."""
     fresh = {person.email: User.objects.get(pk=person.pk) for person in people}
-    mail.outbox.clear()
+    Email.objects.all().delete()
     event = CaseEvent.objects.filter(case=case).latest("pk")
     case_event_notify(event_id=event.pk)
     return {
@@ -33,7 +33,7 @@ def _what_people_may_do(board, people, case) -> dict:
             for e, u in fresh.items()
         },
         "reminded": {key: sorted(pks) for key, pks in _board_people({board.pk}).items()},
-        "told of a stage": sorted(address for m in mail.outbox for address in m.to),
+        "told of a stage": sorted(Email.objects.values_list("to", flat=True)),
     }
 
 

@@ -169,7 +169,8 @@ def test_password_reset_ends_every_session(
     client, coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     signed_in = _sign_in(Client(), coordinator)
-    client.post(reverse("accounts:password-reset"), {"email": coordinator.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": coordinator.email})
     link = re.search(r"http://[^/]+(/account/password-reset/\S+/)", mailoutbox[0].body).group(1)
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
     new = "seven-lighthouse-orchards"

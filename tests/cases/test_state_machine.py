@@ -269,7 +269,9 @@ def test_nothing_is_emailed_when_the_transaction_rolls_back(
     assert Case.objects.get(pk=case.pk).stage == Stage.PANEL_CONVENED
 
 
-def test_a_late_email_names_the_stage_of_its_own_event(case, panel_chair, chair, mailoutbox):
+def test_a_late_email_names_the_stage_of_its_own_event(
+    case, panel_chair, chair, mailoutbox, django_capture_on_commit_callbacks
+):
     from scr.cases.services import case_event_notify
 
     first = case_transition_request(
@@ -277,7 +279,8 @@ def test_a_late_email_names_the_stage_of_its_own_event(case, panel_chair, chair,
     )
     case_transition_request(case_id=case.pk, by=chair, transition="commission_review")
     mailoutbox.clear()
-    case_event_notify(event_id=first.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_event_notify(event_id=first.pk)
     assert mailoutbox
     assert all("Panel recommended" in m.subject for m in mailoutbox)
 

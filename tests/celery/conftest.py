@@ -175,6 +175,23 @@ def real_worker(transactional_db, redis_queue):
 
 
 @pytest.fixture
+def wait_for_mail():
+    """`wait_for_mail(predicate)` waits until the locmem outbox holds messages for which
+    predicate(messages) is true, and returns them; it fails the test after a timeout."""
+    from django.core import mail
+
+    def wait(predicate, timeout: float = TASK_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while not predicate(list(mail.outbox)):
+            if time.monotonic() > deadline:
+                pytest.fail(f"The worker did not send the emails within {timeout:.0f} s.")
+            time.sleep(0.1)
+        return list(mail.outbox)
+
+    return wait
+
+
+@pytest.fixture
 def wait_for_task():
     """`wait_for_task(name)` waits until a task of that name has finished and returns
     (name, state, thread name, eager); it fails the test after a timeout."""

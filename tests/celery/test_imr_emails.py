@@ -7,7 +7,7 @@ from django.core import mail
 
 from imr import services
 from imr.models import Part
-from imr.tasks import imr_notify_task
+from scr.outbox.tasks import email_send_task
 from tests.imr.conftest import asked, commissioned, dates, imr_a, write_chronology  # noqa: F401
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def test_the_director_is_asked_to_countersign_through_the_worker(
     services.imr_submit(
         case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, part=Part.CHRONOLOGY
     )
-    name, state, thread, eager = wait_for_task(imr_notify_task.name)
+    name, state, thread, eager = wait_for_task(email_send_task.name)
     assert state == "SUCCESS"
     assert thread != threading.current_thread().name
     assert not eager

@@ -9,8 +9,8 @@ from django.core import mail
 from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.cases.stages import Stage
-from scr.cases.tasks import case_event_notify_task
 from scr.celery import app
+from scr.outbox.tasks import email_job_task
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +30,7 @@ def test_stage_change_notifies_the_people_on_the_case_through_the_worker(
     lead_a,
     real_worker,
     wait_for_task,
+    wait_for_mail,
 ):
     mail.outbox.clear()
 
@@ -37,7 +38,8 @@ def test_stage_change_notifies_the_people_on_the_case_through_the_worker(
         case_id=case.pk, by=panel_chair, transition="record_recommendation", note="Review it."
     )
 
-    name, state, thread, eager = wait_for_task(case_event_notify_task.name)
+    # The outbox's job finds who is told, in the worker; then one send task per email.
+    name, state, thread, eager = wait_for_task(email_job_task.name)
     assert state == "SUCCESS"
     # Run by the worker, not in this thread nor eagerly.
     assert thread != threading.current_thread().name
@@ -58,6 +60,7 @@ def test_stage_change_notifies_the_people_on_the_case_through_the_worker(
             overview_author,
         )
     }
+    wait_for_mail(lambda messages: len(messages) >= len(expected))
     assert sorted(address for message in mail.outbox for address in message.to) == sorted(expected)
     assert all(len(message.to) == 1 for message in mail.outbox)
     for message in mail.outbox:

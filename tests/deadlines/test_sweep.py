@@ -7,6 +7,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import now as django_now
+from kombu.exceptions import OperationalError
 
 from scr.cases.services import case_transition_request
 from scr.deadlines import calendar, reminders
@@ -16,6 +17,19 @@ from scr.deadlines.services import reminder_preference_set
 from tests.imr.conftest import asked, commissioned, imr_a  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+
+
+class Broker:
+    """A send task whose broker loses every message (lose=True) or cannot be reached."""
+
+    name = "reminder_send_task"
+
+    def __init__(self, *, lose: bool):
+        self.lose = lose
+
+    def apply_async(self, **kwargs):
+        if not self.lose:
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -134,43 +148,61 @@ def test_two_sweeps_at_the_same_moment_send_nothing_twice(case, mailoutbox):
     assert len(mailoutbox) == first.total
 
 
-def test_a_send_claims_its_row_so_a_duplicate_task_sends_nothing(case, mailoutbox):
+def test_a_send_claims_its_row_so_a_duplicate_task_sends_nothing(
+    case, mailoutbox, django_capture_on_commit_callbacks
+):
     moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
     result = deadline_sweep(at=moment)  # queued, not sent (on_commit never runs here)
     (pk,) = result.reminders
-    assert reminders.reminder_send(reminder_id=pk, now=moment) is True
-    assert reminders.reminder_send(reminder_id=pk, now=moment) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.reminder_send(reminder_id=pk, now=moment) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.reminder_send(reminder_id=pk, now=moment) is False
     assert len(mailoutbox) == 1
 
 
-def test_a_failed_send_is_released_and_sent_by_a_retry(case, mailoutbox, monkeypatch):
+def test_a_failed_hand_over_is_rolled_back_and_done_by_a_retry(
+    case, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
     moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
     (pk,) = deadline_sweep(at=moment).reminders
 
     def broken(**kwargs):
-        raise ConnectionRefusedError("mail server down")
+        raise ConnectionRefusedError("database gone")
 
     monkeypatch.setattr(reminders, "notify_people", broken)
     with pytest.raises(ConnectionRefusedError):
         reminders.reminder_send(reminder_id=pk, now=moment)
+    # The claim went with the failed transaction: the row is owed as before.
     assert Reminder.objects.get(pk=pk).status == Reminder.Status.PENDING
     monkeypatch.undo()
-    assert reminders.reminder_send(reminder_id=pk, now=moment) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.reminder_send(reminder_id=pk, now=moment) is True
     row = Reminder.objects.get(pk=pk)
-    assert (row.status, row.attempts) == (Reminder.Status.SENT, 2)
+    assert (row.status, row.attempts) == (Reminder.Status.SENT, 1)
     assert len(mailoutbox) == 1
 
 
-def test_lost_tasks_and_dead_workers_are_recovered_by_a_later_sweep(case, mailoutbox):
+def test_lost_tasks_and_dead_workers_are_recovered_by_a_later_sweep(
+    case, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
     moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
+    # The broker takes every task and loses it (restarted empty).
+    monkeypatch.setattr("scr.deadlines.tasks.reminder_send_task", Broker(lose=True))
 
     def sweep_at(when, **options):
-        with time_machine.travel(when, tick=False):
+        with (
+            time_machine.travel(when, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
             return deadline_sweep(**options).reminders
 
     (pk,) = sweep_at(moment)  # the task is lost: never run
-    assert sweep_at(moment + timedelta(minutes=15)) == []
+    assert sweep_at(moment + timedelta(minutes=1)) == []
+    # The next sweep (every 15 minutes) queues it again: no two-hour wait.
+    assert sweep_at(moment + timedelta(minutes=15)) == [pk]
     assert sweep_at(moment + timedelta(hours=3)) == [pk]
+    monkeypatch.undo()
     # A worker claimed it and died before sending: after STALE_CLAIM it is owed again.
     Reminder.objects.filter(pk=pk).update(
         status=Reminder.Status.SENDING, claimed_at=moment + timedelta(hours=3)
@@ -189,6 +221,23 @@ def test_a_sweep_as_at_another_day_does_not_steal_a_send_in_progress(case, mailo
     later = deadline_sweep(at=at(meeting.due + timedelta(days=30)), inline=True)
     assert pk not in later.reminders
     assert Reminder.objects.get(pk=pk).status == Reminder.Status.SENDING
+
+
+def test_a_sweep_that_cannot_reach_the_broker_marks_nothing_queued(
+    case, mailoutbox, monkeypatch, django_capture_on_commit_callbacks, settings
+):
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due + timedelta(days=8))
+    monkeypatch.setattr("scr.deadlines.tasks.reminder_send_task", Broker(lose=False))
+    with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
+        owed = deadline_sweep().reminders
+    assert owed and mailoutbox == []
+    assert not Reminder.objects.filter(queued_at__isnull=False).exists()
+    monkeypatch.undo()
+    # The broker is back: the next sweep, a minute later, queues every one of them.
+    later = moment + timedelta(minutes=1)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert sorted(deadline_sweep().reminders) == sorted(owed)
+    assert len(reminder_mail(mailoutbox)) == len(owed)
 
 
 def test_a_clock_met_after_the_sweep_is_not_reminded(case, panel_chair, mailoutbox):

@@ -1,0 +1,348 @@
+"""The outbox: every email is a row before it is sent (see models.py).
+
+Guarantees, with a worker that may die, a broker that may lose its messages and a mail
+server that may be down:
+- nothing owed is lost: a row is written in the transaction of what owes it; its send
+  task is published after commit, and a row whose task never ran (broker restarted,
+  publish refused, worker killed) is published again by the next sweep;
+- nothing is sent twice by the service's own doing: a send claims its row with one
+  conditional UPDATE, so retries, redeliveries and two workers find it taken or sent;
+- a failed send waits, with backoff, and is tried again by the sweep for as long as it
+  takes; after a day unsent it is on the coordinator's attention list.
+The one window left: a worker killed after the mail server accepted a message and
+before its row is marked sent leaves the row 'sending'; once its lease runs out it is
+sent again. The mark is one UPDATE straight after the server's reply.
+"""
+
+import contextvars
+import logging
+import uuid
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.utils import DNS_NAME
+from django.db import connections, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from scr.outbox import registry
+from scr.outbox.models import Email, EmailJob
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+# Emails that may carry a sign-in link (a password reset's token): their bodies are not
+# kept once sent, so the outbox is no store of live links.
+REDACT_WHEN_SENT = {"password_reset", "security_changed"}
+REDACTED = "(Removed once sent: it may have held a sign-in link.)"
+# What a publish raises when the broker cannot be reached (kombu wraps most in the first).
+BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
+# The job being run: the emails it writes are keyed by it, so running it again (a
+# redelivered task, the sweep after a lost one) writes nothing new.
+_job: contextvars.ContextVar[EmailJob | None] = contextvars.ContextVar("outbox_job", default=None)
+
+
+def lease() -> timedelta:
+    """A row 'sending' for longer belongs to a worker that died. Longer than the send
+    task's hard time limit, so a slow send is cut off before its row is handed on."""
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+def republish_after() -> timedelta:
+    """A queued row published this long ago and still not sent lost its message."""
+    return timedelta(seconds=settings.OUTBOX_REPUBLISH_SECONDS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the n-th failed attempt: doubling, up to OUTBOX_MAX_BACKOFF_SECONDS."""
+    first = settings.EMAIL_RETRY_BACKOFF_SECONDS
+    seconds = min(first * 2 ** max(attempts - 1, 0), settings.OUTBOX_MAX_BACKOFF_SECONDS)
+    return timedelta(seconds=seconds)
+
+
+def _about_key(about) -> str:
+    return f"{about._meta.label_lower}:{about.pk}"
+
+
+def email_enqueue(
+    *,
+    purpose: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    key: str = "",
+    about=None,
+    recipient=None,
+    board=None,
+    attachments: list[dict] | None = None,
+) -> Email:
+    """Write one email to be sent (idempotent: the same purpose, key and address is one
+    row). The key is, in order: the one given, the running job's, the object's. Its send
+    task is published after commit. Returns the row."""
+    job = _job.get()
+    if not key:
+        key = f"job:{job.pk}" if job is not None else _about_key(about) if about else ""
+    if not key:
+        raise ValueError("An email needs a key, a job or an object it is about")
+    if board is None and recipient is not None:
+        board = getattr(recipient, "board", None)
+    email, created = Email.objects.get_or_create(
+        purpose=purpose,
+        key=key,
+        to=to,
+        defaults={
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "recipient": recipient,
+            "board": board,
+            "job": job,
+            "attachments": list(attachments or []),
+            "content_type": ContentType.objects.get_for_model(about) if about else None,
+            "object_id": about.pk if about else None,
+        },
+    )
+    if created:
+        transaction.on_commit(partial(publish_emails, [email.pk]))
+    email.was_created = created
+    return email
+
+
+def job_enqueue(name: str, **kwargs) -> EmailJob:
+    """Record, in the caller's transaction, that the job `name` (a function registered
+    with the outbox) owes emails; a worker runs it after commit."""
+    if name not in registry.jobs:
+        raise KeyError(f"No outbox job {name!r}")
+    job = EmailJob.objects.create(name=name, kwargs=kwargs)
+    transaction.on_commit(partial(publish_jobs, [job.pk]))
+    return job
+
+
+def job_run(*, job_id: int):
+    """Run a job once: it writes its emails and is marked done in one transaction, so a
+    second run (or one cut short) writes nothing twice. Returns what the job returned."""
+    try:
+        with transaction.atomic():
+            job = (
+                EmailJob.objects.select_for_update()
+                .filter(pk=job_id, status=EmailJob.Status.PENDING)
+                .first()
+            )
+            if job is None:
+                return 0
+            token = _job.set(job)
+            try:
+                result = registry.jobs[job.name](**job.kwargs)
+            finally:
+                _job.reset(token)
+            EmailJob.objects.filter(pk=job.pk).update(
+                status=EmailJob.Status.DONE, done_at=timezone.now(), attempts=F("attempts") + 1
+            )
+    except Exception as error:
+        attempts = EmailJob.objects.filter(pk=job_id).values_list("attempts", flat=True).first()
+        EmailJob.objects.filter(pk=job_id).update(
+            attempts=F("attempts") + 1,
+            last_error=repr(error)[:2000],
+            next_attempt_at=timezone.now() + backoff((attempts or 0) + 1),
+        )
+        raise
+    return result
+
+
+def message_id(email: Email) -> str:
+    """The same Message-ID for every attempt at one row: a mail system that keeps them
+    can tell a second copy (after a worker died in the window) from a new email."""
+    stamp = int(email.created_at.timestamp())
+    return f"<outbox.{email.pk}.{stamp}@{DNS_NAME.get_fqdn()}>"
+
+
+def _message(email: Email) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        email.subject,
+        email.body_text,
+        settings.DEFAULT_FROM_EMAIL,
+        email.addresses,
+        headers={"Message-ID": message_id(email)},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(*registry.attachments[attachment["renderer"]](**attachment.get("args", {})))
+    return message
+
+
+def email_send(*, email_id: int) -> bool:
+    """Send one row if it is due and nobody holds it; True if this call sent it. A mail
+    failure is recorded on the row (it waits for the sweep, with backoff), not raised."""
+    claim = timezone.now()
+    won = (
+        Email.objects.filter(pk=email_id, status__in=(Email.Status.QUEUED, Email.Status.FAILED))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=claim))
+        .update(status=Email.Status.SENDING, claimed_at=claim, attempts=F("attempts") + 1)
+    )
+    if not won:
+        return False
+    email = Email.objects.get(pk=email_id)
+    mine = Email.objects.filter(pk=email_id, status=Email.Status.SENDING, claimed_at=claim)
+    # The connection is opened here and closed after the row is marked: the server's
+    # QUIT is not inside the window where a killed worker means a second copy.
+    connection = get_connection()
+    try:
+        message = _message(email)  # attachments are made before the server is reached
+        connection.open()
+        message.connection = connection
+        message.send()
+    except Exception as error:
+        logger.warning("Email %s (%s) not sent: %r", email_id, email.purpose, error)
+        _close_quietly(connection)
+        mine.update(
+            status=Email.Status.FAILED,
+            claimed_at=None,
+            last_error=repr(error)[:2000],
+            next_attempt_at=timezone.now() + backoff(email.attempts),
+        )
+        return False
+    _mark_sent(email, mine)
+    _close_quietly(connection)
+    return True
+
+
+def _mark_sent(email: Email, mine) -> None:
+    """The window where a killed worker means a second copy: kept to this transaction.
+    On PostgreSQL its commit does not wait for the disk (the server has it; only a crash
+    of the database itself within a fraction of a second could lose the mark, and then
+    the email is sent again, never lost)."""
+    with transaction.atomic():
+        if connections["default"].vendor == "postgresql":
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        email.sent_at = timezone.now()
+        redacted = (
+            {"body_text": REDACTED, "body_html": ""} if email.purpose in REDACT_WHEN_SENT else {}
+        )
+        marked = mine.update(
+            status=Email.Status.SENT, sent_at=email.sent_at, last_error="", **redacted
+        )
+        hook = registry.on_sent.get(email.purpose)
+        if marked and hook is not None:
+            hook(email)
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 (the message is sent or recorded failed already)
+        logger.info("Closing the mail connection failed", exc_info=True)
+
+
+def publish(model, task, argument: str, ids: list[int], *, field: str = "published_at"):
+    """Hand one task per row to the broker, the rows marked published (`field`) first so
+    that a worker quick to start never meets this update. Stops at the first refusal and
+    takes the mark back from every row not published: a broker that is down leaves
+    nothing marked, and the next sweep publishes it at once. Returns the ids published."""
+    now = timezone.now()
+    for start in range(0, len(ids), BATCH):
+        # One UPDATE per BATCH rows: a sweep after an outage can owe tens of thousands,
+        # more than one statement should carry (SQLite refuses over 32,766 variables).
+        model.objects.filter(pk__in=ids[start : start + BATCH]).update(**{field: now})
+    published = []
+    for pk in ids:
+        try:
+            task.apply_async(kwargs={argument: pk})
+        except BROKER_ERRORS:
+            logger.warning("The broker refused %s %s; the sweep will try again", task.name, pk)
+            break
+        published.append(pk)
+    rest = ids[len(published) :]
+    for start in range(0, len(rest), BATCH):
+        model.objects.filter(pk__in=rest[start : start + BATCH], **{field: now}).update(
+            **{field: None}
+        )
+    return published
+
+
+def publish_emails(ids: list[int]) -> list[int]:
+    from scr.outbox.tasks import email_send_task
+
+    return publish(Email, email_send_task, "email_id", ids)
+
+
+def publish_jobs(ids: list[int]) -> list[int]:
+    from scr.outbox.tasks import email_job_task
+
+    return publish(EmailJob, email_job_task, "job_id", ids)
+
+
+def _due(model, waiting, now: datetime) -> list[int]:
+    stale = now - republish_after()
+    return list(
+        model.objects.filter(
+            Q(status=waiting) & (Q(published_at__isnull=True) | Q(published_at__lt=stale))
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)[: BATCH * 4]
+    )
+
+
+def outbox_sweep(*, inline: bool = False) -> dict[str, int]:
+    """What the outbox owes now: rows of workers that died back in the queue, then every
+    job and email whose task was lost, never published or due for a retry, published
+    again (or with inline=True, run here). Safe to run any number of times at once."""
+    now = timezone.now()
+    recovered = Email.objects.filter(
+        status=Email.Status.SENDING, claimed_at__lt=now - lease()
+    ).update(status=Email.Status.QUEUED, claimed_at=None, published_at=None)
+    failed_due = Email.objects.filter(status=Email.Status.FAILED, next_attempt_at__lte=now).update(
+        status=Email.Status.QUEUED, published_at=None
+    )
+    jobs = _due(EmailJob, EmailJob.Status.PENDING, now)
+    if inline:
+        for pk in jobs:
+            try:
+                job_run(job_id=pk)
+            except Exception:
+                logger.exception("Outbox job %s failed", pk)
+        emails = Email.objects.filter(status=Email.Status.QUEUED).order_by("pk")
+        sent = sum(email_send(email_id=pk) for pk in emails.values_list("pk", flat=True))
+        return {"recovered": recovered, "retried": failed_due, "jobs": len(jobs), "sent": sent}
+    published_jobs = publish_jobs(jobs)
+    emails = _due(Email, Email.Status.QUEUED, now)
+    published = publish_emails(emails)
+    return {
+        "recovered": recovered,
+        "retried": failed_due,
+        "jobs": len(published_jobs),
+        "emails": len(published),
+    }
+
+
+def outbox_flush() -> int:
+    """Send every email owed, here and now (cron-only deployments, recovery, tests)."""
+    return outbox_sweep(inline=True)["sent"]
+
+
+def emails_send_now(*, keys: list[str]) -> int:
+    """Send here and now the unsent emails with these keys (a sweep run --inline)."""
+    sent = 0
+    for start in range(0, len(keys), BATCH):
+        ids = Email.objects.filter(
+            key__in=keys[start : start + BATCH],
+            status__in=(Email.Status.QUEUED, Email.Status.FAILED),
+        ).values_list("pk", flat=True)
+        sent += sum(email_send(email_id=pk) for pk in ids.order_by("pk"))
+    return sent
+
+
+def new_key() -> str:
+    """A key for an email nothing will ever ask for twice."""
+    return f"once:{uuid.uuid4().hex}"
+
+
+def current_job() -> EmailJob | None:
+    return _job.get()
