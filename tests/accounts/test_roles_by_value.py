@@ -12,8 +12,8 @@ from scr.accounts.models import User
 from scr.accounts.roles import BOARD_ROLES, Role, group_name
 from scr.cases.models import CaseEvent
 from scr.cases.services import case_event_notify
-from scr.outbox.models import Email
 from scr.deadlines.reminders import _board_people
+from scr.outbox.models import Email
 
 migration = importlib.import_module("scr.accounts.migrations.0005_role_groups_by_value")
 
