@@ -65,6 +65,9 @@ class Registry:
     def get(self, key: str, default: Any = None) -> Any:
         return self._read().get(key, default)
 
+    def __getitem__(self, key: str) -> Any:
+        return self._read()[key]
+
     def __contains__(self, key: str) -> bool:
         return key in self._read()
 

@@ -1,5 +1,6 @@
 """What the stages plug into the outbox, in their AppConfig.ready(): the core never
-imports a stage, it looks names up here.
+imports a stage, it looks names up here (scr.registry.Registry, like every other
+registry: filled while the apps load, read once they are ready).
 
 - jobs: name -> function(**kwargs) that writes the emails an event owes (notify_people)
 - attachments: name -> function(**args) -> (filename, bytes, mimetype), called when the
@@ -10,26 +11,21 @@ imports a stage, it looks names up here.
 
 from collections.abc import Callable
 
-jobs: dict[str, Callable[..., object]] = {}
-attachments: dict[str, Callable[..., tuple[str, bytes, str]]] = {}
-on_sent: dict[str, Callable[[object], None]] = {}
+from scr.registry import Registry
 
-
-def _add(table: dict, name: str, function: Callable) -> Callable:
-    # A module imported twice registers once; two different functions under one name
-    # is a mistake that would send the wrong email.
-    if table.setdefault(name, function) is not function:
-        raise ValueError(f"{name!r} is already registered with the outbox")
-    return function
+# Two different functions under one name is refused: it would send the wrong email.
+jobs = Registry("Outbox jobs")
+attachments = Registry("Outbox attachments")
+on_sent = Registry("Outbox sent-marks")
 
 
 def register_job(name: str, function: Callable) -> Callable:
-    return _add(jobs, name, function)
+    return jobs.register(name, function)
 
 
 def register_attachment(name: str, function: Callable) -> Callable:
-    return _add(attachments, name, function)
+    return attachments.register(name, function)
 
 
 def register_on_sent(purpose: str, function: Callable) -> Callable:
-    return _add(on_sent, purpose, function)
+    return on_sent.register(purpose, function)
