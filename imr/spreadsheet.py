@@ -19,16 +19,12 @@ that apostrophe off again (see _cell_text), so a written file reads back as it w
 import csv
 import io
 import re
-import zipfile
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-import openpyxl.xml
-from defusedxml import DefusedXmlException
-from django.conf import settings
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -44,7 +40,7 @@ from imr.entry_parsing import (
     parse_time,
 )
 from imr.models import ChronologyEntry
-from scr import uploads
+from imr.spreadsheet_files import FORMULA, RowError, SpreadsheetError, file_error, file_rows
 from scr.exports import formula_like, safe_cell, xlsx_row
 
 COLUMNS = [  # (header as the template names it, key)
@@ -71,26 +67,11 @@ SHORT_HEADERS = {
 MAX_ROWS = 5000
 # Rows read, blank ones included: a file of nothing but empty lines stops here.
 MAX_ROWS_READ = 100_000
-# A member of the zip this big or bigger, unpacked, must not be compressed more than
-# IMPORT_MAX_COMPRESSION_RATIO to 1; small ones may (they cannot hide a bomb).
-RATIO_CHECKED_FROM = 1024 * 1024
 # The same limits as the form and the service (ChronologyEntry), so an export imports again.
 MAX_CELL_CHARACTERS = ChronologyEntry.TEXT_MAX_CHARACTERS
 # The chronology's subject of recording is initials.
 MAX_SUBJECT_CHARACTERS = ChronologyEntry.SUBJECT_MAX_CHARACTERS
 MAX_ERRORS = 200
-
-XLSX_START = b"PK\x03\x04"
-# Content that is plainly not a chronology, by its first bytes.
-NOT_SPREADSHEETS = [
-    (b"\xd0\xcf\x11\xe0", "an older Excel or Word file; save it as .xlsx or CSV and try again"),
-    (b"%PDF", "a PDF; upload the chronology as an Excel workbook (.xlsx) or CSV"),
-    (b"\x89PNG", "an image; upload the chronology as an Excel workbook (.xlsx) or CSV"),
-    (b"\xff\xd8\xff", "an image; upload the chronology as an Excel workbook (.xlsx) or CSV"),
-    (b"GIF8", "an image; upload the chronology as an Excel workbook (.xlsx) or CSV"),
-    (b"\xff\xfe", "text saved as 'Unicode Text'; save it as 'CSV UTF-8' and try again"),
-    (b"\xfe\xff", "text saved as 'Unicode Text'; save it as 'CSV UTF-8' and try again"),
-]
 
 
 @dataclass
@@ -107,166 +88,7 @@ class ParsedRow:
     explains_gap: bool
 
 
-@dataclass(frozen=True)
-class RowError:
-    row_number: int | None  # None for a problem with the whole file
-    column: str  # the header, or "" for the whole row or file
-    message: str
-
-    def __str__(self) -> str:
-        if self.row_number is None:
-            return f"The file: {self.message}"
-        if self.column:
-            return f"Row {self.row_number}, {self.column}: {self.message}"
-        return f"Row {self.row_number}: {self.message}"
-
-
-class SpreadsheetError(Exception):
-    """Every problem found in an uploaded chronology; none of it was taken."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(str(error) for error in errors[:3]))
-        self.errors = errors
-
-
-def _file_error(message: str) -> SpreadsheetError:
-    return SpreadsheetError([RowError(None, "", message)])
-
-
 # Reading ---------------------------------------------------------------------------------
-
-
-_FORMULA = object()  # stands for an XLSX cell holding a formula: refused, never evaluated
-
-REFUSED_XML = (
-    "{filename} holds XML with a document type or entity declaration, which Excel never "
-    "writes and this service refuses; save the workbook again from Excel, or as CSV"
-)
-
-
-def _check_zip(data: bytes, filename: str) -> None:
-    """Refuse, before openpyxl reads a byte of it, a workbook whose zip would unpack into
-    far more than it weighs (a zip bomb). The sizes read are those the zip declares, and
-    Python's zipfile never unpacks a member past its declared size."""
-    not_a_workbook = _file_error(
-        f"{filename} could not be opened as an Excel workbook (.xlsx); check the file "
-        "or save it as CSV and try again"
-    )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise not_a_workbook from None
-    if len(members) > settings.IMPORT_MAX_ZIP_MEMBERS:
-        raise _file_error(
-            f"{filename} holds {len(members):,} files inside it; a workbook of a chronology "
-            f"holds a few dozen at most (the limit is {settings.IMPORT_MAX_ZIP_MEMBERS:,}). "
-            "Save the chronology as a new workbook, or as CSV, and try again"
-        )
-    unpacked = sum(member.file_size for member in members)
-    limit = settings.IMPORT_MAX_UNCOMPRESSED_MB * uploads.MB
-    if unpacked > limit:
-        raise _file_error(
-            f"{filename} would unpack to {uploads.size_text(unpacked)}, more than the "
-            f"{uploads.size_text(limit)} this service reads; split the chronology into "
-            "smaller files"
-        )
-    ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
-    for member in members:
-        if member.file_size >= RATIO_CHECKED_FROM and (
-            member.file_size > ratio * max(member.compress_size, 1)
-        ):
-            raise _file_error(
-                f"{filename} is compressed far more than a real workbook is (more than "
-                f"{ratio} to 1), as a damaged or hostile file is; save the chronology "
-                "again from Excel, or as CSV, and try again"
-            )
-
-
-def _refused_xml(error: BaseException | None) -> bool:
-    """Whether defusedxml refused the XML (openpyxl may wrap its error in its own)."""
-    for _ in range(10):  # a chain is short; never loop on a strange one
-        if error is None:
-            return False
-        if isinstance(error, DefusedXmlException):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
-
-
-def _xlsx_rows(data: bytes, filename: str) -> Generator[list, None, None]:
-    if not openpyxl.xml.DEFUSEDXML:
-        # Without defusedxml, openpyxl would expand entities with the stdlib's parser.
-        raise _file_error(
-            f"{filename} is an Excel workbook, which this server cannot read safely at the "
-            "moment; save the chronology as CSV and upload that"
-        )
-    _check_zip(data, filename)
-    # Untrusted content: openpyxl raises many kinds of error on a damaged or foreign zip
-    # (a .docx is a zip too), so any failure to open or read it is one message.
-    try:
-        # data_only=False shows a formula as a formula (data_type 'f') instead of the value
-        # Excel last cached for it, so a formula is refused rather than copied.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:
-        if _refused_xml(error):
-            raise _file_error(REFUSED_XML.format(filename=filename)) from error
-        raise _file_error(
-            f"{filename} could not be opened as an Excel workbook (.xlsx); check the file "
-            "or save it as CSV and try again"
-        ) from error
-    try:
-        sheet = workbook.active
-        # The size a file declares may be wrong; read every row it holds instead, so no
-        # row beyond the declared size is silently left out.
-        sheet.reset_dimensions()
-        for cells in sheet.iter_rows():
-            yield [_FORMULA if cell.data_type == "f" else cell.value for cell in cells]
-    except Exception as error:
-        if _refused_xml(error):
-            raise _file_error(REFUSED_XML.format(filename=filename)) from error
-        # A sheet is parsed as it is read, so damage inside it shows only here.
-        raise _file_error(f"{filename} could not be read: the workbook looks damaged") from error
-    finally:
-        workbook.close()
-
-
-def _csv_rows(data: bytes, filename: str) -> Generator[list, None, None]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")  # Excel on Windows saves 'CSV' in cp1252
-        except UnicodeDecodeError:
-            raise _file_error(
-                f"{filename} is not text this service can read; save it as 'CSV UTF-8'"
-            ) from None
-    first_line = text.split("\n", 1)[0]
-    # Excel saves CSV with ';' where the decimal separator is ','; a tab for 'Text'.
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:
-        raise _file_error(f"{filename} could not be read as CSV: {error}") from error
-
-
-def _rows(data: bytes, filename: str) -> Generator[list, None, None]:
-    if len(data) > uploads.MAX_UPLOAD_BYTES:
-        raise _file_error(
-            f"{filename} is larger than {uploads.size_text(uploads.MAX_UPLOAD_BYTES)}; "
-            "split the chronology into smaller files"
-        )
-    for start, what in NOT_SPREADSHEETS:
-        if data.startswith(start):
-            raise _file_error(f"{filename} is {what}")
-    if data.startswith(XLSX_START):
-        return _xlsx_rows(data, filename)
-    if b"\x00" in data[:8192]:
-        raise _file_error(
-            f"{filename} is not a spreadsheet; upload the chronology as an Excel workbook "
-            "(.xlsx) or CSV"
-        )
-    return _csv_rows(data, filename)
 
 
 def _header_key(value) -> str | None:
@@ -386,7 +208,7 @@ def _read_row(
     raw = {key: cells[index] if index < len(cells) else None for key, index in columns.items()}
     text: dict[str, str] = {}
     for key, value in raw.items():
-        if value is _FORMULA:
+        if value is FORMULA:
             error(key, "This cell holds a formula; type the text itself")
             text[key] = ""
             continue
@@ -404,7 +226,7 @@ def _read_row(
                 f"This cell has {len(text[key]):,} characters; the most a cell may hold is "
                 f"{MAX_CELL_CHARACTERS:,}",
             )
-    formulas = {key for key, value in raw.items() if value is _FORMULA}
+    formulas = {key for key, value in raw.items() if value is FORMULA}
 
     for key, message in REQUIRED_TEXT.items():
         if not text[key] and key not in formulas:
@@ -498,10 +320,10 @@ def read_chronology(
     unheaded: set[int] = set()
     entries = 0
     # Closed at once when reading stops early, so a workbook's file is let go.
-    with closing(_rows(data, filename)) as rows:
+    with closing(file_rows(data, filename)) as rows:
         for row_number, cells in enumerate(rows, start=1):
             if row_number > MAX_ROWS_READ:
-                raise _file_error(
+                raise file_error(
                     f"The file has more than {MAX_ROWS_READ:,} rows, counting empty ones; "
                     "delete the empty rows below the chronology, or split it, and try again"
                 )
@@ -515,7 +337,7 @@ def read_chronology(
                 continue
             entries += 1
             if entries > MAX_ROWS:
-                raise _file_error(
+                raise file_error(
                     f"The file has more than {MAX_ROWS:,} entries; split the chronology into "
                     "smaller files"
                 )
@@ -530,7 +352,7 @@ def read_chronology(
             if row is not None:
                 parsed.append(row)
     if entries == 0:
-        raise _file_error("The file has no chronology entries")
+        raise file_error("The file has no chronology entries")
     for index in sorted(unheaded):
         errors.append(
             RowError(

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from imr import spreadsheet
+from imr import spreadsheet, spreadsheet_files
 from imr.models import ChronologyEntry
 from scr import uploads
 from tests.imr.conftest import asked, commissioned, dates, imr_a  # noqa: F401
@@ -83,7 +83,7 @@ def never_parsed(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the workbook was parsed")
 
-    monkeypatch.setattr(spreadsheet, "load_workbook", refuse)
+    monkeypatch.setattr(spreadsheet_files, "load_workbook", refuse)
 
 
 def test_openpyxl_parses_xml_with_defusedxml():
@@ -154,7 +154,7 @@ def test_a_workbook_with_too_many_files_inside_is_refused(post_import, never_par
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(post_import, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1000)
-    monkeypatch.setattr(spreadsheet, "_rows", None)  # reading it would fail loudly
+    monkeypatch.setattr(spreadsheet, "file_rows", None)  # reading it would fail loudly
     page = post_import("c.csv", (HEADER + ROW * 30).encode())
     assert "The file must be smaller than 1,000 bytes" in page
 
