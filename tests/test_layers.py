@@ -29,16 +29,11 @@ NAMES_A_STAGE = re.compile(
 )
 IN_A_TEMPLATE = re.compile(rf"""['"](?:{_STAGE}):[\w-]+['"]|["']/(?:{_STAGE})/""")
 
-# What is left to move: the stages' access rules in scr/access.py (issue 16, item 2) and
-# the bulk seeding in scr/demo/scale.py (item 9). Exactly the (file, string) pairs found
-# there today: this list may only shrink (test_the_allow_list_only_shrinks). A new string
-# naming a stage goes into a registry (scr.registry) instead.
+# What is left to move: the bulk seeding in scr/demo/scale.py (issue 16, item 9). Exactly
+# the (file, string) pairs found there today: this list may only shrink
+# (test_the_allow_list_only_shrinks). A new string naming a stage goes into a registry
+# (scr.registry) instead.
 ALLOWED = {
-    # scr/access.py: each stage's rules, reached through apps.get_model(app, model).
-    ("scr/access.py", "referrals"),
-    ("scr/access.py", "imr"),
-    ("scr/access.py", "overview"),
-    ("scr/access.py", "actionplans"),
     # scr/demo/scale.py: every stage's rows written in bulk, by model label and app.
     ("scr/demo/scale.py", "referrals"),
     ("scr/demo/scale.py", "referrals.Referral"),
