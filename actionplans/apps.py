@@ -2,9 +2,9 @@ from django.apps import AppConfig
 
 
 def _oversees_the_board(user) -> bool:
-    from scr.accounts.roles import Role
+    from scr import access
 
-    return bool(user.board_roles & {Role.COORDINATOR, Role.BOARD_CHAIR})
+    return access.is_board_officer(user)
 
 
 class ActionplansConfig(AppConfig):

@@ -5,24 +5,20 @@ the chair may close."""
 
 from django.urls import reverse
 
+from actionplans import access as actionplans_access
 from actionplans.models import ActionPlan, ChairLetter, Evidence, PlanAction
 from actionplans.services import PLAN_STAGES
 from overview.models import Recommendation
 from scr import access
-from scr.accounts.roles import Role
 from scr.attention import AttentionItem, register
-from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
 from scr.deadlines.models import Deadline
-
-# Only these roles ever have something to do here.
-ROLES = frozenset({Role.BOARD_CHAIR, Role.COORDINATOR, Role.AGENCY_LEAD})
 
 
 @register
 def action_plan_work(user):
     """At most ten queries however many cases; one when no case is at the plans."""
-    if not user.is_authenticated or not user.board_id or not user.board_roles & ROLES:
+    if not actionplans_access.may_have_plan_work(user):
         return
     cases = list(access.cases_visible_to(user, full=True).filter(stage__in=PLAN_STAGES))
     if not cases:
@@ -30,22 +26,32 @@ def action_plan_work(user):
     perms = access.permissions_for_cases(user, cases)
     by_pk = {case.pk: case for case in cases}
     yield from _letters_to_write(
-        [c for c in cases if c.stage == Stage.ACTION_PLANS and CasePerm.DECIDE in perms[c.pk]]
+        [
+            c
+            for c in cases
+            if c.stage == Stage.ACTION_PLANS and actionplans_access.may_write_letters(perms[c.pk])
+        ]
     )
-    yield from _evidence_to_decide([c for c in cases if CasePerm.MANAGE in perms[c.pk]])
+    yield from _evidence_to_decide(
+        [c for c in cases if actionplans_access.may_decide_evidence(perms[c.pk])]
+    )
     yield from _cases_to_close(
-        [c for c in cases if c.stage == Stage.MONITORING and CasePerm.DECIDE in perms[c.pk]]
+        [
+            c
+            for c in cases
+            if c.stage == Stage.MONITORING and actionplans_access.may_close_case(perms[c.pk])
+        ]
     )
     plans = ActionPlan.objects.filter(
         case__in=cases, status__in=[*ActionPlan.EDITABLE, ActionPlan.Status.SUBMITTED]
     ).select_related("agency")
-    if not user.board_roles & {Role.COORDINATOR, Role.BOARD_CHAIR}:
+    if not access.is_board_officer(user):
         plans = plans.filter(agency_id=user.agency_id)
     waiting = []
     for plan in plans:
-        roles = access.plan_roles(user, plan, perms[plan.case_id])
-        if (plan.editable and access.PLAN_WRITER in roles) or (
-            plan.status == ActionPlan.Status.SUBMITTED and access.PLAN_DECIDER in roles
+        roles = actionplans_access.plan_roles(user, plan, perms[plan.case_id])
+        if (plan.editable and actionplans_access.is_plan_writer(roles)) or (
+            plan.status == ActionPlan.Status.SUBMITTED and actionplans_access.is_plan_decider(roles)
         ):
             waiting.append(plan)
     if not waiting:

@@ -9,6 +9,7 @@ first; the reads that decide whether it may happen are in actionplans.monitoring
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from actionplans import access as actionplans_access
 from actionplans import monitoring
 from actionplans.models import ActionPlan, PlanAction
 from scr import access
@@ -74,10 +75,10 @@ def action_outcome_record(
     *, case_id: int | str, by, plan_id: int, action_id: int, text: str
 ) -> PlanAction:
     """The coordinator records how a complete action's outcome was evaluated (16: its
-    impact). Needs the coordinator's role on the plan (access.PLAN_DECIDER); the plan
+    impact). Needs the coordinator's role on the plan (actionplans_access.PLAN_DECIDER); the plan
     accepted, the action complete and not yet evaluated. Audited; nothing scheduled."""
-    _, plan, roles = access.plan_for_user(by, case_id, plan_id, lock=True)
-    if access.PLAN_DECIDER not in roles:
+    _, plan, roles = actionplans_access.plan_for_user(by, case_id, plan_id, lock=True)
+    if not actionplans_access.is_plan_decider(roles):
         raise PermissionDenied
     if plan.status != ActionPlan.Status.ACCEPTED:
         raise ValidationError("The plan has not been accepted.")

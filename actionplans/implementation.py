@@ -15,9 +15,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from actionplans import access as actionplans_access
 from actionplans import services
 from actionplans.models import ActionPlan, ActionUpdate, Evidence, PlanAction
-from scr import access, uploads
+from scr import uploads
 from scr.audit.services import Action, audit_record
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
@@ -81,7 +82,7 @@ def action_clocks_open(*, plan: ActionPlan, today: date | None = None) -> list[D
 def _action(by, case_id, plan_id: int, action_id: int, role: str) -> PlanAction:
     """The action of an accepted plan, locked, for a user in `role`: 404 for who may not
     read the plan, 403 for a reader without the role."""
-    _, plan, roles = access.plan_for_user(by, case_id, plan_id, lock=True)
+    _, plan, roles = actionplans_access.plan_for_user(by, case_id, plan_id, lock=True)
     action = (
         PlanAction.objects.select_for_update(of=("self",))
         .select_related("recommendation")
@@ -90,8 +91,7 @@ def _action(by, case_id, plan_id: int, action_id: int, role: str) -> PlanAction:
     )
     if action is None:
         raise Http404("No such action")
-    if role not in roles:
-        raise PermissionDenied
+    actionplans_access.require_plan_role(roles, role)
     action.plan = plan
     if plan.status != ActionPlan.Status.ACCEPTED:
         raise ValidationError("Progress and evidence are given once the board accepts the plan.")
@@ -112,7 +112,7 @@ def action_update_add(
     """The plan's writer records progress on an action of an accepted plan: a note and
     'not started' or 'in progress' (complete comes only from the coordinator's
     acceptance of evidence). Changes the action's progress."""
-    action = _action(by, case_id, plan_id, action_id, access.PLAN_WRITER)
+    action = _action(by, case_id, plan_id, action_id, actionplans_access.PLAN_WRITER)
     _not_complete(action)
     errors = {}
     if not (text or "").strip():
@@ -153,7 +153,7 @@ def evidence_upload(
     given is kept, reduced to its base name, for display only. Refused past the case's
     quota of uploads. An action not started is then in progress. The evidence waits for
     the coordinator."""
-    action = _action(by, case_id, plan_id, action_id, access.PLAN_WRITER)
+    action = _action(by, case_id, plan_id, action_id, actionplans_access.PLAN_WRITER)
     _not_complete(action)
     errors = {}
     if not (description or "").strip():
@@ -193,7 +193,7 @@ def evidence_for_user(by, case_id, evidence_id: int, lock: bool = False):
     plan_id = found.first()
     if plan_id is None:
         raise Http404("No such evidence")
-    _, plan, roles = access.plan_for_user(by, case_id, plan_id, lock=lock)
+    _, plan, roles = actionplans_access.plan_for_user(by, case_id, plan_id, lock=lock)
     rows = Evidence.objects.select_related("action__recommendation")
     if lock:
         rows = rows.select_for_update(of=("self",))
@@ -210,7 +210,7 @@ def evidence_decide(*, case_id, by, evidence_id: int, accept: bool, comments: st
     the action's clock, or rejects it with comments (the agency sees them; the action
     stays in progress and its clock runs on). Needs the plan's decider."""
     plan, roles, evidence = evidence_for_user(by, case_id, evidence_id, lock=True)
-    if access.PLAN_DECIDER not in roles:
+    if not actionplans_access.is_plan_decider(roles):
         raise PermissionDenied
     comments = (comments or "").strip()
     if evidence.status != Evidence.Status.WAITING:

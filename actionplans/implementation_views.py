@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from actionplans import access as actionplans_access
 from actionplans import implementation
 from actionplans.implementation_forms import (
     ActionUpdateForm,
@@ -22,7 +23,7 @@ from actionplans.implementation_forms import (
     EvidenceUploadForm,
 )
 from actionplans.models import ActionPlan, Evidence, PlanAction
-from scr import access, uploads
+from scr import uploads
 from scr.audit.services import Action, audit_record
 from scr.deadlines import calendar
 from scr.formtools import add_service_errors
@@ -35,14 +36,14 @@ def action_url(action, name: str = "actionplans:action-detail") -> str:
 def _load(request, reference: str, plan_id: int, action_id: int, role: str | None = None):
     """(case, plan, roles, action) of an accepted plan; 404 for who may not read the plan
     (or before acceptance), 403 for a reader who lacks `role`."""
-    case, plan, roles = access.plan_for_user(request.user, reference, plan_id)
+    case, plan, roles = actionplans_access.plan_for_user(request.user, reference, plan_id)
     if plan.status != ActionPlan.Status.ACCEPTED:
         raise Http404("The plan is not accepted yet")
     action = plan.actions.select_related("recommendation").filter(pk=action_id).first()
     if action is None:
         raise Http404("No such action")
-    if role is not None and role not in roles:
-        raise PermissionDenied
+    if role is not None:
+        actionplans_access.require_plan_role(roles, role)
     action.plan = plan
     return case, plan, roles, action
 
@@ -61,8 +62,8 @@ def _evidence(plan, evidence_id: int) -> Evidence:
 def _page(request, case, plan, roles, action, *, update_form=None, upload_form=None, decided=None):
     """The action's page. `decided` is the decision form that failed, for its file."""
     open_to_work = action.progress != PlanAction.Progress.COMPLETE
-    may_write = access.PLAN_WRITER in roles and open_to_work
-    may_decide = access.PLAN_DECIDER in roles
+    may_write = actionplans_access.is_plan_writer(roles) and open_to_work
+    may_decide = actionplans_access.is_plan_decider(roles)
     if may_write:
         update_form = update_form or ActionUpdateForm(initial={"progress": action.progress})
         upload_form = upload_form or EvidenceUploadForm()
@@ -116,7 +117,9 @@ def action_detail(request, reference: str, plan_id: int, action_id: int):
 @login_required
 def action_update(request, reference: str, plan_id: int, action_id: int):
     """The writer's progress update."""
-    case, plan, roles, action = _load(request, reference, plan_id, action_id, access.PLAN_WRITER)
+    case, plan, roles, action = _load(
+        request, reference, plan_id, action_id, actionplans_access.PLAN_WRITER
+    )
     form = ActionUpdateForm(request.POST)
     if form.is_valid():
         try:
@@ -142,7 +145,9 @@ def action_update(request, reference: str, plan_id: int, action_id: int):
 def evidence_upload(request, reference: str, plan_id: int, action_id: int):
     """The writer uploads a file of evidence; a refused file is named in the error
     summary and nothing is kept."""
-    case, plan, roles, action = _load(request, reference, plan_id, action_id, access.PLAN_WRITER)
+    case, plan, roles, action = _load(
+        request, reference, plan_id, action_id, actionplans_access.PLAN_WRITER
+    )
     form = EvidenceUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -171,7 +176,7 @@ def evidence_upload(request, reference: str, plan_id: int, action_id: int):
 def evidence_download(request, reference: str, plan_id: int, evidence_id: int):
     """A file of evidence, to the plan's readers only, as an attachment; every download
     audited."""
-    case, plan, roles = access.plan_for_user(request.user, reference, plan_id)
+    case, plan, roles = actionplans_access.plan_for_user(request.user, reference, plan_id)
     evidence = _evidence(plan, evidence_id)
     response = uploads.download_response(
         evidence.file_name, content_type=evidence.content_type, filename=evidence.original_name
@@ -193,9 +198,9 @@ def evidence_download(request, reference: str, plan_id: int, evidence_id: int):
 def evidence_decide(request, reference: str, plan_id: int, evidence_id: int):
     """The coordinator accepts a file of evidence (the action is complete) or says it is
     not enough, with comments."""
-    case, plan, roles = access.plan_for_user(request.user, reference, plan_id)
+    case, plan, roles = actionplans_access.plan_for_user(request.user, reference, plan_id)
     evidence = _evidence(plan, evidence_id)
-    if access.PLAN_DECIDER not in roles:
+    if not actionplans_access.is_plan_decider(roles):
         raise PermissionDenied
     action = evidence.action
     action.plan = plan

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from actionplans import access as actionplans_access
 from actionplans import services
 from actionplans.forms import ConfirmForm, LetterForm
 from actionplans.models import ActionPlan, ChairLetter
@@ -24,8 +25,6 @@ from scr.deadlines.models import Deadline
 from scr.documents.views import document_page
 from scr.drafting import Conflict
 from scr.formtools import add_service_errors, form_page, submit
-
-BOARD_SIDE = frozenset({CasePerm.MANAGE, CasePerm.DECIDE})
 
 
 def overview_url(case) -> str:
@@ -44,13 +43,17 @@ def _case(request, reference: str):
 
 def _readable_plans(user, case, perms) -> list[ActionPlan]:
     """The plans of the case the user may read: all for the board, their own agency's
-    for a lead (access.plan_roles)."""
+    for a lead (actionplans_access.plan_roles)."""
     plans = ActionPlan.objects.filter(case=case).select_related("agency")
-    if not perms & BOARD_SIDE:
+    if not actionplans_access.is_board_side(perms):
         if not user.agency_id:
             return []
         plans = plans.filter(agency_id=user.agency_id)
-    return [p for p in plans if access.PLAN_READER in access.plan_roles(user, p, perms)]
+    return [
+        p
+        for p in plans
+        if actionplans_access.is_plan_reader(actionplans_access.plan_roles(user, p, perms))
+    ]
 
 
 def _letter(request, reference: str, letter_id: int, *, pdf: bool = False):
@@ -69,7 +72,7 @@ def _letter(request, reference: str, letter_id: int, *, pdf: bool = False):
         and letter.status == ChairLetter.Status.SENT
         and access.is_agency_lead_of(request.user, letter.agency)
     )
-    if not (perms & BOARD_SIDE or addressed):
+    if not (actionplans_access.is_board_side(perms) or addressed):
         raise Http404("No such letter")
     return case, letter, perms
 
@@ -82,11 +85,11 @@ def _clocks(case) -> dict[int | None, Deadline]:
 
 def _overview_page(request, case, perms, form=None):
     user = request.user
-    board_side = bool(perms & BOARD_SIDE)
+    board_side = actionplans_access.is_board_side(perms)
     plans = _readable_plans(user, case, perms)
     if not board_side and not plans:
         raise Http404("No action plan of yours on this case")
-    chair = CasePerm.DECIDE in perms
+    chair = actionplans_access.may_write_letters(perms)
     letters = []
     if board_side:
         letters = list(
@@ -128,9 +131,9 @@ def plans_overview(request, reference: str):
 @login_required
 def letters_draft(request, reference: str):
     case, perms = _case(request, reference)
-    if not perms & BOARD_SIDE:
+    if not actionplans_access.is_board_side(perms):
         raise Http404("No such page")
-    if CasePerm.DECIDE not in perms:
+    if not actionplans_access.may_write_letters(perms):
         raise PermissionDenied
     form = ConfirmForm(request.POST)
     try:
@@ -165,7 +168,7 @@ def letter_edit(request, reference: str, letter_id: int):
     """The letter: the chair changes the draft; after sending, and for the coordinator,
     it is read only."""
     case, letter, perms = _letter(request, reference, letter_id)
-    chair = CasePerm.DECIDE in perms
+    chair = actionplans_access.may_write_letters(perms)
     if request.method == "POST" and not chair:
         raise PermissionDenied
     if request.method == "GET":
@@ -235,7 +238,7 @@ def _sent_message(plan: ActionPlan) -> str:
 def letter_send(request, reference: str, letter_id: int):
     """The chair confirms who the letter goes to, then sends it (16)."""
     case, letter, perms = _letter(request, reference, letter_id)
-    if CasePerm.DECIDE not in perms:
+    if not actionplans_access.may_write_letters(perms):
         raise PermissionDenied
     if request.method == "GET" and letter.status != ChairLetter.Status.DRAFT:
         messages.info(request, f"The letter was sent on {letter.sent_at:%d/%m/%Y}.")
@@ -268,7 +271,9 @@ def letter_pdf(request, reference: str, letter_id: int):
     """The letter as a PDF, laid out by the worker: a draft to preview for the chair and
     the coordinator, the sent letter also for its agency's lead."""
     case, letter, perms = _letter(request, reference, letter_id, pdf=True)
-    back = letter_url(case, letter) if perms & BOARD_SIDE else overview_url(case)
+    back = (
+        letter_url(case, letter) if actionplans_access.is_board_side(perms) else overview_url(case)
+    )
     return document_page(
         request,
         case=case,

@@ -18,11 +18,12 @@ from datetime import date
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 
+from actionplans import access as actionplans_access
 from actionplans.models import ActionPlan, ChairLetter, PlanAction
 from overview.models import Recommendation
 from scr import access
 from scr.cases import sections
-from scr.cases.models import Case, CasePerm
+from scr.cases.models import Case
 from scr.cases.stages import Stage
 
 # Actions are carried out from the plan's acceptance (at 'action plans') through the
@@ -41,12 +42,6 @@ STATES = (
 BOARD_PLAN = "board"  # the agency filter's value for the board's own plan (14 b)
 # The agencies' plans (and letters) by name, the board's own last, on every database.
 BY_OWNER = (F("agency__name").asc(nulls_last=True), "pk")
-
-
-def oversees_monitoring(user) -> bool:
-    """The coordinator and the chair: the same people who oversee every clock of the
-    board (scr.access decides who they are)."""
-    return access.oversees_board_deadlines(user)
 
 
 def _accepted_actions(user, stages) -> QuerySet[PlanAction]:
@@ -244,19 +239,19 @@ def unevaluated_count(case: Case) -> int:
 def monitoring_section(case, user, perms):
     """Links to the monitoring start, close and reopen pages for whoever takes them."""
     links = []
-    if case.stage == Stage.ACTION_PLANS and CasePerm.MANAGE in perms:
+    if case.stage == Stage.ACTION_PLANS and actionplans_access.may_start_monitoring(perms):
         links.append(
             (
                 "Start monitoring the action plans",
                 reverse("actionplans:monitoring-start", args=[case.reference]),
             )
         )
-    if case.stage == Stage.MONITORING and CasePerm.DECIDE in perms:
+    if case.stage == Stage.MONITORING and actionplans_access.may_close_case(perms):
         links.append(("Close the case", reverse("actionplans:case-close", args=[case.reference])))
-    if case.stage == Stage.CLOSED and CasePerm.DECIDE in perms:
+    if case.stage == Stage.CLOSED and actionplans_access.may_close_case(perms):
         links.append(("Reopen the case", reverse("actionplans:case-reopen", args=[case.reference])))
     if not links:
         return None
-    if case.stage in EVALUATION_STAGES and perms & {CasePerm.MANAGE, CasePerm.DECIDE}:
+    if case.stage in EVALUATION_STAGES and actionplans_access.sees_evaluation(perms):
         links.append(("The board's monitoring of every action", reverse("actionplans:monitoring")))
     return "actionplans/monitoring_case_section.html", {"links": links}

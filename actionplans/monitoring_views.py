@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from actionplans import access as actionplans_access
 from actionplans import closure, monitoring
 from actionplans.models import ActionPlan, PlanAction
 from scr import access
@@ -80,7 +81,7 @@ class EvaluationForm(forms.Form):
 
 
 def _overseer(request) -> None:
-    if not monitoring.oversees_monitoring(request.user):
+    if not actionplans_access.oversees_monitoring(request.user):
         raise Http404("No such page")
 
 
@@ -115,17 +116,18 @@ def monitoring_dashboard(request):
     perms = access.permissions_for_cases(user, cases.values())
     for item in progress:
         item.may_start = (
-            item.case.stage == Stage.ACTION_PLANS and CasePerm.MANAGE in perms[item.case.pk]
+            item.case.stage == Stage.ACTION_PLANS
+            and actionplans_access.may_start_monitoring(perms[item.case.pk])
         )
-        item.may_close = (
-            item.case.stage == Stage.MONITORING and CasePerm.DECIDE in perms[item.case.pk]
+        item.may_close = item.case.stage == Stage.MONITORING and actionplans_access.may_close_case(
+            perms[item.case.pk]
         )
         for plan in item.plans:
             plan.accepted = plan.status == ActionPlan.Status.ACCEPTED
     for case in closed:
-        case.may_reopen = CasePerm.DECIDE in perms[case.pk]
+        case.may_reopen = actionplans_access.may_close_case(perms[case.pk])
     for action in to_evaluate:
-        action.may_evaluate = CasePerm.MANAGE in perms[action.plan.case_id]
+        action.may_evaluate = actionplans_access.may_evaluate(perms[action.plan.case_id])
     filters = {k: v for k, v in (("agency", agency), ("state", state)) if v}
     return form_page(
         request,
@@ -187,8 +189,8 @@ def monitoring_export(request, fmt: str):
 @login_required
 def action_evaluate(request, reference: str, plan_id: int, action_id: int):
     """The coordinator records how a complete action's outcome was evaluated."""
-    case, plan, roles = access.plan_for_user(request.user, reference, plan_id)
-    if access.PLAN_DECIDER not in roles:
+    case, plan, roles = actionplans_access.plan_for_user(request.user, reference, plan_id)
+    if not actionplans_access.is_plan_decider(roles):
         raise PermissionDenied
     action = (
         PlanAction.objects.select_related("recommendation").filter(plan=plan, pk=action_id).first()

@@ -11,13 +11,14 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from actionplans import access as actionplans_access
 from actionplans import services
 from actionplans.models import ActionPlan
 from actionplans.plan_forms import (
@@ -28,7 +29,6 @@ from actionplans.plan_forms import (
     PlanDecisionForm,
 )
 from imr.template import CONTACT_FIELDS
-from scr import access
 from scr.audit.services import Action, audit_record
 from scr.deadlines import calendar
 from scr.drafting import Conflict
@@ -42,9 +42,9 @@ def plan_url(plan, name: str = "actionplans:plan-detail", *args) -> str:
 def _load(request, reference: str, plan_id: int, role: str | None = None):
     """(case, plan, roles); 404 for who may not read the plan, 403 for a reader who
     lacks `role`."""
-    case, plan, roles = access.plan_for_user(request.user, reference, plan_id)
-    if role is not None and role not in roles:
-        raise PermissionDenied
+    case, plan, roles = actionplans_access.plan_for_user(request.user, reference, plan_id)
+    if role is not None:
+        actionplans_access.require_plan_role(roles, role)
     return case, plan, roles
 
 
@@ -105,8 +105,10 @@ def _linked(plan, problems) -> list[tuple[str, str]]:
 
 
 def _detail_page(request, case, plan, roles, *, refused=None, decision_form=None):
-    may_write = access.PLAN_WRITER in roles and plan.editable
-    may_decide = access.PLAN_DECIDER in roles and plan.status == ActionPlan.Status.SUBMITTED
+    may_write = actionplans_access.is_plan_writer(roles) and plan.editable
+    may_decide = (
+        actionplans_access.is_plan_decider(roles) and plan.status == ActionPlan.Status.SUBMITTED
+    )
     problems = _linked(plan, services.plan_problems(plan)) if may_write else []
     if may_decide and decision_form is None:
         decision_form = PlanDecisionForm()
@@ -154,7 +156,7 @@ def plan_detail(request, reference: str, plan_id: int):
 def plan_submit(request, reference: str, plan_id: int):
     """The writer submits the plan to the board (16); refused, the page lists the SMART
     checks still failing, each with its link."""
-    case, plan, roles = _load(request, reference, plan_id, access.PLAN_WRITER)
+    case, plan, roles = _load(request, reference, plan_id, actionplans_access.PLAN_WRITER)
     try:
         services.plan_submit(case_id=case.pk, by=request.user, plan_id=plan.pk)
     except ValidationError as error:
@@ -170,7 +172,7 @@ def plan_submit(request, reference: str, plan_id: int):
 @login_required
 def plan_decide(request, reference: str, plan_id: int):
     """The coordinator accepts a submitted plan or returns it with comments."""
-    case, plan, roles = _load(request, reference, plan_id, access.PLAN_DECIDER)
+    case, plan, roles = _load(request, reference, plan_id, actionplans_access.PLAN_DECIDER)
     form = PlanDecisionForm(request.POST)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
@@ -203,7 +205,7 @@ def plan_decide(request, reference: str, plan_id: int):
 @login_required
 def plan_contacts(request, reference: str, plan_id: int):
     """Appendix C: the lead person, and the named person if different."""
-    case, plan, roles = _load(request, reference, plan_id, access.PLAN_WRITER)
+    case, plan, roles = _load(request, reference, plan_id, actionplans_access.PLAN_WRITER)
     initial = {
         f"{who}_{key}": (getattr(plan, who) or {}).get(key, "")
         for who in ("lead", "named")
@@ -304,7 +306,7 @@ def _action_save(request, case, plan, form, rec, action=None):
 @login_required
 def action_new(request, reference: str, plan_id: int):
     """A key action under one of the letter's recommendations (?recommendation=<id>)."""
-    case, plan, roles = _load(request, reference, plan_id, access.PLAN_WRITER)
+    case, plan, roles = _load(request, reference, plan_id, actionplans_access.PLAN_WRITER)
     rec_id = request.GET.get("recommendation", "")
     rec = plan.letter.recommendations.filter(pk=int(rec_id)).first() if rec_id.isdigit() else None
     if rec is None:
@@ -320,7 +322,7 @@ def action_new(request, reference: str, plan_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def action_edit(request, reference: str, plan_id: int, action_id: int):
-    case, plan, roles = _load(request, reference, plan_id, access.PLAN_WRITER)
+    case, plan, roles = _load(request, reference, plan_id, actionplans_access.PLAN_WRITER)
     action = _action_of(plan, action_id)
     initial = {
         "text": action.text,
@@ -341,7 +343,7 @@ def action_edit(request, reference: str, plan_id: int, action_id: int):
 @login_required
 def action_remove(request, reference: str, plan_id: int, action_id: int):
     """Asks first; removing renumbers the actions after it."""
-    case, plan, roles = _load(request, reference, plan_id, access.PLAN_WRITER)
+    case, plan, roles = _load(request, reference, plan_id, actionplans_access.PLAN_WRITER)
     action = _action_of(plan, action_id)
     error = None
     if request.method == "POST":

@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from actionplans import access as actionplans_access
 from actionplans.models import ActionPlan, ChairLetter, PlanAction
 from overview.models import Overview, Recommendation
 from scr import access
@@ -268,14 +269,13 @@ def letter_emailed(email) -> None:
 
 
 def _plan(by, case_id, plan_id: int, role: str) -> ActionPlan:
-    _, plan, roles = access.plan_for_user(by, case_id, plan_id, lock=True)
-    if role not in roles:
-        raise PermissionDenied
+    _, plan, roles = actionplans_access.plan_for_user(by, case_id, plan_id, lock=True)
+    actionplans_access.require_plan_role(roles, role)
     return plan
 
 
 def _writable(by, case_id, plan_id: int) -> ActionPlan:
-    plan = _plan(by, case_id, plan_id, access.PLAN_WRITER)
+    plan = _plan(by, case_id, plan_id, actionplans_access.PLAN_WRITER)
     if not plan.editable:
         raise ValidationError(f"The plan is ‘{plan.status_label}’: it cannot change now.")
     return plan
@@ -459,7 +459,7 @@ def plan_submit(*, case_id, by, plan_id: int) -> ActionPlan:
 def plan_decide(*, case_id, by, plan_id: int, accept: bool, comments: str = "") -> ActionPlan:
     """The coordinator accepts a submitted plan, which meets the agency's clock (16), or
     returns it with comments (the clock runs on)."""
-    plan = _plan(by, case_id, plan_id, access.PLAN_DECIDER)
+    plan = _plan(by, case_id, plan_id, actionplans_access.PLAN_DECIDER)
     comments = comments.strip()
     if not can_proceed(plan.accept):
         raise ValidationError("The plan is not waiting for a decision.")

@@ -3,12 +3,11 @@
 from django.db.models import Q
 from django.urls import reverse
 
+from imr import access as imr_access
 from imr.models import Imr, ImrSubmission
 from imr.services import COMMISSION_STAGES
 from scr import access
-from scr.accounts.roles import Role
 from scr.attention import AttentionItem, register
-from scr.cases.models import CasePerm
 from scr.deadlines.models import Deadline
 
 
@@ -28,7 +27,7 @@ def commission_reviews(user):
     )
     perms = access.permissions_for_cases(user, cases)
     for case in cases:
-        if CasePerm.MANAGE not in perms[case.pk]:
+        if not imr_access.may_commission_imrs(perms[case.pk]):
             continue
         due = next(
             (
@@ -54,7 +53,7 @@ def imr_work(user):
     if not user.is_authenticated or not user.board_id:
         return
     mine = Q(author=user) | Q(director=user)
-    if user.agency_id and user.has_board_role(Role.AGENCY_LEAD):
+    if access.is_an_agency_lead(user):
         mine |= Q(agency_id=user.agency_id, status=Imr.Status.NOMINATING)
     mine |= Q(
         status=Imr.Status.PANEL_REVIEW,
@@ -107,7 +106,7 @@ def imr_work(user):
                 url=_url(imr, "imr:countersign"),
                 hint=imr.agency.name,
             )
-        elif imr.status == Imr.Status.PANEL_REVIEW and access.may_review_imr(
+        elif imr.status == Imr.Status.PANEL_REVIEW and imr_access.may_review_imr(
             user, imr, perms.get(imr.case_id, frozenset())
         ):
             yield AttentionItem(

@@ -3,12 +3,11 @@ and links for those who may open it (10, 11)."""
 
 from django.urls import reverse
 
+from imr import access as imr_access
 from imr.models import DisciplinaryConcern, Imr
 from imr.services import COMMISSION_STAGES
-from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases import sections
-from scr.cases.models import CasePerm
 from scr.cases.stages import MAIN_ROUTE, Stage
 
 # Reviews exist from the decision to hold one (7, 10) to the end of the case.
@@ -17,26 +16,30 @@ IMR_STAGES = MAIN_ROUTE[MAIN_ROUTE.index(Stage.REVIEW_COMMISSIONED) :]
 
 @sections.register
 def imr_section(case, user, perms):
-    if CasePerm.VIEW not in perms:
+    if not imr_access.sees_imr_section(perms):
         return None
     if case.stage not in IMR_STAGES:
         return None
     imrs = list(
         Imr.objects.filter(case=case).select_related("agency", "author", "director", "case")
     )
-    may_commission = CasePerm.MANAGE in perms and case.stage in COMMISSION_STAGES
+    may_commission = imr_access.may_commission_imrs(perms) and case.stage in COMMISSION_STAGES
     if not imrs and not may_commission:
         return None
     signed = (
-        set(access.imr_signed_versions(None).filter(imr__in=imrs).values_list("imr_id", flat=True))
+        set(
+            imr_access.imr_signed_versions(None)
+            .filter(imr__in=imrs)
+            .values_list("imr_id", flat=True)
+        )
         if imrs
         else set()
     )
     rows = []
-    reader_role = access.holds_imr_reader_role(user, case) if imrs else False
+    reader_role = imr_access.holds_imr_reader_role(user, case) if imrs else False
     for imr in imrs:
-        roles = access.imr_roles(user, imr, perms, reader_role)
-        may_open = access.may_open_imr(roles, imr.pk in signed)
+        roles = imr_access.imr_roles(user, imr, perms, reader_role)
+        may_open = imr_access.may_open_imr(roles, imr.pk in signed)
         rows.append(
             {
                 "imr": imr,
@@ -44,12 +47,12 @@ def imr_section(case, user, perms):
                 if may_open
                 else "",
                 "nominate_url": reverse("imr:nominate", args=[case.reference, imr.agency_id])
-                if access.IMR_LEAD in roles
+                if imr_access.is_imr_lead(roles)
                 else "",
             }
         )
     # Section 12: the chair reads the notes here (the report itself is not theirs).
-    readable = [imr.pk for imr in imrs if access.may_see_concerns(user, imr, perms)]
+    readable = [imr.pk for imr in imrs if imr_access.may_see_concerns(user, imr, perms)]
     notes = (
         list(DisciplinaryConcern.objects.filter(imr_id__in=readable).select_related("recorded_by"))
         if readable

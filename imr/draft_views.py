@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from imr import access as imr_access
 from imr import drafting, spreadsheet, template
 from imr.entry_parsing import relevance_text
 from imr.forms import (
@@ -44,7 +45,7 @@ from imr.selectors import (
     unexplained_abbreviations,
 )
 from imr.views import imr_url, load, team_only
-from scr import access, uploads
+from scr import uploads
 from scr.deadlines import calendar
 from scr.exports import XLSX, TooLongForXlsx, download_response
 from scr.formtools import MISSING_REVISION, add_service_errors, form_page
@@ -56,7 +57,7 @@ def _draft(request, reference, agency_id, *, write: bool):
     """(case, imr, roles) for the agency's own pages; only the author may write."""
     case, imr, roles, _ = load(request, reference, agency_id)
     team_only(roles)
-    if write and request.method == "POST" and access.IMR_AUTHOR not in roles:
+    if write and request.method == "POST" and not imr_access.is_imr_author(roles):
         raise PermissionDenied
     return case, imr, roles
 
@@ -123,7 +124,8 @@ def _section_page(request, case, imr, roles, key, form, extra=None):
             "form": form,
             "key": key,
             "title": Section(key).label,
-            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "is_author": imr_access.is_imr_author(roles),
+            "editable": imr_access.is_imr_author(roles) and imr.editable,
             "row": row,
             "confidential": True,
             **(extra or {}),
@@ -345,7 +347,8 @@ def person_edit(request, reference: str, agency_id: int, person_id: str | None =
             "imr": imr,
             "form": form,
             "person": person,
-            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "is_author": imr_access.is_imr_author(roles),
+            "editable": imr_access.is_imr_author(roles) and imr.editable,
             "confidential": True,
         },
     )
@@ -417,7 +420,8 @@ def recommendation_edit(request, reference: str, agency_id: int, rec_id: str | N
             "imr": imr,
             "form": form,
             "rec": rec,
-            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "is_author": imr_access.is_imr_author(roles),
+            "editable": imr_access.is_imr_author(roles) and imr.editable,
             "confidential": True,
         },
     )
@@ -492,7 +496,7 @@ def chronology(request, reference: str, agency_id: int):
             "years": [d.year for d in years],
             "year": year,
             "gaps": chronology_gaps(imr),
-            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "editable": imr_access.is_imr_author(roles) and imr.editable,
             "hint": template.CHRONOLOGY_HINT,
             "confidential": True,
         },
@@ -567,7 +571,8 @@ def entry_edit(request, reference: str, agency_id: int, entry_id: int):
             "imr": imr,
             "form": form,
             "entry": entry,
-            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "is_author": imr_access.is_imr_author(roles),
+            "editable": imr_access.is_imr_author(roles) and imr.editable,
             "confidential": True,
         },
     )
@@ -732,7 +737,7 @@ def glossary(request, reference: str, agency_id: int):
             "imr": imr,
             "form": form,
             "entries": imr.glossary.all(),
-            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "editable": imr_access.is_imr_author(roles) and imr.editable,
             "from_checks": request.GET.get("next") == "checks",
             "confidential": True,
         },
@@ -802,8 +807,8 @@ def checks(request, reference: str, agency_id: int):
             "abbreviations": report.abbreviations,
             "gaps": report.gaps,
             "problems": [(p.message, _problem_url(imr, p.section)) for p in report.problems],
-            "may_submit": access.IMR_AUTHOR in roles and imr.status in Imr.SUBMITTABLE,
-            "editable": access.IMR_AUTHOR in roles and imr.editable,
+            "may_submit": imr_access.is_imr_author(roles) and imr.status in Imr.SUBMITTABLE,
+            "editable": imr_access.is_imr_author(roles) and imr.editable,
             "confidential": True,
         },
     )

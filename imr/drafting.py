@@ -14,11 +14,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from imr import access as imr_access
 from imr.entry_parsing import FuzzyDate
 from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrRevision, ImrSection, Section
 from imr.selectors import entry_dict, terms_of_reference
 from imr.services import case_still_open, imr_started
-from scr import access
 from scr.audit.services import change_record, field_values
 from scr.drafting import Conflict
 
@@ -27,8 +27,8 @@ MAX_ENTRIES = 5000
 
 def _draft(by, case_id: int, agency_id: int) -> Imr:
     """The IMR, locked, if `by` is its author and the draft is open."""
-    _, imr, roles = access.imr_for_user(by, case_id, agency_id, lock=True)
-    if access.IMR_AUTHOR not in roles:
+    _, imr, roles = imr_access.imr_for_user(by, case_id, agency_id, lock=True)
+    if not imr_access.is_imr_author(roles):
         raise PermissionDenied
     case_still_open(imr)
     if not imr.editable:

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from imr import access as imr_access
 from imr.models import DisciplinaryConcern, Imr, ImrSubmission, Part
 from imr.selectors import imr_content, imr_problems
 from scr import access
@@ -112,10 +113,10 @@ def imr_commission(
 
 def _imr(by, case_id: int, agency_id: int, role: str | None = None) -> Imr:
     """The IMR, locked, if `by` may see it at all (404 otherwise), is `role` to it
-    (scr.access.IMR_AUTHOR and the like; 403 otherwise), and its case still runs."""
-    _, imr, roles = access.imr_for_user(by, case_id, agency_id, lock=True)
-    if role is not None and role not in roles:
-        raise PermissionDenied
+    (imr.access.IMR_AUTHOR and the like; 403 otherwise), and its case still runs."""
+    _, imr, roles = imr_access.imr_for_user(by, case_id, agency_id, lock=True)
+    if role is not None:
+        imr_access.require_imr_role(roles, role)
     case_still_open(imr)
     return imr
 
@@ -153,7 +154,7 @@ def imr_nominate(
     Appendix C's cover). The author states their role, why it equips them, and that
     they had no operational involvement in the case. Both are put on the case and
     emailed after commit; the agency's clocks pass to the author."""
-    imr = _imr(by, case_id, agency_id, access.IMR_LEAD)
+    imr = _imr(by, case_id, agency_id, imr_access.IMR_LEAD)
     if imr.status == Imr.Status.ACCEPTED:
         raise ValidationError("The panel has accepted this review: its author cannot change.")
     errors = {}
@@ -267,7 +268,7 @@ def imr_appraisal_record(
 ) -> Imr:
     """The author's rapid appraisal (10): are immediate changes to practice needed, and
     what. A 'yes' tells the coordinator and the board chair at once (after commit)."""
-    imr = _imr(by, case_id, agency_id, access.IMR_AUTHOR)
+    imr = _imr(by, case_id, agency_id, imr_access.IMR_AUTHOR)
     if imr.status == Imr.Status.ACCEPTED:
         raise ValidationError("The panel has accepted this review.")
     changes = changes.strip()
@@ -280,7 +281,7 @@ def imr_appraisal_record(
     imr.appraisal_by = by
     imr.appraisal_at = timezone.now()
     imr.save(update_fields=["appraisal", "appraisal_changes", "appraisal_by", "appraisal_at"])
-    # The change history is the agency's alone, as its draft is (scr.access).
+    # The change history is the agency's alone, as its draft is (imr.access).
     change_record(
         obj=imr,
         by=by,
@@ -307,7 +308,7 @@ def imr_submit(*, case_id: int, agency_id: int, by, part: str) -> ImrSubmission:
     """The author submits the chronology and family composition, or the full report,
     for the director's countersignature (Appendix C). Refused while the checks find a
     problem (imr.selectors.imr_problems). Freezes the report as a new version."""
-    imr = _imr(by, case_id, agency_id, access.IMR_AUTHOR)
+    imr = _imr(by, case_id, agency_id, imr_access.IMR_AUTHOR)
     part = Part(part)
     name = "submit_chronology" if part == Part.CHRONOLOGY else "submit_report"
     if not can_proceed(getattr(imr, name)):
@@ -340,7 +341,7 @@ def imr_countersign(
     (Appendix C's cover). Meets the part's clock; the board's readers see the version
     from now on; the author and the coordinator (and, for the full report, the panel
     chair) are told after commit."""
-    imr = _imr(by, case_id, agency_id, access.IMR_DIRECTOR)
+    imr = _imr(by, case_id, agency_id, imr_access.IMR_DIRECTOR)
     submission = _with_director(imr)
     now = now or timezone.now()
     submission.status = ImrSubmission.Status.COUNTERSIGNED
@@ -368,7 +369,7 @@ def imr_countersign(
 def imr_director_return(*, case_id: int, agency_id: int, by, comments: str) -> ImrSubmission:
     """The director returns the submitted version to the author, saying what to change.
     The version stays on record; the author's draft opens again."""
-    imr = _imr(by, case_id, agency_id, access.IMR_DIRECTOR)
+    imr = _imr(by, case_id, agency_id, imr_access.IMR_DIRECTOR)
     submission = _with_director(imr)
     comments = comments.strip()
     if not comments:
@@ -404,7 +405,7 @@ def imr_panel_review(
     report says so). A return needs the panel's comments and a date for the revised
     report, which opens a new clock for the agency."""
     imr = _imr(by, case_id, agency_id)
-    if not access.may_review_imr(by, imr):
+    if not imr_access.may_review_imr(by, imr):
         raise PermissionDenied
     submission = _latest(imr)
     if imr.status != Imr.Status.PANEL_REVIEW or submission is None:
@@ -450,9 +451,9 @@ def imr_concern_record(*, case_id: int, agency_id: int, by, text: str) -> Discip
     """Section 12: record, confidentially, that information suggests disciplinary action
     may be needed in the agency. By the author or the panel. Only the agency's lead, the
     coordinator and the chair see it; they are told that a note exists (not what it says)."""
-    case, imr, roles = access.imr_for_user(by, case_id, agency_id, lock=True)
+    case, imr, roles = imr_access.imr_for_user(by, case_id, agency_id, lock=True)
     perms = access.case_permissions(by, case)
-    if not access.may_record_concern(by, imr, roles, perms):
+    if not imr_access.may_record_concern(by, imr, roles, perms):
         raise PermissionDenied
     text = text.strip()
     if not text:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from imr import access as imr_access
 from imr import services
 from imr.forms import (
     AppraisalForm,
@@ -33,7 +34,7 @@ from scr.formtools import add_service_errors, form_page, submit
 def load(request, reference: str, agency_id: int, *, audit: bool = True):
     """(case, imr, roles, perms) for a user who may see the IMR, 404 otherwise. Every
     view of an IMR is in the audit trail (section 'Permissions' of the IMR issue)."""
-    case, imr, roles = access.imr_for_user(request.user, reference, agency_id)
+    case, imr, roles = imr_access.imr_for_user(request.user, reference, agency_id)
     perms = access.case_permissions(request.user, case)
     if audit and request.method == "GET":
         audit_record(
@@ -49,7 +50,7 @@ def load(request, reference: str, agency_id: int, *, audit: bool = True):
 
 def team_only(roles) -> None:
     """The draft is its agency's alone: a reader of signed versions gets 404."""
-    if not roles & access.IMR_TEAM:
+    if not imr_access.is_imr_team(roles):
         raise Http404("No such IMR")
 
 
@@ -101,7 +102,7 @@ def commission(request, reference: str):
 @login_required
 def nominate(request, reference: str, agency_id: int):
     case, imr, roles, perms = load(request, reference, agency_id)
-    if access.IMR_LEAD not in roles:
+    if not imr_access.is_imr_lead(roles):
         raise PermissionDenied
     initial = {
         "author": imr.author_id,
@@ -138,13 +139,13 @@ def imr_detail(request, reference: str, agency_id: int):
     """The review's own page. Its agency sees the draft's progress and acts; readers see
     the versions signed off; section 12 notes only for those section 12 names."""
     case, imr, roles, perms = load(request, reference, agency_id)
-    team = bool(roles & access.IMR_TEAM)
+    team = imr_access.is_imr_team(roles)
     submissions = list(
         imr.submissions.select_related("submitted_by", "countersigned_by", "panel_decided_by")
     )
-    submissions = [s for s in submissions if access.may_read_imr_version(roles, s)]
+    submissions = [s for s in submissions if imr_access.may_read_imr_version(roles, s)]
     latest = submissions[-1] if submissions else None
-    is_author = access.IMR_AUTHOR in roles
+    is_author = imr_access.is_imr_author(roles)
     part = Part.CHRONOLOGY if imr.status == Imr.Status.CHRONOLOGY else Part.REPORT
     context = {
         "case": case,
@@ -152,10 +153,10 @@ def imr_detail(request, reference: str, agency_id: int):
         "team": team,
         "is_author": is_author,
         "editable": is_author and imr.editable,
-        "is_lead": access.IMR_LEAD in roles,
+        "is_lead": imr_access.is_imr_lead(roles),
         "submissions": submissions,
         "latest": latest,
-        "clocks": _clocks(imr) if team or CasePerm.MANAGE in perms else [],
+        "clocks": _clocks(imr) if imr_access.sees_imr_clocks(roles, perms) else [],
         "part": part,
         "may_submit": is_author and imr.status in Imr.SUBMITTABLE,
         "saved_sections": set(imr.sections.values_list("key", flat=True))
@@ -165,11 +166,11 @@ def imr_detail(request, reference: str, agency_id: int):
         and latest is not None
         and latest.status == ImrSubmission.Status.WITH_DIRECTOR,
         "may_review": imr.status == Imr.Status.PANEL_REVIEW
-        and access.may_review_imr(request.user, imr, perms),
+        and imr_access.may_review_imr(request.user, imr, perms),
         "concerns": list(imr.concerns.select_related("recorded_by"))
-        if access.may_see_concerns(request.user, imr, perms)
+        if imr_access.may_see_concerns(request.user, imr, perms)
         else None,
-        "may_record_concern": access.may_record_concern(request.user, imr, roles, perms),
+        "may_record_concern": imr_access.may_record_concern(request.user, imr, roles, perms),
         "sections": [(key, label) for key, label in Section.choices],
         "confidential": True,
     }
@@ -180,7 +181,7 @@ def imr_detail(request, reference: str, agency_id: int):
 @login_required
 def appraisal(request, reference: str, agency_id: int):
     case, imr, roles, perms = load(request, reference, agency_id)
-    if access.IMR_AUTHOR not in roles:
+    if not imr_access.is_imr_author(roles):
         raise PermissionDenied
     initial = {"changes": imr.appraisal_changes}
     if imr.appraisal:
@@ -235,7 +236,7 @@ def _submission(imr: Imr, roles, number: int) -> ImrSubmission:
         .select_related("submitted_by", "countersigned_by", "panel_decided_by")
         .first()
     )
-    if submission is None or not access.may_read_imr_version(roles, submission):
+    if submission is None or not imr_access.may_read_imr_version(roles, submission):
         raise Http404("No such version")
     return submission
 
@@ -286,7 +287,7 @@ def draft_preview(request, reference: str, agency_id: int):
 def countersign(request, reference: str, agency_id: int):
     """The director reads the submitted version and signs it off, or returns it."""
     case, imr, roles, perms = load(request, reference, agency_id)
-    if access.IMR_DIRECTOR not in roles:
+    if not imr_access.is_imr_director(roles):
         raise PermissionDenied
     submission = imr.submissions.order_by("-number").first()
     waiting = submission is not None and submission.status == ImrSubmission.Status.WITH_DIRECTOR
@@ -337,7 +338,7 @@ def countersign(request, reference: str, agency_id: int):
 @login_required
 def panel_review(request, reference: str, agency_id: int):
     case, imr, roles, perms = load(request, reference, agency_id)
-    if not access.may_review_imr(request.user, imr, perms):
+    if not imr_access.may_review_imr(request.user, imr, perms):
         raise PermissionDenied
     submission = imr.submissions.order_by("-number").first()
     form = PanelReviewForm(request.POST or None)
@@ -379,7 +380,7 @@ def panel_review(request, reference: str, agency_id: int):
 @login_required
 def concern_new(request, reference: str, agency_id: int):
     case, imr, roles, perms = load(request, reference, agency_id)
-    if not access.may_record_concern(request.user, imr, roles, perms):
+    if not imr_access.may_record_concern(request.user, imr, roles, perms):
         raise PermissionDenied
     form = ConcernForm(request.POST or None)
     done = submit(
@@ -455,7 +456,7 @@ def pdf(request, reference: str, agency_id: int):
     from imr.documents import imr_version_to_print
 
     case, imr, roles, perms = load(request, reference, agency_id, audit=False)
-    submission = imr_version_to_print(imr, draft=bool(roles & access.IMR_TEAM))
+    submission = imr_version_to_print(imr, draft=imr_access.is_imr_team(roles))
     # Looking again does not ask the worker again after a failure; "Try again" (POST) does.
     document = services.imr_pdf_request(
         imr=imr, submission=submission, by=request.user, retry_failed=request.method == "POST"

@@ -2,11 +2,11 @@
 
 from django.urls import reverse
 
+from overview import access as overview_access
 from overview.models import ExecutiveSummary, Overview
 from overview.services import reviews_all_accepted
 from scr import access
 from scr.attention import AttentionItem, register
-from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
 from scr.deadlines.models import Deadline
 
@@ -37,7 +37,9 @@ def overview_work(user):
         for d in Deadline.objects.live().filter(case__in=cases, kind=Deadline.Kind.OVERVIEW_REPORT)
     }
     beginning = [
-        c for c in cases if c.stage == Stage.IMRS_IN_PROGRESS and CasePerm.MANAGE in perms[c.pk]
+        c
+        for c in cases
+        if c.stage == Stage.IMRS_IN_PROGRESS and overview_access.may_start_overview(perms[c.pk])
     ]
     ready = reviews_all_accepted(beginning) if beginning else set()
     for case in cases:
@@ -48,7 +50,7 @@ def overview_work(user):
 
 def _items(case, perms, overview, summary, clocks, ready):
     reference = case.reference
-    author = CasePerm.SUBMIT_OVERVIEW in perms
+    author = overview_access.may_write_overview(perms)
     if overview is None:
         if case.pk in ready and case.stage == Stage.IMRS_IN_PROGRESS:
             yield AttentionItem(
@@ -67,7 +69,7 @@ def _items(case, perms, overview, summary, clocks, ready):
             due=clocks.get(case.pk),
             hint="Due within 4 months of the review's start (13.2)",
         )
-    if CasePerm.MANAGE in perms and overview.status == Overview.Status.WITH_BOARD:
+    if overview_access.may_record_receipt(perms) and overview.status == Overview.Status.WITH_BOARD:
         yield AttentionItem(
             case_reference=reference,
             title="Record the board's receipt of the overview report",
@@ -93,14 +95,14 @@ def _items(case, perms, overview, summary, clocks, ready):
             url=url,
             hint="Returned with comments" if returned else "15.1",
         )
-    if summary.status == status.WITH_PANEL and perms & {CasePerm.RECOMMEND, CasePerm.MANAGE}:
+    if summary.status == status.WITH_PANEL and overview_access.may_agree_summary(perms):
         yield AttentionItem(
             case_reference=reference,
             title="Agree the executive summary for the panel",
             url=url,
             hint="15.2",
         )
-    if summary.status == status.AGREED and CasePerm.DECIDE in perms:
+    if summary.status == status.AGREED and overview_access.may_approve_summary(perms):
         yield AttentionItem(
             case_reference=reference,
             title="Approve the executive summary and set its release date",

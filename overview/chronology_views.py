@@ -23,11 +23,11 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from imr.selectors import terms_of_reference
+from overview import access as overview_access
 from overview import chronology as merged
 from overview.models import Overview, OverviewEntry
 from overview.timeline import build_timeline
 from overview.views import load, overview_url
-from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
 from scr.exports import TooLongForXlsx, csv_response, xlsx_response
@@ -217,7 +217,7 @@ def _chronology_context(request, case, overview, perms, form) -> dict:
         "query": query,
         "page_prefix": f"{query}&" if query else "",
         "gap_months": case.board.chronology_gap_months,
-        "can_write": access.may_write_overview(perms) and overview.editable,
+        "can_write": overview_access.may_write_overview(perms) and overview.editable,
     }
 
 
@@ -351,7 +351,7 @@ def duplicates(request, reference: str):
             "page": page,
             "pairs": shown,
             "linked": merged.merged_rows(linked, previous=None, birth=birth),
-            "can_write": access.may_write_overview(perms) and overview.editable,
+            "can_write": overview_access.may_write_overview(perms) and overview.editable,
         },
     )
 
@@ -371,7 +371,7 @@ def _author(request, reference: str, entry_id: int):
     """404 for those who may not read the report, 403 for readers who may not write, and
     404 for an entry of another report, whatever its id."""
     case, overview, perms = load(request, reference, audit=False)
-    if not access.may_write_overview(perms):
+    if not overview_access.may_write_overview(perms):
         raise PermissionDenied
     if not OverviewEntry.objects.filter(overview=overview, pk=entry_id).exists():
         raise Http404("No such entry")

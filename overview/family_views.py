@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from imr.template import RELATIONSHIPS
+from overview import access as overview_access
 from overview import family as family_services
 from overview.models import FamilyMember
 from overview.views import load, overview_url
-from scr import access
 from scr.fields import GovukDateField
 from scr.formtools import form_page, submit
 
@@ -58,7 +58,7 @@ def family(request, reference: str):
     """The tree with names: everyone who reaches this page reads the confidential report.
     The suggestions and corrections are the author's alone, while it is being written."""
     case, overview, perms = load(request, reference)
-    can_write = access.may_write_overview(perms) and overview.editable
+    can_write = overview_access.may_write_overview(perms) and overview.editable
     members = family_services.family_members(overview)
     people = family_services.family_people(members)
     by_pk = {person.member.pk: person for person in people}
@@ -99,7 +99,7 @@ def _answer(request, reference: str, action, names: tuple[str, str], success: st
     """Run the author's answer to a suggestion: readers get 403, a refusal is shown as a
     message on the family page."""
     case, overview, perms = load(request, reference)
-    if not access.may_write_overview(perms):
+    if not overview_access.may_write_overview(perms):
         raise PermissionDenied
     ids = _ids(request, *names)
     if ids is None:
@@ -146,7 +146,7 @@ def family_not_same(request, reference: str):
 def family_member_edit(request, reference: str, member_id: int):
     """The author corrects a person; what the agencies reported stays as accepted."""
     case, overview, perms = load(request, reference)
-    if not access.may_write_overview(perms):
+    if not overview_access.may_write_overview(perms):
         raise PermissionDenied
     member = get_object_or_404(FamilyMember, overview=overview, pk=member_id)
     initial = {

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from imr.models import Imr
+from overview import access as overview_access
 from overview.models import ContributorResponse, Overview, ReceiptItem
 from scr import access
 from scr.audit.services import Action, audit_record
@@ -21,8 +22,8 @@ NEEDED = (Item.CONTRIBUTORS, Item.ACTION_PLAN, Item.AVAILABILITY, Item.DISSEMINA
 
 def _overview(by, case_id) -> Overview:
     """The overview, locked, for the coordinator, once it is with the board."""
-    _, overview, perms = access.overview_for_user(by, case_id, lock=True)
-    if CasePerm.MANAGE not in perms:
+    _, overview, perms = overview_access.overview_for_user(by, case_id, lock=True)
+    if not overview_access.may_record_receipt(perms):
         raise PermissionDenied
     if overview.status == Overview.Status.DRAFTING:
         raise ValidationError("The board receives the report once its author submits it.")

@@ -6,16 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.decorators.http import require_http_methods
 
+from overview import access as overview_access
 from overview import receipt
 from overview.forms import RECEIPT_HINTS, ReceiptItemForm, ResponseForm
 from overview.models import ContributorResponse, ReceiptItem
 from overview.views import load, overview_url
-from scr.cases.models import CasePerm
 from scr.formtools import form_page, submit
 
 
 def _coordinator(perms) -> None:
-    if CasePerm.MANAGE not in perms:
+    if not overview_access.may_record_receipt(perms):
         raise PermissionDenied
 
 
@@ -35,7 +35,8 @@ def receipt_page(request, reference: str):
             "overview": overview,
             "rows": receipt.receipt_rows(overview),
             "contributors": contributors,
-            "can_record": CasePerm.MANAGE in perms and overview.status != overview.Status.DRAFTING,
+            "can_record": overview_access.may_record_receipt(perms)
+            and overview.status != overview.Status.DRAFTING,
             "regulator": case.board.regulator_short_name,
             "confidential": True,
         },

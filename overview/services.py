@@ -13,6 +13,7 @@ from django_fsm import can_proceed
 
 from imr import template as imr_template
 from imr.models import Imr, ImrSubmission, Part
+from overview import access as overview_access
 from overview.models import (
     FamilyMember,
     FamilyReport,
@@ -60,8 +61,8 @@ def writable_overview(by, case_id: int | str, part: str = "it") -> Overview:
     """The case's overview, locked, for its author while it is being written: 404 for
     those who may not read it, 403 for readers, and a ValidationError once submitted
     (`part` names what cannot change: "its chronology")."""
-    _, overview, perms = access.overview_for_user(by, case_id, lock=True)
-    if not access.may_write_overview(perms):
+    _, overview, perms = overview_access.overview_for_user(by, case_id, lock=True)
+    if not overview_access.may_write_overview(perms):
         raise PermissionDenied
     if not overview.editable:
         raise ValidationError(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from overview import access as overview_access
 from overview import redaction
 from overview.models import ExecutiveSummary, FamilyRecipient, Overview, RedactionWaiver
 from scr import access
@@ -33,14 +34,14 @@ def _audit(summary: ExecutiveSummary, by, detail: str, action: str = Action.CHAN
 def _summary(by, case_id, *, status=None) -> tuple[ExecutiveSummary, frozenset[str]]:
     """The summary, locked, if `by` may read it (404 otherwise) and, with `status`, if it
     is at one of those statuses."""
-    _, summary, perms = access.summary_for_user(by, case_id, lock=True)
+    _, summary, perms = overview_access.summary_for_user(by, case_id, lock=True)
     if status is not None and summary.status not in status:
         raise ValidationError(f"The executive summary is ‘{summary.status_label}’: not now.")
     return summary, perms
 
 
 def _author(perms) -> None:
-    if not access.may_write_overview(perms):
+    if not overview_access.may_write_overview(perms):
         raise PermissionDenied
 
 
@@ -81,7 +82,7 @@ def draft_from_overview(overview: Overview) -> dict[str, str]:
 def summary_start(*, case_id, by) -> ExecutiveSummary:
     """Begin the executive summary (15.1) from the submitted overview report. Needs the
     overview author."""
-    _, overview, perms = access.overview_for_user(by, case_id, lock=True)
+    _, overview, perms = overview_access.overview_for_user(by, case_id, lock=True)
     _author(perms)
     if overview.status == Overview.Status.DRAFTING:
         raise ValidationError("Submit the overview report before writing its executive summary.")
@@ -159,7 +160,7 @@ def summary_panel_decide(*, case_id, by, agree: bool, comments: str = "") -> Exe
     Needs the panel chair or the coordinator. Nothing that identifies a person may be
     agreed."""
     summary, perms = _summary(by, case_id, status=(Status.WITH_PANEL,))
-    if not access.may_run_panel(by, summary.case, perms):
+    if not overview_access.may_agree_summary(perms):
         raise PermissionDenied
     comments = comments.strip()
     if agree:
@@ -194,7 +195,7 @@ def summary_approve(
     # The case first, then the summary: the order every stage change takes its locks in.
     case = access.case_for_user(by, case_id, CasePerm.VIEW_STATUS, lock=True)
     summary, perms = _summary(by, case.pk, status=(Status.AGREED,))
-    if CasePerm.DECIDE not in perms:
+    if not overview_access.may_approve_summary(perms):
         raise PermissionDenied
     today = today or calendar.today()
     errors = {}
@@ -251,7 +252,7 @@ def summary_withdraw(*, case_id, by, reason: str) -> ExecutiveSummary:
     """The chair takes back the panel's agreement or the approval before the release,
     with the reason: the summary goes back to its author, its release date is cleared."""
     summary, perms = _summary(by, case_id, status=(Status.AGREED, Status.APPROVED))
-    if CasePerm.DECIDE not in perms:
+    if not overview_access.may_approve_summary(perms):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Say why the summary goes back to its author"})
@@ -269,7 +270,7 @@ def summary_recipient_add(*, case_id, by, name: str, email: str) -> FamilyRecipi
     summary, perms = _summary(
         by, case_id, status=(Status.DRAFTING, Status.WITH_PANEL, Status.AGREED, Status.APPROVED)
     )
-    if not access.may_send_summary_copies(perms):
+    if not overview_access.may_send_summary_copies(perms):
         raise PermissionDenied
     errors = {}
     if not name.strip():
@@ -292,7 +293,7 @@ def summary_recipient_remove(*, case_id, by, recipient_id: int) -> None:
     summary, perms = _summary(
         by, case_id, status=(Status.DRAFTING, Status.WITH_PANEL, Status.AGREED, Status.APPROVED)
     )
-    if not access.may_send_summary_copies(perms):
+    if not overview_access.may_send_summary_copies(perms):
         raise PermissionDenied
     FamilyRecipient.objects.filter(summary=summary, pk=recipient_id, sent_at=None).delete()
     _audit(summary, by, "family recipient removed")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from overview import access as overview_access
 from overview import redaction
 from overview import summary as services
 from overview.forms import (
@@ -22,8 +23,6 @@ from overview.forms import (
 )
 from overview.models import ExecutiveSummary
 from overview.views import audited
-from scr import access
-from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
 from scr.documents.views import document_page
@@ -33,7 +32,7 @@ Status = ExecutiveSummary.Status
 
 
 def load(request, reference: str):
-    case, summary, perms = access.summary_for_user(request.user, reference)
+    case, summary, perms = overview_access.summary_for_user(request.user, reference)
     audited(request, case, summary)
     return case, summary, perms
 
@@ -45,10 +44,10 @@ def summary_url(case, name: str = "overview:summary") -> str:
 def _page(request, case, summary, perms, **forms):
     """The summary's page, with the form that failed (if any) shown with its errors."""
     released = summary.status == Status.RELEASED
-    author = access.may_write_overview(perms)
-    panel = access.may_run_panel(request.user, case, perms)
-    chair = CasePerm.DECIDE in perms
-    manages = access.may_send_summary_copies(perms)
+    author = overview_access.may_write_overview(perms)
+    panel = overview_access.may_agree_summary(perms)
+    chair = overview_access.may_approve_summary(perms)
+    manages = overview_access.may_send_summary_copies(perms)
     hits = [] if released else redaction.summary_hits(summary)
     waived = {w.term: w for w in summary.waivers.select_related("by")}
     context = {
@@ -93,8 +92,8 @@ def summary_page(request, reference: str):
 @login_required
 def summary_start(request, reference: str):
     # 404 for those who may not read the report, 403 for its readers who do not write it.
-    case, _, perms = access.overview_for_user(request.user, reference)
-    if not access.may_write_overview(perms):
+    case, _, perms = overview_access.overview_for_user(request.user, reference)
+    if not overview_access.may_write_overview(perms):
         raise PermissionDenied
     try:
         services.summary_start(case_id=case.pk, by=request.user)
@@ -110,7 +109,7 @@ def summary_start(request, reference: str):
 @login_required
 def summary_edit(request, reference: str):
     case, summary, perms = load(request, reference)
-    if not access.may_write_overview(perms) or summary.status != Status.DRAFTING:
+    if not overview_access.may_write_overview(perms) or summary.status != Status.DRAFTING:
         raise PermissionDenied
     form = SummaryForm(
         request.POST or None,
@@ -146,7 +145,7 @@ def summary_edit(request, reference: str):
 @login_required
 def summary_waive(request, reference: str):
     case, summary, perms = load(request, reference)
-    if not access.may_write_overview(perms):
+    if not overview_access.may_write_overview(perms):
         raise PermissionDenied
     form = WaiverForm(request.POST)
     done = submit(
@@ -165,7 +164,7 @@ def summary_waive(request, reference: str):
 @login_required
 def summary_send(request, reference: str):
     case, summary, perms = load(request, reference)
-    if not access.may_write_overview(perms):
+    if not overview_access.may_write_overview(perms):
         raise PermissionDenied
     try:
         services.summary_send_to_panel(case_id=case.pk, by=request.user)
@@ -181,7 +180,7 @@ def summary_send(request, reference: str):
 @login_required
 def summary_panel(request, reference: str):
     case, summary, perms = load(request, reference)
-    if not access.may_run_panel(request.user, case, perms):
+    if not overview_access.may_agree_summary(perms):
         raise PermissionDenied
     form = PanelDecisionForm(request.POST)
     done = submit(
@@ -207,7 +206,7 @@ def summary_panel(request, reference: str):
 @login_required
 def summary_approve(request, reference: str):
     case, summary, perms = load(request, reference)
-    if CasePerm.DECIDE not in perms:
+    if not overview_access.may_approve_summary(perms):
         raise PermissionDenied
     form = ApproveForm(request.POST)
     done = submit(
@@ -230,7 +229,7 @@ def summary_approve(request, reference: str):
 @login_required
 def summary_withdraw(request, reference: str):
     case, summary, perms = load(request, reference)
-    if CasePerm.DECIDE not in perms:
+    if not overview_access.may_approve_summary(perms):
         raise PermissionDenied
     form = WithdrawForm(request.POST)
     done = submit(
@@ -249,7 +248,7 @@ def summary_withdraw(request, reference: str):
 @login_required
 def recipient_add(request, reference: str):
     case, summary, perms = load(request, reference)
-    if not access.may_send_summary_copies(perms):
+    if not overview_access.may_send_summary_copies(perms):
         raise PermissionDenied
     form = RecipientForm(request.POST)
     done = submit(
@@ -268,7 +267,7 @@ def recipient_add(request, reference: str):
 @login_required
 def recipient_remove(request, reference: str, recipient_id: int):
     case, summary, perms = load(request, reference)
-    if not access.may_send_summary_copies(perms):
+    if not overview_access.may_send_summary_copies(perms):
         raise PermissionDenied
     if not summary.recipients.filter(pk=recipient_id).exists():
         raise Http404("No such family member")
@@ -281,7 +280,7 @@ def recipient_remove(request, reference: str, recipient_id: int):
 @login_required
 def summary_pdf(request, reference: str):
     """The summary as a PDF (PUBLIC once released), laid out by the worker."""
-    case, summary, perms = access.summary_for_user(request.user, reference)
+    case, summary, perms = overview_access.summary_for_user(request.user, reference)
     if not (summary.process or summary.key_issues):
         raise Http404("Nothing written yet")
     stamp = int(summary.updated_at.timestamp()) if summary.updated_at else 0

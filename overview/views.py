@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from overview import access as overview_access
 from overview import services
 from overview.forms import FindingForm, RecommendationForm, SectionForm
 from overview.models import Finding, OverviewSection, Recommendation
@@ -56,7 +57,7 @@ def audited(request, case, obj) -> None:
 def load(request, reference: str, *, audit: bool = True):
     """(case, overview, perms) for a user who may read the overview report, 404
     otherwise. Every reading is in the audit trail."""
-    case, overview, perms = access.overview_for_user(request.user, reference)
+    case, overview, perms = overview_access.overview_for_user(request.user, reference)
     if audit:
         audited(request, case, overview)
     return case, overview, perms
@@ -68,7 +69,7 @@ def overview_url(case, name: str = "overview:overview-detail", *extra) -> str:
 
 def _writer(overview, perms) -> None:
     """Pages that change the report: its author, while it is being written."""
-    if not access.may_write_overview(perms):
+    if not overview_access.may_write_overview(perms):
         raise PermissionDenied
     if not overview.editable:
         raise PermissionDenied
@@ -138,7 +139,7 @@ def start(request, reference: str):
 @login_required
 def overview_detail(request, reference: str):
     case, overview, perms = load(request, reference)
-    can_write = access.may_write_overview(perms) and overview.editable
+    can_write = overview_access.may_write_overview(perms) and overview.editable
     clock = (
         Deadline.objects.filter(case=case, kind=Deadline.Kind.OVERVIEW_REPORT)
         .order_by("-pk")
@@ -160,9 +161,10 @@ def overview_detail(request, reference: str):
             and access.may_request_extension(request.user, clock, perms),
             "can_write": can_write,
             "problems": services.overview_problems(overview) if can_write else [],
-            "can_receive": CasePerm.MANAGE in perms and overview.status != overview.Status.DRAFTING,
+            "can_receive": overview_access.may_record_receipt(perms)
+            and overview.status != overview.Status.DRAFTING,
             "summary": getattr(case, "executive_summary", None),
-            "may_start_summary": access.may_write_overview(perms)
+            "may_start_summary": overview_access.may_write_overview(perms)
             and overview.status != overview.Status.DRAFTING,
             "confidential": True,
         },
@@ -176,7 +178,7 @@ def section_edit(request, reference: str, key: str):
         raise Http404("No such section")
     case, overview, perms = load(request, reference)
     section = OverviewSection.objects.filter(overview=overview, key=key).first()
-    editable = access.may_write_overview(perms) and overview.editable
+    editable = overview_access.may_write_overview(perms) and overview.editable
     if request.method == "POST" and not editable:
         raise PermissionDenied
     form = SectionForm(
@@ -236,7 +238,7 @@ def findings(request, reference: str):
             "case": case,
             "overview": overview,
             "findings": rows,
-            "editable": access.may_write_overview(perms) and overview.editable,
+            "editable": overview_access.may_write_overview(perms) and overview.editable,
             "confidential": True,
         },
     )
@@ -318,7 +320,7 @@ def recommendations(request, reference: str):
             "case": case,
             "overview": overview,
             "recommendations": rows,
-            "editable": access.may_write_overview(perms) and overview.editable,
+            "editable": overview_access.may_write_overview(perms) and overview.editable,
             "confidential": True,
         },
     )

@@ -2,12 +2,11 @@
 
 from django.urls import reverse
 
+from panel import access as panel_access
 from panel.models import RecordsRequest
 from panel.services import DECISIONS
 from scr import access
-from scr.accounts.roles import Role
 from scr.attention import AttentionItem, register
-from scr.cases.models import CasePerm
 from scr.deadlines.models import Deadline
 
 
@@ -19,7 +18,7 @@ def chair_decisions(user):
     cases = list(access.cases_visible_to(user).filter(stage__in=list(DECISIONS)))
     perms = access.permissions_for_cases(user, cases)
     for case in cases:
-        if CasePerm.DECIDE not in perms[case.pk]:
+        if not panel_access.may_decide_on_case(perms[case.pk]):
             continue
         yield AttentionItem(
             case_reference=case.reference,
@@ -36,7 +35,7 @@ def records_to_secure(user):
     """For an agency lead: confirm that their agency's records are secured (9)."""
     if not user.is_authenticated or not user.agency_id:
         return
-    if not user.has_board_role(Role.AGENCY_LEAD):
+    if not access.is_an_agency_lead(user):
         return
     waiting = RecordsRequest.objects.filter(
         agency_id=user.agency_id, confirmed_at=None, case__board_id=user.board_id
@@ -59,7 +58,7 @@ def recommendations_due(user):
     )
     perms = access.permissions_for_cases(user, cases)
     for case in cases:
-        if CasePerm.RECOMMEND not in perms[case.pk]:
+        if not panel_access.may_record_recommendation(perms[case.pk]):
             continue
         due = next(
             (

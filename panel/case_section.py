@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from panel import access as panel_access
 from panel.models import (
     PanelConsiderations,
     PanelRecommendation,
@@ -11,29 +12,30 @@ from panel.models import (
 from panel.services import DECISIONS, EDITABLE_TOR_STAGES, missing_representatives
 from scr import access
 from scr.cases import sections
-from scr.cases.models import CasePerm
 
 
 @sections.register
 def panel_section(case, user, perms):
-    if CasePerm.VIEW not in perms:
+    if not panel_access.sees_panel_section(perms):
         return None
     requests = list(
         RecordsRequest.objects.filter(case=case).select_related("agency", "confirmed_by")
     )
     decide_url = None
-    if CasePerm.DECIDE in perms and case.stage in DECISIONS:
+    if panel_access.may_decide_on_case(perms) and case.stage in DECISIONS:
         decide_url = reverse("panel:chair-decision", args=[case.reference])
     meetings = list(case.panel_meetings.prefetch_related("attachments"))
     tor = TermsOfReference.objects.filter(case=case).prefetch_related("terms").first()
     recommendation = PanelRecommendation.objects.filter(case=case).first()
-    panel_work = access.may_run_panel(user, case, perms)
+    panel_work = panel_access.may_run_panel(user, case, perms)
     statements = list(case.media_statements.select_related("recorded_by"))
     members = list(case.panel_members.select_related("user__agency"))
     considerations = PanelConsiderations.objects.filter(case=case).first()
     in_panel_stage = case.stage in EDITABLE_TOR_STAGES
     letters = list(case.letters.all())
-    may_record_meeting = case.stage == "panel_convened" and access.may_run_panel(user, case, perms)
+    may_record_meeting = case.stage == "panel_convened" and panel_access.may_run_panel(
+        user, case, perms
+    )
     if not (
         requests
         or decide_url
@@ -43,7 +45,7 @@ def panel_section(case, user, perms):
         or recommendation
         or statements
         or letters
-        or CasePerm.DECIDE in perms
+        or panel_access.may_decide_on_case(perms)
     ):
         return None
     for request in requests:
@@ -53,7 +55,7 @@ def panel_section(case, user, perms):
     return "panel/_case_section.html", {
         "decide_url": decide_url,
         "requests": requests,
-        "may_chase": CasePerm.MANAGE in perms,
+        "may_chase": panel_access.may_chase_records(perms),
         "meetings": meetings,
         "tor": tor,
         "may_edit_tor": panel_work
@@ -71,8 +73,9 @@ def panel_section(case, user, perms):
         "may_edit_panel": panel_work and in_panel_stage,
         "statements": statements,
         "letters": letters,
-        "may_record_statement": CasePerm.DECIDE in perms,
-        "may_recommend": CasePerm.RECOMMEND in perms and case.stage == "panel_convened",
+        "may_record_statement": panel_access.may_decide_on_case(perms),
+        "may_recommend": panel_access.may_record_recommendation(perms)
+        and case.stage == "panel_convened",
         "may_record_meeting": may_record_meeting,
         "case": case,
     }

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from panel import access as panel_access
 from panel.models import (
     DecisionLetter,
     MediaStatement,
@@ -307,7 +308,7 @@ def panel_meeting_record(
     The first meeting meets the 7-day clock (6.1) on the meeting's date. Its papers
     (checked by scr.uploads.check_upload) must fit the case's quota of uploads."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
-    if not access.may_run_panel(by, case):
+    if not panel_access.may_run_panel(by, case):
         raise PermissionDenied
     if case.stage != Stage.PANEL_CONVENED:
         raise ValidationError("Meetings are recorded while the panel is considering the case.")
@@ -350,7 +351,7 @@ EDITABLE_TOR_STAGES = (Stage.PANEL_CONVENED, Stage.PANEL_RECOMMENDED, Stage.REVI
 def _panel_case(by, case_id: int) -> Case:
     """The case, for the panel chair of the case or the coordinator."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
-    if not access.may_run_panel(by, case):
+    if not panel_access.may_run_panel(by, case):
         raise PermissionDenied
     return case
 

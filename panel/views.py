@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from panel import access as panel_access
 from panel import services
 from panel.forms import (
     ChairDecisionForm,
@@ -36,7 +37,7 @@ from scr.formtools import add_service_errors, form_page, submit
 def _panel_case(request, reference: str):
     """The case, for its panel chair or the coordinator (the panel's work)."""
     case = access.case_for_user(request.user, reference, CasePerm.VIEW)
-    if not access.may_run_panel(request.user, case):
+    if not panel_access.may_run_panel(request.user, case):
         raise PermissionDenied
     return case
 

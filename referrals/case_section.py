@@ -1,13 +1,13 @@
 """The referral, on the case page of those who may see the case in full."""
 
+from referrals import access as referrals_access
 from referrals.criteria import assess
 from scr.cases import sections
-from scr.cases.models import CasePerm
 
 
 @sections.register
 def referral_section(case, user, perms):
-    if CasePerm.VIEW not in perms:
+    if not referrals_access.may_see_referral_on_case(perms):
         return None
     referral = getattr(case, "referral", None)
     if referral is None:

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from referrals import access as referrals_access
 from referrals.models import Referral, ReferralEvent
-from scr import access
 from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
@@ -63,7 +63,7 @@ def referral_start(*, by) -> Referral:
 
 
 def _editable(by, referral_id: int) -> Referral:
-    referral = access.referral_for_user(by, referral_id, lock=True)
+    referral = referrals_access.referral_for_user(by, referral_id, lock=True)
     if referral.referrer_id != by.pk:
         raise PermissionDenied
     if not referral.editable:
@@ -137,7 +137,7 @@ def referral_submit(*, referral_id: int, by) -> Referral:
         label=referral.label,
         detail="referral submitted",
     )
-    if access.is_referrers_agency_lead(by, referral):
+    if referrals_access.is_referrers_agency_lead(by, referral):
         return _endorse(referral, by=by, note="Referred by the agency's lead.", now=now)
     from scr.outbox.services import job_enqueue
 
@@ -146,8 +146,8 @@ def referral_submit(*, referral_id: int, by) -> Referral:
 
 
 def _decidable(by, referral_id: int) -> Referral:
-    referral = access.referral_for_user(by, referral_id, lock=True)
-    if not access.is_referrers_agency_lead(by, referral):
+    referral = referrals_access.referral_for_user(by, referral_id, lock=True)
+    if not referrals_access.is_referrers_agency_lead(by, referral):
         raise PermissionDenied
     if referral.status != Referral.Status.SUBMITTED:
         raise AlreadyMovedOn(referral)

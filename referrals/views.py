@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from referrals import access as referrals_access
 from referrals import services
 from referrals.criteria import assess
 from referrals.forms import ReferralForm, ReturnForm
 from referrals.models import Referral
-from scr import access
 from scr.audit.services import Action, audit_record
 from scr.formtools import add_service_errors
 
@@ -18,9 +18,11 @@ from scr.formtools import add_service_errors
 @require_GET
 @login_required
 def referral_list(request):
-    referrals = access.referrals_visible_to(request.user).select_related("case", "referrer")
+    referrals = referrals_access.referrals_visible_to(request.user).select_related(
+        "case", "referrer"
+    )
     mine = [r for r in referrals if r.referrer_id == request.user.pk]
-    waiting = [r for r in referrals if access.may_decide_referral(request.user, r)]
+    waiting = [r for r in referrals if referrals_access.may_decide_referral(request.user, r)]
     return render(request, "referrals/referral_list.html", {"mine": mine, "waiting": waiting})
 
 
@@ -51,7 +53,7 @@ def _initial(referral: Referral) -> dict:
 @require_http_methods(["GET", "POST"])
 @login_required
 def referral_edit(request, referral_id: int):
-    referral = access.referral_for_user(request.user, referral_id)
+    referral = referrals_access.referral_for_user(request.user, referral_id)
     if referral.referrer_id != request.user.pk:
         raise PermissionDenied
     if not referral.editable:
@@ -101,12 +103,12 @@ def _form_context(referral, form) -> dict:
 @require_http_methods(["GET", "POST"])
 @login_required
 def referral_detail(request, referral_id: int):
-    referral = access.referral_for_user(request.user, referral_id)
-    may_decide = access.may_decide_referral(request.user, referral)
+    referral = referrals_access.referral_for_user(request.user, referral_id)
+    may_decide = referrals_access.may_decide_referral(request.user, referral)
     form = ReturnForm(request.POST or None) if may_decide else None
     if request.method == "POST":
         if not may_decide:
-            if access.is_referrers_agency_lead(request.user, referral):
+            if referrals_access.is_referrers_agency_lead(request.user, referral):
                 return _moved_on(request, referral)
             raise PermissionDenied
         if form.is_valid():
@@ -145,7 +147,7 @@ def referral_detail(request, referral_id: int):
             "findings": assess(referral),
             "agencies": list(referral.agencies.order_by("name")),
             "form": form,
-            "may_edit": access.may_edit_referral(request.user, referral),
+            "may_edit": referrals_access.may_edit_referral(request.user, referral),
             "events": list(referral.events.select_related("by")),
             "confidential": True,
         },

@@ -29,17 +29,11 @@ NAMES_A_STAGE = re.compile(
 )
 IN_A_TEMPLATE = re.compile(rf"""['"](?:{_STAGE}):[\w-]+['"]|["']/(?:{_STAGE})/""")
 
-# What is left to move: the stages' access rules in scr/access.py (issue 16, item 2).
-# (The bulk seeding left the core for bench/scale.) Exactly the (file, string) pairs found
-# there today: this list may only shrink (test_the_allow_list_only_shrinks). A new string
-# naming a stage goes into a registry (scr.registry) instead.
-ALLOWED = {
-    # scr/access.py: each stage's rules, reached through apps.get_model(app, model).
-    ("scr/access.py", "referrals"),
-    ("scr/access.py", "imr"),
-    ("scr/access.py", "overview"),
-    ("scr/access.py", "actionplans"),
-}
+# Nothing is left: the stages' rules left scr/access.py (issue 16, item 2) and the bulk
+# seeding left the core for bench/scale (item 9). A string naming a stage found in the
+# core fails the test: it goes into a registry (scr.registry) instead. This list may only
+# shrink (test_the_allow_list_only_shrinks).
+ALLOWED: set[tuple[str, str]] = set()
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

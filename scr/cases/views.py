@@ -69,7 +69,7 @@ def _left_route_from(case) -> str | None:
 
 
 def _case_page(request, case, perms, transition_form=None, status=200):
-    may_see_all = CasePerm.VIEW in perms
+    may_see_all = access.sees_case_in_full(perms)
     transitions = services.available_transitions(case, perms)
     if transition_form is None and transitions:
         transition_form = TransitionForm(transitions=transitions)
@@ -104,7 +104,7 @@ def case_detail(request, reference: str):
         actor=request.user,
         obj=case,
         request=request,
-        detail="case page" if CasePerm.VIEW in perms else "case status",
+        detail="case page" if access.sees_case_in_full(perms) else "case status",
     )
     return _case_page(request, case, perms)
 

@@ -5,9 +5,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from scr import access
-from scr.accounts.roles import Role
 from scr.attention import AttentionItem, register
-from scr.cases.models import CasePerm
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Extension
 from scr.deadlines.steps import CHAIR_AFTER_DAYS
@@ -46,7 +44,7 @@ def clocks_overdue_on_the_board(user):
         return
     today = calendar.today()
     latest_due = today - timedelta(days=1)
-    if not user.has_board_role(Role.COORDINATOR):
+    if not access.is_coordinator(user):
         latest_due = today - timedelta(days=CHAIR_AFTER_DAYS)
     overdue = (
         access.deadlines_visible_to(user)
@@ -79,7 +77,7 @@ def extensions_to_decide(user):
     )
     perms = access.permissions_for_cases(user, {e.deadline.case for e in waiting})
     for extension in waiting:
-        if CasePerm.DECIDE not in perms[extension.deadline.case_id]:
+        if not access.decides_case(perms[extension.deadline.case_id]):
             continue
         yield AttentionItem(
             case_reference=extension.deadline.case.reference,

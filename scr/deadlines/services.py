@@ -14,7 +14,6 @@ from django.utils import timezone
 from scr import access
 from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
-from scr.cases.models import CasePerm
 from scr.deadlines import calendar
 from scr.deadlines.models import BOARD_PERIODS, CalendarFeed, Deadline, Extension
 from scr.deadlines.steps import first_step_date
@@ -92,7 +91,7 @@ def deadline_owners_refresh(*, case) -> int:
     allowed = {
         owner.pk
         for owner in {d.owner for d in running if d.owner is not None}
-        if owner.is_active and access.may(owner, CasePerm.VIEW, case)
+        if owner.is_active and access.may_see_in_full(owner, case)
     }
     changed = 0
     for deadline in running:
@@ -260,7 +259,7 @@ def extension_decide(*, extension_id: int, by, approve: bool, note: str = "") ->
     if extension is None:
         raise Http404("No such extension")
     deadline = access.deadline_for_user(by, extension.deadline_id, lock=True)
-    if not access.may(by, CasePerm.DECIDE, deadline.case):
+    if not access.may_decide(by, deadline.case):
         raise PermissionDenied
     if extension.status != Extension.Status.REQUESTED:
         raise ValidationError("This request has already been decided.")

@@ -15,9 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from icalendar import Calendar, Event
 
 from scr import access
-from scr.accounts.roles import Role
 from scr.audit.services import Action, audit_record
-from scr.cases.models import CasePerm
 from scr.deadlines import calendar, services
 from scr.deadlines.forms import (
     ComplianceForm,
@@ -152,7 +150,7 @@ def extension_decide(request, extension_id: int):
         Extension.objects.select_related("requested_by", "decided_by"), pk=extension_id
     )
     deadline = access.deadline_for_user(request.user, extension.deadline_id)
-    may_decide = access.may(request.user, CasePerm.DECIDE, deadline.case)
+    may_decide = access.may_decide(request.user, deadline.case)
     if request.method == "POST" and not may_decide:
         raise PermissionDenied
     form = ExtensionDecisionForm(request.POST or None) if may_decide else None
@@ -256,7 +254,7 @@ def calendar_feed(request, token: str):
     ics.add("version", "2.0")
     ics.add("x-wr-calname", "Serious Case Review deadlines")
     mine = Q(owner=user)
-    if user.has_board_role(Role.COORDINATOR):
+    if access.is_coordinator(user):
         mine |= Q(owner=None)  # the coordinator is reminded of clocks nobody owns
     deadlines = access.deadlines_visible_to(user).filter(mine, status__in=Deadline.LIVE)
     stamp = timezone.now()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from scr.accounts.roles import Role
+from scr import access
 from scr.attention import AttentionItem, register
 from scr.outbox.models import Email
 
@@ -16,7 +16,7 @@ ATTENTION_AFTER = timedelta(days=1)
 
 @register
 def emails_not_sent(user):
-    if not user.is_authenticated or not user.board_id or not user.has_board_role(Role.COORDINATOR):
+    if not user.is_authenticated or not user.board_id or not access.is_coordinator(user):
         return
     # Unsent rows only, by status first: the indexes on (status, ...) find them without
     # reading the emails long sent.

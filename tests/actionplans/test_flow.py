@@ -199,6 +199,6 @@ def test_an_agency_written_to_becomes_involved_in_the_case(planning, chair, lead
     CaseAgency.objects.filter(case=planning, agency=letter.agency).delete()
     plan = services.letter_send(case_id=planning.pk, by=chair, letter_id=letter.pk)
     # The lead can open the plan the letter asks for.
-    from scr import access
+    from actionplans import access as actionplans_access
 
-    assert access.plan_for_user(lead_c, planning.pk, plan.pk)[1] == plan
+    assert actionplans_access.plan_for_user(lead_c, planning.pk, plan.pk)[1] == plan
