@@ -181,6 +181,7 @@ def run_module(module: dict, jobs: int, again: list[str] | None = None) -> float
 
 
 FSM_RESULTS = WORK / "fsm.json"
+FSM_NOT_APPLIED = 70  # a child's exit code: the mutant could not be applied
 
 
 def fsm_mutants(field, model) -> list[tuple[str, str, object, object]]:
@@ -249,7 +250,9 @@ class _FsmRunner:
             os.dup2(null, 1)
             os.dup2(null, 2)
             if apply:
+                failed = FSM_NOT_APPLIED  # a fault of ours, never a kill
                 apply()
+                failed = 1
             session.testsfailed = 0
             for i, item in enumerate(items):
                 nextitem = items[i + 1] if i + 1 < len(items) else None
@@ -286,7 +289,7 @@ class _FsmRunner:
                 "tests": len(items),
                 "mutants": {name: [desc, codes[name]] for name, desc, *_ in mutants},
             }
-            killed = sum(1 for c in codes.values() if c != 0)
+            killed = sum(1 for c in codes.values() if c not in (0, FSM_NOT_APPLIED))
             print(f"\n  {row}: {len(mutants)} mutants, {killed} killed, {seconds:.0f} s")
         return True  # pytest's own loop does not run
 
@@ -332,7 +335,7 @@ def run_fsm(config: dict, jobs: int) -> None:
 
 def collect_fsm(allowed: dict[str, str]) -> list["Result"]:
     """One row per FSM field from the last FSM run; a mutant is killed when its tests
-    failed (any exit code but 0: a failing or crashing test noticed)."""
+    failed (a failing or crashing test noticed), not when it could not be applied."""
     if not FSM_RESULTS.exists():
         return [Result(path="fsm")]
     rows = []
@@ -343,10 +346,11 @@ def collect_fsm(allowed: dict[str, str]) -> list["Result"]:
             if name in allowed:
                 result.allowed += 1
                 result.allowed_names.add(name)
-            elif code != 0:
+            elif code not in (0, FSM_NOT_APPLIED):
                 result.killed += 1
             else:
-                result.survivors.append(Survivor(name, 0, desc, False))
+                note = "(could not be applied) " if code == FSM_NOT_APPLIED else ""
+                result.survivors.append(Survivor(name, 0, note + desc, False))
         rows.append(result)
     return rows
 
