@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from scr.fields import DATE_HELP, GovukDateField
 
@@ -157,3 +158,12 @@ def test_the_hint_and_the_input_as_gov_uk_shows_them():
     assert 'class="govuk-input govuk-input--width-10"' in html
     assert 'inputmode="numeric"' in html
     assert 'autocomplete="off"' in html
+
+
+def test_the_input_shows_dd_mm_yyyy_whatever_the_language():
+    # The field sets its own format: under a locale whose first input format is another
+    # (en-us: 2027-01-05), a date typed back as shown must still read as the same day.
+    field = GovukDateField(name="the date")
+    with translation.override("en-us"):
+        html = field.widget.render("due", date(2027, 1, 5))
+    assert 'value="05/01/2027"' in html
