@@ -54,7 +54,8 @@ $(STAMP_MUTANTS): $(STAMP_PY)
 	@touch $@
 
 # Mutation testing of the rules modules listed in tests/mutants.toml (not part of `make test`;
-# see README for its time). One module: make mutants MODULE=referrals/criteria.py
+# see README for its time). One module: make mutants MODULE=referrals/criteria.py; the
+# state machines' transitions alone: make mutants MODULE=fsm
 mutants: install $(STAMP_MUTANTS)
 	$(PY) bin/mutants.py $(MODULE)
 

@@ -9,6 +9,10 @@ its test selection never mix with another module's, and one module can be run al
     .venv/bin/python bin/mutants.py --report          # the table again, nothing re-run
     .venv/bin/python bin/mutants.py --survivors referrals/criteria.py   # after a new test
 
+mutmut cannot mutate decorator arguments, so the state machines' transitions (django-fsm
+@transition sources and targets) are mutated by the FSM step below, one row per FSMField
+('fsm: Case.stage'); `bin/mutants.py fsm` runs it alone, and a full run includes it.
+
 Prints, per module: mutants, killed, survived, allowed and the kill rate, killed /
 (mutants - allowed), then every survivor with its place and its change. Exits 1 if any
 module is under the threshold (90%), or if an allow-list entry no longer matches a mutant.
@@ -176,6 +180,181 @@ def run_module(module: dict, jobs: int, again: list[str] | None = None) -> float
     return elapsed
 
 
+FSM_RESULTS = WORK / "fsm.json"
+FSM_NOT_APPLIED = 70  # a child's exit code: the mutant could not be applied
+
+
+def fsm_mutants(field, model) -> list[tuple[str, str, object, object]]:
+    """Our own operator for django-fsm, whose @transition arguments mutmut cannot mutate:
+    for each transition of the field, its source list widened by each state not in it,
+    narrowed by each source, and its target changed to each other state. Each mutant is
+    (name, description, the transition's FSMMeta, a function that changes that meta in
+    place, the state it uses); applied in a forked child only, so nothing needs undoing."""
+    import copy
+
+    states = [value for value, _ in field.choices]
+    found = []
+    for method_name, method in sorted(field.transitions[model].items()):
+        meta = method._django_fsm
+        sources = list(meta.transitions)
+        target = next(iter(meta.transitions.values())).target
+        prefix = f"fsm.{model.__name__}.{field.name}.{method_name}"
+
+        def widen(meta, state):
+            meta.transitions[state] = copy.copy(next(iter(meta.transitions.values())))
+            meta.transitions[state].source = state
+
+        def narrow(meta, state):
+            del meta.transitions[state]
+
+        def retarget(meta, state):
+            for transition in meta.transitions.values():
+                transition.target = state
+
+        for state in states:
+            if state not in sources and "*" not in sources and "+" not in sources:
+                found.append((f"{prefix}.widen.{state}", f"source + {state}", meta, widen, state))
+        for state in sources:
+            found.append((f"{prefix}.narrow.{state}", f"source - {state}", meta, narrow, state))
+        for state in states:
+            if state != target:
+                found.append(
+                    (
+                        f"{prefix}.target.{state}",
+                        f"target {target} -> {state}",
+                        meta,
+                        retarget,
+                        state,
+                    )
+                )
+    return found
+
+
+class _FsmRunner:
+    """A pytest plugin: the state machine tests are collected once; then, instead of
+    pytest's own loop, each mutant is tested in a forked child (as mutmut does), which
+    changes the transition's metadata and runs that model's items, stopping at the first
+    failure. Nothing needs undoing: the parent never sees the change."""
+
+    def __init__(self, machines: list[tuple[str, str, list]], jobs: int):
+        self.machines, self.jobs = machines, jobs
+        self.results: dict[str, dict] = {}
+
+    def _child(self, session, items, apply=None) -> int:
+        pid = os.fork()
+        if pid:
+            return pid
+        failed = 1
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            if apply:
+                failed = FSM_NOT_APPLIED  # a fault of ours, never a kill
+                apply()
+                failed = 1
+            session.testsfailed = 0
+            for i, item in enumerate(items):
+                nextitem = items[i + 1] if i + 1 < len(items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+                if session.testsfailed:
+                    break
+            failed = 1 if session.testsfailed else 0
+        finally:
+            os._exit(failed)
+
+    def _wait_one(self, running: dict, codes: dict) -> None:
+        pid, status = os.wait()
+        codes[running.pop(pid)] = os.waitstatus_to_exitcode(status)
+
+    def pytest_runtestloop(self, session):
+        for row, test, mutants in self.machines:
+            items = [i for i in session.items if i.nodeid.split("::")[0] == test]
+            started = time.monotonic()
+            _, status = os.waitpid(self._child(session, items), 0)
+            if not items or os.waitstatus_to_exitcode(status) != 0:
+                print(f"\n  {row}: {test} fails (or selects nothing) unmutated; not run")
+                continue
+            codes, running = {}, {}
+            for name, _, meta, change, state in mutants:
+                while len(running) >= self.jobs:
+                    self._wait_one(running, codes)
+                apply = lambda c=change, m=meta, s=state: c(m, s)  # noqa: E731
+                running[self._child(session, items, apply)] = name
+            while running:
+                self._wait_one(running, codes)
+            seconds = time.monotonic() - started
+            self.results[row] = {
+                "seconds": round(seconds),
+                "tests": len(items),
+                "mutants": {name: [desc, codes[name]] for name, desc, *_ in mutants},
+            }
+            killed = sum(1 for c in codes.values() if c not in (0, FSM_NOT_APPLIED))
+            print(f"\n  {row}: {len(mutants)} mutants, {killed} killed, {seconds:.0f} s")
+        return True  # pytest's own loop does not run
+
+
+def run_fsm(config: dict, jobs: int) -> None:
+    """Every FSM field of the project's models (found from their FSMFields): each mutant
+    tested by its app's state machine tests (tests/mutants.toml's [fsm])."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scr.settings_test")
+    os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    import django
+
+    django.setup()
+    import pytest
+    from django.apps import apps
+    from django_fsm import FSMFieldMixin
+
+    shm = Path("/dev/shm")  # noqa: S108 - mkdtemp makes a private folder there
+    scratch = tempfile.mkdtemp(prefix="scr-mutants-", dir=shm if shm.is_dir() else None)
+    os.environ.update(SCR_TEST_DB_TEMPLATE=str(TEMPLATE_DB), SCR_TEST_DB_FOLDER=scratch)
+    settings = config.get("fsm", {})
+    machines = []
+    for model in apps.get_models():
+        if model.__module__.split(".")[0] not in SOURCE_PATHS:
+            continue
+        for fsm_field in model._meta.get_fields():
+            if isinstance(fsm_field, FSMFieldMixin):
+                test = settings.get("tests", "tests/{app}/test_state_machine.py").format(
+                    app=model._meta.app_label
+                )
+                row = f"fsm: {model.__name__}.{fsm_field.name}"
+                machines.append((row, test, fsm_mutants(fsm_field, model)))
+    runner = _FsmRunner(machines, jobs)
+    args = sorted({test for _, test, _ in machines}) + ["-q", "-n", "0", *PYTEST_ARGS]
+    if settings.get("keyword"):
+        args += ["-k", settings["keyword"]]
+    pytest.main(args, plugins=[runner])
+    shutil.rmtree(scratch, ignore_errors=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+    FSM_RESULTS.write_text(json.dumps(runner.results, indent=1) + "\n")
+
+
+def collect_fsm(allowed: dict[str, str]) -> list["Result"]:
+    """One row per FSM field from the last FSM run; a mutant is killed when its tests
+    failed (a failing or crashing test noticed), not when it could not be applied."""
+    if not FSM_RESULTS.exists():
+        return [Result(path="fsm")]
+    rows = []
+    for row, data in json.loads(FSM_RESULTS.read_text()).items():
+        result = Result(path=row, ran=True, seconds=data["seconds"])
+        for name, (desc, code) in data["mutants"].items():
+            result.mutants += 1
+            if name in allowed:
+                result.allowed += 1
+                result.allowed_names.add(name)
+            elif code not in (0, FSM_NOT_APPLIED):
+                result.killed += 1
+            else:
+                note = "(could not be applied) " if code == FSM_NOT_APPLIED else ""
+                result.survivors.append(Survivor(name, 0, note + desc, False))
+        rows.append(result)
+    return rows
+
+
 @dataclass
 class Survivor:
     name: str
@@ -333,10 +512,14 @@ def report(results: list[Result], allowed: dict[str, str], threshold: float) -> 
         print(f"\nSurvivors in {r.path} ({len(r.survivors)}):")
         for s in r.survivors:
             flag = " [no test runs this function]" if s.no_tests else ""
-            print(f"  {r.path}:{s.line}  {s.name}{flag}\n      {s.change}")
+            place = f"{r.path}:{s.line}" if s.line else r.path
+            print(f"  {place}  {s.name}{flag}\n      {s.change}")
     known = set().union(*(r.allowed_names for r in results if r.ran))
     ran_modules = {slug(r.path) for r in results if r.ran}
     stale = [n for n in allowed if n not in known and n.rpartition(".x")[0] in ran_modules]
+    fsm_ran = [r for r in results if r.path.startswith("fsm: ")]
+    if fsm_ran:
+        stale += [n for n in allowed if n.startswith("fsm.") and n not in known]
     for name in stale:
         print(f"\ntests/mutants-allowed.txt: {name} is no longer a mutant; remove it")
     print(
@@ -360,8 +543,9 @@ def main() -> int:
     config = load_config()
     allowed = load_allowed()
     modules = config["module"]
+    fsm = not args.modules or "fsm" in args.modules
     if args.modules:
-        wanted = {m.removeprefix("./") for m in args.modules}
+        wanted = {m.removeprefix("./") for m in args.modules} - {"fsm"}
         unknown = wanted - {m["path"] for m in modules}
         if unknown:
             sys.exit(f"not in tests/mutants.toml: {', '.join(sorted(unknown))}")
@@ -377,8 +561,11 @@ def main() -> int:
             print(f"Mutating {module['path']} ...", flush=True)
             elapsed = run_module(module, args.jobs, again)
             print(f"  {elapsed:.0f} s", flush=True)
+        if fsm:
+            print("Mutating the state machines' transitions ...", flush=True)
+            run_fsm(config, args.jobs)
         print(f"All: {time.monotonic() - started:.0f} s\n")
-    results = [collect(m, allowed) for m in modules]
+    results = [collect(m, allowed) for m in modules] + (collect_fsm(allowed) if fsm else [])
     return report(results, allowed, float(config.get("threshold", 90)))
 
 

@@ -295,7 +295,7 @@ def parse_relevance(text: str) -> tuple[list[int], str]:
     while match := _TERM_NUMBER.match(text, position):
         first = last = int(match[1])
         position = match.end()
-        if (span := _TERM_RANGE.match(text, position)) and int(span[1]) > first:
+        if (span := _TERM_RANGE.match(text, position)) and int(span[1]) >= first:
             last = int(span[1])
             position = span.end()
         numbers.extend(range(first, min(last, first + 100) + 1))

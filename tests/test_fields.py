@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from scr.fields import GovukDateField
+from scr.fields import DATE_HELP, GovukDateField
 
 
 @pytest.mark.parametrize(
@@ -29,3 +30,140 @@ def test_a_two_letter_month_is_refused_with_a_clear_message(text):
     with pytest.raises(ValidationError) as refused:
         GovukDateField(name="the date").clean(text)
     assert refused.value.messages == ["Enter the date as a real date, like 27/03/2027"]
+
+
+# Every format the field reads, as people type them; each gives 27 March 2027.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "27/03/2027",
+        "27/3/2027",
+        "27/03/27",
+        "27.03.2027",
+        "27.03.27",
+        "27-03-2027",
+        "2027-03-27",
+        "27 Mar 2027",
+        "27 March 2027",
+        "27 Mar 27",
+        "27 March 27",
+        # Ordinals, a full stop after the month, any case, and the spaces Word leaves.
+        "27th March 2027",
+        "27th Mar. 2027",
+        "27 mar. 2027",
+        "27 MAR. 2027",
+        "27 MARCH 2027",
+        "  27  Mar  2027 ",
+        "27\nMarch\t2027",
+        " 27/03/2027\n",
+    ],
+)
+def test_every_accepted_format(text):
+    assert GovukDateField().clean(text) == date(2027, 3, 27)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1st Feb 2027", date(2027, 2, 1)),
+        ("2nd Feb 2027", date(2027, 2, 2)),
+        ("3rd Feb 2027", date(2027, 2, 3)),
+        ("21st Feb. 2027", date(2027, 2, 21)),
+        ("22nd February 27", date(2027, 2, 22)),
+        # Boundaries: the first and last days of a year and of a leap February.
+        ("01/01/2027", date(2027, 1, 1)),
+        ("31/12/2027", date(2027, 12, 31)),
+        ("29/02/2028", date(2028, 2, 29)),
+        ("31/01/2027", date(2027, 1, 31)),
+        ("30/04/2027", date(2027, 4, 30)),
+        # Two-digit years as Python reads them: 00-68 are 2000-2068, 69-99 1969-1999.
+        ("01/01/68", date(2068, 1, 1)),
+        ("01/01/69", date(1969, 1, 1)),
+        ("01/01/00", date(2000, 1, 1)),
+    ],
+)
+def test_ordinals_and_boundary_dates(text, expected):
+    assert GovukDateField().clean(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "29/02/2027",
+        "31/04/2027",
+        "32/01/2027",
+        "00/01/2027",
+        "01/13/2027",
+        "01/00/2027",
+        "03/27/2027",
+        "27/03",
+        "March 2027",
+        "27 Smarch 2027",
+        "27th",
+        "tomorrow",
+        "27/03/2027 X",
+        "27 / 03 / 2027",
+    ],
+)
+def test_refusals_say_which_date_and_how_to_write_it(text):
+    with pytest.raises(ValidationError) as refused:
+        GovukDateField(name="the new due date").clean(text)
+    assert refused.value.messages == ["Enter the new due date as a real date, like 27/03/2027"]
+
+
+def test_a_missing_date_names_the_date():
+    with pytest.raises(ValidationError) as refused:
+        GovukDateField(name="the date of birth").clean("  ")
+    assert refused.value.messages == ["Enter the date of birth"]
+    assert GovukDateField(name="the date of birth", required=False).clean("") is None
+
+
+def test_without_a_name_the_messages_say_date():
+    field = GovukDateField()
+    with pytest.raises(ValidationError) as refused:
+        field.clean("")
+    assert refused.value.messages == ["Enter date"]
+    with pytest.raises(ValidationError) as refused:
+        field.clean("soon")
+    assert refused.value.messages == ["Enter date as a real date, like 27/03/2027"]
+
+
+def test_a_form_may_give_its_own_messages_and_hint():
+    field = GovukDateField(
+        name="the date", error_messages={"required": "Say when"}, help_text="The day it met"
+    )
+    assert field.help_text == "The day it met"
+    with pytest.raises(ValidationError) as refused:
+        field.clean("")
+    assert refused.value.messages == ["Say when"]
+
+
+def test_a_date_passes_through_unchanged():
+    assert GovukDateField().clean(date(2027, 3, 27)) == date(2027, 3, 27)
+
+
+def test_the_hint_and_the_input_as_gov_uk_shows_them():
+    field = GovukDateField(name="the date")
+    assert field.help_text == DATE_HELP == "For example, 27/03/2027"
+    # A text input, not the browser's date picker; the numeric keyboard on phones.
+    assert field.widget.input_type == "text"
+    assert field.widget.attrs == {
+        "class": "govuk-input govuk-input--width-10",
+        "inputmode": "numeric",
+        "autocomplete": "off",
+    }
+    html = field.widget.render("due", date(2027, 1, 5))
+    assert 'type="text"' in html
+    assert 'value="05/01/2027"' in html
+    assert 'class="govuk-input govuk-input--width-10"' in html
+    assert 'inputmode="numeric"' in html
+    assert 'autocomplete="off"' in html
+
+
+def test_the_input_shows_dd_mm_yyyy_whatever_the_language():
+    # The field sets its own format: under a locale whose first input format is another
+    # (en-us: 2027-01-05), a date typed back as shown must still read as the same day.
+    field = GovukDateField(name="the date")
+    with translation.override("en-us"):
+        html = field.widget.render("due", date(2027, 1, 5))
+    assert 'value="05/01/2027"' in html

@@ -97,7 +97,11 @@ def test_a_date_is_read_day_first():
         ("13/2025", "13/2025 is not a real date: the month must be 1 to 12"),
         ("1899", "1899 is too early: enter a date from 1900 on"),
         ("01/01/1850", "01/01/1850 is too early: enter a date from 1900 on"),
-        ("16/06/27", "16/06/27 is in the future: a chronology records the past"),
+        (
+            "16/06/27",
+            "16/06/27 is in the future: a chronology records the past "
+            "(for 1927, write the year in full)",
+        ),
         ("2028", "2028 is in the future: a chronology records the past"),
         (
             "01/01/69",
@@ -107,9 +111,38 @@ def test_a_date_is_read_day_first():
     ],
 )
 def test_refused_dates(text, message):
+    # The whole sentence: the hint about the century belongs to a two-digit year only.
     with pytest.raises(EntryParseError) as error:
         parse_date(text, today=TODAY)
-    assert str(error.value).startswith(message)
+    assert str(error.value) == message
+
+
+def test_pasted_line_breaks_and_runs_of_spaces_are_one_space():
+    assert parse_date("3\nFeb\t2025", today=TODAY) == FuzzyDate(date(2025, 2, 3), DAY, False)
+    with pytest.raises(EntryParseError) as error:
+        parse_date("31  Feb \n 2025", today=TODAY)
+    assert str(error.value) == "31 Feb 2025 is not a real date: February 2025 has 28 days"
+
+
+@pytest.mark.parametrize("text", ["X 2025", "2025 X", "X03/02/25"])
+def test_only_quotes_and_spaces_are_trimmed_from_a_date(text):
+    # A stray letter means the author typed something else: refused, never dropped.
+    with pytest.raises(EntryParseError) as error:
+        parse_date(text, today=TODAY)
+    assert str(error.value) == DATE_HELP
+
+
+def test_quotes_round_a_date_are_trimmed():
+    assert parse_date("'03/02/25'", today=TODAY).value == date(2025, 2, 3)
+    assert parse_date('"2025"', today=TODAY).value == date(2025, 1, 1)
+
+
+def test_year_zero_is_refused_without_blaming_the_day():
+    # date() refuses year 0 itself; the day (1) is not what is wrong.
+    with pytest.raises(EntryParseError) as error:
+        parse_date("0000-01-01", today=TODAY)
+    assert str(error.value).startswith("0000-01-01 is not a real date")
+    assert "day must be" not in str(error.value)
 
 
 # A month word is three letters or more that begin its name: 'ju' could be June or July,
@@ -152,8 +185,19 @@ def test_the_future_is_counted_from_today_by_default():
 
 def test_exact_date_is_a_day_held_to_the_same_range():
     assert exact_date(date(2025, 2, 3), today=TODAY) == FuzzyDate(date(2025, 2, 3), DAY, False)
-    with pytest.raises(EntryParseError, match="too early"):
+    with pytest.raises(EntryParseError) as error:
         exact_date(date(1899, 12, 31), today=TODAY)
+    assert str(error.value) == "31/12/1899 is too early: enter a date from 1900 on"
+    # A spreadsheet's date cell has its year in full: no hint about the century.
+    with pytest.raises(EntryParseError) as error:
+        exact_date(date(2027, 6, 16), today=TODAY)
+    assert str(error.value) == "16/06/2027 is in the future: a chronology records the past"
+
+
+def test_exact_date_counts_the_future_from_the_given_day():
+    assert exact_date(date(2019, 6, 1), today=date(2018, 6, 1)).value == date(2019, 6, 1)
+    with pytest.raises(EntryParseError, match="in the future"):
+        exact_date(date(2019, 6, 2), today=date(2018, 6, 1))
 
 
 def test_vaguer_dates_sort_before_the_days_they_contain():
@@ -183,6 +227,9 @@ def test_vaguer_dates_sort_before_the_days_they_contain():
         ("2pm", time(14, 0)),
         ("11am", time(11, 0)),
         ("12am", time(0, 0)),
+        ("1am", time(1, 0)),
+        ("1pm", time(13, 0)),
+        ("1.05 p.m.", time(13, 5)),
         ("12pm", time(12, 0)),
         ("12.15am", time(0, 15)),
         ("0900", time(9, 0)),
@@ -228,6 +275,12 @@ def test_display_time_is_the_24_hour_clock():
         ("ToR 1, ToR 4", [1, 4], ""),
         ("3 & 5 \u2013 see 4.2", [3, 5], "see 4.2"),
         ("1st contact", [], "1st contact"),
+        # A range of one is that term; a backwards range is not a range.
+        ("Terms 3-3: relevant", [3], "relevant"),
+        ("5-3: relevant", [5], "3: relevant"),
+        # A slip of the keyboard ('1-999') is held to 101 terms, not a thousand.
+        ("1-999", list(range(1, 102)), ""),
+        ("7-500", list(range(7, 108)), ""),
         ("", [], ""),
     ],
 )
@@ -242,3 +295,5 @@ def test_relevance_text_reads_back():
         "2 visits missed",
     )
     assert relevance_text([], "Not relevant") == "Not relevant"
+    assert relevance_text([3, 1]) == "1, 3"
+    assert relevance_text([]) == ""
