@@ -334,3 +334,13 @@ def test_every_gap_is_found_after_a_short_interval_or_an_explained_gap():
     assert gaps(contacts, [date(2024, 3, 1)], threshold_months=3) == [
         Gap(start=date(2024, 6, 15), end=date(2024, 12, 1), months=5.5)
     ]
+
+
+def test_a_known_name_is_searched_by_a_part_of_three_letters():
+    assert found("AB told ida.", known=[("Ida Lumb", WORKER)]) == [("ida", WORKER, "Field 1")]
+
+
+def test_a_stop_word_in_a_known_name_is_not_searched_alone():
+    known = [("June Church", FAMILY)]
+    assert found("AB went to church in june.", known=known) == []
+    assert found("AB saw june church.", known=known) == [("june church", FAMILY, "Field 1")]

@@ -31,6 +31,11 @@ def test_every_hit_names_the_identifier_it_came_from():
     ]
 
 
+def test_an_empty_or_missing_part_finds_nothing():
+    placeholder = Identifier("worker_code", "XXXX", "a worker's code in Police's glossary")
+    assert find_hits({"Process": "", "Recommendations": None}, [placeholder]) == []
+
+
 # Names -------------------------------------------------------------------------------------
 
 
