@@ -344,3 +344,42 @@ def test_a_stop_word_in_a_known_name_is_not_searched_alone():
     known = [("June Church", FAMILY)]
     assert found("AB went to church in june.", known=known) == []
     assert found("AB saw june church.", known=known) == [("june church", FAMILY, "Field 1")]
+
+
+def test_a_known_entry_without_a_name_finds_nothing():
+    """Not even the placeholder of a text redacted by hand."""
+    known = [("", WORKER), (None, FAMILY)]
+    assert found("Mr XXXX and xxxx attended.", known=known) == []
+
+
+def test_the_longest_known_name_is_found_whole():
+    known = [("Mary Ann", FAMILY), ("Mary Ann Quenby", WORKER)]
+    assert found("AB met Mary Ann Quenby today.", known=known) == [
+        ("Mary Ann Quenby", WORKER, "Field 1")
+    ]
+
+
+def test_the_word_after_a_part_of_a_known_name_is_read_too():
+    assert found("AB told Bertram Smithers rang.") == [
+        ("Bertram", WORKER, "Field 1"),
+        ("Smithers", LOOKS_LIKE_A_NAME, "Field 1"),
+    ]
+    assert found("AB met Quenby-Smith Pryce today.") == [
+        ("Quenby", FAMILY, "Field 1"),
+        ("Pryce", LOOKS_LIKE_A_NAME, "Field 1"),
+    ]
+
+
+def test_a_known_part_after_a_hyphen_is_reported_as_written():
+    assert found("AB met Smith-Quenby.", "AB met Smithson-Quenby and Jo.") == [
+        ("Quenby", FAMILY, "Field 1"),
+        ("Quenby", FAMILY, "Field 2"),
+        ("Jo", LOOKS_LIKE_A_NAME, "Field 2"),
+    ]
+
+
+def test_two_letter_capitalised_words_look_like_names():
+    assert found("AB met Ed and Mc Intyre.") == [
+        ("Ed", LOOKS_LIKE_A_NAME, "Field 1"),
+        ("Mc Intyre", LOOKS_LIKE_A_NAME, "Field 1"),
+    ]
