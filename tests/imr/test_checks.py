@@ -383,3 +383,8 @@ def test_two_letter_capitalised_words_look_like_names():
         ("Ed", LOOKS_LIKE_A_NAME, "Field 1"),
         ("Mc Intyre", LOOKS_LIKE_A_NAME, "Field 1"),
     ]
+
+
+def test_a_confirmed_phrase_does_not_hide_the_names_after_it():
+    text = "AB moved to Lowmoor Grange and met Smithers."
+    assert found(text, confirmed=["lowmoor grange"]) == [("Smithers", LOOKS_LIKE_A_NAME, "Field 1")]
