@@ -388,3 +388,11 @@ def test_two_letter_capitalised_words_look_like_names():
 def test_a_confirmed_phrase_does_not_hide_the_names_after_it():
     text = "AB moved to Lowmoor Grange and met Smithers."
     assert found(text, confirmed=["lowmoor grange"]) == [("Smithers", LOOKS_LIKE_A_NAME, "Field 1")]
+
+
+def test_a_word_found_again_in_the_same_field_in_any_case_is_listed_once():
+    text = "AB met Oakes; later oakes and OAKES rang, and Smithers met Smithers."
+    assert found(text) == [
+        ("Oakes", WORKER, "Field 1"),
+        ("Smithers", LOOKS_LIKE_A_NAME, "Field 1"),
+    ]
