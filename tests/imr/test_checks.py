@@ -396,3 +396,11 @@ def test_a_word_found_again_in_the_same_field_in_any_case_is_listed_once():
         ("Oakes", WORKER, "Field 1"),
         ("Smithers", LOOKS_LIKE_A_NAME, "Field 1"),
     ]
+
+
+def test_mc_and_mac_names_look_like_names():
+    assert found("AB met Mac, McDonald and MacLeod.") == [
+        ("Mac", LOOKS_LIKE_A_NAME, "Field 1"),
+        ("McDonald", LOOKS_LIKE_A_NAME, "Field 1"),
+        ("MacLeod", LOOKS_LIKE_A_NAME, "Field 1"),
+    ]
