@@ -244,7 +244,7 @@ def test_everything_in_the_submitted_reviews_overview_and_glossaries_is_read(
         1,
         {
             "family": _family(
-                {},
+                {"name": "Hypatia Quenby"},
                 [{"name": "Ptolemy Quenby", "dob": "1970-05-06", "address": "4 Elm Row, Testford"}],
             ),
             "director": {"name": "Cuthbert Ravel"},
@@ -282,6 +282,7 @@ def test_everything_in_the_submitted_reviews_overview_and_glossaries_is_read(
         ("name", "Ptolemy Quenby"): "a family member's name",
         ("date_of_birth", "1970-05-06"): "a family member's date of birth",
         ("name", "Patty Quenby-Marsh"): "a family member's name",
+        ("name", "Hypatia Quenby"): "the adult's name",
         ("date_of_death", "2025-12-26"): "the adult's date of death",
         ("address", "4 Elm Row, Testford"): "the adult's address",
         ("date_of_birth", "1970-05-07"): "a family member's date of birth",
