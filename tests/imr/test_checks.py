@@ -274,11 +274,12 @@ def test_a_capital_and_a_number_is_an_abbreviation():
 
 
 def test_an_explained_abbreviation_does_not_hide_the_others_in_its_field():
-    """Each field holds an explained abbreviation and an unexplained one: every field is
-    listed, whatever order the field's abbreviations are looked at in."""
-    texts = [field(f"DoLS with A{n} and SW{n}.", f"Entry {n}") for n in range(1, 11)]
+    """Each field holds an explained abbreviation among unexplained ones: every one is
+    listed, whatever order the field's abbreviations are looked at in (a set's)."""
+    others = ["CAMHS", "DVLA", "DoLS", "IMCA", "LeDeR", "MASH", "NHS", "PCSO"]
+    texts = [field(f"A{n} and SW{n} with {', '.join(others)}.", f"Entry {n}") for n in range(1, 11)]
     assert abbreviations(texts, explained=[f"A{n}" for n in range(1, 11)] + ["SW"]) == [
-        ("DoLS", texts)
+        (other, texts) for other in others
     ]
 
 
