@@ -95,9 +95,7 @@ def test_the_admin_refuses_an_agency_name_with_a_line_break_and_changes_nothing(
     assert "\n" not in agency_a.name
 
 
-def test_a_signed_in_person_who_is_not_staff_gets_403_from_the_admin_not_a_loop(
-    client, author_a
-):
+def test_a_signed_in_person_who_is_not_staff_gets_403_from_the_admin_not_a_loop(client, author_a):
     client.force_login(author_a)
     response = client.get("/admin/", follow=True)
     assert response.status_code == 403
