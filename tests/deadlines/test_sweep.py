@@ -498,8 +498,9 @@ def test_the_sweep_reads_each_batchs_owners_in_its_one_query(case, coordinator, 
 
 @pytest.fixture
 def digest_clocks(imr_a, author_a, lead_a):  # noqa: F811
-    """author_a on the digest, owning the chronology (due first) and the report (a day
-    later); beside them a clock of the same case owned by another and one of theirs met."""
+    """author_a on the digest, owning the chronology and the report (a day later), and a
+    clock added after them but due the day before the chronology; beside them a clock of
+    the same case owned by another and one of author_a's that was met."""
     reminder_preference_set(user=author_a, digest=True)
     chronology = Deadline.objects.get(
         case=imr_a.case, kind=Deadline.Kind.IMR_CHRONOLOGY, agency=imr_a.agency
@@ -507,16 +508,21 @@ def digest_clocks(imr_a, author_a, lead_a):  # noqa: F811
     report = Deadline.objects.get(
         case=imr_a.case, kind=Deadline.Kind.IMR_REPORT, agency=imr_a.agency
     )
-    for owner, status in ((lead_a, Deadline.Status.OPEN), (author_a, Deadline.Status.MET)):
+    before = chronology.due - timedelta(days=1)
+    for owner, status, due in (
+        (lead_a, Deadline.Status.OPEN, chronology.due),
+        (author_a, Deadline.Status.MET, chronology.due),
+        (author_a, Deadline.Status.OPEN, before),
+    ):
         Deadline.objects.create(
             case=imr_a.case,
-            kind=Deadline.Kind.IMR_REPORT,
-            agency=imr_a.agency,
+            kind=Deadline.Kind.PANEL_MEETING if due == before else Deadline.Kind.IMR_REPORT,
+            agency=None if due == before else imr_a.agency,
             owner=owner,
             status=status,
             start=chronology.start,
-            due=chronology.due,
-            original_due=chronology.due,
+            due=due,
+            original_due=due,
         )
     return chronology, report
 
@@ -528,8 +534,9 @@ def test_the_digest_lists_the_recipients_own_live_clocks_soonest_first(
     day = chronology.due - timedelta(days=1)
     deadline_sweep(at=at(day), inline=True)
     (digest,) = [m for m in mailoutbox if m.to == [author_a.email]]
-    assert digest.subject == f"Your deadlines on {day:%d/%m/%Y}: 2 due within 7 days or overdue"
-    assert digest.body.index("(Appendix C)") < digest.body.index("IMR full report")
+    assert digest.subject == f"Your deadlines on {day:%d/%m/%Y}: 3 due within 7 days or overdue"
+    body = digest.body
+    assert body.index("Panel meets") < body.index("(Appendix C)") < body.index("IMR full report")
     assert digest.body.rstrip().endswith(author_a.board.name)
 
 
@@ -571,6 +578,58 @@ def test_a_digest_is_queued_after_commit_and_sent_once(
             with django_capture_on_commit_callbacks(execute=True):
                 deadline_sweep()
     (digest,) = [m for m in mailoutbox if m.to == [author_a.email]]
-    assert "2 due within 7 days" in digest.subject
+    assert "3 due within 7 days" in digest.subject
     row = Digest.objects.get()
     assert row.status == Reminder.Status.SENT and row.queued_at is not None
+
+
+def test_a_digest_reads_its_clocks_in_queries_that_do_not_grow_with_them(
+    digest_clocks, author_a, mailoutbox
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from scr.outbox.models import Email
+
+    chronology, report = digest_clocks
+    counts = []
+    # Eight days ahead only the clock due first is in the horizon; six days ahead, all three.
+    for ahead, clocks in ((8, 1), (6, 3)):
+        day = chronology.due - timedelta(days=ahead)
+        (pk,) = deadline_sweep(at=at(day)).digests
+        ContentType.objects.clear_cache()
+        with CaptureQueriesContext(connection) as queries:
+            assert reminders.digest_send(digest_id=pk, now=at(day)) is True
+        email = Email.objects.filter(purpose="deadline_digest").latest("pk")
+        assert f"{clocks} due within 7 days" in email.subject
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("met", [False, True])
+def test_a_send_marks_only_its_own_row_when_another_was_claimed_at_the_same_instant(
+    case, panel_chair, mailoutbox, met
+):
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    moment = at(meeting.due + timedelta(days=7))
+    mine, other, *_ = deadline_sweep(at=moment).reminders
+    if met:  # closed unsent, not handed over
+        case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+    with time_machine.travel(django_now(), tick=False):
+        # Another worker claimed the other row at this very instant.
+        Reminder.objects.filter(pk=other).update(
+            status=Reminder.Status.SENDING, claimed_at=django_now()
+        )
+        assert reminders.reminder_send(reminder_id=mine, now=moment) is not met
+    assert Reminder.objects.get(pk=mine).status == Reminder.Status.SENT
+    assert Reminder.objects.get(pk=other).status == Reminder.Status.SENDING
+
+
+def test_a_reminders_email_is_keyed_by_and_linked_to_its_row(case, mailoutbox):
+    from scr.outbox.models import Email
+
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
+    (pk,) = deadline_sweep(at=moment).reminders
+    reminders.reminder_send(reminder_id=pk, now=moment)
+    email = Email.objects.get(purpose="deadline_reminder")
+    assert email.key == f"deadlines.reminder:{pk}"
+    assert (email.content_type.model, email.object_id) == ("reminder", pk)
