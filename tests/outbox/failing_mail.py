@@ -15,9 +15,9 @@ class RefuseSome(EmailBackend):
 
 
 class Watched(EmailBackend):
-    """Records, in order, what a send did with its connection: opened, sent (with the
-    statuses of every outbox row at that moment) and closed (likewise), so a test can
-    tell whether the server's QUIT came before or after the row was marked sent.
+    """Records, in order, what a send did with which connection (its id): opened, sent
+    (with the statuses of every outbox row at that moment) and closed (likewise), so a
+    test can tell whether the server's QUIT came before or after the row was marked sent.
     `during_send`, if set, runs as the server accepts a message (a race to stage)."""
 
     events: list = []
@@ -30,14 +30,14 @@ class Watched(EmailBackend):
         return dict(Email.objects.values_list("pk", "status"))
 
     def open(self):
-        Watched.events.append(("open", None))
+        Watched.events.append(("open", id(self)))
         return True
 
     def close(self):
-        Watched.events.append(("close", self._statuses()))
+        Watched.events.append(("close", id(self), self._statuses()))
 
     def send_messages(self, messages):
-        Watched.events.append(("send", self._statuses()))
+        Watched.events.append(("send", id(self), self._statuses()))
         if Watched.during_send is not None:
             Watched.during_send()
         return super().send_messages(messages)

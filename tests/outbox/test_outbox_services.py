@@ -150,10 +150,13 @@ def test_attachments_are_made_by_their_renderer_when_sent(monkeypatch):
 def test_a_send_opens_its_connection_and_closes_it_only_once_the_row_is_marked(watched):
     email = _enqueue()
     assert outbox.email_send(email_id=email.pk) is True
+    (_, opened), *_ = watched.events
+    # The connection opened is the one that sends and is closed: no second connection
+    # that would open and QUIT on its own inside the window.
     assert watched.events == [
-        ("open", None),
-        ("send", {email.pk: Email.Status.SENDING}),
-        ("close", {email.pk: Email.Status.SENT}),
+        ("open", opened),
+        ("send", opened, {email.pk: Email.Status.SENDING}),
+        ("close", opened, {email.pk: Email.Status.SENT}),
     ]
 
 
@@ -166,6 +169,9 @@ def test_a_failed_send_is_recorded_and_waits_its_backoff(refuse):
     assert (row.status, row.claimed_at, row.attempts) == (Email.Status.FAILED, None, 1)
     assert row.next_attempt_at == moment + outbox.backoff(1)
     assert row.last_error.startswith("ConnectionRefusedError('451")
+    # Before its time the sweep leaves it waiting, as it is.
+    assert outbox.outbox_sweep()["retried"] == 0
+    assert Email.objects.get(pk=email.pk).status == Email.Status.FAILED
 
 
 def test_a_failed_send_is_closed(settings, watched):
@@ -357,20 +363,21 @@ def test_publish_marks_every_row_and_hands_each_its_task(monkeypatch):
 
 def test_publish_stops_at_the_first_refusal_and_unmarks_the_rest(monkeypatch):
     monkeypatch.setattr(outbox, "BATCH", 2)
-    ids = [_enqueue(key=f"k{n}").pk for n in range(5)]
+    ids = [_enqueue(key=f"k{n}").pk for n in range(8)]
     later = timezone.now() + timedelta(minutes=5)
 
     def another_sweep_published_the_last():
-        Email.objects.filter(pk=ids[4]).update(published_at=later)
+        Email.objects.filter(pk=ids[-1]).update(published_at=later)
 
     task = FakeTask(refuse={ids[2]}, on_refuse=another_sweep_published_the_last)
     assert outbox.publish(Email, task, "email_id", ids) == ids[:2]
     assert task.calls == [{"email_id": pk} for pk in ids[:2]]
     marks = dict(Email.objects.values_list("pk", "published_at"))
     assert all(marks[pk] is not None for pk in ids[:2])
-    assert [marks[pk] for pk in ids[2:4]] == [None, None]
+    # Every batch of the rest unmarked, not only the first.
+    assert [marks[pk] for pk in ids[2:-1]] == [None] * 5
     # Another sweep's later mark is its own: not taken back.
-    assert marks[ids[4]] == later
+    assert marks[ids[-1]] == later
 
 
 def test_a_sweep_publishes_at_most_four_batches_oldest_first(monkeypatch):
@@ -421,3 +428,25 @@ def test_emails_send_now_sends_the_unsent_rows_of_these_keys_only(monkeypatch, r
 def test_a_new_key_is_never_the_same_twice():
     first, second = outbox.new_key(), outbox.new_key()
     assert first.startswith("once:") and second.startswith("once:") and first != second
+
+
+def test_on_postgresql_the_mark_does_not_wait_for_the_disk(monkeypatch):
+    """SET LOCAL synchronous_commit TO OFF, on the connection that marks the row, inside
+    the mark's transaction. Run on SQLite as if it were PostgreSQL: the statement is
+    recorded, not executed."""
+    from django.db import connections
+
+    default = connections["default"]
+    issued = []
+
+    def record(execute, sql, params, many, context):
+        if sql and sql.startswith("SET LOCAL"):
+            issued.append((sql, default.in_atomic_block))
+            return None
+        return execute(sql, params, many, context)
+
+    email = _enqueue()
+    monkeypatch.setattr(default, "vendor", "postgresql")
+    with default.execute_wrapper(record):
+        assert outbox.email_send(email_id=email.pk) is True
+    assert issued == [("SET LOCAL synchronous_commit TO OFF", True)]
