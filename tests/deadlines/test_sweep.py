@@ -633,3 +633,14 @@ def test_a_reminders_email_is_keyed_by_and_linked_to_its_row(case, mailoutbox):
     email = Email.objects.get(purpose="deadline_reminder")
     assert email.key == f"deadlines.reminder:{pk}"
     assert (email.content_type.model, email.object_id) == ("reminder", pk)
+
+
+def test_the_sweep_reads_only_the_clocks_owed_a_reminder(case, coordinator):
+    """The indexed read of next_reminder_on: clocks with nothing owed yet are not read
+    (the 50,000-clock test's rule, at a size mutation testing can run per mutant)."""
+    on = date(2026, 12, 1)
+    Deadline.objects.filter(case=case).delete()
+    _bulk_clocks(case, 3, due_now=True, on=on)
+    _bulk_clocks(case, 5, due_now=False, on=on)
+    result = deadline_sweep(at=at(on))
+    assert (result.clocks_seen, len(result.reminders)) == (3, 3)
