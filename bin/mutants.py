@@ -106,6 +106,15 @@ def toml_list(values: list[str]) -> str:
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
+def selection(module: dict) -> list[str]:
+    """The module's test files, less the tests its `deselect` names (a slow test whose
+    rule a faster one in the selection also pins)."""
+    args = list(module["tests"])
+    for test in module.get("deselect", []):
+        args += ["--deselect", test]
+    return args
+
+
 def prepare_workspace(module: dict) -> Path:
     """A fresh workspace: links to the sources, and a pyproject.toml that is the project's
     plus the [tool.mutmut] section for this module (so `mutmut show NAME` works there)."""
@@ -126,7 +135,7 @@ def prepare_workspace(module: dict) -> Path:
 source_paths = {toml_list(SOURCE_PATHS)}
 only_mutate = {toml_list([module["path"]])}
 also_copy = {toml_list(ALSO_COPY)}
-pytest_add_cli_args_test_selection = {toml_list(module["tests"])}
+pytest_add_cli_args_test_selection = {toml_list(selection(module))}
 pytest_add_cli_args = {toml_list(PYTEST_ARGS)}
 use_git_change_detection = false
 # A mutant that loops for ever (a sweep that never moves on) is stopped after 3 times the

@@ -401,3 +401,246 @@ def test_the_sweep_works_in_batches_of_fixed_queries(case, monkeypatch):
             assert deadline_sweep(at=at(on)).clocks_seen == clocks
         counts.append(len(queries.captured_queries))
     assert counts[1] - counts[0] == counts[2] - counts[1] <= 5
+
+
+# Who is reminded, what the email says, and what the rows hold after: one rule a test.
+
+
+def test_escalation_goes_to_the_active_coordinators_and_chairs_of_the_clocks_board_only(
+    case, panel_chair, coordinator, chair, other_coordinator, mailoutbox
+):
+    from scr.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    UserFactory(board=case.board, roles=[Role.COORDINATOR], is_active=False)
+    UserFactory(board=case.board, roles=[Role.BOARD_CHAIR], is_active=False)
+    UserFactory(board=other_coordinator.board, roles=[Role.BOARD_CHAIR])
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    deadline_sweep(at=at(meeting.due + timedelta(days=7)), inline=True)  # 'overdue-1'
+    sent = set(Reminder.objects.filter(deadline=meeting).values_list("recipient", "reason"))
+    assert sent == {
+        (panel_chair.pk, Reminder.Reason.OWNER),
+        (coordinator.pk, Reminder.Reason.COORDINATOR),
+        (chair.pk, Reminder.Reason.CHAIR),
+    }
+    bodies = {m.to[0]: m.body for m in mailoutbox if "(6.1)" in m.subject}
+    assert "as the board's coordinator" in bodies[coordinator.email]
+    assert "as the board's chair" in bodies[chair.email]
+    assert "as the board's" not in bodies[panel_chair.email]
+    # Every reminder is signed by the board; a clock of no agency names none.
+    for body in bodies.values():
+        assert case.board.name in body
+        assert f"Case {case.reference}: Panel meets (6.1)\n" in body
+
+
+def test_a_reminder_of_an_agencys_clock_names_the_agency(imr_a, author_a, mailoutbox):  # noqa: F811
+    chronology = Deadline.objects.get(
+        case=imr_a.case, kind=Deadline.Kind.IMR_CHRONOLOGY, agency=imr_a.agency
+    )
+    deadline_sweep(at=at(chronology.due), inline=True)
+    (message,) = [m for m in mailoutbox if "due today" in m.subject and m.to == [author_a.email]]
+    assert (
+        f"IMR chronology and family composition (Appendix C) ({imr_a.agency.name})" in message.body
+    )
+
+
+def test_a_sent_reminder_row_is_marked_sent_with_its_time(case, mailoutbox):
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
+    (pk,) = deadline_sweep(at=moment).reminders
+    assert reminders.reminder_send(reminder_id=pk, now=moment) is True
+    row = Reminder.objects.get(pk=pk)
+    assert row.status == Reminder.Status.SENT and row.sent_at is not None
+
+
+def test_a_reminder_of_a_clock_met_meanwhile_is_closed_for_good(case, panel_chair, mailoutbox):
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
+    (pk,) = deadline_sweep(at=moment).reminders
+    case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+    assert reminders.reminder_send(reminder_id=pk, now=moment) is False
+    row = Reminder.objects.get(pk=pk)
+    assert row.status == Reminder.Status.SENT and row.sent_at is not None
+    # Never queued again, however late the next sweep.
+    with time_machine.travel(django_now() + timedelta(hours=2)):
+        assert pk not in deadline_sweep(at=moment + timedelta(hours=2)).reminders
+
+
+def test_a_second_sweep_that_read_the_same_clocks_writes_no_second_row(case, mailoutbox):
+    """Two sweeps at once both read a clock before either moved it on: the unique
+    constraint, not the clock's next date, keeps the second from writing a row twice."""
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    moment = at(meeting.due)
+    deadline_sweep(at=moment)
+    rows = Reminder.objects.count()
+    Deadline.objects.filter(pk=meeting.pk).update(next_reminder_on=meeting.due)
+    deadline_sweep(at=moment)
+    assert Reminder.objects.count() == rows
+
+
+def test_the_sweep_reads_each_batchs_owners_in_its_one_query(case, coordinator, monkeypatch):
+    """Clocks with owners (the owner decides who is reminded) cost no query each."""
+    on = date(2026, 12, 1)
+    Deadline.objects.filter(case=case).delete()
+    monkeypatch.setattr(reminders, "BATCH", 10)
+    counts = []
+    for owned in (0, 10):
+        Deadline.objects.all().delete()
+        Reminder.objects.all().delete()
+        _bulk_clocks(case, 10, due_now=True, on=on)
+        Deadline.objects.update(next_reminder_on=on - timedelta(days=7))
+        Deadline.objects.filter(pk__in=Deadline.objects.values("pk")[:owned]).update(
+            owner=coordinator
+        )
+        with CaptureQueriesContext(connection) as queries:
+            deadline_sweep(at=at(on))
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.fixture
+def digest_clocks(imr_a, author_a, lead_a):  # noqa: F811
+    """author_a on the digest, owning the chronology and the report (a day later), and a
+    clock added after them but due the day before the chronology; beside them a clock of
+    the same case owned by another and one of author_a's that was met."""
+    reminder_preference_set(user=author_a, digest=True)
+    chronology = Deadline.objects.get(
+        case=imr_a.case, kind=Deadline.Kind.IMR_CHRONOLOGY, agency=imr_a.agency
+    )
+    report = Deadline.objects.get(
+        case=imr_a.case, kind=Deadline.Kind.IMR_REPORT, agency=imr_a.agency
+    )
+    before = chronology.due - timedelta(days=1)
+    for owner, status, due in (
+        (lead_a, Deadline.Status.OPEN, chronology.due),
+        (author_a, Deadline.Status.MET, chronology.due),
+        (author_a, Deadline.Status.OPEN, before),
+    ):
+        Deadline.objects.create(
+            case=imr_a.case,
+            kind=Deadline.Kind.PANEL_MEETING if due == before else Deadline.Kind.IMR_REPORT,
+            agency=None if due == before else imr_a.agency,
+            owner=owner,
+            status=status,
+            start=chronology.start,
+            due=due,
+            original_due=due,
+        )
+    return chronology, report
+
+
+def test_the_digest_lists_the_recipients_own_live_clocks_soonest_first(
+    digest_clocks, author_a, mailoutbox
+):
+    chronology, report = digest_clocks
+    day = chronology.due - timedelta(days=1)
+    deadline_sweep(at=at(day), inline=True)
+    (digest,) = [m for m in mailoutbox if m.to == [author_a.email]]
+    assert digest.subject == f"Your deadlines on {day:%d/%m/%Y}: 3 due within 7 days or overdue"
+    body = digest.body
+    assert body.index("Panel meets") < body.index("(Appendix C)") < body.index("IMR full report")
+    assert digest.body.rstrip().endswith(author_a.board.name)
+
+
+def test_a_digest_whose_clocks_were_met_meanwhile_is_closed_unsent(
+    digest_clocks, author_a, mailoutbox
+):
+    chronology, report = digest_clocks
+    day = chronology.due - timedelta(days=1)
+    (pk,) = deadline_sweep(at=at(day)).digests
+    Deadline.objects.filter(owner=author_a).update(status=Deadline.Status.MET)
+    assert reminders.digest_send(digest_id=pk, now=at(day)) is False
+    row = Digest.objects.get(pk=pk)
+    assert row.status == Reminder.Status.SENT and row.sent_at is not None
+    assert reminders.digest_send(digest_id=pk, now=at(day)) is False
+    assert not [m for m in mailoutbox if m.to == [author_a.email]]
+
+
+def test_no_digest_is_owed_for_met_clocks_or_to_a_deactivated_person(
+    digest_clocks, author_a, mailoutbox
+):
+    chronology, report = digest_clocks
+    day = chronology.due - timedelta(days=1)
+    Deadline.objects.filter(owner=author_a).update(status=Deadline.Status.MET)
+    deadline_sweep(at=at(day))
+    assert not Digest.objects.exists()
+    Deadline.objects.filter(pk__in=[chronology.pk, report.pk]).update(status=Deadline.Status.OPEN)
+    author_a.is_active = False
+    author_a.save(update_fields=["is_active"])
+    deadline_sweep(at=at(day + timedelta(days=1)))
+    assert not Digest.objects.exists()
+
+
+def test_a_digest_is_queued_after_commit_and_sent_once(
+    digest_clocks, author_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    chronology, report = digest_clocks
+    with time_machine.travel(at(chronology.due - timedelta(days=1)), tick=False):
+        for _ in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                deadline_sweep()
+    (digest,) = [m for m in mailoutbox if m.to == [author_a.email]]
+    assert "3 due within 7 days" in digest.subject
+    row = Digest.objects.get()
+    assert row.status == Reminder.Status.SENT and row.queued_at is not None
+
+
+def test_a_digest_reads_its_clocks_in_queries_that_do_not_grow_with_them(
+    digest_clocks, author_a, mailoutbox
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from scr.outbox.models import Email
+
+    chronology, report = digest_clocks
+    counts = []
+    # Eight days ahead only the clock due first is in the horizon; six days ahead, all three.
+    for ahead, clocks in ((8, 1), (6, 3)):
+        day = chronology.due - timedelta(days=ahead)
+        (pk,) = deadline_sweep(at=at(day)).digests
+        ContentType.objects.clear_cache()
+        with CaptureQueriesContext(connection) as queries:
+            assert reminders.digest_send(digest_id=pk, now=at(day)) is True
+        email = Email.objects.filter(purpose="deadline_digest").latest("pk")
+        assert f"{clocks} due within 7 days" in email.subject
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("met", [False, True])
+def test_a_send_marks_only_its_own_row_when_another_was_claimed_at_the_same_instant(
+    case, panel_chair, mailoutbox, met
+):
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    moment = at(meeting.due + timedelta(days=7))
+    mine, other, *_ = deadline_sweep(at=moment).reminders
+    if met:  # closed unsent, not handed over
+        case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+    with time_machine.travel(django_now(), tick=False):
+        # Another worker claimed the other row at this very instant.
+        Reminder.objects.filter(pk=other).update(
+            status=Reminder.Status.SENDING, claimed_at=django_now()
+        )
+        assert reminders.reminder_send(reminder_id=mine, now=moment) is not met
+    assert Reminder.objects.get(pk=mine).status == Reminder.Status.SENT
+    assert Reminder.objects.get(pk=other).status == Reminder.Status.SENDING
+
+
+def test_a_reminders_email_is_keyed_by_and_linked_to_its_row(case, mailoutbox):
+    from scr.outbox.models import Email
+
+    moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
+    (pk,) = deadline_sweep(at=moment).reminders
+    reminders.reminder_send(reminder_id=pk, now=moment)
+    email = Email.objects.get(purpose="deadline_reminder")
+    assert email.key == f"deadlines.reminder:{pk}"
+    assert (email.content_type.model, email.object_id) == ("reminder", pk)
+
+
+def test_the_sweep_reads_only_the_clocks_owed_a_reminder(case, coordinator):
+    """The indexed read of next_reminder_on: clocks with nothing owed yet are not read
+    (the 50,000-clock test's rule, at a size mutation testing can run per mutant)."""
+    on = date(2026, 12, 1)
+    Deadline.objects.filter(case=case).delete()
+    _bulk_clocks(case, 3, due_now=True, on=on)
+    _bulk_clocks(case, 5, due_now=False, on=on)
+    result = deadline_sweep(at=at(on))
+    assert (result.clocks_seen, len(result.reminders)) == (3, 3)

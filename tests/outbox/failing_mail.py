@@ -12,3 +12,32 @@ class RefuseSome(EmailBackend):
             if set(message.to) & self.refuse:
                 raise ConnectionRefusedError("451 Requested action aborted: try again later")
         return super().send_messages(messages)
+
+
+class Watched(EmailBackend):
+    """Records, in order, what a send did with which connection (its id): opened, sent
+    (with the statuses of every outbox row at that moment) and closed (likewise), so a
+    test can tell whether the server's QUIT came before or after the row was marked sent.
+    `during_send`, if set, runs as the server accepts a message (a race to stage)."""
+
+    events: list = []
+    during_send = None
+
+    @staticmethod
+    def _statuses():
+        from scr.outbox.models import Email
+
+        return dict(Email.objects.values_list("pk", "status"))
+
+    def open(self):
+        Watched.events.append(("open", id(self)))
+        return True
+
+    def close(self):
+        Watched.events.append(("close", id(self), self._statuses()))
+
+    def send_messages(self, messages):
+        Watched.events.append(("send", id(self), self._statuses()))
+        if Watched.during_send is not None:
+            Watched.during_send()
+        return super().send_messages(messages)
