@@ -24,9 +24,9 @@ from tests.factories import AgencyFactory, BoardFactory, UserFactory
 # that share state built once per process must run in one process, as a group: the
 # security world (built once for tests/security/ and flushed after its last test) and
 # the tests that read the demo (demo_seeded, in the test_demo.py modules and in
-# tests/commands/test_seed_scale_reads.py). The
-# scheduler sees only test ids, so the groups are named by path; every other test is
-# scheduled on its own. xdist's own xdist_group marker does not work with pytest 9 (it
+# tests/commands/test_seed_scale_reads.py), and the fault scenarios (tests/faults/, which
+# share their Redis, SMTP ports and database). The scheduler sees only test ids, so the
+# groups are named by path; every other test is scheduled on its own. xdist's own xdist_group marker does not work with pytest 9 (it
 # renames node ids through an attribute pytest 9 no longer reads).
 SHARED_STATE_FIXTURES = ("world", "demo_seeded")
 
@@ -37,6 +37,10 @@ def shared_state_group(nodeid: str) -> str | None:
         return "tests/security/"
     if path.endswith("/test_demo.py") or path == "tests/commands/test_seed_scale_reads.py":
         return "demo"
+    if path.startswith("tests/faults/"):
+        # One Redis, SMTP server and database for every fault: run one after the other (two
+        # at once restarted each other's Redis).
+        return "tests/faults/"
     return None
 
 

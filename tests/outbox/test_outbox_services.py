@@ -133,7 +133,7 @@ def test_attachments_are_made_by_their_renderer_when_sent(monkeypatch):
         made.append(args)
         return (f"note-{args.get('n', 0)}.txt", b"a note", "text/plain")
 
-    monkeypatch.setitem(registry.attachments, "test.note", note)
+    monkeypatch.setitem(registry.attachments._entries, "test.note", note)
     email = _enqueue(
         attachments=[{"renderer": "test.note"}, {"renderer": "test.note", "args": {"n": 2}}]
     )
@@ -212,7 +212,7 @@ def test_a_row_taken_over_during_a_slow_send_is_not_marked_by_the_first_worker(
     """The first worker's lease ran out mid-send and another worker claimed the row: the
     first must not mark it sent (nor run its sent-hook); the second owns it now."""
     hooked = []
-    monkeypatch.setitem(registry.on_sent, "test", hooked.append)
+    monkeypatch.setitem(registry.on_sent._entries, "test", hooked.append)
     email = _enqueue()
     other_claim = timezone.now() + timedelta(minutes=10)
 
@@ -239,7 +239,7 @@ def test_a_send_marks_only_its_own_row_when_two_are_claimed_at_the_same_instant(
 
 def test_the_sent_hook_runs_once_with_the_row(monkeypatch):
     hooked = []
-    monkeypatch.setitem(registry.on_sent, "test", hooked.append)
+    monkeypatch.setitem(registry.on_sent._entries, "test", hooked.append)
     email = _enqueue()
     outbox.email_send(email_id=email.pk)
     outbox.email_send(email_id=email.pk)
@@ -290,8 +290,8 @@ def jobs(monkeypatch):
         ran.append(outbox.current_job())
         raise RuntimeError(message)
 
-    monkeypatch.setitem(registry.jobs, "test.write", write)
-    monkeypatch.setitem(registry.jobs, "test.broken", broken)
+    monkeypatch.setitem(registry.jobs._entries, "test.write", write)
+    monkeypatch.setitem(registry.jobs._entries, "test.broken", broken)
     return ran
 
 
