@@ -26,8 +26,9 @@ from tests.factories import AgencyFactory, BoardFactory, UserFactory
 # the tests that read the demo (demo_seeded, in the test_demo.py modules and in
 # tests/commands/test_seed_scale_reads.py), and the fault scenarios (tests/faults/, which
 # share their Redis, SMTP ports and database). The scheduler sees only test ids, so the
-# groups are named by path; every other test is scheduled on its own. xdist's own xdist_group marker does not work with pytest 9 (it
-# renames node ids through an attribute pytest 9 no longer reads).
+# groups are named by path; every other test is scheduled on its own. xdist's own
+# xdist_group marker does not work with pytest 9 (it renames node ids through an attribute
+# pytest 9 no longer reads).
 SHARED_STATE_FIXTURES = ("world", "demo_seeded")
 
 
