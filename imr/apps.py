@@ -6,7 +6,7 @@ class ImrConfig(AppConfig):
     verbose_name = "Individual Management Reviews"
 
     def ready(self) -> None:
-        from imr import attention, case_section, demo, documents, retention, services  # noqa: F401
+        from imr import attention, case_section, demo, documents, notifications, retention  # noqa: F401
         from scr import registry
         from scr.outbox import registry as outbox
 
@@ -17,4 +17,4 @@ class ImrConfig(AppConfig):
         # version's number, an export's format.
         for name in ("key", "part", "person_id", "rec_id", "number", "fmt"):
             registry.AUDIT_URL_ARGUMENTS.register(name, "")
-        outbox.register_job("imr.imr_notify", services.imr_notify)
+        outbox.register_job("imr.imr_notify", notifications.imr_notify)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from imr import draft_views, views
+from imr import chronology_views, draft_views, views
 
 app_name = "imr"
 
@@ -29,15 +29,15 @@ urlpatterns = [
         draft_views.recommendation_edit,
         name="recommendation-edit",
     ),
-    path(f"{IMR}/chronology/", draft_views.chronology, name="chronology"),
-    path(f"{IMR}/chronology/import/", draft_views.chronology_import, name="chronology-import"),
+    path(f"{IMR}/chronology/", chronology_views.chronology, name="chronology"),
+    path(f"{IMR}/chronology/import/", chronology_views.chronology_import, name="chronology-import"),
     path(
         f"{IMR}/chronology/export.<str:fmt>",
-        draft_views.chronology_export,
+        chronology_views.chronology_export,
         name="chronology-export",
     ),
-    path(f"{IMR}/chronology/<int:entry_id>/", draft_views.entry_edit, name="entry-edit"),
-    path(f"{IMR}/chronology/<int:entry_id>/move/", draft_views.entry_move, name="entry-move"),
+    path(f"{IMR}/chronology/<int:entry_id>/", chronology_views.entry_edit, name="entry-edit"),
+    path(f"{IMR}/chronology/<int:entry_id>/move/", chronology_views.entry_move, name="entry-move"),
     path(f"{IMR}/glossary/", draft_views.glossary, name="glossary"),
     path(f"{IMR}/checks/", draft_views.checks, name="checks"),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from actionplans.models import ChairLetter
 from imr import drafting
+from imr import notifications as imr_notifications
 from imr import services as imr_services
 from imr.entry_parsing import parse_date
 from imr.models import Imr, Section
@@ -181,8 +182,8 @@ def test_no_email_carries_the_subjects_name_or_case_content(
         ),
     )
     # Every IMR event, by its real sender, about this IMR.
-    for event in imr_services.EVENTS:
-        imr_services.imr_notify(imr_id=imr.pk, event=event)
+    for event in imr_notifications.EVENTS:
+        imr_notifications.imr_notify(imr_id=imr.pk, event=event)
 
     # 13.3: a request for more time and the chair's decision on it.
     clock = Deadline.objects.filter(case=case, agency=agency_a).order_by("due").first()

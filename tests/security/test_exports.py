@@ -105,7 +105,7 @@ def test_every_export_endpoint_is_covered_here():
     assert writers == {
         "scr/exports.py",
         "imr/spreadsheet.py",
-        "imr/draft_views.py",
+        "imr/chronology_views.py",
         "overview/chronology_views.py",
         "actionplans/monitoring_views.py",
         "scr/deadlines/views.py",

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from imr import drafting
-from imr import services as imr_services
+from imr import notifications as imr_notifications
 from imr.entry_parsing import parse_date
 from imr.models import Section
 from panel import services as panel
@@ -334,7 +334,7 @@ def test_names_quoted_in_an_email_are_escaped_in_its_html(
     imr_a.agency.save(update_fields=["name"])
     mail.outbox = []
 
-    assert imr_services.imr_notify(imr_id=imr_a.pk, event="nominated") >= 1
+    assert imr_notifications.imr_notify(imr_id=imr_a.pk, event="nominated") >= 1
 
     for message in mail.outbox:
         html = message.alternatives[0][0]
