@@ -194,15 +194,7 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
             if self._protected(request, user) or not user.is_active:
                 continue
             security_change_notify(user=user, change="password_link")
-            audit_record(
-                action=Action.CHANGE,
-                actor=request.user,
-                obj=user,
-                board=user.board,
-                request=request,
-                label="password",
-                detail="link to set a new password sent",
-            )
+            self._audit(request, user, "link to set a new password sent", label="password")
             done += 1
         self.message_user(request, f"A link to set a new password was sent to {done} people.")
 
@@ -215,17 +207,21 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
             if self._protected(request, user):
                 continue
             second_factor_reset(user=user)
-            audit_record(
-                action=Action.CHANGE,
-                actor=request.user,
-                obj=user,
-                board=user.board,
-                request=request,
-                label="second factor",
-                detail="two-factor sign-in reset",
-            )
+            self._audit(request, user, "two-factor sign-in reset", label="second factor")
             done += 1
         self.message_user(request, f"Two-factor sign-in reset for {done} people.")
+
+    def _audit(self, request, user, detail: str, *, label: str = "") -> None:
+        """One row of the trail for a change made here to someone's account."""
+        audit_record(
+            action=Action.CHANGE,
+            actor=request.user,
+            obj=user,
+            board=user.board,
+            request=request,
+            label=label,
+            detail=detail,
+        )
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -282,14 +278,7 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
             return
         changed = [label for name, label in TOLD_FIELDS.items() if name in form.changed_data]
         if changed and obj.pk != request.user.pk:
-            audit_record(
-                action=Action.CHANGE,
-                actor=request.user,
-                obj=obj,
-                board=obj.board,
-                request=request,
-                detail=f"account changed: {', '.join(changed)}",
-            )
+            self._audit(request, obj, f"account changed: {', '.join(changed)}")
             security_change_notify(user=obj, change="account_changed")
 
     def save_related(self, request, form, formsets, change):
@@ -300,14 +289,7 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
         if after != before:
             added = ", ".join(sorted(map(group_label, after - before))) or "-"
             removed = ", ".join(sorted(map(group_label, before - after))) or "-"
-            audit_record(
-                action=Action.CHANGE,
-                actor=request.user,
-                obj=user,
-                board=user.board,
-                request=request,
-                detail=f"roles added: {added}; removed: {removed}",
-            )
+            self._audit(request, user, f"roles added: {added}; removed: {removed}")
             if change and user.pk != request.user.pk:
                 security_change_notify(user=user, change="roles_changed")
         if group_name(Role.COORDINATOR) in after and not user.is_staff:
