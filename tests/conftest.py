@@ -69,6 +69,18 @@ def pytest_xdist_make_scheduler(config, log):
     return SharedStateScheduling(config, log)
 
 
+# The models whose status only scr.cases.status.status_change writes: the whole suite
+# fails a test whose code writes one some other way (tests/test_status_helper.py).
+STATUS_MODELS = ["cases.Case"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _status_writes_watched():
+    from scr.cases import status
+
+    status.watch_status_writes(STATUS_MODELS)
+
+
 @pytest.fixture(autouse=True)
 def _force_login_passes_the_second_factor(monkeypatch):
     """`client.force_login(user)` stands for a complete sign-in: password and second

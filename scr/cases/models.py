@@ -1,6 +1,8 @@
 """The case record, its state machine, its history and the people on it."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -292,6 +294,39 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_stage} -> {self.to_stage}"
+
+
+class StatusEvent(models.Model):
+    """One change of any other status the procedure cares about: a referral, an agency's
+    review, the overview report, the executive summary, an action plan, a piece of
+    evidence, an extension, a letter. Written only by scr.cases.status.status_change,
+    with the audit row; the history pages read these rows."""
+
+    # The case the subject belongs to; empty for a referral still in draft.
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="status_events"
+    )
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    transition = models.CharField(max_length=50)
+    from_status = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=30)
+    # Empty for a change the service made on its own (a clock, a sweep).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "at"], name="status_event_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type_id}/{self.subject_id}: {self.from_status} -> {self.to_status}"
 
 
 class CaseAssignment(models.Model):

@@ -7,13 +7,13 @@ from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
-from django_fsm import can_proceed
 from guardian.shortcuts import assign_perm, remove_perm
 
 from scr import access
 from scr.accounts.models import Agency, Board
 from scr.accounts.roles import AGENCY_CASE_ROLES, CASE_ROLES, Role, group_name
 from scr.audit.services import Action, audit_record
+from scr.cases import status
 from scr.cases.models import Case, CaseAgency, CaseAssignment, CaseEvent, CasePerm, CaseSequence
 from scr.cases.stages import FINAL_STAGES
 from scr.deadlines import calendar
@@ -133,12 +133,8 @@ def case_transition(
     cancels running clocks when the case leaves the procedure's route; tells the
     people on the case after commit (unless notify=False, for records of the past
     such as demo data). `now` backdates the change to when it was decided."""
-    method = getattr(case, name, None)
-    fsm_meta = getattr(method, "_django_fsm", None)
-    if fsm_meta is None:
-        raise ValueError(f"Unknown transition: {name}")
-    transition_meta = fsm_meta.get_transition(case.stage)
-    if transition_meta is None or not can_proceed(method):
+    transition_meta = status.transition_meta(case, name)
+    if transition_meta is None or not status.may_move(case, name):
         raise ValidationError(
             f"The case is at '{case.stage_label}': it cannot {name.replace('_', ' ')}."
         )
@@ -147,23 +143,7 @@ def case_transition(
     note = note.strip()
     if transition_meta.custom.get("note_required") and not note:
         raise ValidationError("Give the reasons for this decision.")
-    from_stage = case.stage
-    method()
-    if now is not None:
-        case.stage_changed_at = now
-    case.save(update_fields=["stage", "stage_changed_at"])
-    event = CaseEvent.objects.create(
-        case=case,
-        transition=name,
-        from_stage=from_stage,
-        to_stage=case.stage,
-        actor=by,
-        at=case.stage_changed_at,
-        note=note,
-    )
-    audit_record(
-        action=Action.TRANSITION, actor=by, obj=case, detail=f"{from_stage} -> {case.stage}"
-    )
+    event = status.status_change(case, name, by=by, note=note, at=now)
     deadline_on_transition(
         case=case, transition=name, on=calendar.local_date(case.stage_changed_at)
     )
