@@ -22,6 +22,7 @@ from scr.cases.models import (
     CaseUserObjectPermission,
 )
 from scr.cases.stages import MAIN_ROUTE, Stage
+from scr.reviewtypes.services import review_type_for
 
 
 class Cases:
@@ -78,6 +79,7 @@ class Cases:
                 else None,
                 created_at=_at(created, self.rng),
                 stage_changed_at=_at(last, self.rng),
+                review_type=review_type_for(world.board),
             )
             # The stage is protected (transitions only): these rows record a walked route.
             obj.__dict__["stage"] = stage
