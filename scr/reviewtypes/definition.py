@@ -48,6 +48,8 @@ class Clock:
     meets: str  # the event that satisfies it
     amount: int | None = None  # None: a person gives the due date (an IMR's, an action's)
     unit: str | None = None
+    # Count in working days (scr.deadlines.calendar.add_period: days and weeks in working
+    # days; months end on the next working day), as a board's 2009 clocks may.
     working_days: bool = False
     before: bool = False  # due `amount` before the opening event's date, not after
     owner: str = ""  # a case role; empty: the board's coordinators are reminded
@@ -115,8 +117,8 @@ def _clock(data: object, index: int, found: list[str]) -> Clock | None:
             problems.append(f"{where}unit: one of {', '.join(Unit.values)}")
     elif unit is not None:
         problems.append(f"{where}unit without an amount")
-    if data.get("working_days") and unit != Unit.DAYS:
-        problems.append(f"{where}working_days: only a period in days counts working days")
+    if data.get("working_days") and amount is None:
+        problems.append(f"{where}working_days: needs an amount")
     if data.get("before") and amount is None:
         problems.append(f"{where}before: needs an amount")
     owner = data.get("owner", "")

@@ -78,7 +78,7 @@ def test_the_statutory_periods_of_the_newer_types():
         (lambda d: d["clocks"][0].update(unit="fortnights"), "unit: one of"),
         (lambda d: d["clocks"][0].update(amount=-3), "amount:"),
         (lambda d: d["clocks"][0].update(amount="7"), "amount:"),
-        (lambda d: d["clocks"][0].update(working_days=True, unit="weeks"), "working_days"),
+        (lambda d: d["clocks"][4].update(working_days=True), "working_days: needs an amount"),
         (lambda d: d["clocks"][0].update(owner="the_milkman"), "owner: a case role"),
         (lambda d: d["clocks"][0].update(opens="Commission Review!"), "opens:"),
         (lambda d: d["clocks"][0].update(colour="red"), "unknown settings"),
