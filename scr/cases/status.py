@@ -129,6 +129,19 @@ def status_events(obj: models.Model):
     ).select_related("actor")
 
 
+def status_history(obj: models.Model) -> list:
+    """status_events(obj) as a history page lists them (templates/includes/
+    status_history.html): each row with `from_label` and `to_label`, the statuses in
+    words."""
+    field = next(f for f in type(obj)._meta.concrete_fields if isinstance(f, FSMFieldMixin))
+    words = dict(field.choices)
+    events = list(status_events(obj))
+    for event in events:
+        event.from_label = words.get(event.from_status, event.from_status)
+        event.to_label = words.get(event.to_status, event.to_status)
+    return events
+
+
 def _refused(obj: models.Model, field: str, name: str) -> str:
     label = getattr(obj, f"get_{field}_display")()
     return f"This is ‘{label}’: it cannot {name.replace('_', ' ')} now."
