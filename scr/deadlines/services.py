@@ -20,18 +20,28 @@ from scr.deadlines.models import BOARD_PERIODS, CalendarFeed, Deadline, Extensio
 from scr.deadlines.steps import first_step_date
 
 
-def deadline_period(board, kind: str) -> tuple[int, str]:
-    """The board's duration of a clock: (amount, unit)."""
+def deadline_period(board, kind: str, review_type=None) -> tuple[int, str]:
+    """The duration of a clock: (amount, unit). The case's review type says it, unless
+    the type leaves it to the board's own settings (the 2009 procedure's clocks), or
+    does not know the clock."""
+    amount, unit, _ = _period(board, kind, review_type)
+    return amount, unit
+
+
+def _period(board, kind: str, review_type=None) -> tuple[int, str, bool]:
+    clock = review_type.parsed.clock(kind) if review_type is not None else None
+    if clock is not None and clock.amount is not None and not clock.board_setting:
+        return clock.amount, clock.unit, clock.working_days
     try:
         field, unit = BOARD_PERIODS[kind]
     except KeyError:
         raise ValueError(f"The {kind} clock has no board-wide duration; give a due date") from None
-    return getattr(board, field), unit
+    return getattr(board, field), unit, board.working_days
 
 
-def deadline_due(board, kind: str, start: date) -> date:
-    amount, unit = deadline_period(board, kind)
-    return calendar.add_period(start, amount, unit, working_days=board.working_days)
+def deadline_due(board, kind: str, start: date, review_type=None) -> date:
+    amount, unit, working_days = _period(board, kind, review_type)
+    return calendar.add_period(start, amount, unit, working_days=working_days)
 
 
 # Who owns each clock by default: a person in this role on the case. A clock with no
@@ -130,8 +140,9 @@ def deadline_open(
     agency=None,
     subject: str = "",
 ) -> Deadline:
-    """Open a clock on the case, due by the board's duration (or on `due` where the
-    procedure lets a person set the date, as for the IMR submissions).
+    """Open a clock on the case, due by its duration (deadline_period: the case's review
+    type, or the board's settings), or on `due` where the procedure lets a person set
+    the date, as for the IMR submissions.
 
     A clock of the same kind (and agency) that is still running is returned unchanged,
     so opening twice is harmless."""
@@ -144,7 +155,7 @@ def deadline_open(
     if existing is not None:
         return existing
     start = start or calendar.today()
-    due = due or deadline_due(case.board, kind, start)
+    due = due or deadline_due(case.board, kind, start, case.review_type)
     if due < start:
         raise ValueError("A clock cannot fall due before it starts")
     return Deadline.objects.create(

@@ -91,14 +91,15 @@ def change_form_class(review_type: ReviewType) -> type[forms.ModelForm]:
             initial=definition.wording[key],
         )
     for clock in definition.clocks:
-        if clock.amount is None:
+        if clock.amount is None or clock.board_setting:
             continue
+        # Labels are escaped where they are shown; help texts are not (tests/security).
+        source = f" ({clock.reference})" if clock.reference else ""
         attrs[f"clock_{clock.key}_amount"] = forms.IntegerField(
-            label=f"{clock.label}: amount",
+            label=f"{clock.label}{source}: amount",
             min_value=1,
             max_value=999,
             initial=clock.amount,
-            help_text=clock.reference,
         )
         attrs[f"clock_{clock.key}_unit"] = forms.ChoiceField(
             label=f"{clock.label}: unit", choices=Unit.choices, initial=clock.unit
@@ -176,7 +177,29 @@ class ReviewTypeAdmin(OwnBoardMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": ["board", "source", "new_code", "new_name"]})]
-        return [(None, {"fields": list(change_form_class(obj).base_fields)})]
+        names = list(change_form_class(obj).base_fields)
+        set_on_board = [c.label for c in obj.parsed.clocks if c.board_setting]
+        clocks = "Each clock's duration, and whether it counts working days."
+        if set_on_board:
+            clocks += (
+                " The board sets these on its own page (Boards), for every case of this "
+                f"type: {', '.join(set_on_board)}."
+            )
+        return [
+            (None, {"fields": ["new_name"]}),
+            (
+                "Wording",
+                {
+                    "fields": [n for n in names if n.startswith("wording_")],
+                    "description": "The words pages, emails and documents use for this type.",
+                },
+            ),
+            (
+                "Clocks",
+                {"fields": [n for n in names if n.startswith("clock_")], "description": clocks},
+            ),
+            ("Who is told", {"fields": [n for n in names if n.startswith("notify_")]}),
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

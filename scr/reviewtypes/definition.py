@@ -14,6 +14,7 @@ from pathlib import Path
 from scr.accounts.roles import CASE_ROLES
 from scr.cases.stages import FINAL_STAGES, Stage
 from scr.deadlines.calendar import Unit
+from scr.deadlines.models import BOARD_PERIODS
 
 BUILTIN = Path(__file__).resolve().parent / "builtin"
 CODE = re.compile(r"^[a-z][a-z0-9-]{1,38}$")
@@ -26,6 +27,7 @@ STAGES_TO_COME = {
     "notified": "Notified to the national panel",
     "rapid_review": "Rapid review",
 }
+BOARD_SETTINGS = tuple(field for field, _ in BOARD_PERIODS.values())
 AGENCY_REQUESTS = ("imr-appendix-c", "agency-report", "learning-event")
 RECIPIENTS = ("regulator", "national_panel", "home_office_qa_panel")
 NOTIFY_ON = ("notification", "decision", "report")
@@ -54,6 +56,9 @@ class Clock:
     before: bool = False  # due `amount` before the opening event's date, not after
     owner: str = ""  # a case role; empty: the board's coordinators are reminded
     per_agency: bool = False
+    # The 2009 procedure's clocks whose duration the board sets on its own page (the
+    # Board's field named here, with its working_days): the type's amount is the default.
+    board_setting: str = ""
 
     @property
     def period(self) -> str:
@@ -121,6 +126,11 @@ def _clock(data: object, index: int, found: list[str]) -> Clock | None:
         problems.append(f"{where}working_days: needs an amount")
     if data.get("before") and amount is None:
         problems.append(f"{where}before: needs an amount")
+    board_setting = data.get("board_setting", "")
+    if board_setting and board_setting not in BOARD_SETTINGS:
+        problems.append(f"{where}board_setting: one of {', '.join(BOARD_SETTINGS)}")
+    if board_setting and amount is None:
+        problems.append(f"{where}board_setting: needs an amount")
     owner = data.get("owner", "")
     if owner and owner not in {r.value for r in CASE_ROLES}:
         problems.append(f"{where}owner: a case role ({', '.join(r.value for r in CASE_ROLES)})")
@@ -146,6 +156,7 @@ def _clock(data: object, index: int, found: list[str]) -> Clock | None:
         before=data.get("before", False),
         owner=owner,
         per_agency=data.get("per_agency", False),
+        board_setting=board_setting,
     )
 
 

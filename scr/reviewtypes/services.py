@@ -91,6 +91,16 @@ def review_types_available(board) -> list[ReviewType]:
     return [types[code] for code in sorted(types)]
 
 
+def _own_durations(data: dict, board) -> None:
+    """A board's own kind of review keeps its durations in its definition: the clocks the
+    2009 procedure leaves to the board's settings take the board's values of today."""
+    for clock in data.get("clocks", []):
+        setting = clock.pop("board_setting", "")
+        if setting:
+            clock["amount"] = getattr(board, setting)
+            clock["working_days"] = board.working_days
+
+
 def _audit(review_type: ReviewType, by, detail: str, action: str) -> None:
     audit_record(action=action, actor=by, obj=review_type, board=review_type.board, detail=detail)
 
@@ -109,6 +119,8 @@ def review_type_copy(*, board, by, source: str, code: str = "", name: str = "") 
     if _latest(board, code) is not None:
         raise ValidationError({"code": "The board already has a type with this code."})
     data.update(code=code, version=1)
+    if code not in builtin_files():
+        _own_durations(data, board)
     if name.strip():
         data["name"] = name.strip()
     try:

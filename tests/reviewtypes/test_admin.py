@@ -8,7 +8,7 @@ from django.urls import reverse
 from scr.audit.models import AuditEvent
 from scr.cases.services import case_create
 from scr.reviewtypes.models import ReviewType
-from scr.reviewtypes.services import review_type_for
+from scr.reviewtypes.services import review_type_copy, review_type_for
 
 pytestmark = pytest.mark.django_db
 
@@ -66,20 +66,36 @@ def test_a_coordinator_makes_the_boards_own_kind_of_review_from_a_built_in_one(
     assert ReviewType.objects.filter(code="dardr").count() == 1
 
 
+def _own(board, coordinator) -> ReviewType:
+    """The board's own kind of review, copied from the 2009 procedure."""
+    return review_type_copy(board=board, by=coordinator, source="scr-2009", code="dardr")
+
+
 def test_a_version_no_case_uses_is_changed_in_place(client, coordinator, board):
-    review_type = review_type_for(board)
+    review_type = _own(board, coordinator)
     client.force_login(coordinator)
     data = _form(client, review_type)
     assert data["clock_panel_meeting_amount"] == 7
     data["clock_panel_meeting_amount"] = 10
+    data["clock_panel_meeting_working_days"] = "on"
     data["wording_subject"] = "adult at risk"
     response = client.post(_change(review_type), data)
     assert response.status_code == 302
     review_type.refresh_from_db()
     assert review_type.version == 1
-    assert review_type.parsed.clock("panel_meeting").amount == 10
+    assert review_type.parsed.clock("panel_meeting").period == "10 working days"
     assert review_type.wording["subject"] == "adult at risk"
     assert ReviewType.objects.count() == 1
+
+
+def test_the_2009_clocks_the_board_sets_are_not_changed_here(client, coordinator, board):
+    """Their durations are the board's settings (its own page), as they always were."""
+    review_type = review_type_for(board)
+    client.force_login(coordinator)
+    page = client.get(_change(review_type)).content.decode()
+    assert "The board sets these on its own page" in page
+    data = _form(client, review_type)
+    assert not [name for name in data if name.startswith("clock_")]
 
 
 def test_a_version_a_case_uses_is_kept_and_the_change_is_the_next_version(
@@ -89,15 +105,15 @@ def test_a_version_a_case_uses_is_kept_and_the_change_is_the_next_version(
     used = running.review_type
     client.force_login(coordinator)
     data = _form(client, used)
-    data["clock_overview_report_amount"] = 6
+    data["wording_subject"] = "adult at risk"
     data["notify_decision"] = []
     response = client.post(_change(used), data, follow=True)
     assert "Cases use version 1, so it is kept as it is" in response.content.decode()
     used.refresh_from_db()
-    assert used.parsed.clock("overview_report").amount == 4
+    assert used.wording["subject"] == "vulnerable adult"
     assert used.parsed.notify == (("decision", "regulator"),)
     newer = ReviewType.objects.get(board=board, code="scr-2009", version=2)
-    assert newer.parsed.clock("overview_report").amount == 6
+    assert newer.wording["subject"] == "adult at risk"
     assert newer.parsed.notify == ()
     running.refresh_from_db()
     assert running.review_type_id == used.pk
@@ -121,7 +137,7 @@ def test_a_version_a_case_uses_is_kept_and_the_change_is_the_next_version(
 def test_a_bad_change_is_refused_with_its_reason_and_changes_nothing(
     client, coordinator, board, field, value, message
 ):
-    review_type = review_type_for(board)
+    review_type = _own(board, coordinator)
     before = review_type.definition
     client.force_login(coordinator)
     data = _form(client, review_type)
