@@ -70,12 +70,10 @@ class Text:
     item_id: str = ""
 
 
-# The lead and the named person of section 6 (template.CONTACT_PEOPLE), as the contacts of
-# an agency's action plan are too (actionplans/plan_views.py).
-
-
 def contacts_initial(people: dict) -> dict:
-    """{"lead": {...}, "named": {...}} as the initial data of a ContactsForm."""
+    """Section 6's lead and named person (template.CONTACT_PEOPLE), {"lead": {...},
+    "named": {...}}, as the initial data of a ContactsForm; an agency's action plan has
+    the same two (actionplans/plan_views.py)."""
     return {
         f"{who}_{key}": (people.get(who) or {}).get(key, "")
         for who, _ in template.CONTACT_PEOPLE
@@ -153,7 +151,7 @@ class Recommendations(Items):
         return {"text": _text(cleaned.get("text")), "actions": actions}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SectionDefinition:
     """One section of Appendix C. The methods take the section's stored data (a dict,
     {} for a section never saved) and say what each reader needs of it."""
@@ -320,6 +318,9 @@ class Family(SectionDefinition):
 
 
 class Chronology(SectionDefinition):
+    """Its rows are saved one by one (chronology_entry_save), and its checks (an entry at
+    all, gaps in contact) read the rows: imr.selectors.imr_checks."""
+
     rows = True
 
     def store(self, data: dict, cleaned: dict) -> dict:
@@ -414,10 +415,10 @@ class ActionPlan(SectionDefinition):
         """The lead and named person; the recommendations are saved one by one."""
         return {**data, **contacts_from_form(cleaned)}
 
-    def problems(self, data: dict, today: date | None = None) -> list[str]:
+    def problems(self, data: dict) -> list[str]:
         """Section 6 and the template's guidance: a lead person, and SMART actions (a
         date in the future, an outcome and the evidence stated)."""
-        today = today or calendar.today()
+        today = calendar.today()
         problems = []
         lead = data.get("lead") or {}
         if _blank(lead.get("name")) or _blank(lead.get("email")):
@@ -514,19 +515,11 @@ CHRONOLOGY = Chronology(
     key=Section.CHRONOLOGY,
     paragraph="11.1; Appendix C section 3",
     part=Part.CHRONOLOGY,
+    # Appendix C section 3's columns: each a field of its form and of ChronologyEntry.
     fields={
         name: str(ChronologyEntry._meta.get_field(name).verbose_name)
-        for name in (
-            "date",
-            "time",
-            "source",
-            "subject",
-            "event",
-            "expected_practice",
-            "term_numbers",
-            "relevance_note",
-            "explains_gap",
-        )
+        for name in EntryForm.base_fields
+        if name != "revision"
     },
     form=EntryForm,
     hint=template.CHRONOLOGY_HINT,
@@ -564,14 +557,7 @@ ACTION_PLAN = ActionPlan(
 )
 
 # In Appendix C's order.
-SECTIONS: tuple[SectionDefinition, ...] = (
-    INTRODUCTION,
-    FAMILY,
-    CHRONOLOGY,
-    ANALYSIS,
-    LESSONS,
-    ACTION_PLAN,
-)
+SECTIONS = (INTRODUCTION, FAMILY, CHRONOLOGY, ANALYSIS, LESSONS, ACTION_PLAN)
 BY_KEY = {definition.key.value: definition for definition in SECTIONS}
 # The sections kept as ImrSection rows, each with a form of its own.
 WRITTEN = tuple(definition for definition in SECTIONS if not definition.rows)
