@@ -34,8 +34,10 @@ from imr.models import GlossaryEntry, Imr, Part, Section
 from imr.selectors import terms_of_reference
 from overview import receipt, summary
 from overview import services as overview_services
-from overview.chronology import age_on, duplicate_suggestions, overview_entry_link
-from overview.family import family_merge, merge_suggestions
+from overview.chronology import age_on, duplicate_suggestions
+from overview.chronology_services import overview_entry_link
+from overview.family import merge_suggestions
+from overview.family_services import family_merge
 from overview.models import ContributorResponse, OverviewSection
 from panel import services as panel_services
 from panel.demo import TERMS

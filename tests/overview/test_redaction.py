@@ -9,7 +9,7 @@ from imr import draft_services
 from imr import services as imr_services
 from imr.demo import write_section
 from imr.models import GlossaryEntry, Part, Section
-from overview.family import family_member_update
+from overview.family_services import family_member_update
 from overview.models import ExecutiveSummary, FamilyMember, RedactionWaiver
 from overview.redaction import (
     Identifier,
