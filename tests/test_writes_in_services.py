@@ -56,6 +56,8 @@ ALLOWED = {
     "scr/cases/retention.py",
     "actionplans/retention.py": "the stage's retention hook (STYLE.md 7), called only by "
     "scr/cases/retention.py",
+    "scr/cases/status.py": "the one way a status changes (STYLE.md 3): the helper every "
+    "service calls to run a transition and write its event and audit rows",
     "scr/deadlines/reminders.py": "the reminder sweep (STYLE.md 5 and 10, the model to "
     "follow): claim rows and conditional updates are its whole job",
 }
