@@ -29,7 +29,7 @@ from functools import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from actionplans import closure, implementation, services
+from actionplans import closure_services, implementation, services
 from actionplans.models import ActionPlan, ChairLetter, PlanAction
 from actionplans.services import ActionValues
 from scr.accounts.models import User
@@ -211,6 +211,8 @@ def _to_the_end(world: DemoWorld, case: Case, *, close: bool) -> None:
                     text=TEXTS["nhs_update"],
                     progress=PlanAction.Progress.IN_PROGRESS,
                 )
-    closure.monitoring_start(case_id=case.pk, by=coordinator, note=TEXTS["monitoring_started"])
+    closure_services.monitoring_start(
+        case_id=case.pk, by=coordinator, note=TEXTS["monitoring_started"]
+    )
     if close:
-        closure.case_close(case_id=case.pk, by=chair, note=TEXTS["closed"])
+        closure_services.case_close(case_id=case.pk, by=chair, note=TEXTS["closed"])

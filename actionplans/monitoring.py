@@ -1,7 +1,7 @@
 """Reads for the board's monitoring of the action plans (16): the open actions across
 cases and agencies, each plan's progress, the overdue count per agency, the outcomes
 still to evaluate, and what stands between a case and its next stage (monitoring,
-closing). Writes are in actionplans.closure.
+closing). Writes are in actionplans.closure_services.
 
 The case page's section below registers when the actionplans URLs import this module,
 before any page renders. (Listing the module in ActionplansConfig.ready() would make

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplans import access as actionplans_access
-from actionplans import closure, monitoring
+from actionplans import closure_services, monitoring
 from actionplans.models import ActionPlan, PlanAction
 from scr import access
 from scr.accounts.models import Agency
@@ -201,7 +201,7 @@ def action_evaluate(request, reference: str, plan_id: int, action_id: int):
     ready = action.progress == PlanAction.Progress.COMPLETE and not action.outcome_evaluated
     if request.method == "POST" and form.is_valid():
         try:
-            closure.action_outcome_record(
+            closure_services.action_outcome_record(
                 case_id=case.pk,
                 by=request.user,
                 plan_id=plan.pk,
@@ -272,7 +272,7 @@ def monitoring_start(request, reference: str):
         stage=Stage.ACTION_PLANS,
         form=NoteForm(request.POST or None),
         template="actionplans/monitoring_start.html",
-        take=lambda case, data: closure.monitoring_start(
+        take=lambda case, data: closure_services.monitoring_start(
             case_id=case.pk, by=request.user, note=data["note"]
         ),
         done="Monitoring started",
@@ -301,7 +301,7 @@ def case_close(request, reference: str):
         stage=Stage.MONITORING,
         form=NoteForm(request.POST or None),
         template="actionplans/close_case.html",
-        take=lambda case, data: closure.case_close(
+        take=lambda case, data: closure_services.case_close(
             case_id=case.pk, by=request.user, note=data["note"]
         ),
         done="Case closed",
@@ -320,7 +320,7 @@ def case_reopen(request, reference: str):
         stage=Stage.CLOSED,
         form=ReopenForm(request.POST or None),
         template="actionplans/close_reopen.html",
-        take=lambda case, data: closure.case_reopen(
+        take=lambda case, data: closure_services.case_reopen(
             case_id=case.pk, by=request.user, reason=data["reason"]
         ),
         done="Case reopened",

@@ -28,6 +28,7 @@ from actionplans.plan_forms import (
     PlanContactsForm,
     PlanDecisionForm,
 )
+from imr import sections as imr_sections
 from imr.template import CONTACT_FIELDS
 from scr.audit.services import Action, audit_record
 from scr.cases import status
@@ -209,16 +210,12 @@ def plan_decide(request, reference: str, plan_id: int):
 def plan_contacts(request, reference: str, plan_id: int):
     """Appendix C: the lead person, and the named person if different."""
     case, plan, roles = _load(request, reference, plan_id, actionplans_access.PLAN_WRITER)
-    initial = {
-        f"{who}_{key}": (getattr(plan, who) or {}).get(key, "")
-        for who in ("lead", "named")
-        for key, _ in CONTACT_FIELDS
-    }
+    initial = imr_sections.contacts_initial({"lead": plan.lead, "named": plan.named})
     initial["revision"] = plan.revision
     form = PlanContactsForm(request.POST or None, initial=initial)
     conflict = False
     if request.method == "POST" and form.is_valid():
-        data = form.section_data()
+        data = imr_sections.contacts_from_form(form.cleaned_data)
         try:
             services.plan_contacts_save(
                 case_id=case.pk,

@@ -216,7 +216,7 @@ def chronology_workbook(rows: int) -> bytes:
 
 def bench_import() -> list[tuple[str, str]]:
     """A 5,000-row workbook read and imported into an IMR being written, rolled back."""
-    from imr import drafting, spreadsheet
+    from imr import draft_services, spreadsheet
     from imr.models import ChronologyEntry, Imr
 
     imr = (
@@ -235,7 +235,7 @@ def bench_import() -> list[tuple[str, str]]:
         )
         with CaptureQueriesContext(connection) as queries:
             importing, count = timed(
-                lambda: drafting.chronology_import(
+                lambda: draft_services.chronology_import(
                     case_id=imr.case_id, agency_id=imr.agency_id, by=imr.author, rows=rows
                 )
             )

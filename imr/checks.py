@@ -49,7 +49,6 @@ class NameHit:
     field: TextField
 
 
-
 # Ordinary words that are also first names or surnames. A part of a glossary name that is
 # one of these (or an ordinary or stop word) is not searched alone, or every 'will' would
 # be reported; the full name still is. Capitalised mid-sentence they still look like names.

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from imr import access as imr_access
-from imr import drafting, spreadsheet, template
+from imr import draft_services, spreadsheet, template
 from imr.draft_views import PAGE_SIZE, _draft, _posted_revision, _refused
 from imr.entry_parsing import relevance_text
 from imr.forms import (
@@ -34,9 +34,9 @@ from scr.exports import XLSX, TooLongForXlsx, download_response
 from scr.formtools import add_service_errors, form_page
 
 
-def _entry_values(form) -> drafting.EntryValues:
+def _entry_values(form) -> draft_services.EntryValues:
     d = form.cleaned_data
-    return drafting.EntryValues(
+    return draft_services.EntryValues(
         date=d["date"],
         time=d["time"],
         source=d["source"],
@@ -59,7 +59,7 @@ def chronology(request, reference: str, agency_id: int):
     form = EntryForm(request.POST or None, terms=terms)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = drafting.chronology_entry_save(
+            entry = draft_services.chronology_entry_save(
                 case_id=case.pk,
                 agency_id=imr.agency_id,
                 by=request.user,
@@ -139,7 +139,7 @@ def entry_edit(request, reference: str, agency_id: int, entry_id: int):
     if request.method == "POST" and request.POST.get("remove"):
         form = EntryForm(initial=initial, terms=terms)
         try:
-            drafting.chronology_entry_remove(
+            draft_services.chronology_entry_remove(
                 case_id=case.pk,
                 agency_id=imr.agency_id,
                 by=request.user,
@@ -155,7 +155,7 @@ def entry_edit(request, reference: str, agency_id: int, entry_id: int):
         form = EntryForm(request.POST or None, initial=initial, terms=terms)
         if request.method == "POST" and form.is_valid():
             try:
-                drafting.chronology_entry_save(
+                draft_services.chronology_entry_save(
                     case_id=case.pk,
                     agency_id=imr.agency_id,
                     by=request.user,
@@ -191,7 +191,7 @@ def entry_move(request, reference: str, agency_id: int, entry_id: int):
     case, imr, roles = _draft(request, reference, agency_id, write=True)
     _entry(imr, entry_id)  # an entry of another review is not found here
     try:
-        drafting.chronology_entry_move(
+        draft_services.chronology_entry_move(
             case_id=case.pk,
             agency_id=imr.agency_id,
             by=request.user,
@@ -222,7 +222,7 @@ def chronology_import(request, reference: str, agency_id: int):
                 rows = spreadsheet.read_chronology(
                     data, upload.name, term_numbers=numbers, today=calendar.today()
                 )
-                count = drafting.chronology_import(
+                count = draft_services.chronology_import(
                     case_id=case.pk, agency_id=imr.agency_id, by=request.user, rows=rows
                 )
             except spreadsheet.SpreadsheetError as error:

@@ -18,9 +18,10 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
-from imr import drafting, services
+from imr import draft_services, sections, services
 from imr.entry_parsing import FuzzyDate, Precision
 from imr.models import ChronologyEntry, GlossaryEntry, Imr, Part, Section
+from imr.selectors import section_data
 from imr.template import ANALYSIS_PROMPTS, LESSON_PROMPTS
 from panel.models import TermsOfReference
 from referrals.models import Referral
@@ -281,7 +282,7 @@ def _take(
         row = ChronologyEntry.objects.get(
             imr__case=case, imr__agency=agency, date=died - timedelta(days=before)
         )
-        drafting.chronology_entry_save(
+        draft_services.chronology_entry_save(
             **ids,
             by=author,
             values=_values(replace(written, expected=expected), died),
@@ -321,8 +322,8 @@ def _take(
     services.imr_panel_review(**ids, by=panel_chair, accept=True, comments=review.panel_accept)
 
 
-def _values(entry: Entry, died: date) -> drafting.EntryValues:
-    return drafting.EntryValues(
+def _values(entry: Entry, died: date) -> draft_services.EntryValues:
+    return draft_services.EntryValues(
         date=FuzzyDate(died - timedelta(days=entry.before), Precision.DAY),
         time=entry.at,
         source=entry.source,
@@ -348,13 +349,11 @@ def _write_chronology(case: Case, ids: dict, author: User, review: Review, died:
         "people": FAMILY_PEOPLE,
         "other_addresses": "",
     }
-    drafting.imr_section_update(
-        **ids, by=author, key=Section.FAMILY, change=lambda old: family, revision=None
-    )
+    write_section(**ids, by=author, section=Section.FAMILY, content=family)
     for entry in review.entries:
-        drafting.chronology_entry_save(**ids, by=author, values=_values(entry, died))
+        draft_services.chronology_entry_save(**ids, by=author, values=_values(entry, died))
     for kind, code, meaning, worker_name in review.glossary:
-        drafting.glossary_entry_save(
+        draft_services.glossary_entry_save(
             **ids, by=author, kind=kind, code=code, meaning=meaning, worker_name=worker_name
         )
 
@@ -363,10 +362,8 @@ def _write_report(ids: dict, author: User, director: User, report: Report) -> No
     """Sections 1, 4, 5 and 6, as far as the report has them."""
     today = calendar.today()
 
-    def save(key: Section, data: dict) -> None:
-        drafting.imr_section_update(
-            **ids, by=author, key=key, change=lambda old: data, revision=None
-        )
+    def save(key: Section, content: dict) -> None:
+        write_section(**ids, by=author, section=key, content=content)
 
     save(
         Section.INTRODUCTION,
@@ -422,15 +419,26 @@ def _write_report(ids: dict, author: User, director: User, report: Report) -> No
 
 def _revise(ids: dict, author: User, additions: dict[str, str]) -> None:
     """The author answers the panel: adds to the section 4 answers it asked about."""
-
-    def change(old: dict) -> dict:
-        new = dict(old)
-        for key, text in additions.items():
-            answer = dict(new[key])
-            answer["text"] = f"{answer['text']} {text}"
-            new[key] = answer
-        return new
-
-    drafting.imr_section_update(
-        **ids, by=author, key=Section.ANALYSIS, change=change, revision=None
+    imr = Imr.objects.get(case_id=ids["case_id"], agency_id=ids["agency_id"])
+    data = sections.ANALYSIS.initial(section_data(imr, Section.ANALYSIS))
+    for key, text in additions.items():
+        data[key] = f"{data[key]} {text}"
+    draft_services.imr_section_update(
+        **ids, by=author, section=Section.ANALYSIS, data=data, revision=None
     )
+
+
+def write_section(*, case_id: int, agency_id: int, by: User, section: str, content: dict) -> None:
+    """A written section, `content` as ImrSection.data holds it, saved as its author fills
+    its forms in: the section's own form, then each item of its list on the item's page
+    (imr/sections.py). The tests build their reviews with it too."""
+    ids = {"case_id": case_id, "agency_id": agency_id, "by": by}
+    definition = sections.definition(section)
+    draft_services.imr_section_update(
+        **ids, section=section, data=definition.initial(content), revision=None
+    )
+    items = definition.items
+    for item in content.get(items.name, []) if items else []:
+        draft_services.imr_section_item_save(
+            **ids, section=section, data=items.initial(item), item_id=item["id"]
+        )

@@ -5,7 +5,6 @@ Only the author writes. The agency's lead and director may read these pages; the
 board's readers never see a draft (404)."""
 
 import re
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,21 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from imr import access as imr_access
-from imr import drafting, template
-from imr.forms import (
-    AnalysisForm,
-    ContactsForm,
-    FamilySubjectForm,
-    GlossaryForm,
-    IntroductionForm,
-    LessonsForm,
-    PersonForm,
-    RecommendationForm,
-)
+from imr import draft_services, sections
+from imr.forms import GlossaryForm, PersonForm, RecommendationForm
 from imr.models import Imr, Part, Section
 from imr.selectors import (
-    content_sections,
-    family_default,
     imr_checks,
     section_row,
     terms_of_reference,
@@ -66,29 +54,17 @@ def _posted_revision(request) -> int:
         raise ValidationError("This page is out of date: open it again and retry.") from None
 
 
-def _date(value: str):
-    from datetime import date
-
-    return date.fromisoformat(value) if value else None
-
-
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
-
-
-def _save_section(request, form, imr, key, change, *, initial=None):
+def _save_section(request, form, imr, definition):
     """Run the section's save; answer an autosave with JSON. Returns a response, or None
     to show the form again (with the service's errors on it)."""
-    revision = form.cleaned_data.get("revision")
     try:
-        section = drafting.imr_section_update(
+        section = draft_services.imr_section_update(
             case_id=imr.case_id,
             agency_id=imr.agency_id,
             by=request.user,
-            key=key,
-            change=change,
-            revision=revision,
-            initial=initial,
+            section=definition.key,
+            data=form.cleaned_data,
+            revision=form.cleaned_data.get("revision"),
         )
     except ValidationError as error:
         if request.POST.get("autosave"):
@@ -98,7 +74,7 @@ def _save_section(request, form, imr, key, change, *, initial=None):
     if request.POST.get("autosave"):
         saved = timezone.localtime(section.updated_at).strftime("%H:%M")
         return JsonResponse({"revision": section.revision, "saved": saved})
-    messages.success(request, f"{Section(key).label} is saved.")
+    messages.success(request, f"{definition.title} is saved.")
     return redirect(imr_url(imr))
 
 
@@ -125,147 +101,75 @@ def _section_page(request, case, imr, roles, key, form, extra=None):
 @require_http_methods(["GET", "POST"])
 @login_required
 def section_edit(request, reference: str, agency_id: int, key: str):
-    """Sections 1, 4 and 5, section 2's adult and section 6's contacts: one form each."""
-    if key not in (
-        Section.INTRODUCTION,
-        Section.FAMILY,
-        Section.ANALYSIS,
-        Section.LESSONS,
-        Section.ACTION_PLAN,
-    ):
+    """Sections 1, 4 and 5, section 2's adult and section 6's contacts: the form each
+    section's definition names (imr/sections.py)."""
+    if key not in sections.BY_KEY or sections.BY_KEY[key].rows:
         raise Http404("No such section")
+    definition = sections.BY_KEY[key]
     case, imr, roles = _draft(request, reference, agency_id, write=True)
     row = section_row(imr, key)
-    data = dict(row.data) if row else {}
-    revision = row.revision if row else 0
+    data = (dict(row.data) if row else {}) or definition.default(imr)
     terms = terms_of_reference(case)[0]
-    initial_data = None
-    extra = {}
-    if key == Section.INTRODUCTION:
-        form_class, kwargs = IntroductionForm, {}
-        initial = {
-            "sources": data.get("sources", []),
-            "other_sources": data.get("other_sources", ""),
-            "notes": data.get("notes", ""),
-        }
-
-        def change(old, form):
-            return {
-                **old,
-                **{k: form.cleaned_data[k] for k in ("sources", "other_sources", "notes")},
-            }
-
-        extra = {"terms": terms}
-    elif key == Section.FAMILY:
-        form_class, kwargs = FamilySubjectForm, {}
-        data = data or family_default(imr)
-        initial_data = family_default(imr)
-        subject = data.get("subject", {})
-        initial = {
-            "name": subject.get("name", ""),
-            "dob": _date(subject.get("dob", "")),
-            "dod": _date(subject.get("dod", "")),
-            "address": subject.get("address", ""),
-            "ethnicity": subject.get("ethnicity", ""),
-            "other_addresses": data.get("other_addresses", ""),
-        }
-
-        def change(old, form):
-            d = form.cleaned_data
-            subject = {
-                "name": d["name"].strip(),
-                "dob": _iso(d["dob"]),
-                "dod": _iso(d["dod"]),
-                "address": d["address"].strip(),
-                "ethnicity": d["ethnicity"].strip(),
-            }
-            return {**old, "subject": subject, "other_addresses": d["other_addresses"].strip()}
-
-        extra = {
-            "people": data.get("people", []),
-            "relationships": template.RELATIONSHIP_LABELS,
-            "hint": template.FAMILY_HINT,
-        }
-    elif key == Section.ANALYSIS:
-        form_class, kwargs = AnalysisForm, {"terms": terms}
-        initial = {}
-        for prompt in template.ANALYSIS_PROMPTS:
-            answer = data.get(prompt.key) or {}
-            initial[prompt.key] = answer.get("text", "")
-            initial[f"{prompt.key}_terms"] = [str(n) for n in answer.get("terms", [])]
-
-        def change(old, form):
-            return form.section_data()
-
-        extra = {"hint": template.ANALYSIS_HINT}
-    elif key == Section.LESSONS:
-        form_class, kwargs = LessonsForm, {}
-        initial = {p.key: data.get(p.key, "") for p in template.LESSON_PROMPTS}
-
-        def change(old, form):
-            return form.section_data()
-
-        extra = {"hint": template.LESSONS_HINT}
-    else:
-        form_class, kwargs = ContactsForm, {}
-        initial = {
-            f"{who}_{k}": (data.get(who) or {}).get(k, "")
-            for who in ("lead", "named")
-            for k, _ in template.CONTACT_FIELDS
-        }
-
-        def change(old, form):
-            return {**old, **form.section_data()}
-
-        extra = {
-            # Dates as people read them (dd/mm/yyyy), as in the report.
-            "recommendations": content_sections({"action_plan": data})["recommendations"],
-            "hint": template.ACTION_PLAN_HINT,
-        }
-    initial["revision"] = revision
-    form = form_class(request.POST or None, initial=initial, **kwargs)
+    initial = {**definition.initial(data), "revision": row.revision if row else 0}
+    form = definition.form(request.POST or None, initial=initial, **definition.form_kwargs(terms))
     if request.method == "POST":
         if form.is_valid():
-            done = _save_section(
-                request, form, imr, key, lambda old: change(old, form), initial=initial_data
-            )
+            done = _save_section(request, form, imr, definition)
             if done is not None:
                 return done
         elif request.POST.get("autosave"):
             return JsonResponse(
                 {"error": "Not saved: check the highlighted answers and save."}, status=400
             )
+    extra = {"terms": terms, **definition.page(data)}
     return _section_page(request, case, imr, roles, key, form, extra)
 
 
-def _update_section(request, imr, key: str, change, *, revision, initial=None):
-    return drafting.imr_section_update(
-        case_id=imr.case_id,
-        agency_id=imr.agency_id,
-        by=request.user,
-        key=key,
-        change=change,
-        revision=revision,
-        initial=initial,
-    )
+def _item_page(imr, definition, item_id, missing: str):
+    """(the item, or None for a new one; its form's initial data). 404 (`missing`) for an
+    item that is not in the section's list."""
+    row = section_row(imr, definition.key)
+    data = dict(row.data) if row else definition.default(imr)
+    items = data.get(definition.items.name, [])
+    item = next((i for i in items if i.get("id") == item_id), None) if item_id else None
+    if item_id and item is None:
+        raise Http404(missing)
+    initial = definition.items.initial(item) if item else {}
+    initial["revision"] = row.revision if row else 0
+    return item, initial
 
 
-def _put_item(items: str, values: dict):
-    """A change of a section: `values` in its list `items`, in place of the item with the
-    same id, or last (the people of section 2, the recommendations of section 6)."""
-
-    def change(old: dict) -> dict:
-        current = old.get(items, [])
-        if any(item.get("id") == values["id"] for item in current):
-            return {**old, items: [values if i.get("id") == values["id"] else i for i in current]}
-        return {**old, items: [*current, values]}
-
-    return change
-
-
-def _drop_item(items: str, item_id: str):
-    """A change of a section: the item with this id out of its list `items`."""
-    return lambda old: {**old, items: [i for i in old.get(items, []) if i.get("id") != item_id]}
+def _item_edit(request, imr, definition, item, form, *, saved, removed):
+    """Remove `item` (when asked to and it is there), or save the form's item: a
+    response, or None to show the form again. `saved(item)` and `removed`: the messages."""
+    ids = {"case_id": imr.case_id, "agency_id": imr.agency_id, "by": request.user}
+    back = imr_url(imr, "imr:section-edit", definition.key)
+    item_id = item["id"] if item else None
+    if request.POST.get("remove") and item:
+        try:
+            draft_services.imr_section_item_remove(
+                **ids, section=definition.key, item_id=item_id, revision=_posted_revision(request)
+            )
+        except ValidationError as error:
+            return _refused(request, error)
+        messages.success(request, removed)
+        return redirect(back)
+    if not form.is_valid():
+        return None
+    try:
+        item = draft_services.imr_section_item_save(
+            **ids,
+            section=definition.key,
+            data=form.cleaned_data,
+            item_id=item_id,
+            # Checked only for a change: adding an item cannot overwrite anyone.
+            revision=form.cleaned_data["revision"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, saved(item))
+    return redirect(back)
 
 
 @require_http_methods(["GET", "POST"])
@@ -273,61 +177,20 @@ def _drop_item(items: str, item_id: str):
 def person_edit(request, reference: str, agency_id: int, person_id: str | None = None):
     """Section 2: add, change or remove one person of the family and household."""
     case, imr, roles = _draft(request, reference, agency_id, write=True)
-    row = section_row(imr, Section.FAMILY)
-    data = dict(row.data) if row else family_default(imr)
-    people = data.get("people", [])
-    person = next((p for p in people if p.get("id") == person_id), None) if person_id else None
-    if person_id and person is None:
-        raise Http404("No such person")
-    initial = dict(person or {})
-    if person:
-        initial["dob"] = _date(person.get("dob", ""))
-    initial["revision"] = row.revision if row else 0
+    person, initial = _item_page(imr, sections.FAMILY, person_id, "No such person")
     form = PersonForm(request.POST or None, initial=initial)
-    if request.method == "POST" and request.POST.get("remove") and person:
-        form = PersonForm(initial=initial)
-
-        try:
-            _update_section(
-                request,
-                imr,
-                Section.FAMILY,
-                _drop_item("people", person_id),
-                revision=_posted_revision(request),
-                initial=family_default(imr),
-            )
-        except ValidationError as error:
-            return _refused(request, error)
-        else:
-            messages.success(request, f"{person['name']} is removed from the family composition.")
-            return redirect(imr_url(imr, "imr:section-edit", Section.FAMILY))
-    elif request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        values = {
-            "id": person_id or uuid.uuid4().hex[:12],
-            "relationship": d["relationship"],
-            "relationship_detail": d["relationship_detail"].strip(),
-            "name": d["name"].strip(),
-            "dob": _iso(d["dob"]),
-            "address": d["address"].strip(),
-            "ethnicity": d["ethnicity"].strip(),
-        }
-
-        try:
-            _update_section(
-                request,
-                imr,
-                Section.FAMILY,
-                _put_item("people", values),
-                # Adding a person cannot overwrite anyone; changing one checks the revision.
-                revision=d["revision"] if person_id else None,
-                initial=family_default(imr),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{values['name']} is saved in the family composition.")
-            return redirect(imr_url(imr, "imr:section-edit", Section.FAMILY))
+    if request.method == "POST":
+        done = _item_edit(
+            request,
+            imr,
+            sections.FAMILY,
+            person,
+            form,
+            saved=lambda item: f"{item['name']} is saved in the family composition.",
+            removed=f"{(person or {}).get('name')} is removed from the family composition.",
+        )
+        if done is not None:
+            return done
     return form_page(
         request,
         "imr/person_form.html",
@@ -348,59 +211,20 @@ def person_edit(request, reference: str, agency_id: int, person_id: str | None =
 def recommendation_edit(request, reference: str, agency_id: int, rec_id: str | None = None):
     """Section 6: one recommendation and its key actions (1.1, 1.2 ...)."""
     case, imr, roles = _draft(request, reference, agency_id, write=True)
-    row = section_row(imr, Section.ACTION_PLAN)
-    data = dict(row.data) if row else {}
-    recs = data.get("recommendations", [])
-    rec = next((r for r in recs if r.get("id") == rec_id), None) if rec_id else None
-    if rec_id and rec is None:
-        raise Http404("No such recommendation")
-    initial = {"revision": row.revision if row else 0, "text": (rec or {}).get("text", "")}
-    for n, action in enumerate((rec or {}).get("actions", []), 1):
-        initial.update(
-            {
-                f"action_{n}_text": action.get("text", ""),
-                f"action_{n}_evidence": action.get("evidence", ""),
-                f"action_{n}_outcome": action.get("outcome", ""),
-                f"action_{n}_date": _date(action.get("date", "")),
-            }
-        )
+    rec, initial = _item_page(imr, sections.ACTION_PLAN, rec_id, "No such recommendation")
     form = RecommendationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and request.POST.get("remove") and rec:
-        form = RecommendationForm(initial=initial)
-
-        try:
-            _update_section(
-                request,
-                imr,
-                Section.ACTION_PLAN,
-                _drop_item("recommendations", rec_id),
-                revision=_posted_revision(request),
-            )
-        except ValidationError as error:
-            return _refused(request, error)
-        else:
-            messages.success(request, "The recommendation is removed.")
-            return redirect(imr_url(imr, "imr:section-edit", Section.ACTION_PLAN))
-    elif request.method == "POST" and form.is_valid():
-        values = {
-            "id": rec_id or uuid.uuid4().hex[:12],
-            "text": form.cleaned_data["text"].strip(),
-            "actions": form.actions(),
-        }
-
-        try:
-            _update_section(
-                request,
-                imr,
-                Section.ACTION_PLAN,
-                _put_item("recommendations", values),
-                revision=form.cleaned_data["revision"] if rec_id else None,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The recommendation is saved.")
-            return redirect(imr_url(imr, "imr:section-edit", Section.ACTION_PLAN))
+    if request.method == "POST":
+        done = _item_edit(
+            request,
+            imr,
+            sections.ACTION_PLAN,
+            rec,
+            form,
+            saved=lambda item: "The recommendation is saved.",
+            removed="The recommendation is removed.",
+        )
+        if done is not None:
+            return done
     return form_page(
         request,
         "imr/recommendation_form.html",
@@ -433,7 +257,7 @@ def glossary(request, reference: str, agency_id: int):
     form = GlossaryForm(request.POST or None, initial=initial)
     if request.method == "POST" and request.POST.get("remove"):
         try:
-            drafting.glossary_entry_remove(
+            draft_services.glossary_entry_remove(
                 case_id=case.pk,
                 agency_id=imr.agency_id,
                 by=request.user,
@@ -444,7 +268,7 @@ def glossary(request, reference: str, agency_id: int):
         return redirect(imr_url(imr, "imr:glossary"))
     if request.method == "POST" and form.is_valid():
         try:
-            entry = drafting.glossary_entry_save(
+            entry = draft_services.glossary_entry_save(
                 case_id=case.pk, agency_id=imr.agency_id, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -509,7 +333,7 @@ def checks(request, reference: str, agency_id: int):
             messages.error(request, "Choose the word to confirm.")
             return redirect(imr_url(imr, "imr:checks"))
         try:
-            drafting.name_confirm(
+            draft_services.name_confirm(
                 case_id=case.pk, agency_id=imr.agency_id, by=request.user, word=word
             )
         except ValidationError as error:

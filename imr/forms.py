@@ -1,4 +1,5 @@
-"""Input validation for the IMR pages. The services make the decisions."""
+"""Input validation for the IMR pages. The services make the decisions; what a section's
+form is for, and how its cleaned data is stored, imr/sections.py says."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -176,13 +177,6 @@ class AnalysisForm(RevisionForm, TermsMixin):
             )
             self.prompts.append((self[prompt.key], self[f"{prompt.key}_terms"]))
 
-    def section_data(self) -> dict:
-        data = self.cleaned_data
-        return {
-            p.key: {"text": data[p.key].strip(), "terms": [int(n) for n in data[f"{p.key}_terms"]]}
-            for p in template.ANALYSIS_PROMPTS
-        }
-
 
 class LessonsForm(RevisionForm):
     def __init__(self, *args, **kwargs):
@@ -195,16 +189,13 @@ class LessonsForm(RevisionForm):
                 required=False,
             )
 
-    def section_data(self) -> dict:
-        return {p.key: self.cleaned_data[p.key].strip() for p in template.LESSON_PROMPTS}
-
 
 class ContactsForm(RevisionForm):
     """Section 6: the action plan's lead person, and a named person if different."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for who, title in (("lead", "Lead person"), ("named", "Named person")):
+        for who, title in template.CONTACT_PEOPLE:
             for key, label in template.CONTACT_FIELDS:
                 field = forms.EmailField if key == "email" else forms.CharField
                 self.fields[f"{who}_{key}"] = field(
@@ -212,14 +203,6 @@ class ContactsForm(RevisionForm):
                     required=False,
                     widget=_area(2) if key == "address" else None,
                 )
-
-    def section_data(self) -> dict:
-        return {
-            who: {
-                key: self.cleaned_data[f"{who}_{key}"].strip() for key, _ in template.CONTACT_FIELDS
-            }
-            for who in ("lead", "named")
-        }
 
 
 ACTION_ROWS = 5
@@ -263,19 +246,6 @@ class RecommendationForm(RevisionForm):
                     f"action_{n}_date", f"The date of key action {n} must be in the future"
                 )
         return data
-
-    def actions(self) -> list[dict]:
-        data = self.cleaned_data
-        return [
-            {
-                "text": data[f"action_{n}_text"].strip(),
-                "evidence": data[f"action_{n}_evidence"].strip(),
-                "outcome": data[f"action_{n}_outcome"].strip(),
-                "date": data[f"action_{n}_date"].isoformat() if data[f"action_{n}_date"] else "",
-            }
-            for n in range(1, ACTION_ROWS + 1)
-            if data[f"action_{n}_text"].strip()
-        ]
 
 
 class EntryForm(RevisionForm, TermsMixin):

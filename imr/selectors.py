@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 
-from imr import checks, template
+from imr import checks, sections, template
 from imr.entry_parsing import FuzzyDate, Precision, display_time
 from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrSection, Part, Section
 from panel.models import TermsOfReference
-from scr.deadlines import calendar
 from scr.names import initials
 
 # The chronology's order (Appendix C section 3): by date; a year or a month alone before
@@ -39,24 +38,9 @@ def section_row(imr: Imr, key: str) -> ImrSection | None:
 
 
 def section_data(imr: Imr, key: str) -> dict:
+    """A written section's data as saved; {} before its first save."""
     row = section_row(imr, key)
     return dict(row.data) if row else {}
-
-
-def family_default(imr: Imr) -> dict:
-    """Section 2 starts from what the case knows of the adult."""
-    case = imr.case
-    return {
-        "subject": {
-            "name": case.subject_name,
-            "dob": case.subject_date_of_birth.isoformat() if case.subject_date_of_birth else "",
-            "dod": case.subject_date_of_death.isoformat() if case.subject_date_of_death else "",
-            "address": "",
-            "ethnicity": "",
-        },
-        "people": [],
-        "other_addresses": "",
-    }
 
 
 def terms_of_reference(case) -> tuple[list[dict], bool, tuple]:
@@ -120,7 +104,7 @@ def imr_content(imr: Imr, part: str = Part.REPORT) -> dict:
             period_from.isoformat() if period_from else "",
             period_to.isoformat() if period_to else "",
         ],
-        "family": section_data(imr, Section.FAMILY) or family_default(imr),
+        **_written(imr, sections.carried_by(Part.CHRONOLOGY)),
         "chronology": [entry_dict(e) for e in ordered_entries(imr)],
         "glossary": [
             {"code": g.code, "meaning": g.meaning, "kind": g.kind}
@@ -128,75 +112,25 @@ def imr_content(imr: Imr, part: str = Part.REPORT) -> dict:
         ],
     }
     if part == Part.REPORT:
-        for key in (Section.INTRODUCTION, Section.ANALYSIS, Section.LESSONS, Section.ACTION_PLAN):
-            content[str(key)] = section_data(imr, key)
+        content.update(_written(imr, [d for d in sections.WRITTEN if d.part == Part.REPORT]))
     return content
+
+
+def _written(imr: Imr, definitions) -> dict:
+    """The written sections' data by key, each as saved or as it starts."""
+    return {str(d.key): section_data(imr, d.key) or d.default(imr) for d in definitions}
 
 
 # What the report's pages show of a content dict (the submitted version, the preview).
 
 
-def uk_date(iso: str) -> str:
-    """'2025-02-03' as 03/02/2025 for people to read; '' stays ''."""
-    if not iso:
-        return ""
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
-
-
-def _with_dates(person: dict) -> dict:
-    return {**person, "dob": uk_date(person.get("dob", "")), "dod": uk_date(person.get("dod", ""))}
-
-
 def content_sections(content: dict) -> dict:
-    """Labelled rows of a content dict for templates, which only loop and print."""
-    intro = content.get("introduction") or {}
-    analysis = content.get("analysis") or {}
-    lessons = content.get("lessons") or {}
-    plan = content.get("action_plan") or {}
-    family = content.get("family") or {}
-    people = [
-        {
-            **_with_dates(person),
-            "relationship_label": template.RELATIONSHIP_LABELS.get(person.get("relationship"), ""),
-        }
-        for person in family.get("people", [])
-    ]
-    return {
-        "sources": [template.SOURCE_LABELS.get(k, k) for k in intro.get("sources", [])],
-        "intro": intro,
-        "subject_dob": uk_date(content.get("case", {}).get("subject_dob", "")),
-        "family_subject": _with_dates(family.get("subject", {})),
-        "family_people": people,
-        "other_addresses": family.get("other_addresses", ""),
-        "analysis": [
-            (
-                p,
-                (analysis.get(p.key) or {}).get("text", ""),
-                (analysis.get(p.key) or {}).get("terms", []),
-            )
-            for p in template.ANALYSIS_PROMPTS
-        ],
-        "lessons": [(p, lessons.get(p.key, "")) for p in template.LESSON_PROMPTS],
-        "plan": plan,
-        "plan_lead": [
-            (label, (plan.get("lead") or {}).get(k, "")) for k, label in template.CONTACT_FIELDS
-        ],
-        "plan_named": [
-            (label, (plan.get("named") or {}).get(k, ""))
-            for k, label in template.CONTACT_FIELDS
-            if (plan.get("named") or {}).get(k)
-        ],
-        "recommendations": [
-            {
-                **rec,
-                "actions": [
-                    {**a, "date": uk_date(a.get("date", ""))} for a in rec.get("actions", [])
-                ],
-            }
-            for rec in plan.get("recommendations", [])
-        ],
-    }
+    """Labelled rows of a content dict for templates, which only loop and print: what each
+    written section shows of itself (sections.SectionDefinition.report)."""
+    report = {"subject_dob": sections.uk_date(content.get("case", {}).get("subject_dob", ""))}
+    for definition in sections.WRITTEN:
+        report.update(definition.report(content.get(str(definition.key)) or {}))
+    return report
 
 
 # The checks before submission.
@@ -226,34 +160,14 @@ def text_fields(imr: Imr, part: str) -> list[checks.TextField]:
                 fields.append(checks.TextField(f"{where}: {label}", getattr(entry, name), url))
     if part != Part.REPORT:
         return fields
-    intro = section_data(imr, Section.INTRODUCTION)
-    url = reverse("imr:section-edit", args=[ref, agency, Section.INTRODUCTION])
-    for name, label in (("other_sources", "Other sources"), ("notes", "Introduction")):
-        if intro.get(name):
-            fields.append(checks.TextField(f"Section 1: {label}", intro[name], url))
-    analysis = section_data(imr, Section.ANALYSIS)
-    url = reverse("imr:section-edit", args=[ref, agency, Section.ANALYSIS])
-    for prompt in template.ANALYSIS_PROMPTS:
-        text = (analysis.get(prompt.key) or {}).get("text", "")
-        if text:
-            fields.append(checks.TextField(f"Section 4 ({prompt.ref})", text, url))
-    lessons = section_data(imr, Section.LESSONS)
-    url = reverse("imr:section-edit", args=[ref, agency, Section.LESSONS])
-    for prompt in template.LESSON_PROMPTS:
-        if lessons.get(prompt.key):
-            fields.append(checks.TextField(f"Section 5 ({prompt.ref})", lessons[prompt.key], url))
-    plan = section_data(imr, Section.ACTION_PLAN)
-    for number, rec in enumerate(plan.get("recommendations", []), 1):
-        url = reverse("imr:recommendation-edit", args=[ref, agency, rec["id"]])
-        fields.append(checks.TextField(f"Section 6: recommendation {number}", rec["text"], url))
-        for sub, action in enumerate(rec.get("actions", []), 1):
-            for name in ("text", "evidence", "outcome"):
-                if action.get(name):
-                    fields.append(
-                        checks.TextField(
-                            f"Section 6: action {number}.{sub} ({name})", action[name], url
-                        )
-                    )
+    for definition in sections.WRITTEN:
+        data = section_data(imr, definition.key)
+        for text in definition.texts(data):
+            if text.item_id:
+                url = reverse(definition.items.url_name, args=[ref, agency, text.item_id])
+            else:
+                url = reverse("imr:section-edit", args=[ref, agency, definition.key])
+            fields.append(checks.TextField(text.location, text.text, url))
     return fields
 
 
@@ -263,10 +177,8 @@ def known_names(imr: Imr) -> list[tuple[str, str]]:
         (g.worker_name, "a worker's name in your glossary")
         for g in imr.glossary.filter(kind=GlossaryEntry.Kind.WORKER).exclude(worker_name="")
     ]
-    family = section_data(imr, Section.FAMILY) or family_default(imr)
-    for person in [family.get("subject", {}), *family.get("people", [])]:
-        if person.get("name"):
-            names.append((person["name"], "a family member's name"))
+    family = section_data(imr, Section.FAMILY) or sections.FAMILY.default(imr)
+    names += [(name, "a family member's name") for name in sections.FAMILY.names(family)]
     return names
 
 
@@ -330,10 +242,6 @@ def chronology_gaps(imr: Imr) -> list[checks.Gap]:
     )
 
 
-def _blank(value) -> bool:
-    return not str(value or "").strip()
-
-
 @dataclass(frozen=True)
 class CheckReport:
     """The checks before submission, each run once: the checks page shows the details,
@@ -360,10 +268,7 @@ def imr_problems(imr: Imr, part: str) -> list[Problem]:
 
 
 def _problems(imr: Imr, part: str, hits, unexplained, gaps) -> list[Problem]:
-    problems = []
-    family = section_data(imr, Section.FAMILY)
-    if _blank((family.get("subject") or {}).get("name")):
-        problems.append(Problem(Section.FAMILY, "Section 2: confirm the family composition"))
+    problems = _section_problems(imr, sections.FAMILY)
     if not imr.entries.exists():
         problems.append(Problem(Section.CHRONOLOGY, "Section 3: add the chronology"))
     for gap in gaps:
@@ -389,82 +294,29 @@ def _problems(imr: Imr, part: str, hits, unexplained, gaps) -> list[Problem]:
         return problems
     if not imr.appraisal:
         problems.append(Problem("appraisal", "Record the rapid appraisal (section 10)"))
-    intro = section_data(imr, Section.INTRODUCTION)
-    if not intro.get("sources") and _blank(intro.get("other_sources")):
-        problems.append(
-            Problem(Section.INTRODUCTION, "Section 1: list the sources of information used")
-        )
-    analysis = section_data(imr, Section.ANALYSIS)
-    for prompt in template.ANALYSIS_PROMPTS:
-        if _blank((analysis.get(prompt.key) or {}).get("text")):
-            problems.append(Problem(Section.ANALYSIS, f"Section 4: answer {prompt.ref}"))
-    lessons = section_data(imr, Section.LESSONS)
-    for prompt in template.LESSON_PROMPTS:
-        if _blank(lessons.get(prompt.key)):
-            problems.append(Problem(Section.LESSONS, f"Section 5: answer {prompt.ref}"))
-    problems.extend(action_plan_problems(section_data(imr, Section.ACTION_PLAN)))
+    for definition in sections.WRITTEN:
+        if definition.part == Part.REPORT:
+            problems += _section_problems(imr, definition)
     return problems
 
 
-def action_plan_problems(plan: dict, today=None) -> list[Problem]:
-    """Section 6 and the template's guidance: a lead person, and SMART actions (a date
-    in the future, an outcome and the evidence stated)."""
-    today = today or calendar.today()
-    problems = []
-    lead = plan.get("lead") or {}
-    if _blank(lead.get("name")) or _blank(lead.get("email")):
-        problems.append(
-            Problem(Section.ACTION_PLAN, "Section 6: give the lead person's name and email")
-        )
-    recommendations = plan.get("recommendations") or []
-    if not recommendations:
-        problems.append(Problem(Section.ACTION_PLAN, "Section 6: add at least one recommendation"))
-    for number, rec in enumerate(recommendations, 1):
-        actions = rec.get("actions") or []
-        if not actions:
-            problems.append(
-                Problem(
-                    Section.ACTION_PLAN, f"Section 6: recommendation {number} needs a key action"
-                )
-            )
-        for sub, action in enumerate(actions, 1):
-            label = f"Section 6: action {number}.{sub}"
-            if _blank(action.get("outcome")):
-                problems.append(Problem(Section.ACTION_PLAN, f"{label} needs its key outcome"))
-            if _blank(action.get("evidence")):
-                problems.append(Problem(Section.ACTION_PLAN, f"{label} needs its evidence"))
-            due = action.get("date") or ""
-            if not due:
-                problems.append(Problem(Section.ACTION_PLAN, f"{label} needs a completion date"))
-            elif due <= today.isoformat():
-                problems.append(
-                    Problem(
-                        Section.ACTION_PLAN, f"{label}: the completion date must be in the future"
-                    )
-                )
-    return problems
+def _section_problems(imr: Imr, definition: sections.SectionDefinition) -> list[Problem]:
+    """What a written section lacks (sections.SectionDefinition.problems), as saved."""
+    data = section_data(imr, definition.key)
+    return [Problem(definition.key, message) for message in definition.problems(data)]
 
 
 # A saved revision, for people to read (the version history).
 
 _LABELS = {
-    **{p.key: f"{p.ref}: {p.question}" for p in template.ANALYSIS_PROMPTS},
-    **{p.key: f"{p.ref}: {p.question}" for p in template.LESSON_PROMPTS},
+    # What each written section stores, then the parts of its items and of the chronology.
+    **{key: label for d in sections.WRITTEN for key, label in d.fields.items()},
     **dict(template.CONTACT_FIELDS),
-    "sources": "Sources of information",
-    "other_sources": "Other sources",
-    "notes": "Introduction",
-    "subject": "The adult",
-    "people": "Family and others",
-    "other_addresses": "Other addresses on file",
     "dob": "Date of birth",
     "dod": "Date of death",
     "ethnicity": "Ethnicity",
     "relationship": "Relationship",
     "relationship_detail": "Relationship (detail)",
-    "lead": "Lead person",
-    "named": "Named person",
-    "recommendations": "Recommendations",
     "actions": "Key actions",
     "text": "Text",
     "terms": "Terms of reference",

@@ -1,7 +1,7 @@
 """The course of a management review: commissioning (10), nomination, the rapid
 appraisal, the two submissions and their countersignature (Appendix C), the panel's
 quality review, and section 12's confidential note. Writes to the draft itself are in
-imr/drafting.py."""
+imr/draft_services.py."""
 
 from datetime import date, datetime
 

@@ -205,7 +205,8 @@ ACTION_HINTS = {
     "date": "The date by which the action will be completed.",
 }
 
-# Appendix C's action plan contacts.
+# Appendix C's action plan contacts: the lead person, and a named person if different.
+CONTACT_PEOPLE = [("lead", "Lead person"), ("named", "Named person")]
 CONTACT_FIELDS = [
     ("name", "Name"),
     ("position", "Position"),

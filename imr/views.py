@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from imr import access as imr_access
-from imr import services
+from imr import sections, services
 from imr.forms import (
     AppraisalForm,
     CommissionForm,
@@ -171,7 +171,7 @@ def imr_detail(request, reference: str, agency_id: int):
         if imr_access.may_see_concerns(request.user, imr, perms)
         else None,
         "may_record_concern": imr_access.may_record_concern(request.user, imr, roles, perms),
-        "sections": [(key, label) for key, label in Section.choices],
+        "sections": [(d.key.value, d.title) for d in sections.SECTIONS],
         "confidential": True,
     }
     return form_page(request, "imr/imr_detail.html", context)

@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from imr.selectors import terms_of_reference
 from overview import access as overview_access
 from overview import chronology as merged
+from overview import chronology_services
 from overview.models import Overview, OverviewEntry
 from overview.timeline import build_timeline
 from overview.views import load, overview_url
@@ -385,7 +386,7 @@ def entry_link(request, reference: str, entry_id: int):
     case = _author(request, reference, entry_id)
     try:
         same_as_id = int(request.POST.get("same_as", ""))
-        merged.overview_entry_link(
+        chronology_services.overview_entry_link(
             case_id=case.pk, by=request.user, entry_id=entry_id, same_as_id=same_as_id
         )
     except ValueError:
@@ -403,7 +404,9 @@ def entry_unlink(request, reference: str, entry_id: int):
     """The author shows a linked entry as its own event again (13.4 f)."""
     case = _author(request, reference, entry_id)
     try:
-        merged.overview_entry_unlink(case_id=case.pk, by=request.user, entry_id=entry_id)
+        chronology_services.overview_entry_unlink(
+            case_id=case.pk, by=request.user, entry_id=entry_id
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -26,7 +26,7 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
-from imr import checks, drafting
+from imr import checks, draft_services
 from imr import demo as imr_demo
 from imr import services as imr_services
 from imr.demo import Entry, Report
@@ -34,8 +34,10 @@ from imr.models import GlossaryEntry, Imr, Part, Section
 from imr.selectors import terms_of_reference
 from overview import receipt, summary
 from overview import services as overview_services
-from overview.chronology import age_on, duplicate_suggestions, overview_entry_link
-from overview.family import family_merge, merge_suggestions
+from overview.chronology import age_on, duplicate_suggestions
+from overview.chronology_services import overview_entry_link
+from overview.family import merge_suggestions
+from overview.family_services import family_merge
 from overview.models import ContributorResponse, OverviewSection
 from panel import services as panel_services
 from panel.demo import TERMS
@@ -294,15 +296,13 @@ def _review(world: DemoWorld, case: Case, key: str, story: Story, team: dict, di
     )
     imr_services.imr_appraisal_record(**ids, by=author, needed=False)
     family = _family(story, key, died)
-    drafting.imr_section_update(
-        **ids, by=author, key=Section.FAMILY, change=lambda old: family, revision=None
-    )
+    imr_demo.write_section(**ids, by=author, section=Section.FAMILY, content=family)
     who, entries = initials(story.subject), _entries(story.chronology[key])
     period, months = terms_of_reference(case)[2], case.board.chronology_gap_months
     for entry in entries + _gap_notes(key, entries, who, died, period, months):
-        drafting.chronology_entry_save(**ids, by=author, values=imr_demo._values(entry, died))
+        draft_services.chronology_entry_save(**ids, by=author, values=imr_demo._values(entry, died))
     for kind, code, meaning, worker_name in GLOSSARY[key]:
-        drafting.glossary_entry_save(
+        draft_services.glossary_entry_save(
             **ids, by=author, kind=kind, code=code, meaning=meaning, worker_name=worker_name
         )
     imr_services.imr_submit(**ids, by=author, part=Part.CHRONOLOGY)

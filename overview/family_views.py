@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from imr.template import RELATIONSHIPS
 from overview import access as overview_access
-from overview import family as family_services
+from overview import family_services
+from overview.family import family_members, family_people, family_tree, merge_suggestions
 from overview.models import FamilyMember
 from overview.views import load, overview_url
 from scr.fields import GovukDateField
@@ -59,10 +60,10 @@ def family(request, reference: str):
     The suggestions and corrections are the author's alone, while it is being written."""
     case, overview, perms = load(request, reference)
     can_write = overview_access.may_write_overview(perms) and overview.editable
-    members = family_services.family_members(overview)
-    people = family_services.family_people(members)
+    members = family_members(overview)
+    people = family_people(members)
     by_pk = {person.member.pk: person for person in people}
-    suggestions = family_services.merge_suggestions(overview, members=members) if can_write else []
+    suggestions = merge_suggestions(overview, members=members) if can_write else []
     return form_page(
         request,
         "overview/family.html",
@@ -70,7 +71,7 @@ def family(request, reference: str):
             "case": case,
             "overview": overview,
             "confidential": True,
-            "tree": family_services.family_tree(overview, names=True, members=members),
+            "tree": family_tree(overview, names=True, members=members),
             "people": people,
             "differing": [person for person in people if person.differences],
             "suggestions": [

@@ -144,7 +144,7 @@ def _iso(value: str) -> date | None:
 
 def _copy_family(overview: Overview, versions: list[ImrSubmission]) -> None:
     """Every agency's account of the family, one member per account; the adult is one
-    person whoever reports them. The author merges the rest (overview/family.py)."""
+    person whoever reports them. The author merges the rest (overview/family_services.py)."""
     case = overview.case
     subject = FamilyMember.objects.create(
         overview=overview,

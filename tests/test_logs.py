@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from imr import drafting
+from imr import draft_services
 from imr.models import Section
 from referrals.models import Referral
 from scr.logs import RedactSecretPaths, SafeFormatter
@@ -133,10 +133,10 @@ def test_no_content_password_or_token_in_any_log(
     assert Referral.objects.get().subject_name == SENTINEL
     # An IMR saved by its author, then refused to someone else (django.request's 404).
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
-    drafting.imr_section_update(
-        **key, key=Section.ANALYSIS, change=lambda old: {"practice": SENTINEL}, revision=None
+    draft_services.imr_section_update(
+        **key, section=Section.LESSONS, data={"practice": SENTINEL}, revision=None
     )
-    drafting.chronology_entry_save(**key, values=entry("03/02/25", f"{SENTINEL} seen."))
+    draft_services.chronology_entry_save(**key, values=entry("03/02/25", f"{SENTINEL} seen."))
     client.force_login(outsider)
     url = reverse("imr:imr-detail", args=[imr_a.case.reference, imr_a.agency_id])
     assert client.get(url).status_code == 404

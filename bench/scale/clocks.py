@@ -54,7 +54,7 @@ class Clocks:
         ] + [
             (case, Deadline.Kind.ACTION_TARGET, plan.agency, case.world.leads.get(plan.agency_id))
             for case in self.cases
-            # Closing a case cancels its running clocks (actionplans.closure.case_close).
+            # Closing a case cancels its running clocks (actionplans.closure_services.case_close).
             if case.stage != Stage.CLOSED
             for plan in case.plans
             if plan.status == "accepted"

@@ -19,7 +19,9 @@ from django.core.exceptions import PermissionDenied
 
 from scr.accounts.models import Agency, Board, User
 from scr.accounts.roles import Role, group_label, group_name
-from scr.accounts.two_factor import second_factor_reset, security_change_notify
+from scr.accounts.services import coordinator_admin_access
+from scr.accounts.two_factor import security_change_notify
+from scr.accounts.two_factor_services import second_factor_reset
 from scr.audit.services import Action, audit_record
 
 # Roles only a superuser gives: they carry the powers of the administration itself.
@@ -292,6 +294,5 @@ class UserAdmin(OwnBoardMixin, BaseUserAdmin):
             self._audit(request, user, f"roles added: {added}; removed: {removed}")
             if change and user.pk != request.user.pk:
                 security_change_notify(user=user, change="roles_changed")
-        if group_name(Role.COORDINATOR) in after and not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+        if group_name(Role.COORDINATOR) in after:
+            coordinator_admin_access(user=user)

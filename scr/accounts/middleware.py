@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from scr.accounts.session_services import session_forget
 from scr.accounts.sessions import (
     second_factor_gone,
     session_expiry_reason,
-    session_forget,
     session_touch,
     touch_due,
 )

@@ -48,6 +48,12 @@ def role_grant(*, user, role: Role) -> None:
     group, _ = Group.objects.get_or_create(name=group_name(role))
     user.groups.add(group)
     user.__dict__.pop("board_roles", None)
-    if role == Role.COORDINATOR and not user.is_staff:
+    if role == Role.COORDINATOR:
+        coordinator_admin_access(user=user)
+
+
+def coordinator_admin_access(*, user) -> None:
+    """A coordinator works in the administration pages: give them access if they lack it."""
+    if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

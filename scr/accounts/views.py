@@ -21,7 +21,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from scr.accounts import lockout, sessions, two_factor
+from scr.accounts import lockout, session_services, sessions, two_factor, two_factor_services
 from scr.accounts.forms import (
     CodeForm,
     PasswordChangeForm,
@@ -165,7 +165,7 @@ def two_factor_verify(request):
                 request=request,
             )
             if failures >= two_factor.MAX_CODE_FAILURES:
-                sessions.session_forget(request)
+                session_services.session_forget(request)
                 logout(request)
                 messages.error(
                     request, "You entered too many wrong codes. Sign in again to try again."
@@ -195,7 +195,7 @@ def _second_factor_done(request, device):
     next_url = _next_url(request)
     otp_login(request, device)
     request.session.pop(CODE_FAILURES_KEY, None)
-    sessions.session_started(request)
+    session_services.session_started(request)
     audit_record(
         action=Action.SIGN_IN,
         actor=request.user,
@@ -221,17 +221,17 @@ def two_factor_setup(request):
     verified = is_verified(request)
     if two_factor.has_authenticator(user) and not verified:
         return redirect(f"{reverse('accounts:two-factor')}?{request.GET.urlencode()}")
-    device = two_factor.authenticator_pending(user)
+    device = two_factor_services.authenticator_pending(user)
     form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         waiting = two_factor.code_problem(user) if verified else ""
         confirmed = None
         if not waiting:
-            confirmed = two_factor.authenticator_confirm(
+            confirmed = two_factor_services.authenticator_confirm(
                 user=user, device_id=device.pk, code=form.cleaned_data["code"]
             )
         if confirmed is not None:
-            codes = two_factor.backup_codes_make(user=user, notify=False)
+            codes = two_factor_services.backup_codes_make(user=user, notify=False)
             audit_record(
                 action=Action.CHANGE,
                 actor=user,
@@ -243,14 +243,14 @@ def two_factor_setup(request):
             next_url = _next_url(request)
             if verified:
                 otp_login(request, confirmed)
-                ended = sessions.sessions_end_others(
+                ended = session_services.sessions_end_others(
                     user=user, keep_key=request.session.session_key
                 )
                 if ended:
                     messages.info(request, f"Your other sessions ({ended}) were ended.")
             else:
                 otp_login(request, confirmed)
-                sessions.session_started(request)
+                session_services.session_started(request)
                 audit_record(
                     action=Action.SIGN_IN,
                     actor=user,
@@ -286,7 +286,7 @@ def backup_codes(request):
     if request.method == "POST":
         if not is_verified(request):
             raise Http404
-        request.session[NEW_CODES_KEY] = two_factor.backup_codes_make(user=request.user)
+        request.session[NEW_CODES_KEY] = two_factor_services.backup_codes_make(user=request.user)
         audit_record(
             action=Action.CHANGE,
             actor=request.user,
@@ -310,7 +310,7 @@ def backup_codes(request):
 @login_required
 def sign_out(request):
     audit_record(action=Action.SIGN_OUT, actor=request.user, request=request)
-    sessions.session_forget(request)
+    session_services.session_forget(request)
     logout(request)
     return redirect("accounts:sign-in")
 
@@ -326,7 +326,7 @@ def account(request):
             "app": app,
             "codes_left": two_factor.backup_codes_left(user),
             "session_count": len(
-                sessions.sessions_of(user, current_key=request.session.session_key)
+                session_services.sessions_of(user, current_key=request.session.session_key)
             ),
         },
     )
@@ -336,7 +336,7 @@ def account(request):
 def session_list(request):
     if request.method == "POST":
         if request.POST.get("end") == "others":
-            ended = sessions.sessions_end_others(
+            ended = session_services.sessions_end_others(
                 user=request.user, keep_key=request.session.session_key
             )
             messages.success(request, f"{ended} other sessions ended.")
@@ -345,7 +345,7 @@ def session_list(request):
                 session_id = int(request.POST.get("end", ""))
             except ValueError:
                 raise Http404 from None
-            if not sessions.session_end(user=request.user, session_id=session_id):
+            if not session_services.session_end(user=request.user, session_id=session_id):
                 raise Http404
             messages.success(request, "The session was ended.")
         audit_record(
@@ -358,7 +358,7 @@ def session_list(request):
             logout(request)
             return redirect("accounts:sign-in")
         return redirect("accounts:sessions")
-    rows = sessions.sessions_of(request.user, current_key=request.session.session_key)
+    rows = session_services.sessions_of(request.user, current_key=request.session.session_key)
     return render(request, "accounts/sessions.html", {"rows": rows})
 
 
@@ -392,8 +392,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         user = self.request.user
         # Django gave this session a new key: its row follows, so it is kept (and listed).
-        sessions.session_rekeyed(old_key=old_key, new_key=self.request.session.session_key)
-        ended = sessions.sessions_end_others(user=user, keep_key=self.request.session.session_key)
+        session_services.session_rekeyed(old_key=old_key, new_key=self.request.session.session_key)
+        ended = session_services.sessions_end_others(
+            user=user, keep_key=self.request.session.session_key
+        )
         two_factor.security_change_notify(user=user, change="password")
         audit_record(
             action=Action.CHANGE,
@@ -477,7 +479,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        sessions.sessions_end_others(user=self.user, keep_key=None)
+        session_services.sessions_end_others(user=self.user, keep_key=None)
         two_factor.security_change_notify(user=self.user, change="password")
         audit_record(
             action=Action.CHANGE,

@@ -196,7 +196,7 @@ def test_session_cookie_is_httponly_and_samesite(client, coordinator):
 
 
 def test_account_page_sums_up_sign_in(client, coordinator):
-    from scr.accounts.two_factor import backup_codes_make
+    from scr.accounts.two_factor_services import backup_codes_make
 
     _sign_in(client, coordinator)
     backup_codes_make(user=coordinator, notify=False)

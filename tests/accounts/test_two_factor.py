@@ -120,7 +120,7 @@ def test_a_code_works_once(client, coordinator, django_user_model):
 
 
 def test_a_backup_code_works_once_and_the_count_is_shown(client, coordinator):
-    from scr.accounts.two_factor import backup_codes_make
+    from scr.accounts.two_factor_services import backup_codes_make
 
     totp_device(coordinator)
     codes = backup_codes_make(user=coordinator, notify=False)

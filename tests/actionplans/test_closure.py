@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans import closure, services
+from actionplans import closure_services, services
 from actionplans.models import ActionPlan, PlanAction
 from actionplans.services import ActionValues
 from scr.cases.models import Case
@@ -77,7 +77,7 @@ def complete(actions) -> None:
 def monitored(planning, chair, coordinator, lead_c) -> Case:
     """Both plans accepted and the monitoring started."""
     accepted_plans(planning, chair, coordinator, lead_c)
-    closure.monitoring_start(case_id=planning.pk, by=coordinator)
+    closure_services.monitoring_start(case_id=planning.pk, by=coordinator)
     return Case.objects.get(pk=planning.pk)
 
 
@@ -90,13 +90,13 @@ def _stage(case) -> str:
 
 def test_monitoring_waits_for_every_letter_and_plan(planning, chair, coordinator, lead_c):
     with pytest.raises(ValidationError) as refused:
-        closure.monitoring_start(case_id=planning.pk, by=coordinator)
+        closure_services.monitoring_start(case_id=planning.pk, by=coordinator)
     assert "No letter has been written to Testshire Adult Social Care yet" in refused.value.messages
     plans = send_letters(planning, chair)
     write_plan(plans[ASC], lead_c)
     services.plan_submit(case_id=planning.pk, by=lead_c, plan_id=plans[ASC].pk)
     with pytest.raises(ValidationError) as refused:
-        closure.monitoring_start(case_id=planning.pk, by=coordinator)
+        closure_services.monitoring_start(case_id=planning.pk, by=coordinator)
     assert refused.value.messages == [
         f"The action plan of {ASC} is ‘Submitted to the board’, not accepted",
         "The action plan of The board is ‘Being written’, not accepted",
@@ -110,8 +110,8 @@ def test_the_coordinator_starts_the_monitoring_once_every_plan_is_accepted(
     accepted_plans(planning, chair, coordinator, lead_c)
     for person in (chair, lead_c):
         with pytest.raises(PermissionDenied):
-            closure.monitoring_start(case_id=planning.pk, by=person)
-    closure.monitoring_start(case_id=planning.pk, by=coordinator, note="All plans in.")
+            closure_services.monitoring_start(case_id=planning.pk, by=person)
+    closure_services.monitoring_start(case_id=planning.pk, by=coordinator, note="All plans in.")
     case = Case.objects.get(pk=planning.pk)
     assert case.stage == Stage.MONITORING
     event = case.events.last()
@@ -121,7 +121,7 @@ def test_the_coordinator_starts_the_monitoring_once_every_plan_is_accepted(
         coordinator,
     )
     with pytest.raises(ValidationError, match="only from ‘Action plans’"):
-        closure.monitoring_start(case_id=planning.pk, by=coordinator)
+        closure_services.monitoring_start(case_id=planning.pk, by=coordinator)
 
 
 # Closing ---------------------------------------------------------------------------------
@@ -129,14 +129,14 @@ def test_the_coordinator_starts_the_monitoring_once_every_plan_is_accepted(
 
 def test_closing_is_refused_while_any_action_is_open(monitored, chair):
     with pytest.raises(ValidationError) as refused:
-        closure.case_close(case_id=monitored.pk, by=chair)
+        closure_services.case_close(case_id=monitored.pk, by=chair)
     messages = refused.value.messages
     assert len(messages) == 2
     assert messages[0].startswith(f"Action 1.1 of {ASC} is ‘Not started’, due ")
     assert messages[1].startswith("Action 2.1 of The board is ‘Not started’")
     complete(PlanAction.objects.filter(plan__case=monitored, plan__agency__isnull=False))
     with pytest.raises(ValidationError) as refused:
-        closure.case_close(case_id=monitored.pk, by=chair)
+        closure_services.case_close(case_id=monitored.pk, by=chair)
     assert len(refused.value.messages) == 1
     assert _stage(monitored) == Stage.MONITORING
 
@@ -145,8 +145,8 @@ def test_the_chair_closes_once_every_action_is_complete(monitored, chair, coordi
     complete(PlanAction.objects.filter(plan__case=monitored))
     for person in (coordinator, lead_c):
         with pytest.raises(PermissionDenied):
-            closure.case_close(case_id=monitored.pk, by=person)
-    closure.case_close(case_id=monitored.pk, by=chair, note="Every action done.")
+            closure_services.case_close(case_id=monitored.pk, by=person)
+    closure_services.case_close(case_id=monitored.pk, by=chair, note="Every action done.")
     case = Case.objects.get(pk=monitored.pk)
     assert case.stage == Stage.CLOSED
     assert case.events.last().note == "Every action done."
@@ -156,16 +156,16 @@ def test_a_case_not_at_monitoring_is_not_closed(planning, chair, coordinator, le
     accepted_plans(planning, chair, coordinator, lead_c)
     complete(PlanAction.objects.filter(plan__case=planning))
     with pytest.raises(ValidationError, match="only from ‘Monitoring’"):
-        closure.case_close(case_id=planning.pk, by=chair)
+        closure_services.case_close(case_id=planning.pk, by=chair)
     assert _stage(planning) == Stage.ACTION_PLANS
 
 
 def test_people_who_cannot_see_the_case_get_404(monitored, other_coordinator, outsider):
     for person in (other_coordinator, outsider):
         with pytest.raises(Http404):
-            closure.case_close(case_id=monitored.pk, by=person)
+            closure_services.case_close(case_id=monitored.pk, by=person)
         with pytest.raises(Http404):
-            closure.case_reopen(case_id=monitored.pk, by=person, reason="x")
+            closure_services.case_reopen(case_id=monitored.pk, by=person, reason="x")
 
 
 # Reopening -------------------------------------------------------------------------------
@@ -174,18 +174,18 @@ def test_people_who_cannot_see_the_case_get_404(monitored, other_coordinator, ou
 @pytest.fixture
 def closed(monitored, chair) -> Case:
     complete(PlanAction.objects.filter(plan__case=monitored))
-    closure.case_close(case_id=monitored.pk, by=chair)
+    closure_services.case_close(case_id=monitored.pk, by=chair)
     return Case.objects.get(pk=monitored.pk)
 
 
 def test_reopening_needs_a_reason_and_the_chair(closed, chair, coordinator):
     with pytest.raises(ValidationError) as refused:
-        closure.case_reopen(case_id=closed.pk, by=chair, reason="   ")
+        closure_services.case_reopen(case_id=closed.pk, by=chair, reason="   ")
     assert refused.value.message_dict == {"reason": ["Enter the reason for reopening the case"]}
     with pytest.raises(PermissionDenied):
-        closure.case_reopen(case_id=closed.pk, by=coordinator, reason="New evidence.")
+        closure_services.case_reopen(case_id=closed.pk, by=coordinator, reason="New evidence.")
     assert _stage(closed) == Stage.CLOSED
-    closure.case_reopen(case_id=closed.pk, by=chair, reason="New evidence.")
+    closure_services.case_reopen(case_id=closed.pk, by=chair, reason="New evidence.")
     case = Case.objects.get(pk=closed.pk)
     assert case.stage == Stage.MONITORING
     assert (case.events.last().transition, case.events.last().note) == ("reopen", "New evidence.")

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import resolve, reverse
 from openpyxl import load_workbook
 
-from actionplans import closure
+from actionplans import closure_services
 from actionplans.models import PlanAction
 from scr.audit.models import AuditEvent
 from scr.deadlines import calendar
@@ -163,7 +163,7 @@ def test_the_page_takes_a_fixed_number_of_queries(
     client, planning, chair, coordinator, lead_c, actions, django_assert_max_num_queries
 ):
     plans = accepted_plans(planning, chair, coordinator, lead_c, actions=actions)
-    closure.monitoring_start(case_id=planning.pk, by=coordinator)
+    closure_services.monitoring_start(case_id=planning.pk, by=coordinator)
     complete(PlanAction.objects.filter(plan=plans[ASC], position__lte=2))
     client.force_login(coordinator)
     with django_assert_max_num_queries(13):
@@ -258,11 +258,11 @@ def test_an_outcome_is_evaluated_once_and_only_when_complete(plans, planning, co
     action = PlanAction.objects.get(plan=plans[ASC], position=1)
     key = {"case_id": planning.pk, "plan_id": plans[ASC].pk, "action_id": action.pk}
     with pytest.raises(ValidationError, match="not complete yet"):
-        closure.action_outcome_record(**key, by=coordinator, text="Too early.")
+        closure_services.action_outcome_record(**key, by=coordinator, text="Too early.")
     complete(PlanAction.objects.filter(pk=action.pk))
     with pytest.raises(PermissionDenied):
-        closure.action_outcome_record(**key, by=chair, text="Not mine.")
-    closure.action_outcome_record(**key, by=coordinator, text="Audited.")
+        closure_services.action_outcome_record(**key, by=chair, text="Not mine.")
+    closure_services.action_outcome_record(**key, by=coordinator, text="Audited.")
     with pytest.raises(ValidationError, match="has been evaluated"):
-        closure.action_outcome_record(**key, by=coordinator, text="Again.")
+        closure_services.action_outcome_record(**key, by=coordinator, text="Again.")
     assert AuditEvent.objects.filter(detail="action 1.1 outcome evaluated").count() == 1

@@ -9,7 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from imr import drafting, template
+from imr import template
+from imr.demo import write_section
 from imr.models import Imr, ImrSubmission, Part, Section
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
@@ -31,21 +32,19 @@ def _from_home(page: Page, title: str, check) -> None:
 def _write_analysis_and_lessons(imr: Imr, author) -> None:
     """Sections 4 and 5 are seventeen long answers: typing them all would only slow the
     test, so they go in through the same service the pages call (as write_report does)."""
-    key = {"case_id": imr.case_id, "agency_id": imr.agency_id, "by": author, "revision": None}
-    drafting.imr_section_update(
+    key = {"case_id": imr.case_id, "agency_id": imr.agency_id, "by": author}
+    write_section(
         **key,
-        key=Section.ANALYSIS,
-        change=lambda old: {
+        section=Section.ANALYSIS,
+        content={
             p.key: {"text": "The assessment was timely.", "terms": [1]}
             for p in template.ANALYSIS_PROMPTS
         },
     )
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.LESSONS,
-        change=lambda old: {
-            p.key: "Supervision should test closures." for p in template.LESSON_PROMPTS
-        },
+        section=Section.LESSONS,
+        content={p.key: "Supervision should test closures." for p in template.LESSON_PROMPTS},
     )
 
 

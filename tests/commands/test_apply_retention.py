@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from actionplans import closure, implementation
+from actionplans import closure_services, implementation
 from actionplans.models import ActionPlan, Evidence, PlanAction
 from imr.models import Imr, ImrSubmission
 from overview.models import ExecutiveSummary, Overview, Recommendation
@@ -143,7 +143,7 @@ def closed_case(planning, chair, coordinator, lead_c, private_root) -> Case:
     """The whole procedure to its end: every action's evidence uploaded and accepted, the
     case closed by the chair, and its summary rendered as a PDF."""
     plans = accepted_plans(planning, chair, coordinator, lead_c)
-    closure.monitoring_start(case_id=planning.pk, by=coordinator)
+    closure_services.monitoring_start(case_id=planning.pk, by=coordinator)
     for plan in plans.values():
         writer = lead_c if plan.agency_id else coordinator
         for action in plan.actions.all():
@@ -158,7 +158,7 @@ def closed_case(planning, chair, coordinator, lead_c, private_root) -> Case:
             implementation.evidence_decide(
                 case_id=planning.pk, by=coordinator, evidence_id=evidence.pk, accept=True
             )
-    closure.case_close(case_id=planning.pk, by=chair, note="Every action done.")
+    closure_services.case_close(case_id=planning.pk, by=chair, note="Every action done.")
     document = document_request(
         case=planning, kind="case-summary", key="summary", options={}, by=coordinator
     )

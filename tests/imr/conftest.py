@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from imr import drafting, services
+from imr import draft_services, services
+from imr.demo import write_section
 from imr.entry_parsing import parse_date
 from imr.models import Imr, Part, Section
 from panel import services as panel
@@ -69,7 +70,7 @@ def imr_a(asked, lead_a, author_a, director_a) -> Imr:
     return nominate(asked, lead_a, author_a, director_a)
 
 
-def entry(day: str, event: str, **extra) -> drafting.EntryValues:
+def entry(day: str, event: str, **extra) -> draft_services.EntryValues:
     values = {
         "date": parse_date(day),
         "time": None,
@@ -80,16 +81,16 @@ def entry(day: str, event: str, **extra) -> drafting.EntryValues:
         "term_numbers": [1],
     }
     values.update(extra)
-    return drafting.EntryValues(**values)
+    return draft_services.EntryValues(**values)
 
 
 def write_chronology(imr: Imr, author) -> None:
     """Section 2 confirmed and a chronology without long gaps."""
     key = {"case_id": imr.case_id, "agency_id": imr.agency_id, "by": author}
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.FAMILY,
-        change=lambda old: {
+        section=Section.FAMILY,
+        content={
             "subject": {
                 "name": "Hypatia Quenby-Marsh",
                 "dob": "",
@@ -100,18 +101,19 @@ def write_chronology(imr: Imr, author) -> None:
             "people": [],
             "other_addresses": "",
         },
-        revision=None,
     )
     for day, event in (
         ("03/02/25", "SW1 visited at home; HQM said she felt safe."),
         ("14/03/25", "GP1 reviewed medication; no concerns recorded."),
         ("02/04/25", "SW1 closed the case after a review."),
     ):
-        drafting.chronology_entry_save(**key, values=entry(day, event))
-    drafting.glossary_entry_save(
+        draft_services.chronology_entry_save(**key, values=entry(day, event))
+    draft_services.glossary_entry_save(
         **key, kind="worker", code="SW1", meaning="Social worker", worker_name="Bertram Oakes"
     )
-    drafting.glossary_entry_save(**key, kind="worker", code="GP1", meaning="General practitioner")
+    draft_services.glossary_entry_save(
+        **key, kind="worker", code="GP1", meaning="General practitioner"
+    )
 
 
 def write_report(imr: Imr, author) -> None:
@@ -120,34 +122,29 @@ def write_report(imr: Imr, author) -> None:
 
     key = {"case_id": imr.case_id, "agency_id": imr.agency_id, "by": author}
     services.imr_appraisal_record(**key, needed=False)
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.INTRODUCTION,
-        change=lambda old: {"sources": ["gp_notes"], "other_sources": "", "notes": ""},
-        revision=None,
+        section=Section.INTRODUCTION,
+        content={"sources": ["gp_notes"], "other_sources": "", "notes": ""},
     )
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.ANALYSIS,
-        change=lambda old: {
+        section=Section.ANALYSIS,
+        content={
             p.key: {"text": "The assessment was timely.", "terms": [1]}
             for p in template.ANALYSIS_PROMPTS
         },
-        revision=None,
     )
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.LESSONS,
-        change=lambda old: {
-            p.key: "Supervision should test closures." for p in template.LESSON_PROMPTS
-        },
-        revision=None,
+        section=Section.LESSONS,
+        content={p.key: "Supervision should test closures." for p in template.LESSON_PROMPTS},
     )
     due = (date.today() + timedelta(days=120)).isoformat()
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.ACTION_PLAN,
-        change=lambda old: {
+        section=Section.ACTION_PLAN,
+        content={
             "lead": {
                 "name": "Dora Director",
                 "position": "Director of Nursing",
@@ -171,7 +168,6 @@ def write_report(imr: Imr, author) -> None:
                 }
             ],
         },
-        revision=None,
     )
 
 

@@ -3,7 +3,7 @@ before and after, by whom; nothing for a save that changes nothing; the agency's
 
 import pytest
 
-from imr import drafting, services
+from imr import draft_services, services
 from imr.models import Section
 from scr.audit.models import ChangeRecord
 from tests.imr.conftest import entry
@@ -17,17 +17,15 @@ def _records(obj):
 
 def test_a_section_save_records_the_fields_that_changed(imr_a, author_a, agency_a):
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
-    section = drafting.imr_section_update(
+    section = draft_services.imr_section_update(
         **key,
-        key=Section.ANALYSIS,
-        change=lambda old: {"practice": "Visits were missed.", "learning": "Share outcomes."},
+        section=Section.LESSONS,
+        data={"practice": "Visits were missed.", "learning": "Share outcomes."},
         revision=None,
     )
-    section = drafting.imr_section_update(
-        **key,
-        key=Section.ANALYSIS,
-        change=lambda old: {**old, "practice": "Three visits were missed."},
-        revision=section.revision,
+    answers = {"practice": "Three visits were missed.", "learning": "Share outcomes."}
+    section = draft_services.imr_section_update(
+        **key, section=Section.LESSONS, data=answers, revision=section.revision
     )
     latest = _records(section).first()
     assert (latest.field, latest.before, latest.after) == (
@@ -39,22 +37,22 @@ def test_a_section_save_records_the_fields_that_changed(imr_a, author_a, agency_
     assert latest.case_id == imr_a.case_id  # retention deletes it with the case
     assert latest.object_label.startswith(imr_a.case.reference)
     assert _records(section).count() == 3  # two fields first, then one
-    drafting.imr_section_update(**key, key=Section.ANALYSIS, change=dict, revision=None)
+    draft_services.imr_section_update(**key, section=Section.LESSONS, data=answers, revision=None)
     assert _records(section).count() == 3  # an unchanged save records nothing
 
 
 def test_a_chronology_entry_changed_and_removed(imr_a, author_a):
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
-    saved = drafting.chronology_entry_save(**key, values=entry("03/02/25", "SW1 visited."))
+    saved = draft_services.chronology_entry_save(**key, values=entry("03/02/25", "SW1 visited."))
     made = set(_records(saved).values_list("field", flat=True))
     assert {"date", "event", "source", "subject", "terms"} <= made
     assert "explains_gap" not in made  # an unticked box of a new entry is no change
     count = _records(saved).count()
-    drafting.chronology_entry_save(
+    draft_services.chronology_entry_save(
         **key, values=entry("03/02/25", "SW1 visited."), entry_id=saved.pk
     )
     assert _records(saved).count() == count
-    drafting.chronology_entry_save(
+    draft_services.chronology_entry_save(
         **key, values=entry("03/02/25", "SW1 visited at home."), entry_id=saved.pk
     )
     change = _records(saved).first()
@@ -63,7 +61,7 @@ def test_a_chronology_entry_changed_and_removed(imr_a, author_a):
         "SW1 visited.",
         "SW1 visited at home.",
     )
-    drafting.chronology_entry_remove(**key, entry_id=saved.pk, revision=None)
+    draft_services.chronology_entry_remove(**key, entry_id=saved.pk, revision=None)
     removed = _records(saved).filter(after="", field="event").get()
     assert removed.before == "SW1 visited at home."
 

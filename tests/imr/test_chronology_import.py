@@ -1,11 +1,11 @@
-"""Importing a chronology from a spreadsheet (imr.drafting.chronology_import)."""
+"""Importing a chronology from a spreadsheet (imr.draft_services.chronology_import)."""
 
 from datetime import date
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from imr import drafting, spreadsheet
+from imr import draft_services, spreadsheet
 from tests.imr.conftest import entry
 
 HEADER = ",".join(f'"{name}"' for name, _ in spreadsheet.COLUMNS)
@@ -20,8 +20,10 @@ def rows_for(days: list[str]) -> list:
 
 def test_imported_entries_follow_the_days_existing_entries(imr_a, author_a):
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
-    drafting.chronology_entry_save(**key, values=entry("03/02/2025", "GP1 called."))
-    drafting.chronology_import(**key, rows=rows_for(["03/02/2025", "04/02/2025", "03/02/2025"]))
+    draft_services.chronology_entry_save(**key, values=entry("03/02/2025", "GP1 called."))
+    draft_services.chronology_import(
+        **key, rows=rows_for(["03/02/2025", "04/02/2025", "03/02/2025"])
+    )
     placed = list(
         imr_a.entries.order_by("date", "position").values_list("date", "position", "event")
     )
@@ -36,11 +38,11 @@ def test_imported_entries_follow_the_days_existing_entries(imr_a, author_a):
 def test_the_import_runs_as_many_queries_for_many_days_as_for_a_few(imr_a, author_a):
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
     # The first import also starts the IMR: measure the ones after it.
-    drafting.chronology_import(**key, rows=rows_for(["01/01/2019"]))
+    draft_services.chronology_import(**key, rows=rows_for(["01/01/2019"]))
     counts = []
     for year, days in ((2020, 3), (2021, 60)):
         rows = rows_for([f"{1 + d % 28:02d}/{1 + d // 28:02d}/{year}" for d in range(days)])
         with CaptureQueriesContext(connection) as queries:
-            drafting.chronology_import(**key, rows=rows)
+            draft_services.chronology_import(**key, rows=rows)
         counts.append(len(queries))
     assert counts[0] == counts[1]

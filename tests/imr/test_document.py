@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from imr import drafting
+from imr import draft_services
 from imr.entry_parsing import FuzzyDate, Precision
 from imr.spreadsheet import ParsedRow
 from scr.audit.models import AuditEvent
@@ -142,7 +142,7 @@ def chronology_rows(count: int) -> list[ParsedRow]:
 
 
 def test_a_long_chronology_is_landscape_with_its_header_on_every_page(draft, author_a):
-    drafting.chronology_import(
+    draft_services.chronology_import(
         case_id=draft.case_id, agency_id=draft.agency_id, by=author_a, rows=chronology_rows(60)
     )
 

@@ -4,7 +4,7 @@ glossary, and who may write."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from imr import drafting
+from imr import draft_services
 from imr.entry_parsing import parse_time
 from imr.models import ImrRevision, Section
 from imr.selectors import entry_date, ordered_entries
@@ -12,7 +12,7 @@ from tests.imr.conftest import entry
 
 
 def _add(imr, author, day, event, time=""):
-    return drafting.chronology_entry_save(
+    return draft_services.chronology_entry_save(
         case_id=imr.case_id,
         agency_id=imr.agency_id,
         by=author,
@@ -45,12 +45,12 @@ def test_the_author_orders_same_day_entries_without_times(imr_a, author_a):
     first = _add(imr_a, author_a, "03/02/25", "First written.")
     second = _add(imr_a, author_a, "03/02/25", "Second written.")
     third = _add(imr_a, author_a, "03/02/25", "Third written.")
-    drafting.chronology_entry_move(
+    draft_services.chronology_entry_move(
         case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, entry_id=third.pk, up=True
     )
     assert [e for _, e in _order(imr_a)] == ["First written.", "Third written.", "Second written."]
     # At the top already: nothing moves.
-    drafting.chronology_entry_move(
+    draft_services.chronology_entry_move(
         case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, entry_id=first.pk, up=True
     )
     assert [e for _, e in _order(imr_a)][0] == "First written."
@@ -60,11 +60,11 @@ def test_the_author_orders_same_day_entries_without_times(imr_a, author_a):
 def test_a_stale_change_of_an_entry_is_refused(imr_a, author_a):
     saved = _add(imr_a, author_a, "03/02/25", "SW1 visited.")
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
-    drafting.chronology_entry_save(
+    draft_services.chronology_entry_save(
         **key, entry_id=saved.pk, revision=1, values=entry("03/02/25", "SW1 visited at home.")
     )
     with pytest.raises(ValidationError, match="after you opened it"):
-        drafting.chronology_entry_save(
+        draft_services.chronology_entry_save(
             **key, entry_id=saved.pk, revision=1, values=entry("03/02/25", "Stale text.")
         )
     saved.refresh_from_db()
@@ -73,7 +73,7 @@ def test_a_stale_change_of_an_entry_is_refused(imr_a, author_a):
 
 def test_removing_an_entry_keeps_its_history(imr_a, author_a):
     saved = _add(imr_a, author_a, "03/02/25", "SW1 visited.")
-    drafting.chronology_entry_remove(
+    draft_services.chronology_entry_remove(
         case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, entry_id=saved.pk, revision=1
     )
     assert not imr_a.entries.exists()
@@ -83,7 +83,7 @@ def test_removing_an_entry_keeps_its_history(imr_a, author_a):
 
 def test_an_unknown_term_of_reference_is_refused(imr_a, author_a):
     with pytest.raises(ValidationError, match="no term 7"):
-        drafting.chronology_entry_save(
+        draft_services.chronology_entry_save(
             case_id=imr_a.case_id,
             agency_id=imr_a.agency_id,
             by=author_a,
@@ -100,12 +100,12 @@ def test_nobody_but_the_author_writes_the_draft(imr_a, lead_a, director_a, coord
     with pytest.raises(Http404):  # the coordinator does not see a draft at all
         _add(imr_a, coordinator, "03/02/25", "Not mine to write.")
     with pytest.raises(PermissionDenied):
-        drafting.imr_section_update(
+        draft_services.imr_section_update(
             case_id=imr_a.case_id,
             agency_id=imr_a.agency_id,
             by=lead_a,
-            key=Section.LESSONS,
-            change=lambda old: {"learning": "x"},
+            section=Section.LESSONS,
+            data={"learning": "x"},
             revision=None,
         )
     assert not imr_a.entries.exists()
@@ -113,7 +113,7 @@ def test_nobody_but_the_author_writes_the_draft(imr_a, lead_a, director_a, coord
 
 def test_a_glossary_code_is_unique_and_a_worker_needs_a_role(imr_a, author_a):
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
-    drafting.glossary_entry_save(**key, kind="worker", code="SW1", meaning="Social worker")
+    draft_services.glossary_entry_save(**key, kind="worker", code="SW1", meaning="Social worker")
     with pytest.raises(ValidationError) as error:
-        drafting.glossary_entry_save(**key, kind="worker", code="sw1", meaning="")
+        draft_services.glossary_entry_save(**key, kind="worker", code="sw1", meaning="")
     assert set(error.value.message_dict) == {"code", "meaning"}

@@ -222,12 +222,12 @@ def test_a_rapid_appraisal_that_needs_changes_tells_the_coordinator_and_chair(
 
 
 def test_a_submitted_version_is_frozen(chronology_signed, author_a):
-    from imr import drafting
+    from imr import draft_services
     from tests.imr.conftest import entry
 
     submission = chronology_signed.submissions.get()
     before = submission.content
-    drafting.chronology_entry_save(
+    draft_services.chronology_entry_save(
         case_id=chronology_signed.case_id,
         agency_id=chronology_signed.agency_id,
         by=author_a,
@@ -240,11 +240,11 @@ def test_a_submitted_version_is_frozen(chronology_signed, author_a):
 
 
 def test_nothing_can_be_submitted_while_a_name_slips_in(imr_a, author_a):
-    from imr import drafting
+    from imr import draft_services
     from tests.imr.conftest import entry
 
     write_chronology(imr_a, author_a)
-    drafting.chronology_entry_save(
+    draft_services.chronology_entry_save(
         case_id=imr_a.case_id,
         agency_id=imr_a.agency_id,
         by=author_a,

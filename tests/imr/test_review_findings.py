@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from imr import drafting, services
+from imr import draft_services, services
 from imr.models import GlossaryEntry, Imr, Part
 from imr.selectors import imr_problems
 from scr.cases import services as case_services
@@ -19,12 +19,12 @@ from tests.imr.conftest import entry, nominate, write_chronology
 def test_a_worker_named_in_the_subject_column_or_the_glossary_is_found(imr_a, author_a):
     write_chronology(imr_a, author_a)
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
-    drafting.chronology_entry_save(
+    draft_services.chronology_entry_save(
         **key, values=entry("05/04/25", "SW1 telephoned.", subject="Bertram Oakes")
     )
     assert any("name check" in p.message for p in imr_problems(imr_a, Part.CHRONOLOGY))
     imr_a.entries.filter(subject="Bertram Oakes").delete()
-    drafting.glossary_entry_save(
+    draft_services.glossary_entry_save(
         **key, kind="worker", code="HV1", meaning="Bertram Oakes, health visitor"
     )
     assert any("name check" in p.message for p in imr_problems(imr_a, Part.CHRONOLOGY))
@@ -77,13 +77,13 @@ def test_the_director_returning_a_revision_keeps_it_a_revision(
 def test_a_removed_glossary_entry_is_kept_out_of_sight(imr_a, author_a):
     write_chronology(imr_a, author_a)
     sw1 = imr_a.glossary.get(code="SW1")
-    drafting.glossary_entry_remove(
+    draft_services.glossary_entry_remove(
         case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, entry_id=sw1.pk
     )
     assert not imr_a.glossary.filter(code="SW1").exists()
     assert GlossaryEntry.everything.get(pk=sw1.pk).removed_at is not None
     # The code can be given again.
-    drafting.glossary_entry_save(
+    draft_services.glossary_entry_save(
         case_id=imr_a.case_id,
         agency_id=imr_a.agency_id,
         by=author_a,
@@ -110,7 +110,7 @@ def test_the_clocks_follow_a_newly_nominated_author(
 def test_nothing_changes_on_a_closed_case(imr_a, author_a):
     Case.objects.filter(pk=imr_a.case_id).update(stage=Stage.CLOSED)
     with pytest.raises(ValidationError, match="cannot change"):
-        drafting.chronology_entry_save(
+        draft_services.chronology_entry_save(
             case_id=imr_a.case_id,
             agency_id=imr_a.agency_id,
             by=author_a,
@@ -136,12 +136,12 @@ def test_the_author_drafts_the_report_while_the_chronology_is_with_the_director(
     services.imr_submit(
         case_id=imr_a.case_id, agency_id=imr_a.agency_id, by=author_a, part=Part.CHRONOLOGY
     )
-    section = drafting.imr_section_update(
+    section = draft_services.imr_section_update(
         case_id=imr_a.case_id,
         agency_id=imr_a.agency_id,
         by=author_a,
-        key="lessons",
-        change=lambda old: {"learning": "Drafted meanwhile."},
+        section="lessons",
+        data={"learning": "Drafted meanwhile."},
         revision=None,
     )
     assert section.data["learning"] == "Drafted meanwhile."

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from imr import drafting, spreadsheet
+from imr import draft_services, spreadsheet
 from imr.models import ChronologyEntry
 from tests.imr.conftest import asked, commissioned, dates, entry, imr_a  # noqa: F401
 
@@ -49,18 +49,20 @@ def test_the_service_refuses_it_from_any_caller(imr_a, author_a):
         values = entry("03/02/2025", "SW1 visited.")
         setattr(values, field, "y" * (LIMIT + 1))
         with pytest.raises(ValidationError) as refused:
-            drafting.chronology_entry_save(**_key(imr_a, author_a), values=values)
+            draft_services.chronology_entry_save(**_key(imr_a, author_a), values=values)
         assert set(refused.value.message_dict) == {field}
     assert not imr_a.entries.exists()
     # At the limit exactly, it is kept whole.
-    drafting.chronology_entry_save(**_key(imr_a, author_a), values=entry("03/02/2025", "z" * LIMIT))
+    draft_services.chronology_entry_save(
+        **_key(imr_a, author_a), values=entry("03/02/2025", "z" * LIMIT)
+    )
     assert len(imr_a.entries.get().event) == LIMIT
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_an_export_of_the_longest_entries_imports_again_whole(client, imr_a, author_a, fmt):
     long = "SW1 visited. " + "w" * (LIMIT - 13)
-    drafting.chronology_entry_save(
+    draft_services.chronology_entry_save(
         **_key(imr_a, author_a),
         values=entry("03/02/2025", long, expected_practice="e" * LIMIT, relevance_note="r" * LIMIT),
     )
@@ -70,14 +72,16 @@ def test_an_export_of_the_longest_entries_imports_again_whole(client, imr_a, aut
     rows = spreadsheet.read_chronology(response.content, f"x.{fmt}", term_numbers={1, 2})
     assert len(rows) == 1
     imr_a.entries.all().delete()
-    drafting.chronology_import(**_key(imr_a, author_a), rows=rows)
+    draft_services.chronology_import(**_key(imr_a, author_a), rows=rows)
     back = imr_a.entries.get()
     assert back.event == long and len(back.expected_practice) == LIMIT
 
 
 def test_a_workbook_is_refused_rather_than_cut_and_the_csv_holds_it_whole(client, imr_a, author_a):
     """An entry saved before the limit, longer than a spreadsheet cell holds."""
-    drafting.chronology_entry_save(**_key(imr_a, author_a), values=entry("03/02/2025", "Short."))
+    draft_services.chronology_entry_save(
+        **_key(imr_a, author_a), values=entry("03/02/2025", "Short.")
+    )
     ChronologyEntry.objects.filter(imr=imr_a).update(event="v" * 40_000)
     client.force_login(author_a)
     response = client.get(_url(imr_a, "imr:chronology-export", "xlsx"), follow=True)

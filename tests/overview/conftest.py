@@ -9,8 +9,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from imr import drafting
+from imr import draft_services
 from imr import services as imr_services
+from imr.demo import write_section
 from imr.entry_parsing import parse_date, parse_time
 from imr.models import Part, Section
 from overview import services
@@ -53,10 +54,10 @@ CHRONOLOGIES = {
 
 def _write_chronology(imr, author, rows, people) -> None:
     key = {"case_id": imr.case_id, "agency_id": imr.agency_id, "by": author}
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.FAMILY,
-        change=lambda old: {
+        section=Section.FAMILY,
+        content={
             "subject": {
                 "name": "Hypatia Quenby-Marsh",
                 "dob": "1941-03-12",
@@ -67,12 +68,11 @@ def _write_chronology(imr, author, rows, people) -> None:
             "people": people,
             "other_addresses": "",
         },
-        revision=None,
     )
     for day, at, subject, event, terms in rows:
-        drafting.chronology_entry_save(
+        draft_services.chronology_entry_save(
             **key,
-            values=drafting.EntryValues(
+            values=draft_services.EntryValues(
                 date=parse_date(day),
                 time=parse_time(at),
                 source="Case notes",
@@ -93,7 +93,7 @@ def _write_chronology(imr, author, rows, people) -> None:
         ("HQM", "The adult", ""),
         ("RQ", "The adult's daughter", ""),
     ):
-        drafting.glossary_entry_save(
+        draft_services.glossary_entry_save(
             **key,
             kind="worker" if name or code[:2] in ("SW", "GP", "PC") else "abbreviation",
             code=code,

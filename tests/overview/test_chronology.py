@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from overview import chronology, services
+from overview import chronology, chronology_services, services
 from overview.chronology import Filters, MergedGap, MergedRow
 from overview.chronology_views import chronology_page
 from overview.models import Overview, OverviewEntry
@@ -284,7 +284,7 @@ def test_different_events_on_the_same_day_are_not_suggested(started):
 
 def test_the_author_links_the_same_event_and_it_shows_once(started, overview_author):
     police, nhs = shared_visit(started)
-    chronology.overview_entry_link(
+    chronology_services.overview_entry_link(
         case_id=started.case_id, by=overview_author, entry_id=nhs.pk, same_as_id=police.pk
     )
     nhs.refresh_from_db()
@@ -300,7 +300,9 @@ def test_the_author_links_the_same_event_and_it_shows_once(started, overview_aut
         object_type="overview", detail__contains=f"entry {nhs.pk} linked"
     ).exists()
 
-    chronology.overview_entry_unlink(case_id=started.case_id, by=overview_author, entry_id=nhs.pk)
+    chronology_services.overview_entry_unlink(
+        case_id=started.case_id, by=overview_author, entry_id=nhs.pk
+    )
     nhs.refresh_from_db()
     assert nhs.same_event_id is None and nhs.linked_by is None
     assert len(rows_of(started)) == 9
@@ -310,7 +312,7 @@ def test_the_author_links_the_same_event_and_it_shows_once(started, overview_aut
 def test_a_link_to_a_linked_entry_goes_to_its_primary(started, overview_author, agency_c):
     police, nhs = shared_visit(started)
     care = entry(started, CARE, date(2025, 2, 1), timed=time(9, 0))
-    link = chronology.overview_entry_link
+    link = chronology_services.overview_entry_link
     link(case_id=started.case_id, by=overview_author, entry_id=nhs.pk, same_as_id=police.pk)
     link(case_id=started.case_id, by=overview_author, entry_id=care.pk, same_as_id=nhs.pk)
     care.refresh_from_db()
@@ -319,7 +321,7 @@ def test_a_link_to_a_linked_entry_goes_to_its_primary(started, overview_author, 
 
 def refused(started, by, entry_id, same_as_id, message):
     with pytest.raises(ValidationError, match=message):
-        chronology.overview_entry_link(
+        chronology_services.overview_entry_link(
             case_id=started.case_id, by=by, entry_id=entry_id, same_as_id=same_as_id
         )
     assert not OverviewEntry.objects.filter(same_event__isnull=False).exists()
@@ -356,12 +358,12 @@ def test_only_the_author_links(started, coordinator, chair, panel_chair, outside
     police, nhs = shared_visit(started)
     for reader in (coordinator, chair, panel_chair):
         with pytest.raises(PermissionDenied):
-            chronology.overview_entry_link(
+            chronology_services.overview_entry_link(
                 case_id=started.case_id, by=reader, entry_id=nhs.pk, same_as_id=police.pk
             )
     for stranger in (outsider, author_a):
         with pytest.raises(Http404):
-            chronology.overview_entry_link(
+            chronology_services.overview_entry_link(
                 case_id=started.case_id, by=stranger, entry_id=nhs.pk, same_as_id=police.pk
             )
     assert not OverviewEntry.objects.filter(same_event__isnull=False).exists()
@@ -369,18 +371,18 @@ def test_only_the_author_links(started, coordinator, chair, panel_chair, outside
 
 def test_nothing_is_linked_or_unlinked_after_submission(started, overview_author):
     police, nhs = shared_visit(started)
-    chronology.overview_entry_link(
+    chronology_services.overview_entry_link(
         case_id=started.case_id, by=overview_author, entry_id=nhs.pk, same_as_id=police.pk
     )
     write_overview(started, overview_author)
     services.overview_submit(case_id=started.case_id, by=overview_author)
     with pytest.raises(ValidationError, match="cannot change now"):
-        chronology.overview_entry_unlink(
+        chronology_services.overview_entry_unlink(
             case_id=started.case_id, by=overview_author, entry_id=nhs.pk
         )
     care = entry(started, CARE, date(2025, 2, 1), timed=time(9, 0))
     with pytest.raises(ValidationError, match="cannot change now"):
-        chronology.overview_entry_link(
+        chronology_services.overview_entry_link(
             case_id=started.case_id, by=overview_author, entry_id=care.pk, same_as_id=police.pk
         )
     nhs.refresh_from_db()
@@ -397,7 +399,7 @@ def test_the_pages_offer_no_buttons_after_submission(client, submitted, overview
 def test_an_entry_that_is_not_linked_is_not_unlinked(started, overview_author):
     police, _ = shared_visit(started)
     with pytest.raises(ValidationError, match="not linked"):
-        chronology.overview_entry_unlink(
+        chronology_services.overview_entry_unlink(
             case_id=started.case_id, by=overview_author, entry_id=police.pk
         )
 
@@ -417,7 +419,7 @@ def test_each_filter(started, agency_a):
 
 def test_a_linked_event_is_kept_when_any_of_its_entries_matches(started, overview_author, agency_a):
     police, nhs = shared_visit(started)
-    chronology.overview_entry_link(
+    chronology_services.overview_entry_link(
         case_id=started.case_id, by=overview_author, entry_id=nhs.pk, same_as_id=police.pk
     )
     rows = rows_of(started, Filters(agency_ids=(agency_a.pk,)))
@@ -467,7 +469,7 @@ def test_the_chronology_page_shows_agencies_ages_intervals_gaps_and_linked_event
 ):
     set_birth(started, date(1941, 3, 12))
     police, nhs = shared_visit(started)
-    chronology.overview_entry_link(
+    chronology_services.overview_entry_link(
         case_id=started.case_id, by=overview_author, entry_id=nhs.pk, same_as_id=police.pk
     )
     client.force_login(overview_author)
@@ -545,7 +547,7 @@ def test_a_refused_link_says_why_and_changes_nothing(client, started, overview_a
 
 def test_the_unlink_button_on_the_chronology_page(client, started, overview_author):
     police, nhs = shared_visit(started)
-    chronology.overview_entry_link(
+    chronology_services.overview_entry_link(
         case_id=started.case_id, by=overview_author, entry_id=nhs.pk, same_as_id=police.pk
     )
     client.force_login(overview_author)
@@ -569,7 +571,7 @@ def test_the_xlsx_export_reads_back_with_formulas_neutralised(client, started, o
         event='=HYPERLINK("http://evil.example")', source="+44 1234", subject="@HQM"
     )
     OverviewEntry.objects.filter(pk=nhs.pk).update(expected_practice="-1", event="\tTabbed")
-    chronology.overview_entry_link(
+    chronology_services.overview_entry_link(
         case_id=started.case_id, by=overview_author, entry_id=nhs.pk, same_as_id=police.pk
     )
     client.force_login(overview_author)
@@ -663,7 +665,7 @@ def test_nobody_else_sees_any_page(client, started, request, person):
 def test_a_reader_may_not_link_or_unlink(client, started, overview_author, request, person):
     police, nhs = shared_visit(started)
     other = entry(started, CARE, date(2025, 12, 26))
-    chronology.overview_entry_link(
+    chronology_services.overview_entry_link(
         case_id=started.case_id, by=overview_author, entry_id=other.pk, same_as_id=police.pk
     )
     client.force_login(request.getfixturevalue(person))

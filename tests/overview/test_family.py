@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from overview import family
+from overview import family, family_services
 from overview.family_tree import BOX_W, Box
 from overview.models import FamilyMember, FamilyMergeDecision, FamilyReport, Overview
 from scr.audit.models import AuditEvent
@@ -45,7 +45,7 @@ def correct(overview, author, member, **changes) -> FamilyMember:
         "date_of_death": member.date_of_death,
         **changes,
     }
-    return family.family_member_update(
+    return family_services.family_member_update(
         case_id=overview.case_id, by=author, member_id=member.pk, **values
     )
 
@@ -133,7 +133,7 @@ def test_a_different_first_name_or_surname_is_not_suggested(started, overview_au
 
 def test_not_the_same_person_is_never_suggested_again_in_either_order(started, overview_author):
     first, second = daughters(started)
-    family.family_not_same(
+    family_services.family_not_same(
         case_id=started.case_id, by=overview_author, first_id=second.pk, second_id=first.pk
     )
     assert family.merge_suggestions(started) == []
@@ -141,7 +141,7 @@ def test_not_the_same_person_is_never_suggested_again_in_either_order(started, o
     assert decision.same_person is False
     assert decision.first == {"name": "Rosalind Quenby", "date_of_birth": "1975-06-14"}
     # Both still there, and a second press records nothing more.
-    family.family_not_same(
+    family_services.family_not_same(
         case_id=started.case_id, by=overview_author, first_id=first.pk, second_id=second.pk
     )
     assert FamilyMergeDecision.objects.filter(overview=started).count() == 1
@@ -164,7 +164,7 @@ def test_merging_moves_the_reports_fills_the_blanks_and_records_the_decision(
 ):
     keep, merge = daughters(started)
     correct(started, overview_author, keep, relationship_detail="", date_of_birth=None)
-    kept = family.family_merge(
+    kept = family_services.family_merge(
         case_id=started.case_id, by=overview_author, keep_id=keep.pk, merge_id=merge.pk
     )
     assert kept.pk == keep.pk
@@ -189,7 +189,7 @@ def test_merging_a_member_of_another_overview_is_refused(
     stranger = FamilyMember.objects.create(overview=other, name="Rosalind Quenby")
     keep, _ = daughters(started)
     with pytest.raises(ValidationError, match="this overview report's family"):
-        family.family_merge(
+        family_services.family_merge(
             case_id=started.case_id, by=overview_author, keep_id=keep.pk, merge_id=stranger.pk
         )
     assert FamilyMember.objects.filter(pk=stranger.pk).exists()
@@ -198,7 +198,7 @@ def test_merging_a_member_of_another_overview_is_refused(
 def test_merging_a_person_with_themselves_is_refused(started, overview_author):
     keep, _ = daughters(started)
     with pytest.raises(ValidationError, match="two different people"):
-        family.family_merge(
+        family_services.family_merge(
             case_id=started.case_id, by=overview_author, keep_id=keep.pk, merge_id=keep.pk
         )
 
@@ -208,7 +208,7 @@ def test_the_adult_is_merged_with_nobody_either_way(started, overview_author):
     adult = subject(started)
     for first, second in ((keep, adult), (adult, keep)):
         with pytest.raises(ValidationError, match="The adult is not merged with anyone"):
-            family.family_merge(
+            family_services.family_merge(
                 case_id=started.case_id, by=overview_author, keep_id=first.pk, merge_id=second.pk
             )
     assert FamilyMember.objects.filter(pk=adult.pk).exists()
@@ -223,14 +223,14 @@ def test_only_the_author_merges(
     ids = {"case_id": started.case_id, "keep_id": keep.pk, "merge_id": merge.pk}
     for person in (coordinator, chair, panel_chair, panel_member):
         with pytest.raises(PermissionDenied):
-            family.family_merge(by=person, **ids)
+            family_services.family_merge(by=person, **ids)
         with pytest.raises(PermissionDenied):
-            family.family_not_same(
+            family_services.family_not_same(
                 case_id=started.case_id, by=person, first_id=keep.pk, second_id=merge.pk
             )
     for person in (lead_a, outsider):
         with pytest.raises(Http404):
-            family.family_merge(by=person, **ids)
+            family_services.family_merge(by=person, **ids)
     assert FamilyMember.objects.filter(overview=started).count() == 3
     assert not FamilyMergeDecision.objects.exists()
 
@@ -238,7 +238,7 @@ def test_only_the_author_merges(
 def test_nothing_merges_once_the_report_is_submitted(submitted, overview_author):
     keep, merge = daughters(submitted)
     with pytest.raises(ValidationError, match="cannot change now"):
-        family.family_merge(
+        family_services.family_merge(
             case_id=submitted.case_id, by=overview_author, keep_id=keep.pk, merge_id=merge.pk
         )
     with pytest.raises(ValidationError, match="cannot change now"):
@@ -470,7 +470,7 @@ def test_the_page_shows_what_each_agency_reported_when_they_differ(
     report = second.reports.get()
     report.data = {**report.data, "address": "9 Elm Row, Testford TF3 1AA"}
     report.save(update_fields=["data"])
-    family.family_merge(
+    family_services.family_merge(
         case_id=started.case_id, by=overview_author, keep_id=first.pk, merge_id=second.pk
     )
     client.force_login(overview_author)

@@ -5,10 +5,11 @@ from datetime import date
 
 import pytest
 
-from imr import drafting
+from imr import draft_services
 from imr import services as imr_services
+from imr.demo import write_section
 from imr.models import GlossaryEntry, Part, Section
-from overview.family import family_member_update
+from overview.family_services import family_member_update
 from overview.models import ExecutiveSummary, FamilyMember, RedactionWaiver
 from overview.redaction import (
     Identifier,
@@ -271,20 +272,23 @@ def test_case_identifiers_collects_the_family_glossary_and_writers_of_the_review
     write_chronology(imr_a, author_a)
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
     son = {"name": "Ptolemy Quenby", "dob": "1970-05-06", "address": "8 Larch Close, TF1 2AB"}
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.FAMILY,
-        change=lambda old: {
-            **old,
-            "subject": {**old["subject"], "dob": "1941-02-03", "address": "12 Quarry Lane"},
+        section=Section.FAMILY,
+        content={
+            "subject": {
+                "name": "Hypatia Quenby-Marsh",
+                "dob": "1941-02-03",
+                "address": "12 Quarry Lane",
+                "ethnicity": "White British",
+            },
             "people": [{"id": "p1", "relationship": "child", "ethnicity": "", **son}],
         },
-        revision=None,
     )
-    removed = drafting.glossary_entry_save(
+    removed = draft_services.glossary_entry_save(
         **key, kind="worker", code="SW2", meaning="Social worker", worker_name="Philippa Dunmore"
     )
-    drafting.glossary_entry_remove(**key, entry_id=removed.pk)
+    draft_services.glossary_entry_remove(**key, entry_id=removed.pk)
     imr_services.imr_submit(**key, part=Part.CHRONOLOGY)
     case = Case.objects.get(pk=imr_a.case_id)
 

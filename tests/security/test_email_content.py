@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.models import ChairLetter
-from imr import drafting
+from imr import draft_services
 from imr import notifications as imr_notifications
 from imr import services as imr_services
+from imr.demo import write_section
 from imr.entry_parsing import parse_date
 from imr.models import Imr, Section
 from overview.models import ExecutiveSummary
@@ -160,19 +161,18 @@ def test_no_email_carries_the_subjects_name_or_case_content(
     with django_capture_on_commit_callbacks(execute=True):
         imr = nominate(case, lead_a, author_a, director_a)
     key = {"case_id": case.pk, "agency_id": agency_a.pk, "by": author_a}
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.FAMILY,
-        change=lambda old: {
+        section=Section.FAMILY,
+        content={
             "subject": {"name": NAME, "dob": "", "dod": "", "address": _text("home")},
             "people": [],
             "other_addresses": "",
         },
-        revision=None,
     )
-    drafting.chronology_entry_save(
+    draft_services.chronology_entry_save(
         **key,
-        values=drafting.EntryValues(
+        values=draft_services.EntryValues(
             date=parse_date("03/02/25"),
             time=None,
             source=_text("source"),

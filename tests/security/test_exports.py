@@ -11,7 +11,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from openpyxl import load_workbook
 
-from imr import drafting
+from imr import draft_services
 from imr.entry_parsing import parse_date
 from scr.exports import FORMULA_STARTS, formula_like, safe_cell
 from tests.imr.conftest import asked, commissioned, dates, imr_a  # noqa: F401
@@ -116,9 +116,9 @@ def test_every_export_endpoint_is_covered_here():
 def test_the_imr_chronology_export_holds_no_formula(client, imr_a, author_a):  # noqa: F811
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
     for number, text in enumerate(FORMULA_PAYLOADS, start=1):
-        drafting.chronology_entry_save(
+        draft_services.chronology_entry_save(
             **key,
-            values=drafting.EntryValues(
+            values=draft_services.EntryValues(
                 date=parse_date(f"{number:02d}/02/25"),
                 time=None,
                 source=text,

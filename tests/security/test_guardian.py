@@ -20,7 +20,7 @@ from django.urls import reverse
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from actionplans import closure, implementation
+from actionplans import closure_services, implementation
 from actionplans import services as plans
 from scr import access
 from scr.accounts.models import User
@@ -116,7 +116,7 @@ def _close(world) -> Case:
     write_plan(plan, coordinator)
     plans.plan_submit(case_id=case.pk, by=coordinator, plan_id=plan.pk)
     plans.plan_decide(case_id=case.pk, by=coordinator, plan_id=plan.pk, accept=True)
-    closure.monitoring_start(case_id=case.pk, by=coordinator)
+    closure_services.monitoring_start(case_id=case.pk, by=coordinator)
     implementation.evidence_decide(
         case_id=case.pk, by=coordinator, evidence_id=a.objects["evidence"].pk, accept=True
     )
@@ -132,7 +132,7 @@ def _close(world) -> Case:
         implementation.evidence_decide(
             case_id=case.pk, by=coordinator, evidence_id=evidence.pk, accept=True
         )
-    closure.case_close(case_id=case.pk, by=chair, note="Every action done.")
+    closure_services.case_close(case_id=case.pk, by=chair, note="Every action done.")
     return Case.objects.get(pk=case.pk)
 
 

@@ -11,8 +11,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from imr import drafting
+from imr import draft_services
 from imr import notifications as imr_notifications
+from imr.demo import write_section
 from imr.entry_parsing import parse_date
 from imr.models import Section
 from panel import services as panel
@@ -225,9 +226,9 @@ def test_a_hostile_imr_is_escaped_on_its_pages(imr_a, author_a):  # noqa: F811
     from imr import template
 
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
-    entry = drafting.chronology_entry_save(
+    entry = draft_services.chronology_entry_save(
         **key,
-        values=drafting.EntryValues(
+        values=draft_services.EntryValues(
             date=parse_date("03/02/25"),
             time=None,
             source=HOSTILE,
@@ -238,31 +239,28 @@ def test_a_hostile_imr_is_escaped_on_its_pages(imr_a, author_a):  # noqa: F811
             relevance_note=HOSTILE,
         ),
     )
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.INTRODUCTION,
-        change=lambda old: {"sources": [], "other_sources": HOSTILE, "notes": HOSTILE},
-        revision=None,
+        section=Section.INTRODUCTION,
+        content={"sources": [], "other_sources": HOSTILE, "notes": HOSTILE},
     )
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.ANALYSIS,
-        change=lambda old: {
+        section=Section.ANALYSIS,
+        content={
             p.key: {"text": f"{HOSTILE} {TEXTAREA_BREAK}", "terms": [1]}
             for p in template.ANALYSIS_PROMPTS
         },
-        revision=None,
     )
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.LESSONS,
-        change=lambda old: {p.key: HOSTILE for p in template.LESSON_PROMPTS},
-        revision=None,
+        section=Section.LESSONS,
+        content={p.key: HOSTILE for p in template.LESSON_PROMPTS},
     )
-    drafting.imr_section_update(
+    write_section(
         **key,
-        key=Section.ACTION_PLAN,
-        change=lambda old: {
+        section=Section.ACTION_PLAN,
+        content={
             "lead": {"name": HOSTILE, "position": "", "phone": "", "email": "", "address": ""},
             "named": {},
             "recommendations": [
@@ -275,7 +273,6 @@ def test_a_hostile_imr_is_escaped_on_its_pages(imr_a, author_a):  # noqa: F811
                 }
             ],
         },
-        revision=None,
     )
     args = [imr_a.case.reference, imr_a.agency_id]
     client = _signed_in(author_a)

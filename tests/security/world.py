@@ -32,8 +32,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from actionplans import implementation
 from actionplans import services as plans
 from actionplans.models import ActionPlan, ChairLetter
-from imr import drafting
+from imr import draft_services
 from imr import services as imr_services
+from imr.demo import write_section
 from imr.models import Imr, ImrRevision, Part, Section
 from overview import services as overview_services
 from overview import summary as summaries
@@ -356,48 +357,31 @@ def _drafting_case(w: BoardWorld, *, marker: str) -> None:
     imr_services.imr_countersign(**key, by=p["director_a"])
     # Then the draft goes on: what follows is the agency's alone.
     author = {**key, "by": p["author_a"]}
-    marked_entry = drafting.chronology_entry_save(
+    marked_entry = draft_services.chronology_entry_save(
         **author, values=entry("20/04/25", f"SW1 noted {marker} at the home visit.")
     )
-    drafting.imr_section_update(
+    draft_services.imr_section_item_save(
         **author,
-        key=Section.FAMILY,
-        change=lambda old: {
-            **old,
-            "people": [
-                {
-                    "id": "pm1",
-                    "relationship": "child",
-                    "relationship_detail": "Son",
-                    "name": f"Tobias {marker}",
-                    "dob": "",
-                    "address": "",
-                    "ethnicity": "",
-                }
-            ],
-        },
-        revision=None,
+        section=Section.FAMILY,
+        data={"relationship": "child", "relationship_detail": "Son", "name": f"Tobias {marker}"},
+        item_id="pm1",
     )
-    drafting.imr_section_update(
+    write_section(
         **author,
-        key=Section.LESSONS,
-        change=lambda old: {"practice": f"Lessons about {marker}."},
-        revision=None,
+        section=Section.LESSONS,
+        content={"practice": f"Lessons about {marker}."},
     )
-    drafting.imr_section_update(
+    write_section(
         **author,
-        key=Section.ACTION_PLAN,
-        change=lambda old: {
-            "recommendations": [{"id": "rm1", "text": f"Recommend {marker}.", "actions": []}]
-        },
-        revision=None,
+        section=Section.ACTION_PLAN,
+        content={"recommendations": [{"id": "rm1", "text": f"Recommend {marker}.", "actions": []}]},
     )
-    drafting.glossary_entry_save(
+    draft_services.glossary_entry_save(
         **author, kind="abbreviation", code="MKR", meaning=f"Meaning {marker}"
     )
     imr_services.imr_concern_record(**author, text="Supervision may need to be reviewed.")
     # Agency B's review is begun too.
-    drafting.chronology_entry_save(
+    draft_services.chronology_entry_save(
         case_id=case.pk,
         agency_id=ag["b"].pk,
         by=p["author_b"],

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from imr import drafting, spreadsheet
+from imr import draft_services, spreadsheet
 from imr.models import Imr
 from imr.selectors import terms_of_reference
 from scr import uploads
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         numbers = {term["number"] for term in terms_of_reference(case)[0]}
         try:
             rows = spreadsheet.read_chronology(data, Path(file).name, term_numbers=numbers)
-            count = drafting.chronology_import(
+            count = draft_services.chronology_import(
                 case_id=case.pk, agency_id=imr.agency_id, by=user, rows=rows
             )
         except spreadsheet.SpreadsheetError as error:

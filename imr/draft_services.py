@@ -1,11 +1,12 @@
-"""Every write to an IMR's draft: its sections, chronology entries, glossary and the
-name check's confirmations. Only the author writes, and only while the draft is open
-(Imr.EDITABLE). Every change leaves an ImrRevision; a save made from an older revision
-than the one stored is refused with a Conflict, so two authors never silently
-overwrite each other."""
+"""Every write to an IMR's draft: its sections (as imr/sections.py defines them), the
+items of their lists, chronology entries, glossary and the name check's confirmations.
+Only the author writes, and only while the draft is open (Imr.EDITABLE). Every change
+leaves an ImrRevision; a save made from an older revision than the one stored is refused
+with a Conflict, so two authors never silently overwrite each other."""
 
 import copy
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 
@@ -15,8 +16,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from imr import access as imr_access
+from imr import sections
 from imr.entry_parsing import FuzzyDate
 from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrRevision, ImrSection, Section
+from imr.sections import Items, SectionDefinition
 from imr.selectors import entry_dict, terms_of_reference
 from imr.services import case_still_open, imr_started
 from scr.audit.services import change_record, field_values
@@ -70,41 +73,115 @@ def _history(imr, by, section, action, revision, data, entry_id=None) -> None:
     )
 
 
-@transaction.atomic
-def imr_section_update(
-    *,
-    case_id: int,
-    agency_id: int,
-    by,
-    key: str,
-    change: Callable[[dict], dict],
-    revision: int | None,
-    initial: dict | None = None,
-) -> ImrSection:
-    """Save a section of the draft: `change` turns the stored data into the new data.
-    `revision` is the one the user's form was opened at; None applies the change to the
-    latest (adding an item to a list, which cannot overwrite anyone). `initial` is the
-    data of a section never saved."""
-    key = Section(key)
-    if key == Section.CHRONOLOGY:
-        raise ValueError("Chronology entries are saved one by one")
-    imr = _draft(by, case_id, agency_id)
+def _section_for_update(imr: Imr, definition: SectionDefinition) -> ImrSection:
+    """The section's row, locked; made with the data a section starts from if none."""
     section, _ = ImrSection.objects.select_for_update().get_or_create(
-        imr=imr, key=key, defaults={"data": initial or {}}
+        imr=imr, key=definition.key, defaults={"data": definition.default(imr)}
     )
-    if revision is not None and revision != section.revision:
-        raise Conflict(by=section.updated_by, at=section.updated_at)
-    # A deep copy: `change` may alter the lists inside the data it is given.
-    before = copy.deepcopy(section.data)
-    section.data = change(dict(section.data))
+    return section
+
+
+def _check_data(form: type, data: dict, kwargs: dict) -> None:
+    """`data` is the cleaned data of `form`, or some of it (the definition says what a
+    missing field means). A key the form does not have is the caller's mistake."""
+    unknown = set(data) - set(form(**kwargs).fields)
+    if unknown:
+        raise ValueError(f"{form.__name__} has no field {', '.join(sorted(unknown))}")
+
+
+def _section_save(imr: Imr, by, section: ImrSection, data: dict) -> ImrSection:
+    """Store the section's new data, its revision and the history of the change."""
+    before = section.data
+    section.data = data
     section.revision += 1
     section.updated_by = by
     section.updated_at = timezone.now()
     section.save(update_fields=["data", "revision", "updated_by", "updated_at"])
-    _history(imr, by, key, ImrRevision.Action.SAVED, section.revision, section.data)
-    _changed(imr, by, section, f"section {key}", before, section.data)
+    _history(imr, by, section.key, ImrRevision.Action.SAVED, section.revision, section.data)
+    _changed(imr, by, section, f"section {section.key}", before, section.data)
     imr_started(imr, by=by)
     return section
+
+
+def _written(key: str) -> SectionDefinition:
+    definition = sections.definition(key)
+    if definition.rows:
+        raise ValueError("Chronology entries are saved one by one")
+    return definition
+
+
+@transaction.atomic
+def imr_section_update(
+    *, case_id: int, agency_id: int, by, section: str, data: dict, revision: int | None
+) -> ImrSection:
+    """Save the form of a written section of the draft (imr/sections.py): `data` is the
+    cleaned data of the section's form, stored as its definition says (its `store`).
+    `revision` is the one the form was opened at (a save from an older one is refused
+    with a Conflict); None saves over the latest. Needs the author, and an open draft."""
+    definition = _written(section)
+    imr = _draft(by, case_id, agency_id)
+    _check_data(definition.form, data, definition.form_kwargs([]))
+    row = _section_for_update(imr, definition)
+    if revision is not None and revision != row.revision:
+        raise Conflict(by=row.updated_by, at=row.updated_at)
+    # A copy: the definition builds new data, but the change history needs the old intact.
+    return _section_save(imr, by, row, definition.store(copy.deepcopy(row.data), data))
+
+
+def _items(key: str) -> tuple[SectionDefinition, Items]:
+    definition = _written(key)
+    if definition.items is None:
+        raise ValueError(f"{definition.title} has no list of items")
+    return definition, definition.items
+
+
+@transaction.atomic
+def imr_section_item_save(
+    *,
+    case_id: int,
+    agency_id: int,
+    by,
+    section: str,
+    data: dict,
+    item_id: str | None = None,
+    revision: int | None = None,
+) -> dict:
+    """Save one item of a section's list (a person of section 2, a recommendation of
+    section 6): `data` is the cleaned data of the item's form. A new item (no `item_id`)
+    goes last with an id of its own, and cannot overwrite anyone, so `revision` is not
+    checked; a change replaces the item with `item_id` (or adds it, if gone meanwhile),
+    refused with a Conflict if the section changed since `revision`. Returns the item."""
+    definition, items = _items(section)
+    imr = _draft(by, case_id, agency_id)
+    _check_data(items.form, data, {})
+    row = _section_for_update(imr, definition)
+    if item_id is not None and revision is not None and revision != row.revision:
+        raise Conflict(by=row.updated_by, at=row.updated_at)
+    item = {"id": item_id or uuid.uuid4().hex[:12], **items.store(data)}
+    old = copy.deepcopy(row.data)
+    current = old.get(items.name, [])
+    if any(i.get("id") == item["id"] for i in current):
+        new = [item if i.get("id") == item["id"] else i for i in current]
+    else:
+        new = [*current, item]
+    _section_save(imr, by, row, {**old, items.name: new})
+    return item
+
+
+@transaction.atomic
+def imr_section_item_remove(
+    *, case_id: int, agency_id: int, by, section: str, item_id: str, revision: int | None
+) -> ImrSection:
+    """Take one item out of a section's list; refused with a Conflict if the section
+    changed since `revision` (None: the latest)."""
+    definition, items = _items(section)
+    imr = _draft(by, case_id, agency_id)
+    row = _section_for_update(imr, definition)
+    if revision is not None and revision != row.revision:
+        raise Conflict(by=row.updated_by, at=row.updated_at)
+    old = copy.deepcopy(row.data)
+    kept = [i for i in old.get(items.name, []) if i.get("id") != item_id]
+    return _section_save(imr, by, row, {**old, items.name: kept})
 
 
 @dataclass
