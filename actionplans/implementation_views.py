@@ -206,7 +206,7 @@ def evidence_decide(request, reference: str, plan_id: int, evidence_id: int):
     action.plan = plan
     form = EvidenceDecisionForm(request.POST, prefix=f"evidence-{evidence.pk}")
     if form.is_valid():
-        accept = form.cleaned_data["decision"] == "accept"
+        accept = form.accepted
         try:
             implementation.evidence_decide(
                 case_id=case.pk,
