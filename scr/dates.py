@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models
+from django.db.models import Case, F, IntegerField, Value, When
 
 UNCERTAIN_HELP = "Enter the date like 03/02/25, 3 Feb 2025 or 02/25 for a month"
 EXACT_HELP = "Enter the date like 27/03/2027 or 27 Mar 2027"
@@ -33,7 +34,8 @@ class Precision(models.TextChoices):
     YEAR = "year", "Year"
 
 
-# A vaguer date sorts before the exact days it contains: 2025, then 02/25, then 03/02/25.
+# A vaguer date sorts before the exact days it contains: 2025, then 02/25, then 03/02/25
+# (FuzzyDate.sort_key, and chronology_order in the database).
 RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
 
@@ -229,3 +231,22 @@ def parse_date(text: str, *, exact: bool = False) -> FuzzyDate:
         rest = re.sub(r"\s*([/.\-])\s*", r"\1", rest)  # '03 / 02 / 25' as '03/02/25'
     value, precision, short_year = _read(rest, original, exact=exact)
     return FuzzyDate(value, precision, uncertain, short_year=short_year)
+
+
+# A chronology's order ----------------------------------------------------------------------
+
+PRECISION_RANK = Case(
+    *(When(date_precision=precision, then=Value(rank)) for precision, rank in RANK.items()),
+    output_field=IntegerField(),
+)
+
+
+def chronology_order(*then) -> tuple:
+    """The order_by() of a chronology's entries (Appendix C section 3; 13.4 f), an
+    agency's own and the merged one alike, on their `date` (the first day the date can
+    mean), `date_precision` and `time`: by that day; on it a year alone, then a month
+    alone, then the day's own entries, as FuzzyDate.sort_key orders them (an approximate
+    date stands where its date puts it: the mark moves nothing); an entry without a time
+    before the timed ones (NULLS FIRST, said outright so SQLite and PostgreSQL agree);
+    then `then`, the caller's tie-breaks."""
+    return ("date", PRECISION_RANK.asc(), F("time").asc(nulls_first=True), *then)
