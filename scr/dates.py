@@ -156,17 +156,13 @@ def _full_year(digits: str, *, exact: bool) -> int:
 def _make_date(year: int, month: int, day: int, original: str) -> date:
     if not 1 <= month <= 12:
         raise DateParseError(f"{original} is not a real date: the month must be 1 to 12")
+    if year < 1:
+        raise DateParseError(f"{original} is not a real date: the year must be 1 or more")
+    if day < 1:
+        raise DateParseError(f"{original} is not a real date: the day must be 1 or more")
     try:
         return date(year, month, day)
     except ValueError:
-        if year < 1:
-            raise DateParseError(
-                f"{original} is not a real date: the year must be 1 or more"
-            ) from None
-        if day < 1:
-            raise DateParseError(
-                f"{original} is not a real date: the day must be 1 or more"
-            ) from None
         raise DateParseError(
             f"{original} is not a real date: {MONTHS[month - 1].title()} {year} "
             f"has {monthrange(year, month)[1]} days"

@@ -84,6 +84,15 @@ def test_the_uncertain_mode_refuses_markers_alone_and_year_0(text, message):
     assert str(refused.value) == message
 
 
+def test_the_first_year_and_the_first_day_are_real():
+    # What the chronology and the forms then allow is their own rule (from 1900 on, say).
+    assert parse_date("01/01/0001", exact=True).value == date(1, 1, 1)
+    assert parse_date("0001").value == date(1, 1, 1)
+    with pytest.raises(DateParseError) as refused:
+        parse_date("30/02/0001")
+    assert str(refused.value) == "30/02/0001 is not a real date: February 1 has 28 days"
+
+
 @pytest.mark.parametrize(
     ("digits", "exact", "uncertain"),
     [("00", 2000, 2000), ("68", 2068, 2068), ("69", 1969, 2069), ("70", 1970, 1970)],
