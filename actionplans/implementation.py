@@ -170,15 +170,8 @@ def evidence_upload(
             errors["upload"] = error.messages
     if errors:
         raise ValidationError(errors)
-    extension = uploads.KINDS[checked.kind][1]
     evidence = Evidence.objects.create(
-        action=action,
-        description=description.strip(),
-        file_name=uploads.store(checked.data, extension),
-        original_name=checked.safe_name,
-        content_type=checked.content_type,
-        size=len(checked.data),
-        uploaded_by=by,
+        action=action, description=description.strip(), **uploads.keep(checked, by=by)
     )
     if action.progress == PlanAction.Progress.NOT_STARTED:
         action.progress = PlanAction.Progress.IN_PROGRESS

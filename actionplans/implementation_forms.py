@@ -5,6 +5,7 @@ from django import forms
 
 from actionplans.models import PlanAction
 from scr import uploads
+from scr.decisions import Choice, DecisionForm
 
 
 def _area(rows: int) -> forms.Textarea:
@@ -55,28 +56,13 @@ class EvidenceUploadForm(forms.Form):
     )
 
 
-class EvidenceDecisionForm(forms.Form):
+class EvidenceDecisionForm(DecisionForm):
     """The coordinator's decision on one file of evidence."""
 
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[
-            ("accept", "Accept: the action is complete"),
-            ("reject", "Not enough: say what is missing"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to accept the evidence"},
-    )
-    comments = forms.CharField(
-        label="Comments",
-        help_text="What the evidence needs to show. The agency sees these comments.",
-        max_length=5000,
-        widget=_area(4),
-        required=False,
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "reject" and not (data.get("comments") or "").strip():
-            self.add_error("comments", "Say why the evidence is not enough")
-        return data
+    accept = Choice("accept", "Accept: the action is complete")
+    send_back = Choice("reject", "Not enough: say what is missing")
+    required_message = "Choose whether to accept the evidence"
+    reasons_help = "What the evidence needs to show. The agency sees these comments."
+    reasons_rows = 4
+    reasons_max_length = 5000
+    reasons_needed = "Say why the evidence is not enough"

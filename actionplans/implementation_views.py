@@ -23,7 +23,6 @@ from actionplans.implementation_forms import (
     EvidenceUploadForm,
 )
 from actionplans.models import ActionPlan, Evidence, PlanAction
-from scr import uploads
 from scr.audit.services import Action, audit_record
 from scr.deadlines import calendar
 from scr.formtools import add_service_errors
@@ -178,9 +177,7 @@ def evidence_download(request, reference: str, plan_id: int, evidence_id: int):
     audited."""
     case, plan, roles = actionplans_access.plan_for_user(request.user, reference, plan_id)
     evidence = _evidence(plan, evidence_id)
-    response = uploads.download_response(
-        evidence.file_name, content_type=evidence.content_type, filename=evidence.original_name
-    )
+    response = evidence.download_response()
     audit_record(
         action=Action.DOWNLOAD,
         actor=request.user,
@@ -206,7 +203,7 @@ def evidence_decide(request, reference: str, plan_id: int, evidence_id: int):
     action.plan = plan
     form = EvidenceDecisionForm(request.POST, prefix=f"evidence-{evidence.pk}")
     if form.is_valid():
-        accept = form.cleaned_data["decision"] == "accept"
+        accept = form.accepted
         try:
             implementation.evidence_decide(
                 case_id=case.pk,

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from scr.uploads import StoredFile
+
 
 class ChairLetter(FSMModelMixin, models.Model):
     """The chair's letter (16): the areas for improvement, and the request for an action
@@ -206,7 +208,7 @@ class ActionUpdate(models.Model):
         return f"Update on {self.action_id}"
 
 
-class Evidence(FSMModelMixin, models.Model):
+class Evidence(FSMModelMixin, StoredFile):
     """A file the agency gives as evidence that an action is done (16), stored outside
     the web root (scr.uploads) and served only through the permission checks. The action
     is complete when the coordinator accepts its evidence."""
@@ -218,14 +220,6 @@ class Evidence(FSMModelMixin, models.Model):
 
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="evidence_files")
     description = models.TextField()
-    file_name = models.CharField(max_length=100)  # a name in the private storage (scr.uploads)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
     status = FSMField(max_length=10, choices=Status.choices, default=Status.WAITING, protected=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -4,6 +4,7 @@ from django import forms
 
 from actionplans.services import is_vague
 from imr.forms import ContactsForm
+from scr.decisions import Choice, DecisionForm
 from scr.fields import DATE_HELP, GovukDateField
 
 # Appendix C, 'SCR Single-agency Action Plan Guidance notes', shown beside each column.
@@ -82,28 +83,13 @@ class PlanActionForm(forms.Form):
             del self.fields["vague_confirmed"]
 
 
-class PlanDecisionForm(forms.Form):
+class PlanDecisionForm(DecisionForm):
     """The coordinator's decision on a submitted plan (16)."""
 
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[
-            ("accept", "Accept the plan"),
-            ("return", "Return it to the agency with comments"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to accept the plan or return it"},
+    accept = Choice("accept", "Accept the plan")
+    send_back = Choice("return", "Return it to the agency with comments")
+    required_message = "Choose whether to accept the plan or return it"
+    reasons_help = (
+        "What the plan needs before the board can accept it. The agency sees these comments."
     )
-    comments = forms.CharField(
-        label="Comments",
-        help_text="What the plan needs before the board can accept it. The agency sees "
-        "these comments.",
-        widget=_area(5),
-        required=False,
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("comments") or "").strip():
-            self.add_error("comments", "Say what the plan needs")
-        return data
+    reasons_needed = "Say what the plan needs"

@@ -179,7 +179,7 @@ def plan_decide(request, reference: str, plan_id: int):
     case, plan, roles = _load(request, reference, plan_id, actionplans_access.PLAN_DECIDER)
     form = PlanDecisionForm(request.POST)
     if form.is_valid():
-        accept = form.cleaned_data["decision"] == "accept"
+        accept = form.accepted
         try:
             services.plan_decide(
                 case_id=case.pk,

@@ -9,7 +9,7 @@ from scr.cases.stages import Stage
 
 def _files(case) -> list[str]:
     return list(
-        Evidence.objects.filter(action__plan__case=case).values_list("file_name", flat=True)
+        Evidence.objects.filter(action__plan__case=case).values_list("stored_name", flat=True)
     )
 
 

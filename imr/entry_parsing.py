@@ -2,146 +2,26 @@
 
 Appendix C: the comprehensive chronology gives each entry's date as dd/mm/yy and its time
 on the 24-hour clock. Authors work from case notes that are not always precise, so a date
-may name only a month or a year, or be marked approximate ('?03/02/25', 'c. 2019').
-
-Dates are always read day first: 03/02/25 is 3 February 2025, never 2 March.
+may name only a month or a year, or be marked approximate ('?03/02/25', 'c. 2019'): the
+core's date reader in its uncertain mode (scr.dates) reads them, day first. What is the
+chronology's own is here: it records the past, from 1900 on.
 """
 
 import re
-from calendar import monthrange
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, time
-from enum import StrEnum
 
+from scr.dates import UNCERTAIN_HELP, DateParseError, FuzzyDate, Precision, clean
+from scr.dates import parse_date as read_date
 from scr.deadlines.calendar import add_months
 
-DATE_HELP = "Enter the date like 03/02/25, 3 Feb 2025 or 02/25 for a month"
+DATE_HELP = UNCERTAIN_HELP
 TIME_HELP = "Enter the time in 24-hour form, like 14:30, or leave it blank"
 
 EARLIEST_YEAR = 1900
 
-
-class Precision(StrEnum):
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
-
-
-# A vaguer date sorts before the exact days it contains: 2025, then 02/25, then 03/02/25.
-_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
-
-
-@dataclass(frozen=True)
-class FuzzyDate:
-    value: date  # the first day of the period: day 1 for a month, 1 January for a year
-    precision: Precision
-    uncertain: bool = False  # the author marked it approximate
-
-    def display(self) -> str:
-        """Appendix C: dd/mm/yy; a month as mm/yy, a year as yyyy; '?' before an
-        approximate date."""
-        if self.precision == Precision.DAY:
-            text = self.value.strftime("%d/%m/%y")
-        elif self.precision == Precision.MONTH:
-            text = self.value.strftime("%m/%y")
-        else:
-            text = f"{self.value.year:04d}"
-        return f"?{text}" if self.uncertain else text
-
-    def sort_key(self) -> tuple:
-        return (self.value, _RANK[self.precision])
-
-    def __str__(self) -> str:
-        return self.display()
-
-
-class EntryParseError(ValueError):
-    """What was typed is not a date or time; the message is a sentence for the author."""
-
-
-# What Word and Excel paste: non-breaking and thin spaces, zero-width characters, curly
-# quotes, en and em dashes.
-_TRANSLATE = str.maketrans(
-    {
-        "\u00a0": " ",
-        "\u2007": " ",
-        "\u2009": " ",
-        "\u202f": " ",
-        "\u200b": None,
-        "\ufeff": None,
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-    }
-)
-
-
-def _clean(text: str) -> str:
-    text = (text or "").translate(_TRANSLATE)
-    return re.sub(r"\s+", " ", text).strip().strip("\"'").strip()
-
-
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-
-_UNCERTAIN_BEFORE = re.compile(
-    r"^(?:\?|~|c\.|ca\.|circa\b|approx(?:imately|\.|\b)|about\b|around\b)\s*", re.IGNORECASE
-)
-_UNCERTAIN_AFTER = re.compile(r"\s*(?:\?|\(approx(?:imately|\.)?\)|approx(?:imately|\.)?)$")
-
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-# The same separator twice: 03/02/25, 3.2.2025, 03-02-2025, 03 02 2025.
-_NUMERIC_DAY = re.compile(r"(\d{1,2})([/.\- ])(\d{1,2})\2(\d{2}|\d{4})")
-_NUMERIC_MONTH = re.compile(r"(\d{1,2})[/.\- ](\d{2}|\d{4})")
-_YEAR = re.compile(r"(\d{4})")
-_ORDINAL = r"(?:st|nd|rd|th)?"
-# 3 Feb 2025, 3rd February 25, 03-Feb-25, 3 Feb. 2025, 3 of February 2025
-_DAY_WORD = re.compile(
-    rf"(\d{{1,2}}){_ORDINAL}[ \-/.]*(?:of )?([a-z]+)\.?[ \-/.,]*(\d{{2}}|\d{{4}})"
-)
-# Feb 3 2025, February 3rd, 2025: unambiguous, since the month is a word.
-_WORD_DAY = re.compile(rf"([a-z]+)\.? (\d{{1,2}}){_ORDINAL},? (\d{{2}}|\d{{4}})")
-# Feb 2025, February 25, Feb-25
-_WORD_MONTH = re.compile(r"([a-z]+)\.?[ \-/,]*(\d{2}|\d{4})")
-
-
-def _month_number(word: str) -> int | None:
-    """'feb', 'febr', 'february' and 'sept' all name a month: three letters or more that
-    begin its name."""
-    if len(word) < 3:
-        return None
-    for number, name in enumerate(_MONTHS, start=1):
-        if name.startswith(word):
-            return number
-    return None
-
-
-def _full_year(digits: str) -> int:
-    # Two-digit years: 00-69 are 2000-2069 and 70-99 are 1970-1999. A chronology may reach
-    # back decades (an adult's childhood, an earlier review), and the future is refused
-    # anyway, so the window only has to place the past correctly.
-    year = int(digits)
-    if len(digits) == 2:
-        return year + (2000 if year < 70 else 1900)
-    return year
+# What was typed is not a date or time; the message is a sentence for the author.
+EntryParseError = DateParseError
 
 
 def _check_range(
@@ -157,75 +37,15 @@ def _check_range(
         raise EntryParseError(f"{original} is in the future: a chronology records the past{hint}")
 
 
-def _make_date(year: int, month: int, day: int, original: str) -> date:
-    if not 1 <= month <= 12:
-        raise EntryParseError(f"{original} is not a real date: the month must be 1 to 12")
-    try:
-        return date(year, month, day)
-    except ValueError:
-        if day < 1:
-            raise EntryParseError(
-                f"{original} is not a real date: the day must be 1 or more"
-            ) from None
-        raise EntryParseError(
-            f"{original} is not a real date: {_MONTHS[month - 1].title()} {year} "
-            f"has {monthrange(year, month)[1]} days"
-        ) from None
-
-
-def _read(text: str, original: str) -> tuple[date, Precision]:
-    """The date and precision of the text, markers of uncertainty already removed."""
-    text = text.lower()
-    day, month, year = None, None, None
-    if match := _ISO_DAY.fullmatch(text):
-        year, month, day = int(match[1]), int(match[2]), int(match[3])
-    elif match := _NUMERIC_DAY.fullmatch(text):
-        day, month, year = int(match[1]), int(match[3]), _full_year(match[4])
-    elif match := _ISO_MONTH.fullmatch(text):
-        year, month = int(match[1]), int(match[2])
-    elif match := _NUMERIC_MONTH.fullmatch(text):
-        month, year = int(match[1]), _full_year(match[2])
-    elif match := _YEAR.fullmatch(text):
-        year = int(match[1])
-    elif (match := _DAY_WORD.fullmatch(text)) and _month_number(match[2]):
-        day, month, year = int(match[1]), _month_number(match[2]), _full_year(match[3])
-    elif (match := _WORD_DAY.fullmatch(text)) and _month_number(match[1]):
-        month, day, year = _month_number(match[1]), int(match[2]), _full_year(match[3])
-    elif (match := _WORD_MONTH.fullmatch(text)) and _month_number(match[1]):
-        month, year = _month_number(match[1]), _full_year(match[2])
-    else:
-        raise EntryParseError(DATE_HELP)
-
-    if day is not None:
-        return _make_date(year, month, day, original), Precision.DAY
-    if month is not None:
-        return _make_date(year, month, 1, original), Precision.MONTH
-    return date(year, 1, 1), Precision.YEAR
-
-
 def parse_date(text: str, *, today: date | None = None) -> FuzzyDate:
     """A chronology date as typed: a day, a month or a year, possibly marked approximate.
 
     Raises EntryParseError with a sentence for the author. `today` (default: the
     machine's date) bounds the future: nothing more than a year ahead is accepted.
     """
-    original = _clean(text)
-    if not original:
-        raise EntryParseError(DATE_HELP)
-    rest = original
-    uncertain = False
-    while True:
-        stripped = _UNCERTAIN_AFTER.sub("", _UNCERTAIN_BEFORE.sub("", rest)).strip()
-        if stripped == rest:
-            break
-        rest, uncertain = stripped, True
-    if not rest:
-        raise EntryParseError(DATE_HELP)
-    rest = re.sub(r"\s*([/.\-])\s*", r"\1", rest)  # '03 / 02 / 25' as '03/02/25'
-    value, precision = _read(rest, original)
-    short_year = re.search(r"(?<!\d)\d{2}$", rest) is not None
-    _check_range(value, original, today, short_year=short_year)
-    return FuzzyDate(value=value, precision=precision, uncertain=uncertain)
+    parsed = read_date(text)
+    _check_range(parsed.value, clean(text), today, short_year=parsed.short_year)
+    return parsed
 
 
 def exact_date(value: date, *, today: date | None = None) -> FuzzyDate:
@@ -249,7 +69,7 @@ def parse_time(text: str) -> time | None:
     Also reads what people type from notes: '2.30pm', '09:00hrs', '1430'.
     Raises EntryParseError with a sentence for the author.
     """
-    text = _clean(text).lower().replace(" ", "")
+    text = clean(text).lower().replace(" ", "")
     if not text:
         return None
     text = re.sub(r"(?:hrs|hr|hours|h)$", "", text)

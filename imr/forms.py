@@ -8,6 +8,7 @@ from imr import template
 from imr.entry_parsing import EntryParseError, parse_date, parse_time
 from imr.models import ChronologyEntry, GlossaryEntry
 from scr.deadlines import calendar
+from scr.decisions import Choice, DecisionForm
 from scr.fields import DATE_HELP, GovukDateField
 from scr.formtools import RevisionField
 
@@ -373,22 +374,17 @@ class DirectorReturnForm(forms.Form):
     )
 
 
-class PanelReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="The panel's decision",
-        choices=[
-            ("accept", "Accept the report"),
-            ("return", "Return it to the agency for revision"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to accept the report or return it"},
-    )
-    comments = forms.CharField(
-        label="Comments",
-        widget=_area(5),
-        required=False,
-        help_text="Needed to return the report: what it lacks. The overview report will say "
-        "that the report was returned (Appendix C).",
+class PanelReviewForm(DecisionForm):
+    """The panel's decision on a countersigned report (Appendix C). What a return needs
+    (comments and a date) the service checks, both at once."""
+
+    accept = Choice("accept", "Accept the report")
+    send_back = Choice("return", "Return it to the agency for revision")
+    label = "The panel's decision"
+    required_message = "Choose whether to accept the report or return it"
+    reasons_help = (
+        "Needed to return the report: what it lacks. The overview report will say that the "
+        "report was returned (Appendix C)."
     )
     revision_due = GovukDateField(
         name="the date the revised report is due",

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from scr import dates
+
 
 class Imr(FSMModelMixin, models.Model):
     """One agency's management review on a case, from invitation to acceptance."""
@@ -240,10 +242,7 @@ class ChronologyEntry(models.Model):
     SUBJECT_MAX_CHARACTERS = 200
     LONG_TEXTS = ("source", "event", "expected_practice", "relevance_note")
 
-    class Precision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
+    Precision = dates.Precision
 
     imr = models.ForeignKey(Imr, on_delete=models.CASCADE, related_name="entries")
     # The first day the date can mean; with the precision and the uncertain mark it

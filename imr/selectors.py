@@ -3,30 +3,18 @@ document (for a submission, the page and the PDF) and the checks before submissi
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 
 from imr import checks, sections, template
 from imr.entry_parsing import FuzzyDate, Precision, display_time
 from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrSection, Part, Section
 from panel.models import TermsOfReference
+from scr.dates import chronology_order
 from scr.names import initials
 
-# The chronology's order (Appendix C section 3): by date; a year or a month alone before
-# the exact days it holds; entries without a time before the timed ones of the day (the
-# same on SQLite and PostgreSQL), then the author's own order.
-ENTRY_ORDER = (
-    "date",
-    Case(
-        When(date_precision="year", then=Value(0)),
-        When(date_precision="month", then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    ).asc(),
-    F("time").asc(nulls_first=True),
-    "position",
-    "pk",
-)
+# The chronology's order (Appendix C section 3; scr.dates.chronology_order), then the
+# author's own order for entries of one day.
+ENTRY_ORDER = chronology_order("position", "pk")
 
 
 def ordered_entries(imr: Imr):

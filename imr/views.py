@@ -349,7 +349,7 @@ def panel_review(request, reference: str, agency_id: int):
             case_id=case.pk,
             agency_id=imr.agency_id,
             by=request.user,
-            accept=data["decision"] == "accept",
+            accept=form.accepted,
             comments=data["comments"],
             revision_due=data["revision_due"],
         ),

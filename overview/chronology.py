@@ -17,18 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     TextField,
-    Value,
-    When,
 )
 from django.db.models.functions import Cast
 from django.db.models.lookups import Regex
@@ -36,28 +31,14 @@ from django.db.models.lookups import Regex
 from imr import checks
 from imr.selectors import terms_of_reference
 from overview.models import FamilyMember, Overview, OverviewEntry
+from scr.dates import chronology_order
 from scr.deadlines.calendar import add_months
 
 Precision = OverviewEntry.Precision
 
-# 13.4 f: one chronology in date order. On the same first day a year-only entry comes
-# before a month-only one and both before a day (as imr.selectors.ENTRY_ORDER orders an
-# agency's own), an untimed entry before a timed one (NULLS FIRST, said outright so
-# SQLite and PostgreSQL agree), then by agency and the agency's own order.
-PRECISION_RANK = Case(
-    When(date_precision=Precision.YEAR, then=Value(0)),
-    When(date_precision=Precision.MONTH, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-MERGED_ORDER = (
-    "date",
-    PRECISION_RANK.asc(),
-    F("time").asc(nulls_first=True),
-    "agency__name",
-    "source_index",
-    "pk",
-)
+# 13.4 f: one chronology in date order, the order of an agency's own
+# (scr.dates.chronology_order), then by agency and the agency's own order.
+MERGED_ORDER = chronology_order("agency__name", "source_index", "pk")
 
 
 @dataclass(frozen=True)

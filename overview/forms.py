@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from overview.models import ContributorResponse, ReceiptItem
+from scr.decisions import Choice, DecisionForm
 from scr.fields import GovukDateField
 from scr.formtools import RevisionField
 
@@ -147,16 +148,16 @@ class WaiverForm(forms.Form):
     )
 
 
-class PanelDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="The panel's decision",
-        choices=[("agree", "Agree the summary"), ("return", "Return it to the author")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the panel's decision"},
-    )
-    comments = forms.CharField(
-        label="Comments", help_text="Needed when returning it.", widget=_area(4), required=False
-    )
+class PanelDecisionForm(DecisionForm):
+    """The panel agrees the executive summary or returns it (15.2); the service insists
+    on comments with a return."""
+
+    accept = Choice("agree", "Agree the summary")
+    send_back = Choice("return", "Return it to the author")
+    label = "The panel's decision"
+    required_message = "Choose the panel's decision"
+    reasons_help = "Needed when returning it."
+    reasons_rows = 4
 
 
 class ApproveForm(forms.Form):

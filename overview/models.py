@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from scr import dates
+
 
 class Overview(FSMModelMixin, models.Model):
     """The overview report of a case, from its start to the board's receipt."""
@@ -93,10 +95,7 @@ class OverviewEntry(models.Model):
     management review. `same_event` links a row to the row it duplicates: the same
     event recorded by two agencies, shown once with both agencies."""
 
-    class Precision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
+    Precision = dates.Precision
 
     overview = models.ForeignKey(Overview, on_delete=models.CASCADE, related_name="entries")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")

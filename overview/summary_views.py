@@ -189,7 +189,7 @@ def summary_panel(request, reference: str):
         lambda data: services.summary_panel_decide(
             case_id=case.pk,
             by=request.user,
-            agree=data["decision"] == "agree",
+            agree=form.accepted,
             comments=data["comments"],
         ),
         success=lambda s: (

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from scr.uploads import StoredFile
+
 
 class RecordsRequest(models.Model):
     """Section 9: as soon as the chair asks the panel to meet, each key agency secures its
@@ -256,18 +258,10 @@ class PanelConsiderations(models.Model):
         return f"Panel considerations for {self.case}"
 
 
-class PanelMeetingAttachment(models.Model):
+class PanelMeetingAttachment(StoredFile):
     """A paper of a panel meeting (5). The file lives outside the web root."""
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attachments")
-    original_name = models.CharField(max_length=120)
-    stored_name = models.CharField(max_length=80, unique=True)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.original_name

@@ -27,7 +27,6 @@ from scr.cases.stages import Stage
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_meet
-from scr.uploads import KINDS
 
 
 class Decision:
@@ -332,14 +331,7 @@ def panel_meeting_record(
     )
     meeting.attendees.set([u for u in attendees if u.board_id == case.board_id])
     for paper in papers:  # already checked by scr.uploads.check_upload
-        PanelMeetingAttachment.objects.create(
-            meeting=meeting,
-            original_name=paper.safe_name,
-            stored_name=uploads.store(paper.data, KINDS[paper.kind][1]),
-            content_type=paper.content_type,
-            size=len(paper.data),
-            uploaded_by=by,
-        )
+        PanelMeetingAttachment.objects.create(meeting=meeting, **uploads.keep(paper, by=by))
     deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING, on=held_on)
     audit_record(action=Action.CREATE, actor=by, obj=case, detail="panel meeting recorded")
     return meeting

@@ -27,7 +27,7 @@ from panel.models import (
     RecordsRequest,
     TermsOfReference,
 )
-from scr import access, uploads
+from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
@@ -292,9 +292,7 @@ def attachment_download(request, reference: str, attachment_id: int):
     paper = PanelMeetingAttachment.objects.filter(pk=attachment_id, meeting__case=case).first()
     if paper is None:
         raise Http404("No such file")
-    response = uploads.download_response(
-        paper.stored_name, content_type=paper.content_type, filename=paper.original_name
-    )
+    response = paper.download_response()
     audit_record(
         action=Action.DOWNLOAD,
         actor=request.user,

@@ -3,6 +3,7 @@ from django import forms
 from referrals.criteria import CRITERIA_TEXT
 from referrals.models import Referral
 from scr.accounts.models import Agency
+from scr.decisions import Choice, DecisionForm
 from scr.fields import GovukDateField
 
 
@@ -73,26 +74,15 @@ class ReferralForm(forms.Form):
         self.fields["agencies"].queryset = Agency.objects.filter(board=board).order_by("name")
 
 
-class ReturnForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[
-            ("endorse", "Endorse it: send it to the board chair"),
-            ("return", "Return it to the referrer"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you endorse or return the referral"},
-    )
-    reason = forms.CharField(
-        label="Reasons",
-        help_text="Needed when you return it: the referrer reads them.",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+class ReturnForm(DecisionForm):
+    """The agency lead's decision on a submitted referral (5)."""
 
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not data.get("reason", "").strip():
-            self.add_error("reason", "Enter why the referral is being returned")
-        return data
+    accept = Choice("endorse", "Endorse it: send it to the board chair")
+    send_back = Choice("return", "Return it to the referrer")
+    required_message = "Select whether you endorse or return the referral"
+    reasons_name = "reason"
+    reasons_label = "Reasons"
+    reasons_help = "Needed when you return it: the referrer reads them."
+    reasons_rows = 4
+    reasons_max_length = 5000
+    reasons_needed = "Enter why the referral is being returned"

@@ -114,7 +114,7 @@ def referral_detail(request, referral_id: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                if form.cleaned_data["decision"] == "endorse":
+                if form.accepted:
                     services.referral_endorse(
                         referral_id=referral.pk, by=request.user, note=form.cleaned_data["reason"]
                     )

@@ -1,28 +1,17 @@
 """Form fields shared by every stage."""
 
-import re
-
 from django import forms
+from django.core.exceptions import ValidationError
+
+from scr import dates
 
 DATE_HELP = "For example, 27/03/2027"
 
 
 class GovukDateField(forms.DateField):
-    """A date typed as dd/mm/yyyy (also d/m/yy, d.m.yyyy, yyyy-mm-dd or '3 Feb 2027'), as
-    people type it."""
-
-    input_formats = [
-        "%d/%m/%Y",
-        "%d/%m/%y",
-        "%d.%m.%Y",
-        "%d.%m.%y",
-        "%d-%m-%Y",
-        "%Y-%m-%d",
-        "%d %b %Y",
-        "%d %B %Y",
-        "%d %b %y",
-        "%d %B %y",
-    ]
+    """A whole date typed as dd/mm/yyyy (also d/m/yy, d.m.yyyy, yyyy-mm-dd, '3 Feb 2027' or
+    '3rd February 2027'), as people type it: the core's date reader in its exact mode
+    (scr.dates), so a month or a year alone, or a date marked approximate, is refused."""
 
     def __init__(self, *, name: str = "date", **kwargs):
         """`name` says which date in the error messages: 'the new due date'."""
@@ -46,9 +35,11 @@ class GovukDateField(forms.DateField):
         self.widget.format = "%d/%m/%Y"
 
     def to_python(self, value):
-        if isinstance(value, str):
-            # '3rd Feb 2027', 'Feb.', stray spaces from Word: what strptime cannot read.
-            value = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", " ".join(value.split()))
-            value = value.replace(".", " ").strip() if re.search(r"[A-Za-z]", value) else value
-            value = " ".join(value.split())
-        return super().to_python(value)
+        if not isinstance(value, str):
+            return super().to_python(value)  # None, a date or a datetime, as Django reads them
+        if not value.strip():
+            return None
+        try:
+            return dates.parse_date(value, exact=True).value
+        except dates.DateParseError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -1,7 +1,8 @@
 """Uploaded files: checked by their size and content (and by clamd, when one is
 configured), kept within the case's quota, stored under random names in the private
 storage (outside the web root, or a private bucket), and served only through
-permission-checked views (as attachments)."""
+permission-checked views (as attachments). Every stage's model of uploaded files is a
+StoredFile: the same columns, filled by keep(), served by its download_response()."""
 
 import io
 import logging
@@ -18,8 +19,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, storages
+from django.db import models
 from django.db.models import Sum
 from django.http import FileResponse, Http404
+from django.utils import timezone
 
 from scr import registry
 from scr.exports import content_disposition
@@ -305,3 +308,44 @@ def download_response(name: str, *, content_type: str, filename: str) -> FileRes
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# The row every stage keeps of an uploaded file --------------------------------------------
+
+
+class StoredFile(models.Model):
+    """What a stage keeps of a file uploaded to it, in the same columns everywhere: the
+    name it was given (reduced by check_upload to a safe base name, and only ever shown or
+    used to name the download), its random name in the private storage, its type and
+    size as checked, who uploaded it and when. The stage's model adds what the file
+    belongs to; its size counts towards the case's quota (registry.CASE_FILES)."""
+
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def download_response(self) -> FileResponse:
+        """The file as an attachment under the name it was given (see download_response)."""
+        return download_response(
+            self.stored_name, content_type=self.content_type, filename=self.original_name
+        )
+
+
+def keep(checked: CheckedFile, *, by) -> dict:
+    """Store a checked upload under a random name in the private storage and return the
+    StoredFile fields of its row: `Model.objects.create(owner=..., **uploads.keep(...))`."""
+    return {
+        "original_name": checked.safe_name,
+        "stored_name": store(checked.data, KINDS[checked.kind][1]),
+        "content_type": checked.content_type,
+        "size": len(checked.data),
+        "uploaded_by": by,
+    }

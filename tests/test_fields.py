@@ -167,3 +167,10 @@ def test_the_input_shows_dd_mm_yyyy_whatever_the_language():
     with translation.override("en-us"):
         html = field.widget.render("due", date(2027, 1, 5))
     assert 'value="05/01/2027"' in html
+
+
+def test_a_refusal_carries_djangos_code_for_an_invalid_date():
+    # As DateField's own refusal: a form can ask has_error(name, "invalid").
+    with pytest.raises(ValidationError) as refused:
+        GovukDateField().clean("03/2027")
+    assert [error.code for error in refused.value.error_list] == ["invalid"]

@@ -179,14 +179,16 @@ class Plans:
                 )
             )
             if action.progress == "complete" or self.rng.random() < 0.5:
-                name = f"{self.rng.randbytes(16).hex()}.pdf"
+                # A stored name is unique (scr.uploads.StoredFile): the action's id tells
+                # apart the same seed's names when a database is seeded twice (--force).
+                name = f"{self.rng.randbytes(16).hex()}-{action.pk}.pdf"
                 files.append(name)
                 done = action.progress == "complete"
                 evidence.append(
                     M["Evidence"](
                         action=action,
                         description="Attendance register of the training sessions.",
-                        file_name=name,
+                        stored_name=name,
                         original_name="attendance-register.pdf",
                         content_type="application/pdf",
                         size=len(EVIDENCE_PDF),

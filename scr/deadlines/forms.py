@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 
 from scr.deadlines import calendar
+from scr.decisions import Choice, DecisionForm
 from scr.fields import GovukDateField
 
 
@@ -38,26 +39,18 @@ class ExtensionRequestForm(forms.Form):
         return reason
 
 
-class ExtensionDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("approve", "Approve the new date"), ("refuse", "Refuse: keep the current date")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you approve the new date"},
-    )
-    note = forms.CharField(
-        label="Reasons",
-        help_text="Needed when you refuse. The person who asked sees them.",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
-    )
+class ExtensionDecisionForm(DecisionForm):
+    """The chair's decision on a request for more time."""
 
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "refuse" and not data.get("note", "").strip():
-            self.add_error("note", "Enter the reasons for refusing")
-        return data
+    accept = Choice("approve", "Approve the new date")
+    send_back = Choice("refuse", "Refuse: keep the current date")
+    required_message = "Select whether you approve the new date"
+    reasons_name = "note"
+    reasons_label = "Reasons"
+    reasons_help = "Needed when you refuse. The person who asked sees them."
+    reasons_rows = 3
+    reasons_max_length = 5000
+    reasons_needed = "Enter the reasons for refusing"
 
 
 class ReminderSettingsForm(forms.Form):

@@ -159,7 +159,7 @@ def extension_decide(request, extension_id: int):
             services.extension_decide(
                 extension_id=extension.pk,
                 by=request.user,
-                approve=form.cleaned_data["decision"] == "approve",
+                approve=form.accepted,
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:

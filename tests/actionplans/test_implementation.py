@@ -264,8 +264,8 @@ def test_the_lead_uploads_evidence_kept_outside_the_web_root(
     assert evidence.status == Evidence.Status.WAITING
     assert evidence.original_name == name and evidence.content_type == content_type
     assert evidence.size == len(data)
-    assert (private_root / evidence.file_name).read_bytes() == data
-    assert Path(name).stem not in evidence.file_name
+    assert (private_root / evidence.stored_name).read_bytes() == data
+    assert Path(name).stem not in evidence.stored_name
     assert PlanAction.objects.get(pk=action.pk).progress == PlanAction.Progress.IN_PROGRESS
 
 
@@ -299,9 +299,9 @@ def test_a_path_in_the_name_is_shown_as_its_base_name_and_never_used_to_store(
 ):
     evidence = _upload(action, lead_c, name, PDF)
     assert evidence.original_name == shown
-    stored = private_root / evidence.file_name
+    stored = private_root / evidence.stored_name
     assert stored.parent == private_root and stored.read_bytes() == PDF
-    assert Path(shown).stem not in evidence.file_name and ".." not in evidence.file_name
+    assert Path(shown).stem not in evidence.stored_name and ".." not in evidence.stored_name
     assert not (private_root.parent / "evil.pdf").exists()
 
 
@@ -461,7 +461,7 @@ def test_an_upload_through_the_page_is_shown_by_its_base_name(client, action, le
     assert response.status_code == 302
     evidence = Evidence.objects.get()
     assert evidence.original_name == "evil.pdf"
-    assert (private_root / evidence.file_name).read_bytes() == PDF
+    assert (private_root / evidence.stored_name).read_bytes() == PDF
     page = client.get(_url(action)).content.decode()
     assert "evil.pdf" in page and "..\\" not in page
     assert _evidence_url(evidence) in page
@@ -504,7 +504,7 @@ def test_downloads_are_attachments_and_audited(client, action, lead_c, chair, co
 
 def test_a_file_missing_from_disk_is_a_404(client, action, lead_c, private_root):
     evidence = _upload(action, lead_c)
-    (private_root / evidence.file_name).unlink()
+    (private_root / evidence.stored_name).unlink()
     client.force_login(lead_c)
     assert client.get(_evidence_url(evidence)).status_code == 404
 
