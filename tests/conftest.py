@@ -71,7 +71,7 @@ def pytest_xdist_make_scheduler(config, log):
 
 # The models whose status only scr.cases.status.status_change writes: the whole suite
 # fails a test whose code writes one some other way (tests/test_status_helper.py).
-STATUS_MODELS = ["cases.Case"]
+STATUS_MODELS = ["cases.Case", "imr.Imr", "overview.Overview", "overview.ExecutiveSummary"]
 
 
 @pytest.fixture(autouse=True, scope="session")
