@@ -30,8 +30,13 @@ from scr.documents.views import document_page
 from scr.formtools import form_page, submit
 
 Status = ExecutiveSummary.Status
-# What everyone who reads a released summary sees of its course (15.2, 15.3).
-PUBLIC_STEPS = ("agree", "approve", "release")
+
+
+def released_course(history: list) -> list:
+    """What everyone who reads the released summary sees of its course: the released
+    text's own steps, from its last sending to the panel to its release (15.2, 15.3)."""
+    sent = [i for i, event in enumerate(history) if event.transition == "send_to_panel"]
+    return history[sent[-1] :] if sent else history
 
 
 def load(request, reference: str):
@@ -61,7 +66,7 @@ def _page(request, case, summary, perms, **forms):
         "released": released,
         "hits": [(hit, waived.get(hit.term)) for hit in hits],
         "unresolved": [hit for hit in hits if hit.term not in waived],
-        "history": history if follows else [e for e in history if e.transition in PUBLIC_STEPS],
+        "history": history if follows else released_course(history),
         "follows": follows,
         "can_edit": author and summary.status == Status.DRAFTING,
         "can_waive": author and summary.status in (Status.DRAFTING, Status.WITH_PANEL),

@@ -90,10 +90,11 @@ def test_the_pages_list_the_steps_and_the_backfill_writes_the_same_rows(
     assert PANEL_SAYS in page and CHAIR_SAYS in page
     assert "waiting for its release date to Being written" in page  # the withdrawal
     assert "The service" in page  # the release, on its date
-    # Once public, everyone else sees when it was agreed, approved and released: not the
-    # returns, the withdrawal or their reasons.
+    # Once public, everyone else sees the released text's own course, from its last
+    # sending to the panel to its release: not the returns, the withdrawal or any reasons.
     client.force_login(board_member)
     page = client.get(reverse("overview:summary", args=[case.reference])).content.decode()
+    assert page.count("Being written to With the panel to agree") == 1
     assert "With the panel to agree to Agreed by the panel" in page
     assert "waiting for its release date to Released" in page
     assert PANEL_SAYS not in page and CHAIR_SAYS not in page
