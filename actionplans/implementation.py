@@ -20,6 +20,7 @@ from actionplans import services
 from actionplans.models import ActionPlan, ActionUpdate, Evidence, PlanAction
 from scr import uploads
 from scr.audit.services import Action, audit_record
+from scr.cases import status
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_meet, deadline_open
@@ -213,16 +214,24 @@ def evidence_decide(*, case_id, by, evidence_id: int, accept: bool, comments: st
     if not actionplans_access.is_plan_decider(roles):
         raise PermissionDenied
     comments = (comments or "").strip()
-    if evidence.status != Evidence.Status.WAITING:
+    if not status.may_move(evidence, "accept"):
         raise ValidationError("This evidence has already been decided.")
     if not accept and not comments:
         raise ValidationError({"comments": "Say why the evidence is not enough"})
     now = timezone.now()
-    evidence.status = Evidence.Status.ACCEPTED if accept else Evidence.Status.REJECTED
     evidence.decided_by = by
     evidence.decided_at = now
     evidence.comments = comments
-    evidence.save(update_fields=["status", "decided_by", "decided_at", "comments"])
+    status.status_change(
+        evidence,
+        "accept" if accept else "reject",
+        by=by,
+        note=comments,
+        at=now,
+        case=plan.case,
+        fields=["decided_by", "decided_at", "comments"],
+        detail=f"evidence for action {evidence.action.number}",
+    )
     action = PlanAction.objects.select_for_update(of=("self",)).get(pk=evidence.action_id)
     action.plan = plan
     if accept and action.progress != PlanAction.Progress.COMPLETE:
@@ -235,5 +244,4 @@ def evidence_decide(*, case_id, by, evidence_id: int, accept: bool, comments: st
             agency=plan.agency,
             subject=action_subject(action),
         )
-    _audit(action, by, f"evidence {evidence.pk} {evidence.status}")
     return evidence

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 
-class ChairLetter(models.Model):
+class ChairLetter(FSMModelMixin, models.Model):
     """The chair's letter (16): the areas for improvement, and the request for an action
     plan within the board's period. Drafted by the service, approved and sent by the
     chair; sending starts the agency's clock."""
@@ -29,7 +29,7 @@ class ChairLetter(models.Model):
     recommendations = models.ManyToManyField("overview.Recommendation", related_name="letters")
     body = models.TextField()
     revision = models.PositiveIntegerField(default=1)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(max_length=10, choices=Status.choices, default=Status.DRAFT, protected=True)
     drafted_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -62,6 +62,11 @@ class ChairLetter(models.Model):
     @property
     def addressee(self) -> str:
         return self.agency.name if self.agency_id else "the board (management action plan)"
+
+    # 16: the chair approves the letter and sends it (transitions only set fields).
+    @transition(field=status, source=Status.DRAFT, target=Status.SENT)
+    def send_letter(self):
+        pass
 
 
 class ActionPlan(FSMModelMixin, models.Model):
@@ -119,17 +124,20 @@ class ActionPlan(FSMModelMixin, models.Model):
     def owner_name(self) -> str:
         return self.agency.name if self.agency_id else "The board"
 
+    # Transitions: each checks its source and sets fields, nothing else (STYLE.md 3); the
+    # services set who and when, the same moment as the event row's.
+
     @transition(field=status, source=[Status.DRAFTING, Status.RETURNED], target=Status.SUBMITTED)
     def submit(self):
-        self.submitted_at = timezone.now()
+        pass
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
     def return_to_agency(self):
-        self.decided_at = timezone.now()
+        pass
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.ACCEPTED)
     def accept(self):
-        self.decided_at = timezone.now()
+        pass
 
 
 class PlanAction(models.Model):
@@ -198,7 +206,7 @@ class ActionUpdate(models.Model):
         return f"Update on {self.action_id}"
 
 
-class Evidence(models.Model):
+class Evidence(FSMModelMixin, models.Model):
     """A file the agency gives as evidence that an action is done (16), stored outside
     the web root (scr.uploads) and served only through the permission checks. The action
     is complete when the coordinator accepts its evidence."""
@@ -218,7 +226,7 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    status = FSMField(max_length=10, choices=Status.choices, default=Status.WAITING, protected=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -233,3 +241,13 @@ class Evidence(models.Model):
         # Never the file's name: it is what the user typed, and may name the adult (the
         # audit trail labels objects by this).
         return f"Evidence {self.pk}"
+
+    # 16: the coordinator accepts the evidence (the action is complete), or finds it not
+    # enough (transitions only set fields).
+    @transition(field=status, source=Status.WAITING, target=Status.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=status, source=Status.WAITING, target=Status.REJECTED)
+    def reject(self):
+        pass

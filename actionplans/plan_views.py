@@ -30,6 +30,7 @@ from actionplans.plan_forms import (
 )
 from imr.template import CONTACT_FIELDS
 from scr.audit.services import Action, audit_record
+from scr.cases import status
 from scr.deadlines import calendar
 from scr.drafting import Conflict
 from scr.formtools import add_service_errors, form_page
@@ -122,6 +123,8 @@ def _detail_page(request, case, plan, roles, *, refused=None, decision_form=None
             "lead": _contacts(plan.lead or {}),
             "named": _contacts(plan.named or {}),
             "rows": _rows(plan),
+            # Every submission, return and acceptance, with the coordinator's comments.
+            "history": status.status_history(plan),
             "problems": problems,
             "refused": refused,
             "may_write": may_write,

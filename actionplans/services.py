@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django_fsm import can_proceed
 
 from actionplans import access as actionplans_access
 from actionplans.models import ActionPlan, ChairLetter, PlanAction
@@ -19,6 +18,7 @@ from scr import access
 from scr.accounts.models import User
 from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record, change_record, field_values
+from scr.cases import status
 from scr.cases.models import Case, CaseAgency, CasePerm
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
@@ -178,7 +178,7 @@ def letter_send(*, case_id, by, letter_id: int, today: date | None = None) -> Ac
     board's period for the plan (4 weeks by default) starts. The board's own letter
     opens the board's plan, written by the coordinator."""
     letter = _letter(by, case_id, letter_id)
-    if letter.status != ChairLetter.Status.DRAFT:
+    if not status.may_move(letter, "send_letter"):
         raise ValidationError("The letter has already been sent.")
     leads = agency_leads(letter.agency) if letter.agency_id else []
     if letter.agency_id and not leads:
@@ -186,11 +186,18 @@ def letter_send(*, case_id, by, letter_id: int, today: date | None = None) -> Ac
             f"{letter.agency.name} has no agency lead in the service to send the letter to. "
             "Ask the board's administrator to give the agency's representative that role."
         )
-    letter.status = ChairLetter.Status.SENT
     letter.sent_by = by
     letter.sent_at = timezone.now()
     letter.sent_to = [u.email for u in leads]
-    letter.save(update_fields=["status", "sent_by", "sent_at", "sent_to"])
+    status.status_change(
+        letter,
+        "send_letter",
+        by=by,
+        at=letter.sent_at,
+        case=letter.case,
+        fields=["sent_by", "sent_at", "sent_to"],
+        detail="chair's letter sent",
+    )
     if letter.agency_id:
         # A recommendation may name an agency that wrote no review: once written to, it
         # is involved in the case, so its lead sees the case and its plan (scr.access).
@@ -203,7 +210,6 @@ def letter_send(*, case_id, by, letter_id: int, today: date | None = None) -> Ac
         start=today or calendar.today(),
         owner=leads[0] if len(leads) == 1 else None,
     )
-    _audit(letter, by, "chair's letter sent")
     if leads:
         letter_email(letter_id=letter.pk)
     return plan
@@ -448,10 +454,17 @@ def plan_submit(*, case_id, by, plan_id: int) -> ActionPlan:
     problems = plan_problems(plan)
     if problems:
         raise ValidationError([p.message for p in problems])
-    plan.submit()
     plan.submitted_by = by
-    plan.save(update_fields=["status", "submitted_at", "submitted_by"])
-    _audit(plan, by, "action plan submitted")
+    plan.submitted_at = timezone.now()
+    status.status_change(
+        plan,
+        "submit",
+        by=by,
+        at=plan.submitted_at,
+        case=plan.case,
+        fields=["submitted_at", "submitted_by"],
+        detail="action plan submitted",
+    )
     return plan
 
 
@@ -461,20 +474,26 @@ def plan_decide(*, case_id, by, plan_id: int, accept: bool, comments: str = "") 
     returns it with comments (the clock runs on)."""
     plan = _plan(by, case_id, plan_id, actionplans_access.PLAN_DECIDER)
     comments = comments.strip()
-    if not can_proceed(plan.accept):
+    if not status.may_move(plan, "accept"):
         raise ValidationError("The plan is not waiting for a decision.")
+    if not accept and not comments:
+        raise ValidationError({"comments": "Say what the plan needs"})
+    plan.decided_by = by
+    plan.decided_at = timezone.now()
+    plan.comments = comments
+    status.status_change(
+        plan,
+        "accept" if accept else "return_to_agency",
+        by=by,
+        note=comments,
+        at=plan.decided_at,
+        case=plan.case,
+        fields=["decided_at", "decided_by", "comments"],
+        detail="action plan accepted" if accept else "action plan returned",
+    )
     if accept:
-        plan.accept()
         deadline_meet(case=plan.case, kind=Deadline.Kind.ACTION_PLAN, agency=plan.agency)
         from actionplans.implementation import action_clocks_open  # imports this module
 
         action_clocks_open(plan=plan)
-    else:
-        if not comments:
-            raise ValidationError({"comments": "Say what the plan needs"})
-        plan.return_to_agency()
-    plan.decided_by = by
-    plan.comments = comments
-    plan.save(update_fields=["status", "decided_at", "decided_by", "comments"])
-    _audit(plan, by, "action plan accepted" if accept else "action plan returned")
     return plan

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from referrals.models import Referral, ReferralEvent
+from referrals.models import Referral
 from scr.accounts.roles import Role
+from scr.cases import status
 from scr.demo.data import demo_data
 from scr.demo.seed import register
 
@@ -17,6 +18,12 @@ FACTS = {
     "abuse_or_neglect": Referral.AbuseOrNeglect(DATA["facts"]["abuse_or_neglect"]),
 }
 WHAT_HAPPENED = FACTS["what_happened"]
+
+
+def _submit(referral: Referral, *, at) -> None:
+    """The referrer sent it to their agency's lead on `at` (a record of the past)."""
+    referral.submitted_at = at
+    status.status_change(referral, "submit", by=referral.referrer, at=at, fields=["submitted_at"])
 
 
 @register
@@ -30,39 +37,37 @@ def demo_referrals(world) -> None:
             board=world.board,
             referrer=referrer,
             agency=referrer.agency,
-            case=case,
-            status=Referral.Status.ENDORSED,
             subject_name=case.subject_name,
             subject_date_of_birth=case.subject_date_of_birth,
             subject_date_of_death=case.created_at.date() - timedelta(days=5),
-            submitted_at=case.created_at,
-            decided_by=lead,
-            decided_at=case.created_at + timedelta(days=3),
             created_at=case.created_at,
             updated_at=timezone.now(),
             **FACTS,
         )
         referral.agencies.set(case.agencies.all())
-        ReferralEvent.objects.create(
-            referral=referral, kind="submitted", by=referrer, at=case.created_at
-        )
-        ReferralEvent.objects.create(
-            referral=referral, kind="endorsed", by=lead, at=case.created_at + timedelta(days=3)
+        _submit(referral, at=case.created_at)
+        # The lead endorsed it three days later, which opened the case.
+        referral.case = case
+        referral.decided_by = lead
+        referral.decided_at = case.created_at + timedelta(days=3)
+        status.status_change(
+            referral,
+            "endorse",
+            by=lead,
+            at=referral.decided_at,
+            case=case,
+            fields=["case", "decided_by", "decided_at"],
         )
     if not Referral.objects.filter(board=world.board, case=None).exists():
         waiting = Referral.objects.create(
             board=world.board,
             referrer=referrer,
             agency=referrer.agency,
-            status=Referral.Status.SUBMITTED,
             **DATA["waiting"],
-            submitted_at=timezone.now() - timedelta(days=2),
             **FACTS,
         )
         waiting.agencies.set([world.agencies["asc"], world.agencies["nhs"]])
-        ReferralEvent.objects.create(
-            referral=waiting, kind="submitted", by=referrer, at=waiting.submitted_at
-        )
+        _submit(waiting, at=timezone.now() - timedelta(days=2))
         Referral.objects.create(
             board=world.board,
             referrer=referrer,

@@ -3,16 +3,17 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from scr.names import initials
 
 
-class Referral(models.Model):
+class Referral(FSMModelMixin, models.Model):
     """What a professional tells the board about a death or serious harm.
 
-    A draft belongs to its referrer alone. Submitting it opens the case (at 'referral
-    received'); the referrer's agency lead then endorses it to the chair or returns it.
-    """
+    A draft belongs to its referrer alone. Submitting it sends it to the referrer's
+    agency lead, who endorses it (the case opens, at 'referral received', and goes to the
+    chair) or returns it. Each step is a StatusEvent (referrals.services)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -33,7 +34,7 @@ class Referral(models.Model):
     agency = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(max_length=10, choices=Status.choices, default=Status.DRAFT, protected=True)
     case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="referral"
     )
@@ -103,23 +104,19 @@ class Referral(models.Model):
         """The case reference once the case is open, before that 'Referral 12'."""
         return self.case.reference if self.case_id else f"Referral {self.pk}"
 
+    # Transitions: each checks its source and sets fields, nothing else (STYLE.md 3).
 
-class ReferralEvent(models.Model):
-    """Each submission and each decision on a referral, kept (section 5)."""
+    # 5: the referrer sends it to their agency's lead; a returned referral is sent again.
+    @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
+    def submit(self):
+        pass
 
-    class Kind(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        RETURNED = "returned", "Returned to the referrer"
-        ENDORSED = "endorsed", "Endorsed and sent to the chair"
+    # 5: the lead sends it to the chair, which opens the case...
+    @transition(field=status, source=Status.SUBMITTED, target=Status.ENDORSED)
+    def endorse(self):
+        pass
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.referral_id}: {self.kind}"
+    # ...or returns it to the referrer with reasons.
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
+    def return_to_referrer(self):
+        pass

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from referrals import access as referrals_access
-from referrals.models import Referral, ReferralEvent
+from referrals.models import Referral
 from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
+from scr.cases import status
 from scr.cases.models import Case
 from scr.deadlines import calendar
 
@@ -124,17 +125,13 @@ def referral_submit(*, referral_id: int, by) -> Referral:
     if problems:
         raise ValidationError(problems)
     now = timezone.now()
-    referral.status = Referral.Status.SUBMITTED
     referral.submitted_at = referral.updated_at = now
-    referral.save(update_fields=["status", "submitted_at", "updated_at"])
-    ReferralEvent.objects.create(
-        referral=referral, kind=ReferralEvent.Kind.SUBMITTED, by=by, at=now
-    )
-    audit_record(
-        action=Action.CHANGE,
-        actor=by,
-        obj=referral,
-        label=referral.label,
+    status.status_change(
+        referral,
+        "submit",
+        by=by,
+        at=now,
+        fields=("submitted_at", "updated_at"),
         detail="referral submitted",
     )
     if referrals_access.is_referrers_agency_lead(by, referral):
@@ -149,7 +146,7 @@ def _decidable(by, referral_id: int) -> Referral:
     referral = referrals_access.referral_for_user(by, referral_id, lock=True)
     if not referrals_access.is_referrers_agency_lead(by, referral):
         raise PermissionDenied
-    if referral.status != Referral.Status.SUBMITTED:
+    if not status.may_move(referral, "endorse"):
         raise AlreadyMovedOn(referral)
     return referral
 
@@ -172,12 +169,17 @@ def _endorse(referral: Referral, *, by, note: str, now: datetime) -> Referral:
     case = Case.objects.select_for_update().get(pk=case.pk)
     case_services.case_transition(case, "send_to_chair", by=by, note=note, now=now)
     referral.case = case
-    referral.status = Referral.Status.ENDORSED
     referral.decided_by = by
     referral.decided_at = referral.updated_at = now
-    referral.save(update_fields=["case", "status", "decided_by", "decided_at", "updated_at"])
-    ReferralEvent.objects.create(
-        referral=referral, kind=ReferralEvent.Kind.ENDORSED, by=by, at=now, note=note
+    status.status_change(
+        referral,
+        "endorse",
+        by=by,
+        note=note,
+        at=now,
+        case=case,
+        fields=("case", "decided_by", "decided_at", "updated_at"),
+        detail="referral endorsed",
     )
     return referral
 
@@ -200,21 +202,16 @@ def referral_return(*, referral_id: int, by, reason: str) -> Referral:
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the referral is being returned"})
     now = timezone.now()
-    referral.status = Referral.Status.RETURNED
     referral.return_reason = reason.strip()
     referral.decided_by = by
     referral.decided_at = referral.updated_at = now
-    referral.save(
-        update_fields=["status", "return_reason", "decided_by", "decided_at", "updated_at"]
-    )
-    ReferralEvent.objects.create(
-        referral=referral, kind=ReferralEvent.Kind.RETURNED, by=by, at=now, note=reason.strip()
-    )
-    audit_record(
-        action=Action.CHANGE,
-        actor=by,
-        obj=referral,
-        label=referral.label,
+    status.status_change(
+        referral,
+        "return_to_referrer",
+        by=by,
+        note=reason,
+        at=now,
+        fields=("return_reason", "decided_by", "decided_at", "updated_at"),
         detail="referral returned",
     )
     from scr.outbox.services import job_enqueue

@@ -12,6 +12,7 @@ from referrals.criteria import assess
 from referrals.forms import ReferralForm, ReturnForm
 from referrals.models import Referral
 from scr.audit.services import Action, audit_record
+from scr.cases import status
 from scr.formtools import add_service_errors
 
 
@@ -148,7 +149,7 @@ def referral_detail(request, referral_id: int):
             "agencies": list(referral.agencies.order_by("name")),
             "form": form,
             "may_edit": referrals_access.may_edit_referral(request.user, referral),
-            "events": list(referral.events.select_related("by")),
+            "events": status.status_history(referral),
             "confidential": True,
         },
         status=400 if form is not None and form.errors else 200,

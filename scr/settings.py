@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "csp",
     "scr.accounts",
     "scr.audit",
+    "scr.reviewtypes",
     "scr.cases",
     "scr.deadlines",
     "scr.documents",

@@ -71,7 +71,17 @@ def pytest_xdist_make_scheduler(config, log):
 
 # The models whose status only scr.cases.status.status_change writes: the whole suite
 # fails a test whose code writes one some other way (tests/test_status_helper.py).
-STATUS_MODELS = ["cases.Case", "imr.Imr", "overview.Overview", "overview.ExecutiveSummary"]
+STATUS_MODELS = [
+    "cases.Case",
+    "referrals.Referral",
+    "imr.Imr",
+    "overview.Overview",
+    "overview.ExecutiveSummary",
+    "deadlines.Extension",
+    "actionplans.ActionPlan",
+    "actionplans.Evidence",
+    "actionplans.ChairLetter",
+]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -20,8 +20,10 @@ from scr.cases.models import (
     CaseEvent,
     CaseSequence,
     CaseUserObjectPermission,
+    StatusEvent,
 )
 from scr.cases.stages import MAIN_ROUTE, Stage
+from scr.reviewtypes.services import review_type_for
 
 
 class Cases:
@@ -78,6 +80,7 @@ class Cases:
                 else None,
                 created_at=_at(created, self.rng),
                 stage_changed_at=_at(last, self.rng),
+                review_type=review_type_for(world.board),
             )
             # The stage is protected (transitions only): these rows record a walked route.
             obj.__dict__["stage"] = stage
@@ -192,7 +195,6 @@ class Cases:
         _create(links)
         _create(referrals)
         Referral = _model("referrals.Referral")
-        ReferralEvent = _model("referrals.ReferralEvent")
         _create(
             [
                 Referral.agencies.through(referral_id=r.pk, agency_id=a.pk)
@@ -200,13 +202,25 @@ class Cases:
                 for a in case.agencies
             ]
         )
+        # Their StatusEvents as referrals.services writes them: the submission before the
+        # case opened (no case), the endorsement with the case it opened.
+        subject_type = ContentType.objects.get_for_model(Referral)
         _create(
             [
-                ReferralEvent(referral=r, kind=kind, by=by, at=at)
+                StatusEvent(
+                    case=opened,
+                    subject_type=subject_type,
+                    subject_id=r.pk,
+                    transition=name,
+                    from_status=before,
+                    to_status=after,
+                    actor=by,
+                    at=at,
+                )
                 for r in referrals
-                for kind, by, at in (
-                    ("submitted", r.referrer, r.submitted_at),
-                    ("endorsed", r.decided_by, r.decided_at),
+                for name, before, after, opened, by, at in (
+                    ("submit", "draft", "submitted", None, r.referrer, r.submitted_at),
+                    ("endorse", "submitted", "endorsed", r.case, r.decided_by, r.decided_at),
                 )
                 if by is not None
             ]

@@ -55,6 +55,12 @@ class Board(models.Model):
         max_length=200, default="Commission for Social Care Inspection"
     )
     regulator_short_name = models.CharField(max_length=20, default="CSCI")
+    # The review type a new case takes unless it says otherwise (scr/reviewtypes).
+    default_review_type = models.CharField(
+        max_length=40,
+        default="scr-2009",
+        help_text="The code of the review type new cases take, for example scr-2009 or sar.",
+    )
     regulator_email = models.EmailField(blank=True)
     # The procedure's clocks (6.1, 6.2, 10, 13.2, 16).
     panel_meeting_days = models.PositiveSmallIntegerField(

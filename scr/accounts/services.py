@@ -18,6 +18,9 @@ COORDINATOR_ADMIN_PERMS = [
     ("accounts", "change_user"),
     ("auth", "view_group"),
     ("cases", "view_case"),
+    ("reviewtypes", "view_reviewtype"),
+    ("reviewtypes", "add_reviewtype"),
+    ("reviewtypes", "change_reviewtype"),
     ("audit", "view_auditevent"),
 ]
 

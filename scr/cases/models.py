@@ -56,6 +56,10 @@ class Case(FSMModelMixin, models.Model):
         max_length=30, choices=Stage.choices, default=Stage.REFERRAL_RECEIVED, protected=True
     )
     stage_changed_at = models.DateTimeField(default=timezone.now)
+    # The version of its review type the case started with: it keeps it (scr/reviewtypes).
+    review_type = models.ForeignKey(
+        "reviewtypes.ReviewType", on_delete=models.PROTECT, related_name="cases"
+    )
     agencies = models.ManyToManyField(Agency, through="CaseAgency", related_name="cases")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -24,6 +24,7 @@ from scr.deadlines.services import (
 )
 from scr.notify import notify_people
 from scr.outbox import services as outbox
+from scr.reviewtypes.services import review_type_for
 
 
 def _next_number(board: Board, year: int) -> int:
@@ -43,8 +44,10 @@ def case_create(
     subject_date_of_death=None,
     agencies: list[Agency] = (),
     now: datetime | None = None,
+    review_type: str = "",
 ) -> Case:
-    """Open a case at 'referral received' with the next reference of the board's year.
+    """Open a case at 'referral received' with the next reference of the board's year, of the
+    board's default review type or the one `review_type` names (its code).
     Needs a signed-in member of the board. Records the creation in the audit trail."""
     if by.board_id != board.pk:
         raise PermissionDenied
@@ -58,6 +61,7 @@ def case_create(
         subject_name=subject_name.strip(),
         subject_date_of_birth=subject_date_of_birth,
         subject_date_of_death=subject_date_of_death,
+        review_type=review_type_for(board, review_type),
     )
     if now:
         case.created_at = now

@@ -129,24 +129,21 @@ def status_events(obj: models.Model):
     ).select_related("actor")
 
 
-def status_labels(model: type[models.Model]) -> dict[str, str]:
-    """Each status of `model`'s protected FSM field, in words."""
-    field = next(f for m, f in status_fields() if m is model)
-    return {str(value): str(label) for value, label in model._meta.get_field(field).flatchoices}
-
-
-def status_history(obj: models.Model) -> list[StatusEvent]:
-    """What a history page lists: status_events(obj), each row with its statuses in words
-    (from_label, to_label). Not for the case: its CaseEvents say their stages themselves."""
+def status_history(obj: models.Model) -> list:
+    """status_events(obj) as a history page lists them (templates/includes/
+    status_history.html): each row with `from_label` and `to_label`, the statuses in
+    words."""
     return with_labels(list(status_events(obj)), type(obj))
 
 
-def with_labels(events: list[StatusEvent], model: type[models.Model]) -> list[StatusEvent]:
-    """The event rows of `model`'s statuses, each given from_label and to_label."""
-    labels = status_labels(model)
+def with_labels(events: list, model: type[models.Model]) -> list:
+    """Event rows of `model`'s status read some other way (several objects' rows in one
+    query), each given `from_label` and `to_label` as status_history gives them."""
+    field = next(f for f in model._meta.concrete_fields if isinstance(f, FSMFieldMixin))
+    words = dict(field.choices)
     for event in events:
-        event.from_label = labels.get(event.from_status, event.from_status)
-        event.to_label = labels.get(event.to_status, event.to_status)
+        event.from_label = words.get(event.from_status, event.from_status)
+        event.to_label = words.get(event.to_status, event.to_status)
     return events
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from scr.deadlines.calendar import Unit
 
@@ -194,9 +195,9 @@ class Digest(models.Model):
         return f"Digest {self.day:%d/%m/%Y} to {self.recipient_id} ({self.status})"
 
 
-class Extension(models.Model):
+class Extension(FSMModelMixin, models.Model):
     """A request to move a clock's due date (13.3 for the overview report), and the
-    chair's decision on it."""
+    chair's decision on it. Its status changes through scr.cases.status.status_change."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Waiting for the chair"
@@ -212,7 +213,9 @@ class Extension(models.Model):
     due_before = models.DateField()
     requested_due = models.DateField()
     reason = models.TextField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    status = FSMField(
+        max_length=10, choices=Status.choices, default=Status.REQUESTED, protected=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -231,6 +234,23 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"Extension of {self.deadline_id} to {self.requested_due:%d/%m/%Y}"
+
+    # Transitions: each checks its source and sets fields, nothing else (STYLE.md 3).
+
+    # 13.3: the chair agrees more time...
+    @transition(field=status, source=Status.REQUESTED, target=Status.APPROVED)
+    def approve(self):
+        pass
+
+    # ...or does not.
+    @transition(field=status, source=Status.REQUESTED, target=Status.REFUSED)
+    def refuse(self):
+        pass
+
+    # The clock stopped (met, cancelled, missed) while the request waited: no decision.
+    @transition(field=status, source=Status.REQUESTED, target=Status.LAPSED)
+    def lapse(self):
+        pass
 
 
 class CalendarFeed(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from scr import access
 from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
+from scr.cases import status
 from scr.deadlines import calendar
 from scr.deadlines.models import BOARD_PERIODS, CalendarFeed, Deadline, Extension
 from scr.deadlines.steps import first_step_date
@@ -182,9 +183,18 @@ def deadline_meet(
 
 def _lapse_requests(deadline: Deadline) -> None:
     """A request for more time on a clock that has stopped needs no decision."""
-    deadline.extensions.filter(status=Extension.Status.REQUESTED).update(
-        status=Extension.Status.LAPSED, decided_at=timezone.now()
-    )
+    waiting = deadline.extensions.select_for_update().filter(status=Extension.Status.REQUESTED)
+    for extension in waiting:
+        extension.decided_at = timezone.now()
+        status.status_change(
+            extension,
+            "lapse",
+            by=None,
+            at=extension.decided_at,
+            case=deadline.case,
+            fields=["decided_at"],
+            detail=f"extension of clock {deadline.pk}: the clock stopped",
+        )
 
 
 @transaction.atomic
@@ -261,26 +271,30 @@ def extension_decide(*, extension_id: int, by, approve: bool, note: str = "") ->
     deadline = access.deadline_for_user(by, extension.deadline_id, lock=True)
     if not access.may_decide(by, deadline.case):
         raise PermissionDenied
-    if extension.status != Extension.Status.REQUESTED:
-        raise ValidationError("This request has already been decided.")
+    refused = "This request has already been decided."
+    if not status.may_move(extension, "approve"):
+        raise ValidationError(refused)
     if approve and not deadline.is_live:
         raise ValidationError("This clock has stopped: it cannot be extended.")
-    extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
     extension.decided_by = by
     extension.decided_at = timezone.now()
     extension.decision_note = note.strip()
-    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    status.status_change(
+        extension,
+        "approve" if approve else "refuse",
+        by=by,
+        note=note,
+        at=extension.decided_at,
+        case=deadline.case,
+        fields=["decided_by", "decided_at", "decision_note"],
+        detail=f"extension of clock {deadline.pk}",
+        refused=refused,
+    )
     if approve:
         deadline.due = extension.requested_due
         deadline.status = Deadline.Status.EXTENDED
         deadline.next_reminder_on = first_step_date(deadline.due, deadline.case.board.reminder_days)
         deadline.save(update_fields=["due", "status", "next_reminder_on"])
-    audit_record(
-        action=Action.CHANGE,
-        actor=by,
-        obj=deadline.case,
-        detail=f"extension {extension.status} for clock {deadline.pk}",
-    )
     from scr.outbox.services import job_enqueue
 
     job_enqueue("deadlines.extension_notify", extension_id=extension.pk)

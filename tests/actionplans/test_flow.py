@@ -11,6 +11,8 @@ from django.http import Http404
 from actionplans import services
 from actionplans.models import ActionPlan, ChairLetter
 from actionplans.services import ActionValues
+from scr.audit.models import AuditEvent
+from scr.cases import status
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 
@@ -128,6 +130,9 @@ def test_a_vague_action_may_be_confirmed(planning, chair, lead_c):
     )
 
 
+RETURNED = "Add an audit to measure the outcome."
+
+
 def test_submit_return_resubmit_and_accept_meets_the_clock(planning, chair, lead_c, coordinator):
     plan = _sent_plan(planning, chair)
     _write(plan, lead_c)
@@ -141,7 +146,7 @@ def test_submit_return_resubmit_and_accept_meets_the_clock(planning, chair, lead
         by=coordinator,
         plan_id=plan.pk,
         accept=False,
-        comments="Add an audit to measure the outcome.",
+        comments=RETURNED,
     )
     assert ActionPlan.objects.get(pk=plan.pk).status == ActionPlan.Status.RETURNED
     services.plan_submit(case_id=planning.pk, by=lead_c, plan_id=plan.pk)
@@ -149,6 +154,27 @@ def test_submit_return_resubmit_and_accept_meets_the_clock(planning, chair, lead
     assert ActionPlan.objects.get(pk=plan.pk).status == ActionPlan.Status.ACCEPTED
     clock = Deadline.objects.get(case=planning, kind=Deadline.Kind.ACTION_PLAN, agency=plan.agency)
     assert clock.status == Deadline.Status.MET
+    # Issue 16 item 3: every step is an event row, the return's comments kept with it
+    # (the plan's columns keep only the last decision), and one audit row each.
+    assert [
+        (e.transition, e.from_status, e.to_status, e.actor, e.note, e.case_id)
+        for e in status.status_events(plan)
+    ] == [
+        ("submit", "drafting", "submitted", lead_c, "", planning.pk),
+        ("return_to_agency", "submitted", "returned", coordinator, RETURNED, planning.pk),
+        ("submit", "returned", "submitted", lead_c, "", planning.pk),
+        ("accept", "submitted", "accepted", coordinator, "", planning.pk),
+    ]
+    audit = AuditEvent.objects.filter(object_type="actionplan", action="transition")
+    assert list(audit.order_by("pk").values_list("detail", flat=True)) == [
+        "drafting -> submitted: action plan submitted",
+        "submitted -> returned: action plan returned",
+        "returned -> submitted: action plan submitted",
+        "submitted -> accepted: action plan accepted",
+    ]
+    assert {a.board_id for a in audit} == {planning.board_id}
+    [sent] = status.status_events(plan.letter)
+    assert (sent.transition, sent.actor, sent.case_id) == ("send_letter", chair, planning.pk)
 
 
 def test_another_agency_cannot_see_the_plan_and_readers_cannot_write(

@@ -21,6 +21,7 @@ from actionplans.models import ActionPlan, ActionUpdate, Evidence, PlanAction
 from actionplans.services import ActionValues
 from scr import uploads
 from scr.audit.models import AuditEvent
+from scr.cases import status
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Reminder
 from scr.deadlines.reminders import deadline_sweep
@@ -350,6 +351,18 @@ def test_rejection_needs_comments_and_leaves_the_action_running(action, lead_c, 
     assert evidence.comments == "Give the attendance of every team."
     assert PlanAction.objects.get(pk=action.pk).progress == PlanAction.Progress.IN_PROGRESS
     assert _clock(action).status == Deadline.Status.OPEN
+    # Issue 16 item 3: the decision is an event row of the evidence, on the case, and one
+    # audit row.
+    [event] = status.status_events(evidence)
+    assert (event.from_status, event.to_status, event.actor, event.case_id) == (
+        "waiting",
+        "rejected",
+        coordinator,
+        action.plan.case_id,
+    )
+    assert event.note == "Give the attendance of every team."
+    audit = AuditEvent.objects.get(object_type="evidence", object_id=str(evidence.pk))
+    assert audit.detail == "waiting -> rejected: evidence for action 1.1"
 
 
 @pytest.mark.parametrize("who", HIDDEN)

@@ -444,6 +444,17 @@ def test_the_coordinator_returns_with_comments_then_accepts(
     assert plan.status == ActionPlan.Status.ACCEPTED and plan.decided_by == coordinator
     page = client.get(_url(plan, "plan-detail")).content.decode()
     assert "Decide on the plan" not in page and "Accepted" in page
+    # The history lists the return and the resubmission (issue 16 item 3), in words.
+    history = page[page.index('<h2 class="govuk-heading-m">History</h2>') :]
+    steps = [
+        "Being written to Submitted to the board",
+        "Submitted to the board to Returned by the coordinator",
+        "Add an audit to measure the outcome.",
+        "Returned by the coordinator to Submitted to the board",
+        "Submitted to the board to Accepted",
+    ]
+    places = [history.index(step) for step in steps]
+    assert places == sorted(places)
     # Deciding again says why and changes nothing.
     response = client.post(_url(plan, "plan-decide"), {"decision": "accept"}, follow=True)
     assert "not waiting for a decision" in response.content.decode()

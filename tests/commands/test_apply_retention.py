@@ -24,13 +24,13 @@ from overview.models import ExecutiveSummary, Overview, Recommendation
 from panel import services as panel_services
 from panel.models import PanelMeetingAttachment
 from referrals import services as referral_services
-from referrals.models import Referral, ReferralEvent
+from referrals.models import Referral
 from scr import uploads
 from scr.accounts.models import Board
 from scr.accounts.roles import Role
 from scr.audit.models import AuditEvent, ChangeRecord
 from scr.cases import services as case_services
-from scr.cases.models import Case, CaseEvent, CaseUserObjectPermission
+from scr.cases.models import Case, CaseEvent, CaseUserObjectPermission, StatusEvent
 from scr.cases.retention import retention_apply, retention_due
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
@@ -206,7 +206,7 @@ def test_a_case_closed_six_years_and_a_day_ago_goes_with_its_files_and_is_audite
     # The only case there was: whatever of a case is left would be this one's.
     for model in [
         Referral,
-        ReferralEvent,
+        StatusEvent,
         PanelMeetingAttachment,
         Imr,
         ImrSubmission,

@@ -11,7 +11,7 @@ from scr.deadlines.services import deadline_open
 
 pytestmark = pytest.mark.django_db
 
-LINE = re.compile(r"^SCR-\d{4}-\d{3} [a-z_]+ (\d{2}/\d{2}/\d{4}|-)$")
+LINE = re.compile(r"^SCR-\d{4}-\d{3} [a-z_]+ (\d{2}/\d{2}/\d{4}|-) [a-z0-9-]+$")
 
 
 def _run() -> list[str]:
@@ -20,7 +20,7 @@ def _run() -> list[str]:
     return out.getvalue().splitlines()
 
 
-def test_one_line_per_case_reference_stage_and_next_deadline(case, agency_a):
+def test_one_line_per_case_reference_stage_next_deadline_and_type(case, agency_a):
     # Convening the panel opened the 7-day and 4-week clocks; an agency's clock due
     # sooner than both is the next deadline.
     deadline_open(
@@ -31,14 +31,14 @@ def test_one_line_per_case_reference_stage_and_next_deadline(case, agency_a):
         due=date(2026, 1, 9),
     )
     lines = _run()
-    assert lines == [f"{case.reference} panel_convened 09/01/2026"]
+    assert lines == [f"{case.reference} panel_convened 09/01/2026 scr-2009"]
     for line in lines:
         assert LINE.match(line)
 
 
 def test_cases_without_a_running_clock_show_a_dash(new_case, lead_a):
     case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
-    assert _run() == [f"{new_case.reference} with_chair -"]
+    assert _run() == [f"{new_case.reference} with_chair - scr-2009"]
 
 
 def test_no_cases_prints_nothing(db):

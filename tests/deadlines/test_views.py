@@ -12,6 +12,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from scr.audit.models import AuditEvent
+from scr.cases.status import status_events
 from scr.deadlines import calendar
 from scr.deadlines.models import CalendarFeed, Deadline, Extension
 from scr.deadlines.services import deadline_meet, extension_request
@@ -123,6 +124,17 @@ def test_a_refused_extension_keeps_the_date(case, panel_chair, chair):
     assert clock.due == clock.original_due
     assert clock.status == Deadline.Status.OPEN
     assert Extension.objects.get().status == Extension.Status.REFUSED
+    # Issue 16 item 3: the decision is an event row, and one audit row of the extension.
+    [event] = status_events(extension)
+    assert (event.transition, event.from_status, event.to_status) == (
+        "refuse",
+        "requested",
+        "refused",
+    )
+    assert (event.actor, event.note, event.case_id) == (chair, "Meet on time.", case.pk)
+    audit = AuditEvent.objects.get(object_type="extension", object_id=str(extension.pk))
+    assert (audit.action, audit.actor, audit.board_id) == ("transition", chair, case.board_id)
+    assert audit.detail == f"requested -> refused: extension of clock {clock.pk}"
 
 
 def test_only_the_chair_decides_extensions(
@@ -351,7 +363,12 @@ def test_a_request_lapses_when_its_clock_stops(client, case, panel_chair, chair)
         reason="Leave.",
     )
     deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING)
-    assert Extension.objects.get().status == Extension.Status.LAPSED
+    lapsed = Extension.objects.get()
+    assert lapsed.status == Extension.Status.LAPSED
+    # Nobody decided it: the service's own event row, with no actor.
+    assert [(e.transition, e.actor, e.case_id) for e in status_events(lapsed)] == [
+        ("lapse", None, case.pk)
+    ]
     client.force_login(chair)
     assert "Decide an extension" not in client.get(reverse("cases:home")).content.decode()
 

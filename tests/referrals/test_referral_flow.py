@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from referrals import services
 from referrals.models import Referral
+from scr.audit.models import AuditEvent
 from scr.cases.models import Case
 from scr.cases.stages import Stage
+from scr.cases.status import status_events
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +108,23 @@ def test_the_lead_endorses_and_the_case_opens_with_the_chair(
     assert case.events.get().actor == lead_b
     assert case.assignments.get().user == referrer
     assert chair.email in {m.to[0] for m in mailoutbox}
-    assert [e.kind for e in referral.events.all()] == ["submitted", "endorsed"]
+    # Its history (issue 16 item 3): the submission, before the case existed, and the
+    # endorsement that opened it, each with its audit row.
+    assert [
+        (e.transition, e.from_status, e.to_status, e.actor, e.case_id)
+        for e in status_events(referral)
+    ] == [
+        ("submit", "draft", "submitted", referrer, None),
+        ("endorse", "submitted", "endorsed", lead_b, case.pk),
+    ]
+    assert list(
+        AuditEvent.objects.filter(object_type="referral", action="transition")
+        .order_by("pk")
+        .values_list("detail", flat=True)
+    ) == [
+        "draft -> submitted: referral submitted",
+        "submitted -> endorsed: referral endorsed",
+    ]
 
 
 def test_a_returned_referral_is_its_referrers_alone_until_resubmitted(
@@ -125,8 +143,19 @@ def test_a_returned_referral_is_its_referrers_alone_until_resubmitted(
     referral = services.referral_submit(referral_id=draft.pk, by=referrer)
     assert referral.status == Referral.Status.SUBMITTED
     client.force_login(lead_b)
-    assert client.get(url).status_code == 200
-    assert [e.kind for e in referral.events.all()] == ["submitted", "returned", "submitted"]
+    page = client.get(url)
+    assert page.status_code == 200
+    assert [(e.from_status, e.to_status, e.note) for e in status_events(referral)] == [
+        ("draft", "submitted", ""),
+        ("submitted", "returned", "Add the date of birth."),
+        ("returned", "submitted", ""),
+    ]
+    # The page lists them, in words.
+    text = page.content.decode()
+    assert "Draft to Waiting for the agency lead" in text
+    assert "Waiting for the agency lead to Returned to the referrer" in text
+    assert "Add the date of birth." in text
+    assert "Returned to the referrer to Waiting for the agency lead" in text
 
 
 def test_a_lead_who_refers_sends_it_straight_to_the_chair(board, agency_b, lead_b, agency_a):

@@ -1,7 +1,7 @@
 """python manage.py cases: one line per case, for operators and scripts.
 
-Each line: reference, stage code (as stored), next deadline (dd/mm/yyyy or -),
-separated by spaces, no header.
+Each line: reference, stage code (as stored), next deadline (dd/mm/yyyy or -), review
+type code (scr-2009, sar, cspr, or a board's own), separated by spaces, no header.
 """
 
 from django.core.management.base import BaseCommand
@@ -11,9 +11,12 @@ from scr.cases.selectors import with_next_deadline
 
 
 class Command(BaseCommand):
-    help = "List every case: reference, stage code, next deadline (dd/mm/yyyy or -)."
+    help = "List every case: reference, stage code, next deadline (dd/mm/yyyy or -), review type."
 
     def handle(self, *args, **options):
         cases = with_next_deadline(Case.objects.order_by("board_id", "year", "number"))
-        for reference, stage, due in cases.values_list("reference", "stage", "next_due").iterator():
-            self.stdout.write(f"{reference} {stage} {due.strftime('%d/%m/%Y') if due else '-'}")
+        rows = cases.values_list("reference", "stage", "next_due", "review_type__code")
+        for reference, stage, due, code in rows.iterator():
+            self.stdout.write(
+                f"{reference} {stage} {due.strftime('%d/%m/%Y') if due else '-'} {code}"
+            )

@@ -1,0 +1,226 @@
+"""Review types in the administration: a coordinator copies a built-in type for their
+board (or makes the board's own kind of review from one) and changes its wording, its
+clocks' durations and who is told. A version a case uses is never edited: saving a
+change to it makes the next version, which new cases take. Every change is checked as
+the built-in files are (scr.reviewtypes.definition.parse) and recorded in the audit trail.
+"""
+
+import copy
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from scr.accounts.admin import OwnBoardMixin
+from scr.accounts.models import Board
+from scr.deadlines.calendar import Unit
+from scr.reviewtypes.definition import (
+    NOTIFY_ON,
+    RECIPIENTS,
+    WORDING,
+    DefinitionError,
+    builtin_files,
+    parse,
+)
+from scr.reviewtypes.models import ReviewType
+from scr.reviewtypes.services import review_type_change, review_type_copy
+
+RECIPIENT_LABELS = {
+    "regulator": "The regulator (the board's setting, for example CQC)",
+    "national_panel": "The Child Safeguarding Practice Review Panel",
+    "home_office_qa_panel": "The Home Office quality assurance panel",
+}
+NOTIFY_LABELS = {
+    "notification": "When a serious incident is notified",
+    "decision": "When the decision on a review is made",
+    "report": "When the report is ready, before publication",
+}
+
+
+class ReviewTypeCopyForm(forms.ModelForm):
+    """A new type of the board's: a copy of a built-in type or of one of its own."""
+
+    source = forms.ChoiceField(label="Copy", help_text="The type to start from.")
+    new_code = forms.RegexField(
+        label="Code",
+        required=False,
+        regex=r"^[a-z][a-z0-9-]{1,38}$",
+        help_text="Leave empty for the board's copy of the type itself. For the board's own "
+        "kind of review, a short code in lower-case letters, digits and hyphens, for "
+        "example dardr.",
+        error_messages={"invalid": "Use lower-case letters, digits and hyphens, for example dardr"},
+    )
+    new_name = forms.CharField(label="Name", required=False, max_length=200)
+
+    class Meta:
+        model = ReviewType
+        fields = ["board"]
+
+    def __init__(self, *args, board_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = sorted(builtin_files())
+        if board_choices is not None:
+            self.fields["board"].queryset = board_choices
+        self.fields["source"].choices = [(code, code) for code in codes]
+
+    def clean(self):
+        cleaned = super().clean()
+        board, source = cleaned.get("board"), cleaned.get("source")
+        if board is not None and source:
+            code = cleaned.get("new_code") or source
+            if ReviewType.objects.filter(board=board, code=code).exists():
+                self.add_error(
+                    "new_code" if cleaned.get("new_code") else "source",
+                    "The board already has a type with this code: change that one, or give "
+                    "a new code.",
+                )
+        return cleaned
+
+
+def change_form_class(review_type: ReviewType) -> type[forms.ModelForm]:
+    """A form for this type's definition: its name, wording, the durations of its clocks
+    that have one, and who is told of what."""
+    definition = review_type.parsed
+    attrs: dict[str, object] = {
+        "new_name": forms.CharField(label="Name", max_length=200, initial=definition.name)
+    }
+    for key in WORDING:
+        attrs[f"wording_{key}"] = forms.CharField(
+            label=f"Wording: {key.replace('_', ' ')}",
+            max_length=100,
+            initial=definition.wording[key],
+        )
+    for clock in definition.clocks:
+        if clock.amount is None:
+            continue
+        attrs[f"clock_{clock.key}_amount"] = forms.IntegerField(
+            label=f"{clock.label}: amount",
+            min_value=1,
+            max_value=999,
+            initial=clock.amount,
+            help_text=clock.reference,
+        )
+        attrs[f"clock_{clock.key}_unit"] = forms.ChoiceField(
+            label=f"{clock.label}: unit", choices=Unit.choices, initial=clock.unit
+        )
+        attrs[f"clock_{clock.key}_working_days"] = forms.BooleanField(
+            label=f"{clock.label}: count working days", required=False, initial=clock.working_days
+        )
+    for event in NOTIFY_ON:
+        attrs[f"notify_{event}"] = forms.MultipleChoiceField(
+            label=NOTIFY_LABELS[event],
+            required=False,
+            choices=[(r, RECIPIENT_LABELS[r]) for r in RECIPIENTS],
+            widget=forms.CheckboxSelectMultiple,
+            initial=[r for on, r in definition.notify if on == event],
+        )
+    attrs["Meta"] = type("Meta", (), {"model": ReviewType, "fields": []})
+    return type("ReviewTypeChangeForm", (ReviewTypeChangeForm,), attrs)
+
+
+class ReviewTypeChangeForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        newer = ReviewType.objects.filter(
+            board_id=self.instance.board_id,
+            code=self.instance.code,
+            version__gt=self.instance.version,
+        ).first()
+        if newer is not None:
+            raise ValidationError(
+                f"Version {newer.version} is newer: change that one (this version is kept "
+                "as it is for the cases that use it)."
+            )
+        if not self.errors:
+            data = self.definition()
+            data["version"] = self.instance.version
+            try:
+                parse(data)
+            except DefinitionError as refused:
+                raise ValidationError(refused.problems) from None
+        return cleaned
+
+    def definition(self) -> dict:
+        """The type's definition with this form's changes."""
+        data = copy.deepcopy(self.instance.definition)
+        cleaned = self.cleaned_data
+        data["name"] = cleaned["new_name"]
+        data["wording"] = {**data.get("wording", {})}
+        for key in WORDING:
+            data["wording"][key] = cleaned[f"wording_{key}"]
+        for clock in data.get("clocks", []):
+            if f"clock_{clock.get('key')}_amount" not in cleaned:
+                continue
+            key = clock["key"]
+            clock["amount"] = cleaned[f"clock_{key}_amount"]
+            clock["unit"] = cleaned[f"clock_{key}_unit"]
+            clock["working_days"] = cleaned[f"clock_{key}_working_days"]
+        data["notify"] = [
+            {"on": event, "recipient": recipient}
+            for event in NOTIFY_ON
+            for recipient in cleaned.get(f"notify_{event}", [])
+        ]
+        return data
+
+
+@admin.register(ReviewType)
+class ReviewTypeAdmin(OwnBoardMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "version", "based_on", "board", "case_count"]
+    list_filter = ["code"]
+    ordering = ["board", "code", "-version"]
+
+    @admin.display(description="Cases")
+    def case_count(self, obj) -> int:
+        return obj.cases.count()
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["board", "source", "new_code", "new_name"]})]
+        return [(None, {"fields": list(change_form_class(obj).base_fields)})]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            boards = (
+                Board.objects.all()
+                if request.user.is_superuser
+                else Board.objects.filter(pk=request.user.board_id)
+            )
+
+            class Form(ReviewTypeCopyForm):
+                def __init__(self, *args, **inner):
+                    super().__init__(*args, board_choices=boards, **inner)
+
+            kwargs.update(form=Form, fields=["board"])
+            return super().get_form(request, obj, change=change, **kwargs)
+        form = change_form_class(obj)
+        kwargs.update(form=form, fields=[])
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                saved = review_type_change(
+                    review_type_id=obj.pk, by=request.user, data=form.definition()
+                )
+            else:
+                saved = review_type_copy(
+                    board=form.cleaned_data["board"],
+                    by=request.user,
+                    source=form.cleaned_data["source"],
+                    code=form.cleaned_data["new_code"],
+                    name=form.cleaned_data["new_name"],
+                )
+        except ValidationError as refused:
+            # Checked in the form's clean (below) first; here only a race can reach.
+            messages.error(request, "; ".join(refused.messages))
+            return
+        if change and saved.pk != obj.pk:
+            messages.info(
+                request,
+                f"Cases use version {obj.version}, so it is kept as it is: your change is "
+                f"version {saved.version}, which new cases take.",
+            )
+        obj.pk, obj.version, obj.code = saved.pk, saved.version, saved.code
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and (obj is None or not obj.cases.exists())

@@ -1,0 +1,248 @@
+"""What a review type says, read from its TOML and checked (docs/review-types.md).
+
+A definition is plain data: the service's code offers the stages, the clocks' units, the
+roles and (through the stage apps) the questions, decision tests and document sections;
+a type chooses among them. `parse` refuses anything the service does not know, with
+every problem at once, so a board's copy made in the admin is checked like the files
+shipped with the code."""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scr.accounts.roles import CASE_ROLES
+from scr.cases.stages import FINAL_STAGES, Stage
+from scr.deadlines.calendar import Unit
+
+BUILTIN = Path(__file__).resolve().parent / "builtin"
+CODE = re.compile(r"^[a-z][a-z0-9-]{1,38}$")
+NAME = re.compile(r"^[a-z][a-z0-9_]{1,48}$")
+
+WORDING = ("review", "review_short", "subject", "agency_contribution", "final_report", "summary")
+# Stages a built-in type names whose screens are not built yet (docs/review-types.md,
+# slice 6): a type may list them, and no case of it can start until they exist.
+STAGES_TO_COME = {
+    "notified": "Notified to the national panel",
+    "rapid_review": "Rapid review",
+}
+AGENCY_REQUESTS = ("imr-appendix-c", "agency-report", "learning-event")
+RECIPIENTS = ("regulator", "national_panel", "home_office_qa_panel")
+NOTIFY_ON = ("notification", "decision", "report")
+
+
+class DefinitionError(ValueError):
+    """A definition the service cannot run; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Clock:
+    key: str
+    label: str
+    reference: str
+    opens: str  # the event that starts it: a case transition or a stage event
+    meets: str  # the event that satisfies it
+    amount: int | None = None  # None: a person gives the due date (an IMR's, an action's)
+    unit: str | None = None
+    # Count in working days (scr.deadlines.calendar.add_period: days and weeks in working
+    # days; months end on the next working day), as a board's 2009 clocks may.
+    working_days: bool = False
+    before: bool = False  # due `amount` before the opening event's date, not after
+    owner: str = ""  # a case role; empty: the board's coordinators are reminded
+    per_agency: bool = False
+
+    @property
+    def period(self) -> str:
+        """'7 days', '15 working days', '6 months', or 'set per case'."""
+        if self.amount is None:
+            return "set per case"
+        unit = self.unit.rstrip("s") if self.amount == 1 else self.unit
+        if self.working_days:
+            unit = f"working {unit}"
+        return f"{self.amount} {unit}{' before' if self.before else ''}"
+
+
+@dataclass(frozen=True)
+class Definition:
+    code: str
+    version: int
+    name: str
+    reference: str
+    wording: dict[str, str]
+    stages: tuple[str, ...]
+    moves: tuple[tuple[str, str], ...]
+    clocks: tuple[Clock, ...]
+    referral_questions: tuple[str, ...]
+    decision: dict[str, object]
+    agencies_asked_for: str
+    documents: dict[str, dict[str, object]] = field(default_factory=dict)
+    notify: tuple[tuple[str, str], ...] = ()
+
+    def clock(self, key: str) -> Clock | None:
+        return next((c for c in self.clocks if c.key == key), None)
+
+
+def _text(data: dict, key: str, problems: list[str], where: str = "") -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{where}{key}: give some words")
+        return ""
+    return value.strip()
+
+
+def _clock(data: object, index: int, found: list[str]) -> Clock | None:
+    where = f"clock {index + 1}: "
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        problems.append(f"{where}not a table")
+        return None
+    unknown = set(data) - set(Clock.__dataclass_fields__)
+    if unknown:
+        problems.append(f"{where}unknown settings {sorted(unknown)}")
+    key = data.get("key", "")
+    if not isinstance(key, str) or not NAME.match(key):
+        problems.append(f"{where}key: lower-case letters, digits and underscores")
+    for event in ("opens", "meets"):
+        if not isinstance(data.get(event), str) or not NAME.match(data.get(event, "")):
+            problems.append(f"{where}{event}: name the event, for example commission_review")
+    amount, unit = data.get("amount"), data.get("unit")
+    if amount is not None:
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= 999:
+            problems.append(f"{where}amount: a whole number from 1 to 999")
+        if unit not in Unit.values:
+            problems.append(f"{where}unit: one of {', '.join(Unit.values)}")
+    elif unit is not None:
+        problems.append(f"{where}unit without an amount")
+    if data.get("working_days") and amount is None:
+        problems.append(f"{where}working_days: needs an amount")
+    if data.get("before") and amount is None:
+        problems.append(f"{where}before: needs an amount")
+    owner = data.get("owner", "")
+    if owner and owner not in {r.value for r in CASE_ROLES}:
+        problems.append(f"{where}owner: a case role ({', '.join(r.value for r in CASE_ROLES)})")
+    for flag in ("working_days", "before", "per_agency"):
+        if not isinstance(data.get(flag, False), bool):
+            problems.append(f"{where}{flag}: true or false")
+    label = _text(data, "label", problems, where)
+    reference = data.get("reference", "")
+    if not isinstance(reference, str):
+        problems.append(f"{where}reference: some words")
+    if problems:
+        found.extend(problems)
+        return None
+    return Clock(
+        key=key,
+        label=label,
+        reference=reference,
+        opens=data["opens"],
+        meets=data["meets"],
+        amount=amount,
+        unit=unit,
+        working_days=data.get("working_days", False),
+        before=data.get("before", False),
+        owner=owner,
+        per_agency=data.get("per_agency", False),
+    )
+
+
+def parse(data: dict) -> Definition:
+    """The definition in `data` (a TOML document read into a dict), or DefinitionError."""
+    problems: list[str] = []
+    code = data.get("code")
+    if not isinstance(code, str) or not CODE.match(code):
+        problems.append("code: lower-case letters, digits and hyphens, for example sar")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problems.append("version: a whole number from 1")
+    name = _text(data, "name", problems)
+    reference = data.get("reference", "")
+    wording = data.get("wording") if isinstance(data.get("wording"), dict) else {}
+    for key in WORDING:
+        _text(wording, key, problems, "wording.")
+    stages = data.get("stages")
+    if not isinstance(stages, list) or not stages:
+        problems.append("stages: list the stages in order")
+        stages = []
+    for stage in stages:
+        if stage not in Stage.values and stage not in STAGES_TO_COME:
+            problems.append(f"stages: {stage!r} is not a stage the service has")
+    if len(set(stages)) != len(stages):
+        problems.append("stages: a stage is listed twice")
+    if stages and stages[0] != Stage.REFERRAL_RECEIVED:
+        problems.append("stages: every type begins at referral_received")
+    if not any(s in FINAL_STAGES for s in stages):
+        problems.append("stages: no final stage (closed, other_review or declined)")
+    moves = []
+    for move in data.get("moves") or []:
+        if not (isinstance(move, list) and len(move) == 2):
+            problems.append(f"moves: {move!r} is not [from, to]")
+            continue
+        if move[0] not in stages or move[1] not in stages:
+            problems.append(f"moves: {move[0]} -> {move[1]} leaves the type's stages")
+        moves.append((move[0], move[1]))
+    reached = {Stage.REFERRAL_RECEIVED.value} | {to for _, to in moves}
+    for stage in stages:
+        if stage not in reached:
+            problems.append(f"stages: nothing moves a case to {stage}")
+    clocks = [_clock(c, i, problems) for i, c in enumerate(data.get("clocks") or [])]
+    keys = [c.key for c in clocks if c]
+    if len(set(keys)) != len(keys):
+        problems.append("clocks: two clocks have the same key")
+    referral = data.get("referral") if isinstance(data.get("referral"), dict) else {}
+    questions = referral.get("questions")
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        problems.append("referral.questions: list the questions the referral asks")
+        questions = []
+    decision = data.get("decision") if isinstance(data.get("decision"), dict) else {}
+    _text(decision, "test", problems, "decision.")
+    _text(decision, "decided_by", problems, "decision.")
+    agencies = data.get("agencies") if isinstance(data.get("agencies"), dict) else {}
+    asked_for = agencies.get("asked_for")
+    if asked_for not in AGENCY_REQUESTS:
+        problems.append(f"agencies.asked_for: one of {', '.join(AGENCY_REQUESTS)}")
+    notify = []
+    for entry in data.get("notify") or []:
+        if not isinstance(entry, dict):
+            problems.append("notify: each entry is a table")
+            continue
+        if entry.get("on") not in NOTIFY_ON or entry.get("recipient") not in RECIPIENTS:
+            problems.append(
+                f"notify: on one of {', '.join(NOTIFY_ON)}, recipient one of "
+                f"{', '.join(RECIPIENTS)}"
+            )
+        notify.append((entry.get("on"), entry.get("recipient")))
+    documents = data.get("documents") if isinstance(data.get("documents"), dict) else {}
+    if problems:
+        raise DefinitionError(problems)
+    return Definition(
+        code=code,
+        version=version,
+        name=name,
+        reference=reference if isinstance(reference, str) else "",
+        wording={key: wording[key].strip() for key in WORDING},
+        stages=tuple(stages),
+        moves=tuple(moves),
+        clocks=tuple(clocks),
+        referral_questions=tuple(questions),
+        decision=dict(decision),
+        agencies_asked_for=asked_for,
+        documents=documents,
+        notify=tuple(notify),
+    )
+
+
+def builtin_files() -> dict[str, Path]:
+    return {path.stem: path for path in sorted(BUILTIN.glob("*.toml"))}
+
+
+def builtin(code: str) -> dict:
+    """The built-in type `code` as data (a dict), straight from its file."""
+    path = builtin_files().get(code)
+    if path is None:
+        raise KeyError(code)
+    with path.open("rb") as handle:
+        return tomllib.load(handle)

@@ -1,0 +1,168 @@
+"""Which review types a board has, and the one a new case takes."""
+
+import copy
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from scr.audit.services import Action, audit_record
+from scr.cases.models import Case
+from scr.cases.stages import Stage
+from scr.reviewtypes.definition import (
+    Definition,
+    DefinitionError,
+    builtin,
+    builtin_files,
+    parse,
+)
+from scr.reviewtypes.models import ReviewType
+
+DEFAULT = "scr-2009"
+
+
+def _latest(board, code: str) -> ReviewType | None:
+    return ReviewType.objects.filter(board=board, code=code).order_by("-version").first()
+
+
+def not_runnable(definition: Definition) -> list[str]:
+    """Why no case of this type can start yet: stages the service has no screens for,
+    moves the case's state machine does not offer (docs/review-types.md slices 3, 5, 6)."""
+    transitions = Case._meta.get_field("stage").get_all_transitions(Case)
+    offered = {(t.source, t.target) for t in transitions}
+    missing = [s for s in definition.stages if s not in Stage.values]
+    problems = [f"no screens yet for the stage {s}" for s in missing]
+    problems += [
+        f"no way yet to move a case from {a} to {b}"
+        for a, b in definition.moves
+        if (a, b) not in offered and a not in missing and b not in missing
+    ]
+    return problems
+
+
+@transaction.atomic
+def review_type_for(board, code: str = "") -> ReviewType:
+    """The newest version of type `code` (the board's default when empty) on `board`,
+    copied from the built-in file the first time the board uses it. ValidationError when
+    the service cannot run a case of that type yet."""
+    code = code or board.default_review_type or DEFAULT
+    current = _latest(board, code)
+    if current is None:
+        data = builtin(code)  # KeyError: no such type
+        current = ReviewType(board=board, definition=data)
+    definition = current.parsed
+    problems = not_runnable(definition)
+    if problems:
+        raise ValidationError(
+            f"A {definition.name} cannot be started yet: " + "; ".join(problems) + "."
+        )
+    if current.pk is not None:
+        return current
+    review_type, _ = ReviewType.objects.get_or_create(
+        board=board,
+        code=definition.code,
+        version=definition.version,
+        defaults={
+            "name": definition.name,
+            "based_on": f"{definition.code}@{definition.version}",
+            "definition": current.definition,
+        },
+    )
+    return review_type
+
+
+def review_types_available(board) -> list[ReviewType]:
+    """The newest version of every type the board may start a case of: its own rows and
+    the built-in types it has not copied yet (unsaved rows), by code."""
+    types = {}
+    for row in ReviewType.objects.filter(board=board).order_by("code", "-version"):
+        types.setdefault(row.code, row)
+    for code in builtin_files():
+        if code not in types:
+            data = builtin(code)
+            definition = parse(data)
+            types[code] = ReviewType(
+                board=board,
+                code=code,
+                version=definition.version,
+                name=definition.name,
+                based_on=f"{code}@{definition.version}",
+                definition=data,
+            )
+    return [types[code] for code in sorted(types)]
+
+
+def _audit(review_type: ReviewType, by, detail: str, action: str) -> None:
+    audit_record(action=action, actor=by, obj=review_type, board=review_type.board, detail=detail)
+
+
+@transaction.atomic
+def review_type_copy(*, board, by, source: str, code: str = "", name: str = "") -> ReviewType:
+    """A new type of the board's, copied from the newest version of `source` (a built-in
+    type or one of the board's): under a new code, the board's own kind of review (a
+    domestic abuse related death review, say); or, with no code, the board's copy of the
+    built-in type. Needs the board's coordinator (checked by the administration)."""
+    if by.board_id != board.pk and not by.is_superuser:
+        raise PermissionDenied
+    current = _latest(board, source)
+    data = copy.deepcopy(current.definition if current else builtin(source))
+    code = (code or data["code"]).strip()
+    if _latest(board, code) is not None:
+        raise ValidationError({"code": "The board already has a type with this code."})
+    data.update(code=code, version=1)
+    if name.strip():
+        data["name"] = name.strip()
+    try:
+        definition = parse(data)
+    except DefinitionError as refused:
+        raise ValidationError(refused.problems) from None
+    review_type = ReviewType.objects.create(
+        board=board,
+        code=definition.code,
+        version=1,
+        name=definition.name,
+        based_on=f"{parse(current.definition).code}@{current.version}"
+        if current
+        else f"{source}@{definition.version}",
+        definition=data,
+    )
+    _audit(review_type, by, f"copied from {review_type.based_on}", Action.CREATE)
+    return review_type
+
+
+@transaction.atomic
+def review_type_change(*, review_type_id: int, by, data: dict) -> ReviewType:
+    """Change a type's definition to `data`. A version no case uses yet is changed where
+    it is; a version a case uses is never edited: the change becomes the next version,
+    which new cases take (running cases keep theirs). Refused, changing nothing, when
+    the service could not run the new definition."""
+    review_type = ReviewType.objects.select_for_update().get(pk=review_type_id)
+    if by.board_id != review_type.board_id and not by.is_superuser:
+        raise PermissionDenied
+    latest = _latest(review_type.board, review_type.code)
+    if latest.pk != review_type.pk:
+        raise ValidationError("Change the newest version of a type: this one is kept as it is.")
+    data = copy.deepcopy(data)
+    data["code"] = review_type.code
+    used = review_type.cases.exists()
+    data["version"] = review_type.version + 1 if used else review_type.version
+    try:
+        definition = parse(data)
+    except DefinitionError as refused:
+        raise ValidationError(refused.problems) from None
+    if used:
+        review_type = ReviewType.objects.create(
+            board=review_type.board,
+            code=review_type.code,
+            version=definition.version,
+            name=definition.name,
+            based_on=review_type.based_on,
+            definition=data,
+        )
+        _audit(review_type, by, f"version {definition.version}: cases use the last", Action.CREATE)
+    else:
+        review_type.name = definition.name
+        review_type.definition = data
+        review_type.__dict__.pop("_parsed", None)
+        review_type.save(update_fields=["name", "definition"])
+        _audit(review_type, by, f"version {definition.version} changed", Action.CHANGE)
+    return review_type
