@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django_fsm import can_proceed
 
 from imr import access as imr_access
 from imr.models import DisciplinaryConcern, Imr, ImrSubmission, Part
@@ -19,6 +18,7 @@ from scr.accounts.models import Agency
 from scr.accounts.roles import Role
 from scr.audit.services import Action, audit_record, change_record, field_values
 from scr.cases import services as case_services
+from scr.cases import status
 from scr.cases.models import Case, CaseAgency, CasePerm
 from scr.cases.stages import FINAL_STAGES, Stage
 from scr.deadlines import calendar
@@ -39,12 +39,20 @@ def _audit(imr: Imr, by, detail: str, action: str = Action.CHANGE) -> None:
     audit_record(action=action, actor=by, obj=imr, board=imr.case.board, detail=detail)
 
 
-def _transition(imr: Imr, name: str) -> None:
-    method = getattr(imr, name)
-    if not can_proceed(method):
-        raise ValidationError(f"This review is ‘{imr.status_label}’: that step is not open.")
-    method()
-    imr.save(update_fields=["status"])
+def _move(
+    imr: Imr, name: str, *, by, detail: str, note: str = "", at: datetime | None = None
+) -> None:
+    """The review's status changes here (scr.cases.status): one event row, one audit row."""
+    status.status_change(
+        imr,
+        name,
+        by=by,
+        note=note,
+        at=at,
+        detail=detail,
+        case=imr.case,
+        refused=f"This review is ‘{imr.status_label}’: that step is not open.",
+    )
 
 
 @transaction.atomic
@@ -234,9 +242,11 @@ def imr_nominate(
     Deadline.objects.live().filter(
         case=case, agency=imr.agency, kind__in=list(PART_CLOCK.values())
     ).update(owner=author)
+    nominated = f"author user {author.pk}, director user {director.pk}"
     if first:
-        _transition(imr, "nominate")
-    _audit(imr, by, f"author user {author.pk}, director user {director.pk}")
+        _move(imr, "nominate", by=by, detail=nominated)
+    else:
+        _audit(imr, by, nominated)
     _notify(imr, "nominated")
     return imr
 
@@ -310,7 +320,7 @@ def imr_submit(*, case_id: int, agency_id: int, by, part: str) -> ImrSubmission:
     imr = _imr(by, case_id, agency_id, imr_access.IMR_AUTHOR)
     part = Part(part)
     name = "submit_chronology" if part == Part.CHRONOLOGY else "submit_report"
-    if not can_proceed(getattr(imr, name)):
+    if not status.may_move(imr, name):
         raise ValidationError(f"This review is ‘{imr.status_label}’: it cannot be submitted now.")
     problems = imr_problems(imr, part)
     if problems:
@@ -319,8 +329,7 @@ def imr_submit(*, case_id: int, agency_id: int, by, part: str) -> ImrSubmission:
     submission = ImrSubmission.objects.create(
         imr=imr, number=number, part=part, content=imr_content(imr, part), submitted_by=by
     )
-    _transition(imr, name)
-    _audit(imr, by, f"version {number} submitted ({part})")
+    _move(imr, name, by=by, detail=f"version {number} submitted ({part})")
     _notify(imr, "submitted", submission_id=submission.pk)
     return submission
 
@@ -347,9 +356,12 @@ def imr_countersign(
     submission.countersigned_by = by
     submission.countersigned_at = now
     submission.save(update_fields=["status", "countersigned_by", "countersigned_at"])
-    _transition(
+    _move(
         imr,
         "countersign_chronology" if submission.part == Part.CHRONOLOGY else "countersign_report",
+        by=by,
+        at=now,
+        detail=f"version {submission.number} countersigned",
     )
     deadline_meet(
         case=imr.case,
@@ -357,7 +369,6 @@ def imr_countersign(
         agency=imr.agency,
         on=calendar.local_date(now),
     )
-    _audit(imr, by, f"version {submission.number} countersigned")
     _notify(imr, "countersigned", submission_id=submission.pk)
     # The signed version's PDF is laid out now, by the worker, for its readers.
     imr_pdf_request(imr=imr, submission=submission, by=by)
@@ -382,8 +393,13 @@ def imr_director_return(*, case_id: int, agency_id: int, by, comments: str) -> I
         name = "return_revision"
     else:
         name = "return_report"
-    _transition(imr, name)
-    _audit(imr, by, f"version {submission.number} returned to the author")
+    _move(
+        imr,
+        name,
+        by=by,
+        note=comments,
+        detail=f"version {submission.number} returned to the author",
+    )
     _notify(imr, "director_returned", submission_id=submission.pk)
     return submission
 
@@ -430,7 +446,13 @@ def imr_panel_review(
     submission.save(
         update_fields=["status", "panel_comments", "panel_decided_by", "panel_decided_at"]
     )
-    _transition(imr, "panel_accept" if accept else "panel_return")
+    _move(
+        imr,
+        "panel_accept" if accept else "panel_return",
+        by=by,
+        note=comments,
+        detail=f"version {submission.number} {'accepted' if accept else 'returned'}",
+    )
     if not accept:
         deadline_open(
             case=imr.case,
@@ -440,7 +462,6 @@ def imr_panel_review(
             due=revision_due,
             owner=imr.author,
         )
-    _audit(imr, by, f"version {submission.number} {'accepted' if accept else 'returned'}")
     _notify(imr, "panel_accepted" if accept else "panel_returned", submission_id=submission.pk)
     return submission
 

@@ -20,6 +20,7 @@ from imr.forms import (
     NominateForm,
     PanelReviewForm,
 )
+from imr.history import RETURNED_BY_DIRECTOR, imr_history
 from imr.models import Imr, ImrSubmission, Part, Section
 from imr.selectors import content_sections, imr_content, revision_rows
 from scr import access
@@ -140,11 +141,12 @@ def imr_detail(request, reference: str, agency_id: int):
     the versions signed off; section 12 notes only for those section 12 names."""
     case, imr, roles, perms = load(request, reference, agency_id)
     team = imr_access.is_imr_team(roles)
-    submissions = list(
-        imr.submissions.select_related("submitted_by", "countersigned_by", "panel_decided_by")
-    )
+    submissions = list(imr.submissions.select_related("submitted_by"))
     submissions = [s for s in submissions if imr_access.may_read_imr_version(roles, s)]
     latest = submissions[-1] if submissions else None
+    # Its agency follows the whole course; a reader, the course of the versions they read.
+    history = imr_history(imr, None if team else {s.number for s in submissions})
+    last = history[-1] if history and team else None
     is_author = imr_access.is_imr_author(roles)
     part = Part.CHRONOLOGY if imr.status == Imr.Status.CHRONOLOGY else Part.REPORT
     context = {
@@ -156,6 +158,10 @@ def imr_detail(request, reference: str, agency_id: int):
         "is_lead": imr_access.is_imr_lead(roles),
         "submissions": submissions,
         "latest": latest,
+        "history": history,
+        # The draft is open again after a return: the banner says why.
+        "returned_by_panel": last if last and last.transition == "panel_return" else None,
+        "returned_by_director": last if last and last.transition in RETURNED_BY_DIRECTOR else None,
         "clocks": _clocks(imr) if imr_access.sees_imr_clocks(roles, perms) else [],
         "part": part,
         "may_submit": is_author and imr.status in Imr.SUBMITTABLE,
@@ -231,11 +237,7 @@ def submit_part(request, reference: str, agency_id: int, part: str):
 
 
 def _submission(imr: Imr, roles, number: int) -> ImrSubmission:
-    submission = (
-        imr.submissions.filter(number=number)
-        .select_related("submitted_by", "countersigned_by", "panel_decided_by")
-        .first()
-    )
+    submission = imr.submissions.filter(number=number).select_related("submitted_by").first()
     if submission is None or not imr_access.may_read_imr_version(roles, submission):
         raise Http404("No such version")
     return submission
@@ -254,6 +256,7 @@ def version_detail(request, reference: str, agency_id: int, number: int):
             "case": case,
             "imr": imr,
             "submission": submission,
+            "history": imr_history(imr, {submission.number}),
             "content": submission.content,
             "report": content_sections(submission.content),
             "confidential": True,

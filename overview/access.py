@@ -75,6 +75,13 @@ def may_read_summary(user, case: Case, summary, perms: frozenset[str] | None = N
     return may_read_overview(user, case, perms)
 
 
+def may_follow_summary(user, case: Case, perms: frozenset[str] | None = None) -> bool:
+    """The summary's whole course with its reasons (the panel's returns, the chair's
+    withdrawals) stays with those who read it before its release (15); once it is public,
+    everyone else sees only when it was agreed, approved and released."""
+    return may_read_overview(user, case, perms)
+
+
 def may_agree_summary(perms: frozenset[str]) -> bool:
     """The panel agrees the summary or returns it (15.2): its chair, or the coordinator."""
     return panel_access.runs_panel(perms)

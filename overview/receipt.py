@@ -4,7 +4,6 @@ each step, and each contributor's response to the contents (14 a)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed
 
 from imr.models import Imr
 from overview import access as overview_access
@@ -12,6 +11,7 @@ from overview.models import ContributorResponse, Overview, ReceiptItem
 from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
+from scr.cases import status
 from scr.cases.models import CasePerm
 
 Item = ReceiptItem.Key
@@ -118,9 +118,15 @@ def receipt_item_record(*, case_id, by, key: str, note: str) -> ReceiptItem:
         detail=f"14 {key} recorded",
     )
     recorded = set(overview.receipt.values_list("key", flat=True))
-    if set(NEEDED) <= recorded and can_proceed(overview.receive):
-        overview.receive()
-        overview.save(update_fields=["status", "received_at"])
+    if set(NEEDED) <= recorded and status.may_move(overview, "receive"):
+        status.status_change(
+            overview,
+            "receive",
+            by=by,
+            fields=("received_at",),
+            detail="steps 14 a to e recorded",
+            case=case,
+        )
         case_services.case_transition(
             case, "receive_overview", by=by, note="Steps 14 a to e recorded."
         )

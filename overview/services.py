@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
-from django_fsm import can_proceed
 
 from imr import template as imr_template
 from imr.models import Imr, ImrSubmission, Part
@@ -27,6 +26,7 @@ from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record, change_record, field_values
 from scr.cases import services as case_services
+from scr.cases import status
 from scr.cases.models import CasePerm
 from scr.cases.stages import Stage
 from scr.drafting import Conflict
@@ -495,11 +495,15 @@ def overview_submit(*, case_id: int | str, by) -> Overview:
     problems = overview_problems(overview)
     if problems:
         raise ValidationError([message for _, message in problems])
-    if not can_proceed(overview.submit):
-        raise ValidationError("The report has already been submitted.")
-    overview.submit()
     overview.submitted_by = by
-    overview.save(update_fields=["status", "submitted_at", "submitted_by"])
+    status.status_change(
+        overview,
+        "submit",
+        by=by,
+        fields=("submitted_at", "submitted_by"),
+        detail="overview report submitted to the board",
+        refused="The report has already been submitted.",
+        case=case,
+    )
     case_services.case_transition(case, "submit_overview", by=by)
-    overview_audit(overview, by, "overview report submitted to the board")
     return overview

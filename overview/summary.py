@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed
 
 from overview import access as overview_access
 from overview import redaction
@@ -19,6 +18,7 @@ from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
 from scr.cases.models import CasePerm
 from scr.cases.stages import MAIN_ROUTE, Stage
+from scr.cases.status import may_move, status_change
 from scr.deadlines import calendar
 from scr.drafting import Conflict
 
@@ -148,9 +148,14 @@ def summary_send_to_panel(*, case_id, by) -> ExecutiveSummary:
         raise ValidationError([f"Write the part ‘{label}’ (15.1)" for label in blank])
     # The author settles every match while the text can still change.
     _refuse_if_identifying(summary)
-    summary.send_to_panel()
-    summary.save(update_fields=["status", "sent_to_panel_at"])
-    _audit(summary, by, "executive summary sent to the panel")
+    status_change(
+        summary,
+        "send_to_panel",
+        by=by,
+        fields=("sent_to_panel_at",),
+        detail="executive summary sent to the panel",
+        case=summary.case,
+    )
     return summary
 
 
@@ -165,15 +170,19 @@ def summary_panel_decide(*, case_id, by, agree: bool, comments: str = "") -> Exe
     comments = comments.strip()
     if agree:
         _refuse_if_identifying(summary)
-        summary.agree()
         summary.panel_agreed_by = by
-    else:
-        if not comments:
-            raise ValidationError({"comments": "Say what the summary needs"})
-        summary.return_to_author()
+    elif not comments:
+        raise ValidationError({"comments": "Say what the summary needs"})
     summary.panel_comments = comments
-    summary.save(update_fields=["status", "panel_agreed_by", "panel_agreed_at", "panel_comments"])
-    _audit(summary, by, "agreed by the panel" if agree else "returned by the panel")
+    status_change(
+        summary,
+        "agree" if agree else "return_to_author",
+        by=by,
+        note=comments,
+        fields=("panel_agreed_by", "panel_agreed_at", "panel_comments"),
+        detail="agreed by the panel" if agree else "returned by the panel",
+        case=summary.case,
+    )
     return summary
 
 
@@ -217,20 +226,17 @@ def summary_approve(
             "report (14) before the chair approves its summary."
         )
     _refuse_if_identifying(summary)
-    summary.approve()
     summary.approved_by = by
     summary.criminal_proceedings = criminal_proceedings.strip()
     summary.release_date = release_date
     summary.media_note = media_note.strip()
-    summary.save(
-        update_fields=[
-            "status",
-            "approved_by",
-            "approved_at",
-            "criminal_proceedings",
-            "release_date",
-            "media_note",
-        ]
+    status_change(
+        summary,
+        "approve",
+        by=by,
+        fields=("approved_by", "approved_at", "criminal_proceedings", "release_date", "media_note"),
+        detail="approved by the chair",
+        case=case,
     )
     if not moved_on:
         case_services.case_transition(
@@ -239,7 +245,6 @@ def summary_approve(
             by=by,
             note=f"Executive summary approved; release date {release_date:%d/%m/%Y}.",
         )
-    _audit(summary, by, "approved by the chair")
     if release_date <= today:
         from overview.tasks import summary_release_due_task
 
@@ -256,10 +261,16 @@ def summary_withdraw(*, case_id, by, reason: str) -> ExecutiveSummary:
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Say why the summary goes back to its author"})
-    summary.withdraw()
     summary.panel_comments = reason.strip()
-    summary.save(update_fields=["status", "release_date", "panel_comments"])
-    _audit(summary, by, "agreement or approval withdrawn by the chair")
+    status_change(
+        summary,
+        "withdraw",
+        by=by,
+        note=reason,
+        fields=("release_date", "panel_comments"),
+        detail="agreement or approval withdrawn by the chair",
+        case=summary.case,
+    )
     return summary
 
 
@@ -314,19 +325,18 @@ def summary_release_due(*, today: date | None = None) -> int:
                 .filter(pk=summary_id, status=Status.APPROVED)
                 .first()
             )
-            if summary is None or not can_proceed(summary.release):
+            if summary is None or not may_move(summary, "release"):
                 continue
             if unresolved(summary):
                 log.warning("Executive summary %s held: the identification check", summary_id)
                 continue
-            summary.release()
-            summary.save(update_fields=["status", "released_at"])
-            audit_record(
-                action=Action.CHANGE,
-                actor=None,
-                obj=summary,
-                board=summary.case.board,
+            status_change(
+                summary,
+                "release",
+                by=None,
+                fields=("released_at",),
                 detail="executive summary released",
+                case=summary.case,
             )
             # In the release's transaction: a copy is owed exactly when the summary is out.
             summary_copies_send(summary_id=summary.pk)

@@ -24,11 +24,19 @@ from overview.forms import (
 from overview.models import ExecutiveSummary
 from overview.views import audited
 from scr.cases.stages import Stage
+from scr.cases.status import status_history
 from scr.deadlines import calendar
 from scr.documents.views import document_page
 from scr.formtools import form_page, submit
 
 Status = ExecutiveSummary.Status
+
+
+def released_course(history: list) -> list:
+    """What everyone who reads the released summary sees of its course: the released
+    text's own steps, from its last sending to the panel to its release (15.2, 15.3)."""
+    sent = [i for i, event in enumerate(history) if event.transition == "send_to_panel"]
+    return history[sent[-1] :] if sent else history
 
 
 def load(request, reference: str):
@@ -50,12 +58,16 @@ def _page(request, case, summary, perms, **forms):
     manages = overview_access.may_send_summary_copies(perms)
     hits = [] if released else redaction.summary_hits(summary)
     waived = {w.term: w for w in summary.waivers.select_related("by")}
+    follows = overview_access.may_follow_summary(request.user, case, perms)
+    history = status_history(summary)
     context = {
         "case": case,
         "summary": summary,
         "released": released,
         "hits": [(hit, waived.get(hit.term)) for hit in hits],
         "unresolved": [hit for hit in hits if hit.term not in waived],
+        "history": history if follows else released_course(history),
+        "follows": follows,
         "can_edit": author and summary.status == Status.DRAFTING,
         "can_waive": author and summary.status in (Status.DRAFTING, Status.WITH_PANEL),
         "can_send": author and summary.status == Status.DRAFTING,

@@ -21,6 +21,7 @@ from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
+from scr.cases.status import status_history
 from scr.deadlines.models import Deadline
 from scr.formtools import add_service_errors, form_page
 
@@ -82,14 +83,12 @@ def _terms(case) -> list[dict]:
 
 
 def returned_versions(case):
-    """Appendix C: the overview lists the reviews the panel returned for revision."""
-    from imr.models import ImrSubmission
+    """Appendix C: the overview lists the reviews the panel returned for revision: the
+    panel's returns in the reviews' event rows (imr.history), with its comments."""
+    from imr.history import returned_by_panel
+    from imr.models import Imr
 
-    return (
-        ImrSubmission.objects.filter(imr__case=case, status=ImrSubmission.Status.RETURNED_BY_PANEL)
-        .select_related("imr__agency")
-        .order_by("imr__agency__name", "number")
-    )
+    return returned_by_panel(Imr.objects.filter(case=case).select_related("agency"))
 
 
 def contents(overview) -> list[dict]:
@@ -152,6 +151,8 @@ def overview_detail(request, reference: str):
             "case": case,
             "overview": overview,
             "rows": contents(overview),
+            # Its submission and receipt, from the report's event rows.
+            "history": status_history(overview),
             "terms": _terms(case),
             "returned": returned_versions(case),
             "clock": clock,

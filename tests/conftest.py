@@ -74,6 +74,9 @@ def pytest_xdist_make_scheduler(config, log):
 STATUS_MODELS = [
     "cases.Case",
     "referrals.Referral",
+    "imr.Imr",
+    "overview.Overview",
+    "overview.ExecutiveSummary",
     "deadlines.Extension",
     "actionplans.ActionPlan",
     "actionplans.Evidence",

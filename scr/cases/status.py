@@ -133,9 +133,14 @@ def status_history(obj: models.Model) -> list:
     """status_events(obj) as a history page lists them (templates/includes/
     status_history.html): each row with `from_label` and `to_label`, the statuses in
     words."""
-    field = next(f for f in type(obj)._meta.concrete_fields if isinstance(f, FSMFieldMixin))
+    return with_labels(list(status_events(obj)), type(obj))
+
+
+def with_labels(events: list, model: type[models.Model]) -> list:
+    """Event rows of `model`'s status read some other way (several objects' rows in one
+    query), each given `from_label` and `to_label` as status_history gives them."""
+    field = next(f for f in model._meta.concrete_fields if isinstance(f, FSMFieldMixin))
     words = dict(field.choices)
-    events = list(status_events(obj))
     for event in events:
         event.from_label = words.get(event.from_status, event.from_status)
         event.to_label = words.get(event.to_status, event.to_status)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from imr import services
 from imr.models import Imr, ImrSubmission, Part
 from scr.audit.models import AuditEvent
+from scr.cases import status
 from scr.cases.models import Case
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
@@ -176,9 +177,32 @@ def test_the_whole_course_of_an_imr(
         (Part.REPORT, ImrSubmission.Status.RETURNED_BY_PANEL),
         (Part.REPORT, ImrSubmission.Status.ACCEPTED),
     ]
-    details = list(AuditEvent.objects.filter(object_type="imr").values_list("detail", flat=True))
-    assert "version 4 accepted" in details
-    assert "version 3 returned" in details
+    # One event row per step (scr.cases.status), with the director's and the panel's
+    # comments, and one audit row each, saying the step in words.
+    events = [(e.transition, e.actor, e.note) for e in status.status_events(imr)]
+    assert events == [
+        ("nominate", lead_a, ""),
+        ("submit_chronology", author_a, ""),
+        ("return_chronology", director_a, "Add the GP's letter of 14/03."),
+        ("submit_chronology", author_a, ""),
+        ("countersign_chronology", director_a, ""),
+        ("submit_report", author_a, ""),
+        ("countersign_report", director_a, ""),
+        ("panel_return", panel_chair, "Analyse 11.3 f further."),
+        ("submit_report", author_a, ""),
+        ("countersign_report", director_a, ""),
+        ("panel_accept", panel_chair, ""),
+    ]
+    audit = AuditEvent.objects.filter(object_type="imr", detail__contains="version")
+    details = list(audit.order_by("pk").values_list("action", "detail"))
+    assert len(details) == len(events) - 1
+    assert {action for action, _ in details} == {AuditEvent.Action.TRANSITION}
+    assert details[-4:] == [
+        ("transition", "panel_review -> revision: version 3 returned"),
+        ("transition", "revision -> report_sign_off: version 4 submitted (report)"),
+        ("transition", "report_sign_off -> panel_review: version 4 countersigned"),
+        ("transition", "panel_review -> accepted: version 4 accepted"),
+    ]
 
 
 def test_the_six_week_clock_is_met_when_every_agency_has_begun(
