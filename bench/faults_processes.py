@@ -151,12 +151,16 @@ class Services:
                 process.wait()
 
     def delivered(self) -> collections.Counter:
-        counts = collections.Counter()
+        return collections.Counter({to: len(ids) for to, ids in self.deliveries().items()})
+
+    def deliveries(self) -> dict[str, list[str | None]]:
+        """Address -> the Message-ID of each message the server accepted for it, in order."""
+        found = collections.defaultdict(list)
         for line in self.smtp_log.read_text().splitlines():
             entry = json.loads(line)
             if "to" in entry:
-                counts[entry["to"]] += 1
-        return counts
+                found[entry["to"]].append(entry.get("id"))
+        return found
 
     def holding(self) -> int:
         return sum('"holding"' in line for line in self.smtp_log.read_text().splitlines())
