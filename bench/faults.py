@@ -41,7 +41,7 @@ VENV = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
 
 from bench.faults_processes import Services  # noqa: E402 (after the path is set)
-from bench.faults_report import KINDS, count, run_line, table, total  # noqa: E402
+from bench.faults_report import KINDS, before_kills, count, run_line, table, total  # noqa: E402
 
 DOMAIN = "faults.example.org"
 FAULTS = ("kill", "redis", "smtp", "twice")
@@ -452,7 +452,7 @@ def run_fault(fault, services: Services, env, sizes, args) -> tuple[dict, dict]:
     """One fault, once, in a batch of its own: the figures and notes of the run."""
     nothing_owed_before()
     tag = f"{fault}{uuid.uuid4().hex[:6]}"
-    restarts, kills = services.restarts, services.kills
+    restarts, kills, kill_times = services.restarts, services.kills, list(services.kill_times)
     options = {"mid_send": args.kill == "mid-send"} if fault == "kill" else {}
     expected, at = RUNS[fault](services, tag, sizes, **options)
     seconds = settle(
@@ -463,11 +463,15 @@ def run_fault(fault, services: Services, env, sizes, args) -> tuple[dict, dict]:
         quiet_for=int(env["OUTBOX_LEASE_SECONDS"]) + 10,
         timeout=240,
     )
-    figures = count(expected, services.deliveries())
+    deliveries = services.deliveries()
+    figures = count(expected, deliveries)
+    ours = {a: deliveries.get(a, []) for addresses in expected.values() for a in addresses}
     note = {
         "settled_seconds": round(seconds, 1),
         "worker_restarts": services.restarts - restarts,
         "kills": services.kills - kills,
+        # Each duplicate's first copy: written by the server this many ms before a kill.
+        "duplicates_before_kill_ms": before_kills(ours, services.kill_times[len(kill_times) :]),
     }
     services.workers_run(0)
     return figures, note
@@ -545,6 +549,12 @@ def main() -> int:
     if args.repeat > 1:
         print(f"Over {args.repeat} runs of each fault:")
     print(table(results))
+    gaps = [g for run in notes for note in run.values() for g in note["duplicates_before_kill_ms"]]
+    if gaps:
+        print(
+            "Each duplicate's first copy was written by the server this many ms before the "
+            f"worker was killed: {gaps}"
+        )
     print(f"\n{time.monotonic() - started:.0f} s in all; logs in {folder}")
     if args.json:
         figures = {"results": results, "runs": runs, "notes": notes}

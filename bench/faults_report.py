@@ -13,11 +13,11 @@ COLUMNS = ("expected", "delivered", "lost", "duplicated", "same_id", "other_id")
 
 
 def count(expected: dict[str, list[str]], deliveries: dict[str, list]) -> dict[str, dict]:
-    """The figures of one run, per kind, from what the server accepted (address -> the
-    Message-ID of each message, in order)."""
+    """The figures of one run, per kind, from what the server accepted (address -> each
+    message, in order, as Services.deliveries gives them)."""
     result = {}
     for kind, addresses in expected.items():
-        ids = [deliveries.get(a, []) for a in addresses]
+        ids = [[message["id"] for message in deliveries.get(a, [])] for a in addresses]
         again = [(got[0], later) for got in ids for later in got[1:]]
         result[kind] = {
             "expected": len(addresses),
@@ -28,6 +28,20 @@ def count(expected: dict[str, list[str]], deliveries: dict[str, list]) -> dict[s
             "other_id": sum(1 for first, later in again if first is None or later != first),
         }
     return result
+
+
+def before_kills(deliveries: dict[str, list], kill_times: list[float]) -> list[float]:
+    """For each address sent to twice: how long (ms) before a kill of the worker the server
+    wrote down its first copy. A duplicate made by the outbox's one window (accepted,
+    not yet marked sent) is a few milliseconds; one made otherwise would not be."""
+    gaps = []
+    for messages in deliveries.values():
+        if len(messages) < 2:
+            continue
+        first = messages[0]["at"]
+        after = [kill for kill in kill_times if kill >= first]
+        gaps.append(round((min(after) - first) * 1000, 1) if after else None)
+    return gaps
 
 
 def total(runs: list[dict[str, dict[str, dict]]]) -> dict[str, dict[str, dict]]:
@@ -66,4 +80,9 @@ def run_line(number: int, runs: int, fault: str, kinds: dict[str, dict], note: d
         f"  run {number}/{runs} {fault}: lost {lost}, duplicated "
         f"{sum(duplicated.values())} {duplicated or ''} (other Message-ID {other}); "
         f"kills {note.get('kills', 0)}, settled in {note['settled_seconds']} s"
+        + (
+            f"; first copies written {note['duplicates_before_kill_ms']} ms before a kill"
+            if note.get("duplicates_before_kill_ms")
+            else ""
+        )
     )
