@@ -11,7 +11,8 @@ server that may be down:
   takes; after a day unsent it is on the coordinator's attention list.
 The one window left: a worker killed after the mail server accepted a message and
 before its row is marked sent leaves the row 'sending'; once its lease runs out it is
-sent again. The mark is one UPDATE straight after the server's reply.
+sent again, with the same Message-ID (SMTP cannot be asked whether it took a message:
+at least once, never lost). The mark is one UPDATE straight after the server's reply.
 """
 
 import contextvars
