@@ -64,6 +64,7 @@ mutants: install $(STAMP_MUTANTS)
 # lost, duplicated. Needs PostgreSQL (FAULTS_DATABASE_URL, a database of its own, seeded
 # with the demo on the first run) and redis-server; starts its own Redis (port 6391),
 # SMTP server (2591) and workers on 127.0.0.1. About 5 minutes. See README, "Email".
+# One fault several times: .venv/bin/python bench/faults.py --faults kill --repeat 10
 faults: install
 	$(PY) bench/faults.py
 

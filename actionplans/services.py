@@ -263,8 +263,8 @@ def letter_pdf(*, letter_id: int) -> tuple[str, bytes, str]:
 
 
 def letter_emailed(email) -> None:
-    """The outbox sent the letter to one address: note it on the letter (in the
-    transaction that marks the email sent)."""
+    """The outbox sent the letter to one address: note it on the letter (run once, after
+    the email is marked sent)."""
     letter = ChairLetter.objects.select_for_update(of=("self",)).get(pk=email.object_id)
     if email.to not in letter.emailed_to:
         letter.emailed_to = [*letter.emailed_to, email.to]

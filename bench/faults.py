@@ -17,7 +17,7 @@ The faults:
 - twice:    two workers, two sweeps at once in a loop, and every send task published
             twice more (a redelivery of each)
 
-python bench/faults.py [--quick] [--json FILE] [--fresh]
+python bench/faults.py [--quick] [--json FILE] [--fresh] [--faults kill,...] [--repeat N]
 Environment: FAULTS_DATABASE_URL (postgres://postgres@127.0.0.1:5432/scr_faults),
 FAULTS_REDIS_PORT (6391), FAULTS_SMTP_PORT (2591).
 """
@@ -41,9 +41,9 @@ VENV = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
 
 from bench.faults_processes import Services  # noqa: E402 (after the path is set)
+from bench.faults_report import KINDS, before_kills, count, run_line, table, total  # noqa: E402
 
 DOMAIN = "faults.example.org"
-KINDS = ("reminder", "notification", "decision_letter", "chair_letter", "summary_copy")
 FAULTS = ("kill", "redis", "smtp", "twice")
 
 
@@ -362,20 +362,6 @@ def wait_delivered(tag: str, services: Services, share: float, total: int, timeo
         time.sleep(0.05)
 
 
-def count(expected: dict[str, list[str]], services: Services) -> dict[str, dict[str, int]]:
-    delivered = services.delivered()
-    result = {}
-    for kind, addresses in expected.items():
-        got = [delivered.get(a, 0) for a in addresses]
-        result[kind] = {
-            "expected": len(addresses),
-            "delivered": sum(1 for n in got if n > 0),
-            "lost": sum(1 for n in got if n == 0),
-            "duplicated": sum(n - 1 for n in got if n > 1),
-        }
-    return result
-
-
 # The faults --------------------------------------------------------------------------------
 
 
@@ -462,17 +448,33 @@ def fault_twice(services: Services, tag: str, sizes) -> tuple[dict, float]:
 RUNS = {"kill": fault_kill, "redis": fault_redis, "smtp": fault_smtp, "twice": fault_twice}
 
 
-def table(results: dict[str, dict[str, dict[str, int]]]) -> str:
-    lines = [
-        f"{'fault':<7} {'kind':<16} {'expected':>8} {'delivered':>9} {'lost':>5} {'duplicated':>10}"
-    ]
-    for fault, kinds in results.items():
-        for kind, row in kinds.items():
-            lines.append(
-                f"{fault:<7} {kind:<16} {row['expected']:>8} {row['delivered']:>9} "
-                f"{row['lost']:>5} {row['duplicated']:>10}"
-            )
-    return "\n".join(lines)
+def run_fault(fault, services: Services, env, sizes, args) -> tuple[dict, dict]:
+    """One fault, once, in a batch of its own: the figures and notes of the run."""
+    nothing_owed_before()
+    tag = f"{fault}{uuid.uuid4().hex[:6]}"
+    restarts, kills, kill_times = services.restarts, services.kills, list(services.kill_times)
+    options = {"mid_send": args.kill == "mid-send"} if fault == "kill" else {}
+    expected, at = RUNS[fault](services, tag, sizes, **options)
+    seconds = settle(
+        tag,
+        expected,
+        services,
+        after_fault=at,
+        quiet_for=int(env["OUTBOX_LEASE_SECONDS"]) + 10,
+        timeout=240,
+    )
+    deliveries = services.deliveries()
+    figures = count(expected, deliveries)
+    ours = {a: deliveries.get(a, []) for addresses in expected.values() for a in addresses}
+    note = {
+        "settled_seconds": round(seconds, 1),
+        "worker_restarts": services.restarts - restarts,
+        "kills": services.kills - kills,
+        # Each duplicate's first copy: written by the server this many ms before a kill.
+        "duplicates_before_kill_ms": before_kills(ours, services.kill_times[len(kill_times) :]),
+    }
+    services.workers_run(0)
+    return figures, note
 
 
 def main() -> int:
@@ -481,6 +483,7 @@ def main() -> int:
     parser.add_argument("--json", help="write the figures to this file too")
     parser.add_argument("--fresh", action="store_true", help="drop and seed the database again")
     parser.add_argument("--faults", default=",".join(FAULTS), help="which faults, comma-separated")
+    parser.add_argument("--repeat", type=int, default=1, help="run the faults this many times")
     parser.add_argument(
         "--kill",
         choices=("random", "mid-send"),
@@ -517,47 +520,45 @@ def main() -> int:
     django_setup(env)
     folder = Path(tempfile.mkdtemp(prefix="scr-faults-"))
     services = Services(env, redis_port, smtp_port, folder)
-    results, notes = {}, {}
-    run = uuid.uuid4().hex[:6]
+    runs, notes = [], []
     started = time.monotonic()
     beat = Beat()
     try:
         services.redis_start()
         services.smtp_start()
         beat.start()
-        for fault in args.faults.split(","):
-            nothing_owed_before()
-            tag = f"{fault}{run}"
-            restarts = services.restarts
-            print(f"Fault '{fault}'...", flush=True)
-            options = {"mid_send": args.kill == "mid-send"} if fault == "kill" else {}
-            expected, at = RUNS[fault](services, tag, sizes, **options)
-            seconds = settle(
-                tag,
-                expected,
-                services,
-                after_fault=at,
-                quiet_for=int(env["OUTBOX_LEASE_SECONDS"]) + 10,
-                timeout=240,
-            )
-            results[fault] = count(expected, services)
-            notes[fault] = {
-                "settled_seconds": round(seconds, 1),
-                "worker_restarts": services.restarts - restarts,
-            }
-            print(
-                f"  settled in {seconds:.0f} s, worker restarts: {notes[fault]['worker_restarts']}",
-                flush=True,
-            )
-            services.workers_run(0)
+        for number in range(1, args.repeat + 1):
+            runs.append({})
+            notes.append({})
+            for fault in args.faults.split(","):
+                print(f"Fault '{fault}'...", flush=True)
+                runs[-1][fault], notes[-1][fault] = run_fault(fault, services, env, sizes, args)
+                note = notes[-1][fault]
+                print(
+                    f"  settled in {note['settled_seconds']:.0f} s, "
+                    f"worker restarts: {note['worker_restarts']}",
+                    flush=True,
+                )
+                if args.repeat > 1:
+                    print(run_line(number, args.repeat, fault, runs[-1][fault], note), flush=True)
     finally:
         beat.stop()
         services.stop()
+    results = total(runs)
     print()
+    if args.repeat > 1:
+        print(f"Over {args.repeat} runs of each fault:")
     print(table(results))
+    gaps = [g for run in notes for note in run.values() for g in note["duplicates_before_kill_ms"]]
+    if gaps:
+        print(
+            "Each duplicate's first copy was written by the server this many ms before the "
+            f"worker was killed: {gaps}"
+        )
     print(f"\n{time.monotonic() - started:.0f} s in all; logs in {folder}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"results": results, "notes": notes}, indent=2))
+        figures = {"results": results, "runs": runs, "notes": notes}
+        Path(args.json).write_text(json.dumps(figures, indent=2))
     bad = any(
         row["lost"] or row["duplicated"] for kinds in results.values() for row in kinds.values()
     )

@@ -28,6 +28,7 @@ class Services:
         self.wanted: set[int] = set()
         self.restarts = 0
         self.kills = 0
+        self.kill_times: list[float] = []
         self._stop = threading.Event()
         self._watch = threading.Thread(target=self._supervise, daemon=True)
 
@@ -130,6 +131,7 @@ class Services:
 
     def worker_kill(self, number: int = 1) -> None:
         os.kill(self.workers[number].pid, signal.SIGKILL)
+        self.kill_times.append(time.time())
 
     @staticmethod
     def _end(process: subprocess.Popen) -> None:
@@ -151,12 +153,17 @@ class Services:
                 process.wait()
 
     def delivered(self) -> collections.Counter:
-        counts = collections.Counter()
+        return collections.Counter({to: len(ids) for to, ids in self.deliveries().items()})
+
+    def deliveries(self) -> dict[str, list[dict]]:
+        """Address -> each message the server accepted for it, in order: its Message-ID
+        ("id") and when the server wrote it down ("at"), before answering 250."""
+        found = collections.defaultdict(list)
         for line in self.smtp_log.read_text().splitlines():
             entry = json.loads(line)
             if "to" in entry:
-                counts[entry["to"]] += 1
-        return counts
+                found[entry["to"]].append({"id": entry.get("id"), "at": entry["at"]})
+        return found
 
     def holding(self) -> int:
         return sum('"holding"' in line for line in self.smtp_log.read_text().splitlines())

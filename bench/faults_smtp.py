@@ -1,6 +1,7 @@
 """A real SMTP server for `make faults`: aiosmtpd on 127.0.0.1, writing one line per
-recipient of every message it accepts to a log, before it answers 250. What it has
-answered 250 to counts as delivered, however the sender fares afterwards.
+recipient of every message it accepts to a log (with the message's Message-ID), before
+it answers 250. What it has answered 250 to counts as delivered, however the sender fares
+afterwards.
 
 While a file named `hold` lies beside the log, each recipient is held for a second
 before the server answers RCPT, and a line {"holding": address} is logged first: a
@@ -15,6 +16,7 @@ import os
 import signal
 import sys
 import time
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -39,8 +41,10 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        message_id = BytesHeaderParser().parsebytes(envelope.original_content).get("Message-ID")
         lines = "".join(
-            json.dumps({"to": rcpt.lower(), "at": time.time()}) + "\n" for rcpt in envelope.rcpt_tos
+            json.dumps({"to": rcpt.lower(), "id": message_id, "at": time.time()}) + "\n"
+            for rcpt in envelope.rcpt_tos
         )
         self._log(lines)
         return "250 Message accepted for delivery"

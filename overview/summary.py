@@ -397,5 +397,5 @@ def summary_pdf(*, summary_id: int) -> tuple[str, bytes, str]:
 
 
 def summary_copy_sent(email) -> None:
-    """The outbox sent a family member's copy: record when (same transaction)."""
+    """The outbox sent a family member's copy: record when (run once, after the mark)."""
     FamilyRecipient.objects.filter(pk=email.object_id, sent_at=None).update(sent_at=email.sent_at)

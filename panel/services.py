@@ -176,7 +176,7 @@ def decision_letter_pdf(*, letter_id: int) -> tuple[str, bytes, str]:
 
 
 def decision_letter_sent(email) -> None:
-    """The outbox sent the letter: record when (in the transaction that marks it sent)."""
+    """The outbox sent the letter: record when (run once, after it is marked sent)."""
     DecisionLetter.objects.filter(pk=email.object_id, sent_at=None).update(sent_at=email.sent_at)
 
 

@@ -54,6 +54,9 @@ class Email(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Sent, and its purpose's on_sent hook has not run yet: set by the mark, cleared by
+    # the hook's own transaction (by the sender just after, or by the sweep).
+    on_sent_due = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -64,6 +67,10 @@ class Email(models.Model):
             # The sweep's reads: unsent rows by state and time.
             models.Index(fields=["status", "published_at"], name="email_status_published"),
             models.Index(fields=["status", "next_attempt_at"], name="email_status_next"),
+            # The sweep's hooks still to run: a handful of rows at most.
+            models.Index(
+                fields=["sent_at"], condition=models.Q(on_sent_due=True), name="email_on_sent_due"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,9 @@ registry: filled while the apps load, read once they are ready).
 - jobs: name -> function(**kwargs) that writes the emails an event owes (notify_people)
 - attachments: name -> function(**args) -> (filename, bytes, mimetype), called when the
   email is sent, so a letter's PDF is made by the worker that sends it
-- on_sent: purpose -> function(email), run in the transaction that marks the row sent
-  (a letter's own "sent on" date)
+- on_sent: purpose -> function(email), run once the row is marked sent (a letter's own
+  "sent on" date), in a transaction of its own: never inside the window between the
+  mail server's reply and the mark. Run once; by the sweep if the sender died first.
 """
 
 from collections.abc import Callable

@@ -11,13 +11,16 @@ server that may be down:
   takes; after a day unsent it is on the coordinator's attention list.
 The one window left: a worker killed after the mail server accepted a message and
 before its row is marked sent leaves the row 'sending'; once its lease runs out it is
-sent again. The mark is one UPDATE straight after the server's reply.
+sent again, with the same Message-ID (SMTP cannot be asked whether it took a message:
+at least once, never lost). The mark is one UPDATE straight after the server's reply.
 """
 
 import contextvars
 import logging
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from functools import partial
 
 from django.conf import settings
@@ -155,10 +158,13 @@ def job_run(*, job_id: int):
 
 
 def message_id(email: Email) -> str:
-    """The same Message-ID for every attempt at one row: a mail system that keeps them
-    can tell a second copy (after a worker died in the window) from a new email."""
+    """The same Message-ID for every attempt at one row, whichever worker makes it: a mail
+    system that keeps them can tell a second copy (after a worker died in the window)
+    from a new email. Its domain is the sender's, not the worker's host name (a worker
+    started again elsewhere, in another container, has another)."""
     stamp = int(email.created_at.timestamp())
-    return f"<outbox.{email.pk}.{stamp}@{DNS_NAME.get_fqdn()}>"
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return f"<outbox.{email.pk}.{stamp}@{domain or DNS_NAME.get_fqdn()}>"
 
 
 def _message(email: Email) -> EmailMultiAlternatives:
@@ -178,7 +184,13 @@ def _message(email: Email) -> EmailMultiAlternatives:
 
 def email_send(*, email_id: int) -> bool:
     """Send one row if it is due and nobody holds it; True if this call sent it. A mail
-    failure is recorded on the row (it waits for the sweep, with backoff), not raised."""
+    failure is recorded on the row (it waits for the sweep, with backoff), not raised.
+
+    Between the mail server's 250 and the row marked sent, a worker that dies means a
+    second copy (the row is sent again once its lease runs out). That window holds one
+    UPDATE, committed as it returns, and nothing else: the message and its attachments
+    are made and the connection opened before; the connection is closed and the
+    purpose's on_sent hook run after."""
     claim = timezone.now()
     won = (
         Email.objects.filter(pk=email_id, status__in=(Email.Status.QUEUED, Email.Status.FAILED))
@@ -189,15 +201,28 @@ def email_send(*, email_id: int) -> bool:
         return False
     email = Email.objects.get(pk=email_id)
     mine = Email.objects.filter(pk=email_id, status=Email.Status.SENDING, claimed_at=claim)
-    # The connection is opened here and closed after the row is marked: the server's
-    # QUIT is not inside the window where a killed worker means a second copy.
+    mark = {
+        "status": Email.Status.SENT,
+        "last_error": "",
+        "on_sent_due": email.purpose in registry.on_sent,
+        **({"body_text": REDACTED, "body_html": ""} if email.purpose in REDACT_WHEN_SENT else {}),
+    }
     connection = get_connection()
+    accepted = False
     try:
         message = _message(email)  # attachments are made before the server is reached
         connection.open()
         message.connection = connection
-        message.send()
+        with _commits_not_waiting_for_disk():
+            message.send()
+            accepted = True
+            marked = mine.update(sent_at=timezone.now(), **mark)  # the window ends here
     except Exception as error:
+        if accepted:
+            # The server has it and the row could not be marked: it stays 'sending' and
+            # goes again after its lease (a second copy, never a loss).
+            logger.exception("Email %s (%s) sent but not marked sent", email_id, email.purpose)
+            raise
         logger.warning("Email %s (%s) not sent: %r", email_id, email.purpose, error)
         _close_quietly(connection)
         mine.update(
@@ -207,30 +232,48 @@ def email_send(*, email_id: int) -> bool:
             next_attempt_at=timezone.now() + backoff(email.attempts),
         )
         return False
-    _mark_sent(email, mine)
     _close_quietly(connection)
+    if marked and mark["on_sent_due"]:
+        _note_sent(email_id)
     return True
 
 
-def _mark_sent(email: Email, mine) -> None:
-    """The window where a killed worker means a second copy: kept to this transaction.
-    On PostgreSQL its commit does not wait for the disk (the server has it; only a crash
-    of the database itself within a fraction of a second could lose the mark, and then
-    the email is sent again, never lost)."""
-    with transaction.atomic():
-        if connections["default"].vendor == "postgresql":
-            with connections["default"].cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        email.sent_at = timezone.now()
-        redacted = (
-            {"body_text": REDACTED, "body_html": ""} if email.purpose in REDACT_WHEN_SENT else {}
-        )
-        marked = mine.update(
-            status=Email.Status.SENT, sent_at=email.sent_at, last_error="", **redacted
-        )
-        hook = registry.on_sent.get(email.purpose)
-        if marked and hook is not None:
-            hook(email)
+@contextmanager
+def _commits_not_waiting_for_disk():
+    """On PostgreSQL, while this lasts, a commit returns once the database has the change,
+    without waiting for its disk: the mark's UPDATE ends the window sooner. Only a crash
+    of the database itself in the next fraction of a second could lose a mark, and then
+    the email is sent again, never lost. Set for the session (the UPDATE runs in
+    autocommit, so there is no transaction to SET LOCAL in), before the server is sent
+    anything, and reset after."""
+    database = connections["default"]
+    if database.vendor != "postgresql" or database.in_atomic_block:
+        yield
+        return
+    with database.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with database.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _note_sent(email_id: int) -> bool:
+    """Run the purpose's on_sent hook for a row marked sent (a letter's own "sent on"), once:
+    whoever clears on_sent_due (the sender just after its mark, or the sweep if the
+    sender died first) runs it, in that transaction. A hook that fails leaves the row
+    due: the next sweep runs it again. True if this call ran it."""
+    try:
+        with transaction.atomic():
+            if not Email.objects.filter(pk=email_id, on_sent_due=True).update(on_sent_due=False):
+                return False
+            email = Email.objects.get(pk=email_id)
+            registry.on_sent[email.purpose](email)
+    except Exception:
+        logger.exception("The sent-hook of email %s failed; the sweep will run it again", email_id)
+        return False
+    return True
 
 
 def _close_quietly(connection) -> None:
@@ -290,14 +333,38 @@ def _due(model, waiting, now: datetime) -> list[int]:
     )
 
 
+def _recover(now: datetime) -> int:
+    """Rows left 'sending' past their lease: their worker died mid-send. Nothing can tell
+    whether the mail server accepted the message before it died (SMTP has no way to ask),
+    so each goes back in the queue: sent again, with the same Message-ID. A second copy
+    is possible; a loss is not."""
+    stale = Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=now - lease())
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    logger.warning(
+        "Emails %s were left 'sending' by a worker that stopped: sending them again "
+        "(one the mail server had accepted reaches its recipient twice)",
+        ids,
+    )
+    return stale.filter(pk__in=ids).update(
+        status=Email.Status.QUEUED, claimed_at=None, published_at=None
+    )
+
+
 def outbox_sweep(*, inline: bool = False) -> dict[str, int]:
-    """What the outbox owes now: rows of workers that died back in the queue, then every
-    job and email whose task was lost, never published or due for a retry, published
-    again (or with inline=True, run here). Safe to run any number of times at once."""
+    """What the outbox owes now: rows of workers that died back in the queue, the sent-hooks
+    of rows whose sender died before running them, then every job and email whose task
+    was lost, never published or due for a retry, published again (or with inline=True,
+    run here). Safe to run any number of times at once."""
     now = timezone.now()
-    recovered = Email.objects.filter(
-        status=Email.Status.SENDING, claimed_at__lt=now - lease()
-    ).update(status=Email.Status.QUEUED, claimed_at=None, published_at=None)
+    recovered = _recover(now)
+    noted = sum(
+        _note_sent(pk)
+        for pk in Email.objects.filter(on_sent_due=True, sent_at__lt=now - republish_after())
+        .order_by("sent_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
     failed_due = Email.objects.filter(status=Email.Status.FAILED, next_attempt_at__lte=now).update(
         status=Email.Status.QUEUED, published_at=None
     )
@@ -310,12 +377,19 @@ def outbox_sweep(*, inline: bool = False) -> dict[str, int]:
                 logger.exception("Outbox job %s failed", pk)
         emails = Email.objects.filter(status=Email.Status.QUEUED).order_by("pk")
         sent = sum(email_send(email_id=pk) for pk in emails.values_list("pk", flat=True))
-        return {"recovered": recovered, "retried": failed_due, "jobs": len(jobs), "sent": sent}
+        return {
+            "recovered": recovered,
+            "noted": noted,
+            "retried": failed_due,
+            "jobs": len(jobs),
+            "sent": sent,
+        }
     published_jobs = publish_jobs(jobs)
     emails = _due(Email, Email.Status.QUEUED, now)
     published = publish_emails(emails)
     return {
         "recovered": recovered,
+        "noted": noted,
         "retried": failed_due,
         "jobs": len(published_jobs),
         "emails": len(published),

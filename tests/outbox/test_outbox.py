@@ -100,6 +100,18 @@ def test_a_row_left_sending_by_a_dead_worker_is_sent_after_its_lease():
     assert [m.to for m in mail.outbox] == [["ada@example.org"]]
 
 
+def test_a_row_sent_again_after_a_dead_worker_is_logged_as_a_possible_second_copy(caplog):
+    """Nothing can tell whether the server took the message before the worker died: the
+    row is sent again (at least once, never lost), and the log says so."""
+    email = _enqueue()
+    claimed = timezone.now()
+    Email.objects.filter(pk=email.pk).update(status=Email.Status.SENDING, claimed_at=claimed)
+    with time_machine.travel(claimed + outbox.lease() + timedelta(seconds=1)):
+        assert outbox.outbox_sweep()["recovered"] == 1
+    (record,) = [r for r in caplog.records if "left 'sending'" in r.getMessage()]
+    assert record.levelname == "WARNING" and f"[{email.pk}]" in record.getMessage()
+
+
 def test_a_lost_task_is_published_again_by_the_next_sweep(monkeypatch):
     email = _enqueue()
     # Published, then the broker restarted empty: the task never runs.

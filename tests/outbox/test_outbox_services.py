@@ -9,6 +9,9 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail.utils import DNS_NAME
+from django.db import DatabaseError, connection
+from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -116,7 +119,19 @@ def test_the_message_carries_the_rows_subject_bodies_sender_and_message_id(setti
     assert message.to == ["ada@example.org", "bo@example.org"]
     assert message.alternatives == [("<p>Body</p>", "text/html")]
     stamp = int(row.created_at.timestamp())
-    assert message.extra_headers["Message-ID"] == f"<outbox.{row.pk}.{stamp}@{DNS_NAME.get_fqdn()}>"
+    assert message.extra_headers["Message-ID"] == f"<outbox.{row.pk}.{stamp}@example.org>"
+
+
+def test_the_message_id_is_the_rows_whichever_host_sends_it(settings, monkeypatch):
+    """A row sent again by another worker (another container, another host name) keeps its
+    Message-ID: the domain is the sender's, not the host's."""
+    settings.DEFAULT_FROM_EMAIL = "Safeguarding Adults Board <cases@sab.example.org>"
+    row = Email.objects.get(pk=_enqueue().pk)
+    monkeypatch.setattr(DNS_NAME, "get_fqdn", lambda: "worker-1.internal")
+    first = outbox.message_id(row)
+    monkeypatch.setattr(DNS_NAME, "get_fqdn", lambda: "worker-2.internal")
+    assert outbox.message_id(row) == first
+    assert first == f"<outbox.{row.pk}.{int(row.created_at.timestamp())}@sab.example.org>"
 
 
 def test_a_message_without_html_has_no_html_part():
@@ -247,6 +262,90 @@ def test_the_sent_hook_runs_once_with_the_row(monkeypatch):
     assert hooked[0].sent_at == Email.objects.get(pk=email.pk).sent_at
 
 
+def test_the_mark_is_one_update_straight_after_the_server_accepts_the_message(watched, monkeypatch):
+    """The window where a killed worker means a second copy (accepted, not yet marked)
+    holds the mark's one UPDATE and nothing else: the connection is closed and the
+    sent-hook run after it."""
+    monkeypatch.setitem(registry.on_sent._entries, "test", lambda email: EmailJob.objects.count())
+    email = _enqueue()
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox.email_send(email_id=email.pk) is True
+    sql = [query["sql"] for query in queries.captured_queries]
+    # Watched reads every row's status as the server takes the message, and as the
+    # connection closes.
+    read = 'SELECT "outbox_email"."id" AS "pk", "outbox_email"."status" AS "status"'
+    at_send, at_close = (n for n, statement in enumerate(sql) if statement.startswith(read))
+    (mark,) = sql[at_send + 1 : at_close]
+    assert mark.startswith('UPDATE "outbox_email" SET ')
+    assert "\"status\" = 'sent'" in mark and '"on_sent_due" = 1' in mark
+    assert any('FROM "outbox_emailjob"' in statement for statement in sql[at_close:])
+    assert Email.objects.get(pk=email.pk).on_sent_due is False
+
+
+def test_a_message_accepted_but_not_marked_is_left_sending_never_failed(watched, monkeypatch):
+    """The database fails just after the server took the message: the row is not recorded
+    as failed (a retry after the backoff would be a second copy, as would any); it stays
+    'sending' for the lease to hand on, and the send raises."""
+    email = _enqueue()
+
+    def the_database_goes():
+        def refuse(*args, **kwargs):
+            raise DatabaseError("server closed the connection unexpectedly")
+
+        monkeypatch.setattr(QuerySet, "update", refuse)
+
+    watched.during_send = the_database_goes
+    with pytest.raises(DatabaseError):
+        outbox.email_send(email_id=email.pk)
+    monkeypatch.undo()
+    assert len(mail.outbox) == 1
+    row = Email.objects.get(pk=email.pk)
+    assert (row.status, row.last_error, row.next_attempt_at) == (Email.Status.SENDING, "", None)
+
+
+def test_a_sent_hook_that_fails_waits_for_the_sweep_and_runs_once(monkeypatch, settings):
+    hooked = []
+
+    def hook(email):
+        if not hooked:
+            hooked.append("failed")
+            raise RuntimeError("the letter is locked")
+        hooked.append(email.pk)
+
+    monkeypatch.setitem(registry.on_sent._entries, "test", hook)
+    email = _enqueue()
+    assert outbox.email_send(email_id=email.pk) is True
+    row = Email.objects.get(pk=email.pk)
+    assert (row.status, row.on_sent_due) == (Email.Status.SENT, True)
+    assert outbox.outbox_sweep()["noted"] == 0  # its sender may be running it still
+    with time_machine.travel(row.sent_at + outbox.republish_after() + timedelta(seconds=1)):
+        assert outbox.outbox_sweep()["noted"] == 1
+        assert outbox.outbox_sweep()["noted"] == 0
+    assert hooked == ["failed", email.pk]
+    assert Email.objects.get(pk=email.pk).on_sent_due is False
+
+
+def test_the_sweep_runs_the_sent_hook_of_a_row_whose_sender_died_after_marking(monkeypatch):
+    hooked = []
+    monkeypatch.setitem(registry.on_sent._entries, "test", hooked.append)
+    email = _enqueue()
+    sent = timezone.now()
+    # What the mark leaves when the worker is killed before the hook runs.
+    Email.objects.filter(pk=email.pk).update(
+        status=Email.Status.SENT, sent_at=sent, on_sent_due=True
+    )
+    with time_machine.travel(sent + outbox.republish_after() + timedelta(seconds=1)):
+        assert outbox.outbox_sweep(inline=True)["noted"] == 1
+    assert [(e.pk, e.sent_at) for e in hooked] == [(email.pk, sent)]
+    assert mail.outbox == []  # sent already: recorded, never sent again
+
+
+def test_a_purpose_without_a_sent_hook_leaves_nothing_due():
+    email = _enqueue()
+    outbox.email_send(email_id=email.pk)
+    assert Email.objects.get(pk=email.pk).on_sent_due is False
+
+
 def test_a_sign_in_link_email_keeps_a_fixed_note_once_sent():
     email = outbox.email_enqueue(
         purpose="password_reset",
@@ -334,7 +433,13 @@ def test_an_inline_sweep_sends_the_emails_even_when_a_job_fails(jobs):
     outbox.job_enqueue("test.broken", message="no")
     outbox.job_enqueue("test.write", to="ada@example.org")
     _enqueue(to="bo@example.org")
-    assert outbox.outbox_sweep(inline=True) == {"recovered": 0, "retried": 0, "jobs": 2, "sent": 2}
+    assert outbox.outbox_sweep(inline=True) == {
+        "recovered": 0,
+        "noted": 0,
+        "retried": 0,
+        "jobs": 2,
+        "sent": 2,
+    }
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "bo@example.org"]
     assert outbox.outbox_flush() == 0
 
@@ -342,9 +447,21 @@ def test_an_inline_sweep_sends_the_emails_even_when_a_job_fails(jobs):
 def test_a_sweep_publishes_the_jobs_and_emails_owed_and_says_how_many(jobs):
     outbox.job_enqueue("test.write", to="ada@example.org")
     _enqueue(to="bo@example.org")
-    assert outbox.outbox_sweep() == {"recovered": 0, "retried": 0, "jobs": 1, "emails": 2}
+    assert outbox.outbox_sweep() == {
+        "recovered": 0,
+        "noted": 0,
+        "retried": 0,
+        "jobs": 1,
+        "emails": 2,
+    }
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "bo@example.org"]
-    assert outbox.outbox_sweep() == {"recovered": 0, "retried": 0, "jobs": 0, "emails": 0}
+    assert outbox.outbox_sweep() == {
+        "recovered": 0,
+        "noted": 0,
+        "retried": 0,
+        "jobs": 0,
+        "emails": 0,
+    }
 
 
 # Publish
@@ -430,18 +547,50 @@ def test_a_new_key_is_never_the_same_twice():
     assert first.startswith("once:") and second.startswith("once:") and first != second
 
 
-def test_on_postgresql_the_mark_does_not_wait_for_the_disk(monkeypatch):
-    """SET LOCAL synchronous_commit TO OFF, on the connection that marks the row, inside
-    the mark's transaction. Run on SQLite as if it were PostgreSQL: the statement is
-    recorded, not executed."""
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_mark_does_not_wait_for_the_disk(monkeypatch, watched):
+    """The session's commits do not wait for the disk from before the message goes to the
+    server until the mark's UPDATE is done (it runs in autocommit: no transaction to SET
+    LOCAL in), and wait again after. Run on SQLite as if it were PostgreSQL: the SET and
+    RESET are recorded, not executed."""
     from django.db import connections
 
     default = connections["default"]
     issued = []
 
     def record(execute, sql, params, many, context):
-        if sql and sql.startswith("SET LOCAL"):
-            issued.append((sql, default.in_atomic_block))
+        if sql.startswith(("SET synchronous_commit", "RESET synchronous_commit")):
+            issued.append(sql)
+            return None
+        if sql.startswith('UPDATE "outbox_email" SET "sent_at"'):
+            issued.append(("mark", default.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    # Written without its task (which, outside a transaction, would send it at once).
+    email = Email.objects.create(purpose="test", key="k", to="ada@example.org", subject="S")
+    watched.during_send = lambda: issued.append("the server takes it")
+    monkeypatch.setattr(default, "vendor", "postgresql")
+    with default.execute_wrapper(record):
+        assert outbox.email_send(email_id=email.pk) is True
+    assert issued == [
+        "SET synchronous_commit TO OFF",
+        "the server takes it",
+        ("mark", False),
+        "RESET synchronous_commit",
+    ]
+
+
+def test_inside_a_transaction_the_commit_is_left_as_it_is(monkeypatch):
+    """Called inside a transaction (a test, a caller's atomic block) the mark commits with
+    it: nothing is set on the session."""
+    from django.db import connections
+
+    default = connections["default"]
+    issued = []
+
+    def record(execute, sql, params, many, context):
+        if "synchronous_commit" in sql:
+            issued.append(sql)
             return None
         return execute(sql, params, many, context)
 
@@ -449,4 +598,4 @@ def test_on_postgresql_the_mark_does_not_wait_for_the_disk(monkeypatch):
     monkeypatch.setattr(default, "vendor", "postgresql")
     with default.execute_wrapper(record):
         assert outbox.email_send(email_id=email.pk) is True
-    assert issued == [("SET LOCAL synchronous_commit TO OFF", True)]
+    assert issued == []
