@@ -69,26 +69,14 @@ def pytest_xdist_make_scheduler(config, log):
     return SharedStateScheduling(config, log)
 
 
-# The models whose status only scr.cases.status.status_change writes: the whole suite
-# fails a test whose code writes one some other way (tests/test_status_helper.py).
-STATUS_MODELS = [
-    "cases.Case",
-    "referrals.Referral",
-    "imr.Imr",
-    "overview.Overview",
-    "overview.ExecutiveSummary",
-    "deadlines.Extension",
-    "actionplans.ActionPlan",
-    "actionplans.Evidence",
-    "actionplans.ChairLetter",
-]
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _status_writes_watched():
+    """Every protected status field is written only by scr.cases.status.status_change: the
+    whole suite fails a test whose code writes one some other way
+    (tests/test_status_helper.py)."""
     from scr.cases import status
 
-    status.watch_status_writes(STATUS_MODELS)
+    status.watch_status_writes()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from scr.audit.models import AuditEvent
 from scr.cases import status
 from scr.cases.models import Case, CaseEvent
-from tests.conftest import STATUS_MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ["scr", "referrals", "panel", "imr", "overview", "actionplans", "bench"]
@@ -30,10 +29,6 @@ REQUIRED = {
     "actionplans.Evidence",
     "actionplans.ChairLetter",
 }
-
-# Protected status fields whose stage has not moved to the helper yet (issue 16 item 3):
-# to be emptied. Their transitions are not scanned and their saves not watched.
-PENDING: set[str] = set()
 
 # Transition names that are also everyday methods, each with its reason. The suite's watch
 # on saves (tests/conftest.py) still catches a transition of that name run elsewhere.
@@ -70,14 +65,13 @@ def _root_name(node) -> str:
 def test_every_status_of_the_procedure_changes_only_through_the_helper():
     models = _status_models()
     assert set(models) >= REQUIRED, f"not yet protected FSM fields: {REQUIRED - set(models)}"
-    assert set(STATUS_MODELS) == set(models) - PENDING, "list them in tests/conftest.py"
+    watched = {model._meta.label for model in status._WATCHED}
+    assert watched == set(models), "tests/conftest.py watches every protected status field"
 
 
 def test_no_code_calls_a_transition_or_writes_a_status_itself():
-    models = {k: v for k, v in _status_models().items() if k not in PENDING}
-    # A name a pending model shares (submit, approve) waits for that model's turn.
-    pending = set().union(*(n for k, (_, _, n) in _status_models().items() if k in PENDING))
-    transitions = set().union(*(names for _, _, names in models.values())) - pending
+    models = _status_models()
+    transitions = set().union(*(names for _, _, names in models.values()))
     classes = {model.__name__: field for model, field, _ in models.values()}
     found = []
     for path, tree in _modules():

@@ -29,13 +29,20 @@ class StatusRefused(ValidationError):
     """The transition does not leave the subject's current status."""
 
 
-def transition_meta(obj: models.Model, name: str):
-    """django-fsm's description of transition `name` from `obj`'s current status, or None
-    when it does not leave it. ValueError when `obj` has no such transition."""
+def _transition(obj: models.Model, name: str):
+    """The transition method `name` of `obj` and django-fsm's description of it.
+    ValueError when `obj` has no such transition."""
     method = getattr(obj, name, None)
     meta = getattr(method, "_django_fsm", None)
     if meta is None:
         raise ValueError(f"Unknown transition: {type(obj).__name__}.{name}")
+    return method, meta
+
+
+def transition_meta(obj: models.Model, name: str):
+    """django-fsm's description of transition `name` from `obj`'s current status, or None
+    when it does not leave it. ValueError when `obj` has no such transition."""
+    _, meta = _transition(obj, name)
     return meta.get_transition(getattr(obj, meta.field.name))
 
 
@@ -66,13 +73,10 @@ def status_change(
     demo data); `detail` adds words to the audit row; `refused` is the message when the
     step is not open from the current status. The caller holds the row lock and has
     checked that `by` may take the step."""
-    method = getattr(obj, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None:
-        raise ValueError(f"Unknown transition: {type(obj).__name__}.{name}")
+    method, meta = _transition(obj, name)
     field = meta.field.name
     from_status = getattr(obj, field)
-    if meta.get_transition(from_status) is None or not can_proceed(method):
+    if not may_move(obj, name):
         raise StatusRefused(refused or _refused(obj, field, name))
     token = _in_helper.set(True)
     try:
@@ -178,11 +182,9 @@ def status_fields() -> list[tuple[type[models.Model], str]]:
 _WATCHED: dict[type[models.Model], str] = {}
 
 
-def watch_status_writes(labels: list[str]) -> None:
-    """Watch the status fields of the models named (app_label.Model)."""
+def watch_status_writes() -> None:
+    """Watch every protected status field (status_fields)."""
     for model, field in status_fields():
-        if model._meta.label not in labels:
-            continue
         _WATCHED[model] = field
         post_init.connect(_seen, sender=model, weak=False, dispatch_uid=f"status-init-{model}")
         post_save.connect(_seen, sender=model, weak=False, dispatch_uid=f"status-save-{model}")
