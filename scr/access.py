@@ -224,6 +224,12 @@ def is_coordinator(user) -> bool:
     return user.has_board_role(Role.COORDINATOR)
 
 
+def configures_board(user, board_id: int) -> bool:
+    """Sets up how the board works (its review types): a superuser, or that board's
+    coordinator."""
+    return user.is_superuser or (user.board_id == board_id and is_coordinator(user))
+
+
 def is_board_officer(user) -> bool:
     """The coordinator or the board chair, board-wide (by their roles, not on one case)."""
     return bool(user.board_roles & {Role.COORDINATOR, Role.BOARD_CHAIR})

@@ -12,18 +12,20 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from scr.accounts.admin import OwnBoardMixin
-from scr.accounts.models import Board
 from scr.deadlines.calendar import Unit
 from scr.reviewtypes.definition import (
     NOTIFY_ON,
     RECIPIENTS,
     WORDING,
-    DefinitionError,
     builtin_files,
-    parse,
 )
 from scr.reviewtypes.models import ReviewType
-from scr.reviewtypes.services import review_type_change, review_type_copy
+from scr.reviewtypes.services import (
+    change_refusals,
+    code_taken,
+    review_type_change,
+    review_type_copy,
+)
 
 RECIPIENT_LABELS = {
     "regulator": "The regulator (the board's setting, for example CQC)",
@@ -38,7 +40,9 @@ NOTIFY_LABELS = {
 
 
 class ReviewTypeCopyForm(forms.ModelForm):
-    """A new type of the board's: a copy of a built-in type or of one of its own."""
+    """A new type of the board's: a copy of a built-in type (of the board's newest version
+    of it, where it has one). The board's list holds the boards the person may choose
+    (OwnBoardMixin)."""
 
     source = forms.ChoiceField(label="Copy", help_text="The type to start from.")
     new_code = forms.RegexField(
@@ -56,24 +60,18 @@ class ReviewTypeCopyForm(forms.ModelForm):
         model = ReviewType
         fields = ["board"]
 
-    def __init__(self, *args, board_choices=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = sorted(builtin_files())
-        if board_choices is not None:
-            self.fields["board"].queryset = board_choices
-        self.fields["source"].choices = [(code, code) for code in codes]
+        self.fields["source"].choices = [(code, code) for code in sorted(builtin_files())]
 
     def clean(self):
         cleaned = super().clean()
         board, source = cleaned.get("board"), cleaned.get("source")
-        if board is not None and source:
-            code = cleaned.get("new_code") or source
-            if ReviewType.objects.filter(board=board, code=code).exists():
-                self.add_error(
-                    "new_code" if cleaned.get("new_code") else "source",
-                    "The board already has a type with this code: change that one, or give "
-                    "a new code.",
-                )
+        if board is not None and source and code_taken(board, cleaned.get("new_code") or source):
+            self.add_error(
+                "new_code" if cleaned.get("new_code") else "source",
+                "The board already has a type with this code: change that one, or give a new code.",
+            )
         return cleaned
 
 
@@ -122,23 +120,10 @@ def change_form_class(review_type: ReviewType) -> type[forms.ModelForm]:
 class ReviewTypeChangeForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
-        newer = ReviewType.objects.filter(
-            board_id=self.instance.board_id,
-            code=self.instance.code,
-            version__gt=self.instance.version,
-        ).first()
-        if newer is not None:
-            raise ValidationError(
-                f"Version {newer.version} is newer: change that one (this version is kept "
-                "as it is for the cases that use it)."
-            )
         if not self.errors:
-            data = self.definition()
-            data["version"] = self.instance.version
-            try:
-                parse(data)
-            except DefinitionError as refused:
-                raise ValidationError(refused.problems) from None
+            refusals = change_refusals(self.instance, self.definition())
+            if refusals:
+                raise ValidationError(refusals)
         return cleaned
 
     def definition(self) -> dict:
@@ -203,17 +188,7 @@ class ReviewTypeAdmin(OwnBoardMixin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            boards = (
-                Board.objects.all()
-                if request.user.is_superuser
-                else Board.objects.filter(pk=request.user.board_id)
-            )
-
-            class Form(ReviewTypeCopyForm):
-                def __init__(self, *args, **inner):
-                    super().__init__(*args, board_choices=boards, **inner)
-
-            kwargs.update(form=Form, fields=["board"])
+            kwargs.update(form=ReviewTypeCopyForm, fields=["board"])
             return super().get_form(request, obj, change=change, **kwargs)
         form = change_form_class(obj)
         kwargs.update(form=form, fields=[])
@@ -234,7 +209,7 @@ class ReviewTypeAdmin(OwnBoardMixin, admin.ModelAdmin):
                     name=form.cleaned_data["new_name"],
                 )
         except ValidationError as refused:
-            # Checked in the form's clean (below) first; here only a race can reach.
+            # The forms' clean asks the same questions first: only a race gets here.
             messages.error(request, "; ".join(refused.messages))
             return
         if change and saved.pk != obj.pk:

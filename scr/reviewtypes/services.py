@@ -5,6 +5,7 @@ import copy
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases.models import Case
 from scr.cases.stages import Stage
@@ -22,6 +23,44 @@ DEFAULT = "scr-2009"
 
 def _latest(board, code: str) -> ReviewType | None:
     return ReviewType.objects.filter(board=board, code=code).order_by("-version").first()
+
+
+def _from_file(board, code: str) -> ReviewType:
+    """The built-in type `code` as the board's row would hold it, not saved.
+    KeyError: no such type."""
+    data = builtin(code)
+    definition = parse(data)
+    return ReviewType(
+        board=board,
+        code=definition.code,
+        version=definition.version,
+        name=definition.name,
+        based_on=f"{definition.code}@{definition.version}",
+        definition=data,
+    )
+
+
+def code_taken(board, code: str) -> bool:
+    """The board already has a type under this code (copy it, or change that one)."""
+    return ReviewType.objects.filter(board=board, code=code).exists()
+
+
+def change_refusals(review_type: ReviewType, data: dict) -> list[str]:
+    """Why `data` cannot become `review_type`'s definition: only the newest version of a
+    type changes, and the service must be able to run the result."""
+    newer = ReviewType.objects.filter(
+        board_id=review_type.board_id, code=review_type.code, version__gt=review_type.version
+    ).first()
+    if newer is not None:
+        return [
+            f"Version {newer.version} is newer: change that one (this version is kept as it "
+            "is for the cases that use it)."
+        ]
+    try:
+        parse({**data, "code": review_type.code, "version": review_type.version})
+    except DefinitionError as refused:
+        return refused.problems
+    return []
 
 
 def not_runnable(definition: Definition) -> list[str]:
@@ -45,10 +84,7 @@ def review_type_for(board, code: str = "") -> ReviewType:
     copied from the built-in file the first time the board uses it. ValidationError when
     the service cannot run a case of that type yet."""
     code = code or board.default_review_type or DEFAULT
-    current = _latest(board, code)
-    if current is None:
-        data = builtin(code)  # KeyError: no such type
-        current = ReviewType(board=board, definition=data)
+    current = _latest(board, code) or _from_file(board, code)
     definition = current.parsed
     problems = not_runnable(definition)
     if problems:
@@ -59,11 +95,11 @@ def review_type_for(board, code: str = "") -> ReviewType:
         return current
     review_type, _ = ReviewType.objects.get_or_create(
         board=board,
-        code=definition.code,
-        version=definition.version,
+        code=current.code,
+        version=current.version,
         defaults={
-            "name": definition.name,
-            "based_on": f"{definition.code}@{definition.version}",
+            "name": current.name,
+            "based_on": current.based_on,
             "definition": current.definition,
         },
     )
@@ -78,16 +114,7 @@ def review_types_available(board) -> list[ReviewType]:
         types.setdefault(row.code, row)
     for code in builtin_files():
         if code not in types:
-            data = builtin(code)
-            definition = parse(data)
-            types[code] = ReviewType(
-                board=board,
-                code=code,
-                version=definition.version,
-                name=definition.name,
-                based_on=f"{code}@{definition.version}",
-                definition=data,
-            )
+            types[code] = _from_file(board, code)
     return [types[code] for code in sorted(types)]
 
 
@@ -110,13 +137,13 @@ def review_type_copy(*, board, by, source: str, code: str = "", name: str = "") 
     """A new type of the board's, copied from the newest version of `source` (a built-in
     type or one of the board's): under a new code, the board's own kind of review (a
     domestic abuse related death review, say); or, with no code, the board's copy of the
-    built-in type. Needs the board's coordinator (checked by the administration)."""
-    if by.board_id != board.pk and not by.is_superuser:
+    built-in type. Needs the board's coordinator."""
+    if not access.configures_board(by, board.pk):
         raise PermissionDenied
-    current = _latest(board, source)
-    data = copy.deepcopy(current.definition if current else builtin(source))
+    current = _latest(board, source) or _from_file(board, source)
+    data = copy.deepcopy(current.definition)
     code = (code or data["code"]).strip()
-    if _latest(board, code) is not None:
+    if code_taken(board, code):
         raise ValidationError({"code": "The board already has a type with this code."})
     data.update(code=code, version=1)
     if code not in builtin_files():
@@ -132,9 +159,7 @@ def review_type_copy(*, board, by, source: str, code: str = "", name: str = "") 
         code=definition.code,
         version=1,
         name=definition.name,
-        based_on=f"{parse(current.definition).code}@{current.version}"
-        if current
-        else f"{source}@{definition.version}",
+        based_on=f"{current.code}@{current.version}",
         definition=data,
     )
     _audit(review_type, by, f"copied from {review_type.based_on}", Action.CREATE)
@@ -148,19 +173,18 @@ def review_type_change(*, review_type_id: int, by, data: dict) -> ReviewType:
     which new cases take (running cases keep theirs). Refused, changing nothing, when
     the service could not run the new definition."""
     review_type = ReviewType.objects.select_for_update().get(pk=review_type_id)
-    if by.board_id != review_type.board_id and not by.is_superuser:
+    if not access.configures_board(by, review_type.board_id):
         raise PermissionDenied
-    latest = _latest(review_type.board, review_type.code)
-    if latest.pk != review_type.pk:
-        raise ValidationError("Change the newest version of a type: this one is kept as it is.")
-    data = copy.deepcopy(data)
-    data["code"] = review_type.code
+    refusals = change_refusals(review_type, data)
+    if refusals:
+        raise ValidationError(refusals)
     used = review_type.cases.exists()
-    data["version"] = review_type.version + 1 if used else review_type.version
-    try:
-        definition = parse(data)
-    except DefinitionError as refused:
-        raise ValidationError(refused.problems) from None
+    data = {
+        **copy.deepcopy(data),
+        "code": review_type.code,
+        "version": review_type.version + 1 if used else review_type.version,
+    }
+    definition = parse(data)
     if used:
         review_type = ReviewType.objects.create(
             board=review_type.board,
