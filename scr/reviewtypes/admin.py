@@ -10,6 +10,7 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from scr.accounts.admin import OwnBoardMixin
 from scr.deadlines.calendar import Unit
@@ -155,9 +156,12 @@ class ReviewTypeAdmin(OwnBoardMixin, admin.ModelAdmin):
     list_filter = ["code"]
     ordering = ["board", "code", "-version"]
 
-    @admin.display(description="Cases")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(case_total=Count("cases"))
+
+    @admin.display(description="Cases", ordering="case_total")
     def case_count(self, obj) -> int:
-        return obj.cases.count()
+        return obj.case_total
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

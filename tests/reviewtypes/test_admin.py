@@ -165,3 +165,19 @@ def test_people_who_are_not_coordinators_cannot_open_review_types(client, chair,
     review_type = review_type_for(board)
     client.force_login(chair)
     assert client.get(_change(review_type)).status_code in (302, 403)
+
+
+def test_the_list_counts_each_types_cases_in_one_query(client, coordinator, board, referrer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for code in ("dardr", "lrr"):
+        review_type_copy(board=board, by=coordinator, source="scr-2009", code=code)
+    case_create(board=board, by=referrer, subject_name="Clementine Harrow")
+    client.force_login(coordinator)
+    changelist = reverse("admin:reviewtypes_reviewtype_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(changelist)
+    assert page.status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT" in q["sql"].upper()]
+    assert not [sql for sql in counts if '"cases_case"."review_type_id" = ' in sql]
