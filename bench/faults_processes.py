@@ -16,6 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
 
 
+def smtp_deliveries(log: Path) -> dict[str, list[dict]]:
+    """What the SMTP server's log (bench/faults_smtp.py) says it accepted: address -> each
+    message for it, in order, with its Message-ID ("id") and when the server wrote it
+    down ("at"), before answering 250."""
+    found = collections.defaultdict(list)
+    for line in log.read_text().splitlines():
+        entry = json.loads(line)
+        if "to" in entry:
+            found[entry["to"]].append({"id": entry.get("id"), "at": entry["at"]})
+    return found
+
+
 class Services:
     """Redis, SMTP and the workers, each a child process the harness can kill."""
 
@@ -156,14 +168,7 @@ class Services:
         return collections.Counter({to: len(ids) for to, ids in self.deliveries().items()})
 
     def deliveries(self) -> dict[str, list[dict]]:
-        """Address -> each message the server accepted for it, in order: its Message-ID
-        ("id") and when the server wrote it down ("at"), before answering 250."""
-        found = collections.defaultdict(list)
-        for line in self.smtp_log.read_text().splitlines():
-            entry = json.loads(line)
-            if "to" in entry:
-                found[entry["to"]].append({"id": entry.get("id"), "at": entry["at"]})
-        return found
+        return smtp_deliveries(self.smtp_log)
 
     def holding(self) -> int:
         return sum('"holding"' in line for line in self.smtp_log.read_text().splitlines())

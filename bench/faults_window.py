@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.faults import database_ready, django_setup, settings_env  # noqa: E402
+from bench.faults_processes import smtp_deliveries  # noqa: E402
 
 
 def gaps(count: int, log: Path) -> dict[str, list[float]]:
@@ -65,12 +66,7 @@ def gaps(count: int, log: Path) -> dict[str, list[float]]:
         EmailMultiAlternatives.send = send
     per_send = (time.perf_counter() - started) / count * 1000
     time.sleep(0.5)
-    import json
-
-    written = {}
-    for line in log.read_text().splitlines():
-        entry = json.loads(line)
-        written[entry["to"]] = entry["at"]
+    written = {to: messages[-1]["at"] for to, messages in smtp_deliveries(log).items()}
     return {
         "server writes -> sender has the 250": [
             (has_250[a] - written[a]) * 1000 for a in has_250 if a in written

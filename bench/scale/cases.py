@@ -52,7 +52,11 @@ class Cases:
         for i in range(self.n_cases % self.n_boards):
             per_board[i] += 1
         specs = []
+        # Every case of a board runs the board's default type: looked up once per board.
+        review_types = {}
         for world, count in zip(self.worlds, per_board, strict=True):
+            if count:
+                review_types[world.board.pk] = review_type_for(world.board)
             stages = [s for s, n in stage_counts(count).items() for _ in range(n)]
             self.rng.shuffle(stages)
             for stage in stages:
@@ -80,7 +84,7 @@ class Cases:
                 else None,
                 created_at=_at(created, self.rng),
                 stage_changed_at=_at(last, self.rng),
-                review_type=review_type_for(world.board),
+                review_type=review_types[world.board.pk],
             )
             # The stage is protected (transitions only): these rows record a walked route.
             obj.__dict__["stage"] = stage
