@@ -11,6 +11,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from scr.accounts.admin import OwnBoardMixin
 from scr.deadlines.calendar import Unit
@@ -18,7 +20,9 @@ from scr.reviewtypes.definition import (
     NOTIFY_ON,
     RECIPIENTS,
     WORDING,
+    builtin,
     builtin_files,
+    parse,
 )
 from scr.reviewtypes.models import ReviewType
 from scr.reviewtypes.services import (
@@ -63,11 +67,15 @@ class ReviewTypeCopyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [(code, code) for code in sorted(builtin_files())]
+        self.fields["source"].choices = [
+            (code, f"{parse(builtin(code)).name} ({code})") for code in sorted(builtin_files())
+        ]
 
     def clean(self):
         cleaned = super().clean()
         board, source = cleaned.get("board"), cleaned.get("source")
+        if "new_code" in self.errors:
+            return cleaned  # a code not written as codes are is its own error, not a clash
         if board is not None and source and code_taken(board, cleaned.get("new_code") or source):
             self.add_error(
                 "new_code" if cleaned.get("new_code") else "source",
@@ -222,7 +230,22 @@ class ReviewTypeAdmin(OwnBoardMixin, admin.ModelAdmin):
                 f"Cases use version {obj.version}, so it is kept as it is: your change is "
                 f"version {saved.version}, which new cases take.",
             )
-        obj.pk, obj.version, obj.code = saved.pk, saved.version, saved.code
+        obj.pk, obj.version, obj.code, obj.name = saved.pk, saved.version, saved.code, saved.name
+
+    def response_change(self, request, obj):
+        """'Save and continue editing' goes on with the version the change made."""
+        if "_continue" in request.POST and request.resolver_match.kwargs.get("object_id") != str(
+            obj.pk
+        ):
+            return HttpResponseRedirect(
+                reverse("admin:reviewtypes_reviewtype_change", args=[obj.pk])
+            )
+        return super().response_change(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        """A new type is of the person's own board, copied from the 2009 procedure unless
+        they choose another."""
+        return {"board": request.user.board_id, "source": "scr-2009"}
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and (obj is None or not obj.cases.exists())

@@ -31,7 +31,7 @@ class ReviewType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (version {self.version})"
+        return f"{self.name} ({self.code}, version {self.version})"
 
     @property
     def parsed(self) -> Definition:

@@ -181,3 +181,33 @@ def test_the_list_counts_each_types_cases_in_one_query(client, coordinator, boar
     assert page.status_code == 200
     counts = [q["sql"] for q in queries.captured_queries if "COUNT" in q["sql"].upper()]
     assert not [sql for sql in counts if '"cases_case"."review_type_id" = ' in sql]
+
+
+def test_a_code_not_written_as_codes_are_is_its_own_error(client, coordinator, board):
+    review_type_for(board)  # the board has scr-2009: a clash would name it
+    client.force_login(coordinator)
+    page = client.post(ADD, {"board": board.pk, "source": "scr-2009", "new_code": "DARDR x"})
+    errors = page.context["adminform"].form.errors
+    assert "Use lower-case letters" in str(errors["new_code"])
+    assert "already has a type" not in str(errors)
+
+
+def test_saving_and_going_on_opens_the_version_the_change_made(
+    client, coordinator, board, referrer
+):
+    used = case_create(board=board, by=referrer, subject_name="Clementine Harrow").review_type
+    client.force_login(coordinator)
+    data = {**_form(client, used), "wording_subject": "adult at risk", "_continue": "1"}
+    response = client.post(_change(used), data)
+    newer = ReviewType.objects.get(board=board, code="scr-2009", version=2)
+    assert response.status_code == 302
+    assert response["Location"] == _change(newer)
+
+
+def test_a_new_type_starts_on_the_persons_board_from_the_2009_procedure(client, coordinator, board):
+    client.force_login(coordinator)
+    form = client.get(ADD).context["adminform"].form
+    assert (form.initial["board"], form.initial["source"]) == (board.pk, "scr-2009")
+    assert ("sar", "Safeguarding Adults Review (Care Act 2014, s44) (sar)") in form.fields[
+        "source"
+    ].choices
