@@ -21,8 +21,8 @@ from imr.entry_parsing import FuzzyDate
 from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrRevision, ImrSection, Section
 from imr.sections import Items, SectionDefinition
 from imr.selectors import entry_dict, terms_of_reference
-from imr.services import case_still_open, imr_started
-from scr.audit.services import change_record, field_values
+from imr.services import case_still_open, imr_changed, imr_started
+from scr.audit.services import field_values
 from scr.drafting import Conflict
 
 MAX_ENTRIES = 5000
@@ -39,20 +39,6 @@ def _draft(by, case_id: int, agency_id: int) -> Imr:
             f"This review is ‘{imr.status_label}’: the draft cannot be changed now."
         )
     return imr
-
-
-def _changed(imr: Imr, by, obj, what: str, before: dict, after: dict) -> None:
-    """The change history (scr.audit ChangeRecord): the agency's alone, as the draft is."""
-    change_record(
-        obj=obj,
-        by=by,
-        board=imr.case.board,
-        case_id=imr.case_id,
-        agency=imr.agency,
-        before=before,
-        after=after,
-        label=f"{imr.case.reference} {imr.agency.name} IMR: {what}",
-    )
 
 
 def _entry_values(entry: ChronologyEntry) -> dict:
@@ -98,7 +84,7 @@ def _section_save(imr: Imr, by, section: ImrSection, data: dict) -> ImrSection:
     section.updated_at = timezone.now()
     section.save(update_fields=["data", "revision", "updated_by", "updated_at"])
     _history(imr, by, section.key, ImrRevision.Action.SAVED, section.revision, section.data)
-    _changed(imr, by, section, f"section {section.key}", before, section.data)
+    imr_changed(imr, by, section, f"section {section.key}", before, section.data)
     imr_started(imr, by=by)
     return section
 
@@ -282,7 +268,7 @@ def chronology_entry_save(
     entry.updated_at = timezone.now()
     entry.save()
     _history(imr, by, Section.CHRONOLOGY, action, entry.revision, entry_dict(entry), entry.pk)
-    _changed(imr, by, entry, f"chronology entry {entry.pk}", before, _entry_values(entry))
+    imr_changed(imr, by, entry, f"chronology entry {entry.pk}", before, _entry_values(entry))
     imr_started(imr, by=by)
     return entry
 
@@ -308,7 +294,7 @@ def chronology_entry_remove(
         entry_dict(entry),
         entry.pk,
     )
-    _changed(imr, by, entry, f"chronology entry {entry.pk}", _entry_values(entry), {})
+    imr_changed(imr, by, entry, f"chronology entry {entry.pk}", _entry_values(entry), {})
     entry.delete()
 
 
@@ -444,7 +430,7 @@ def glossary_entry_save(
         1,
         {"code": code, "kind": str(kind), "meaning": entry.meaning},
     )
-    _changed(imr, by, entry, f"glossary {code}", before, field_values(entry, glossary_fields))
+    imr_changed(imr, by, entry, f"glossary {code}", before, field_values(entry, glossary_fields))
     imr_started(imr, by=by)
     return entry
 
@@ -465,7 +451,7 @@ def glossary_entry_remove(*, case_id: int, agency_id: int, by, entry_id: int) ->
             1,
             {"code": entry.code, "meaning": entry.meaning},
         )
-        _changed(imr, by, entry, f"glossary {entry.code}", {"removed": False}, {"removed": True})
+        imr_changed(imr, by, entry, f"glossary {entry.code}", {"removed": False}, {"removed": True})
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from imr.selectors import (
     unexplained_abbreviations,
 )
 from imr.views import imr_url, load, team_only
-from scr.formtools import MISSING_REVISION, add_service_errors, form_page
+from scr.formtools import MISSING_REVISION, add_service_errors, form_page, submit
 
 PAGE_SIZE = 100
 
@@ -154,22 +154,20 @@ def _item_edit(request, imr, definition, item, form, *, saved, removed):
             return _refused(request, error)
         messages.success(request, removed)
         return redirect(back)
-    if not form.is_valid():
-        return None
-    try:
-        item = draft_services.imr_section_item_save(
+    return submit(
+        request,
+        form,
+        lambda data: draft_services.imr_section_item_save(
             **ids,
             section=definition.key,
-            data=form.cleaned_data,
+            data=data,
             item_id=item_id,
             # Checked only for a change: adding an item cannot overwrite anyone.
-            revision=form.cleaned_data["revision"],
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
-    messages.success(request, saved(item))
-    return redirect(back)
+            revision=data["revision"],
+        ),
+        success=saved,
+        redirect_to=back,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -39,6 +39,21 @@ def _audit(imr: Imr, by, detail: str, action: str = Action.CHANGE) -> None:
     audit_record(action=action, actor=by, obj=imr, board=imr.case.board, detail=detail)
 
 
+def imr_changed(imr: Imr, by, obj, what: str, before: dict, after: dict) -> None:
+    """The change history (scr.audit ChangeRecord) of the review and its draft: the
+    agency's alone, as its draft is (imr.access)."""
+    change_record(
+        obj=obj,
+        by=by,
+        board=imr.case.board,
+        case_id=imr.case_id,
+        agency=imr.agency,
+        before=before,
+        after=after,
+        label=f"{imr.case.reference} {imr.agency.name} IMR: {what}",
+    )
+
+
 def _move(
     imr: Imr, name: str, *, by, detail: str, note: str = "", at: datetime | None = None
 ) -> None:
@@ -290,17 +305,7 @@ def imr_appraisal_record(
     imr.appraisal_by = by
     imr.appraisal_at = timezone.now()
     imr.save(update_fields=["appraisal", "appraisal_changes", "appraisal_by", "appraisal_at"])
-    # The change history is the agency's alone, as its draft is (imr.access).
-    change_record(
-        obj=imr,
-        by=by,
-        board=imr.case.board,
-        case_id=imr.case_id,
-        agency=imr.agency,
-        before=before,
-        after=field_values(imr, appraisal_fields),
-        label=f"{imr.case.reference} {imr.agency.name} IMR: rapid appraisal",
-    )
+    imr_changed(imr, by, imr, "rapid appraisal", before, field_values(imr, appraisal_fields))
     imr_started(imr, by=by)
     _audit(imr, by, f"rapid appraisal: {imr.appraisal}")
     if needed:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from imr.models import Imr
 from overview import access as overview_access
 from overview.models import ContributorResponse, Overview, ReceiptItem
+from overview.services import overview_audit
 from scr import access
-from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
 from scr.cases import status
 from scr.cases.models import CasePerm
@@ -79,13 +79,7 @@ def contributor_response_record(
             "recorded_at": timezone.now(),
         },
     )
-    audit_record(
-        action=Action.CHANGE,
-        actor=by,
-        obj=overview,
-        board=overview.case.board,
-        detail=f"14 a response of agency {agency_id}",
-    )
+    overview_audit(overview, by, f"14 a response of agency {agency_id}")
     return response
 
 
@@ -110,13 +104,7 @@ def receipt_item_record(*, case_id, by, key: str, note: str) -> ReceiptItem:
     if ReceiptItem.objects.filter(overview=overview, key=key).exists():
         raise ValidationError("That step has already been recorded.")
     item = ReceiptItem.objects.create(overview=overview, key=key, note=note, done_by=by)
-    audit_record(
-        action=Action.CHANGE,
-        actor=by,
-        obj=overview,
-        board=overview.case.board,
-        detail=f"14 {key} recorded",
-    )
+    overview_audit(overview, by, f"14 {key} recorded")
     recorded = set(overview.receipt.values_list("key", flat=True))
     if set(NEEDED) <= recorded and status.may_move(overview, "receive"):
         status.status_change(

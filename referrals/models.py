@@ -1,6 +1,7 @@
 """A referral of a case to the board chair (sections 3, 4 and 5)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -84,6 +85,11 @@ class Referral(FSMModelMixin, models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
+    # Its event rows go with it: those from before its case opened name no case, so the
+    # case's cascade would miss them (referrals/retention.py).
+    status_events = GenericRelation(
+        "cases.StatusEvent", content_type_field="subject_type", object_id_field="subject_id"
+    )
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
