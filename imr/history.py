@@ -3,8 +3,6 @@ when, from what to what, with their reasons (the director's and the panel's comm
 each row tied to the version it concerns. The review's page, its versions and the
 overview's list of reviews returned for revision read these rows."""
 
-from django.contrib.contenttypes.models import ContentType
-
 from imr.models import Imr
 from scr.cases import status
 from scr.cases.models import StatusEvent
@@ -23,10 +21,7 @@ def imr_histories(imrs) -> dict[int, list[StatusEvent]]:
     histories: dict[int, list[StatusEvent]] = {pk: [] for pk in ids}
     if not ids:
         return histories
-    events = StatusEvent.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Imr), subject_id__in=ids
-    ).select_related("actor")
-    for event in status.with_labels(list(events), Imr):
+    for event in status.with_labels(list(status.status_events_of(Imr, ids)), Imr):
         histories[event.subject_id].append(event)
     for history in histories.values():
         version = None

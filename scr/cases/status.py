@@ -128,8 +128,14 @@ def status_events(obj: models.Model):
     """The event rows of `obj`'s status, oldest first, with who took each step."""
     if isinstance(obj, Case):
         return obj.events.select_related("actor").order_by("at", "pk")
+    return status_events_of(type(obj), [obj.pk])
+
+
+def status_events_of(model: type[models.Model], ids) -> models.QuerySet:
+    """The event rows of several objects of one model, oldest first, with who took each
+    step (one query for a page that lists many)."""
     return StatusEvent.objects.filter(
-        subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk
+        subject_type=ContentType.objects.get_for_model(model), subject_id__in=list(ids)
     ).select_related("actor")
 
 
