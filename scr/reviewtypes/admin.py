@@ -224,7 +224,8 @@ class ReviewTypeAdmin(OwnBoardMixin, admin.ModelAdmin):
             # The forms' clean asks the same questions first: only a race gets here.
             messages.error(request, "; ".join(refused.messages))
             return
-        if change and saved.pk != obj.pk:
+        obj.new_version = change and saved.pk != obj.pk
+        if obj.new_version:
             messages.info(
                 request,
                 f"Cases use version {obj.version}, so it is kept as it is: your change is "
@@ -234,9 +235,7 @@ class ReviewTypeAdmin(OwnBoardMixin, admin.ModelAdmin):
 
     def response_change(self, request, obj):
         """'Save and continue editing' goes on with the version the change made."""
-        if "_continue" in request.POST and request.resolver_match.kwargs.get("object_id") != str(
-            obj.pk
-        ):
+        if "_continue" in request.POST and getattr(obj, "new_version", False):
             return HttpResponseRedirect(
                 reverse("admin:reviewtypes_reviewtype_change", args=[obj.pk])
             )
