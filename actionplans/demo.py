@@ -29,7 +29,8 @@ from functools import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from actionplans import closure_services, implementation, services
+from actionplans import closure_services, services
+from actionplans import implementation_services as implementation
 from actionplans.models import ActionPlan, ChairLetter, PlanAction
 from actionplans.services import ActionValues
 from scr.accounts.models import User

@@ -1,5 +1,5 @@
 """Input validation for carrying out an accepted plan (16). The services decide: the
-file's type and size are checked by actionplans.implementation, by its content."""
+file's type and size are checked by actionplans.implementation_services, by its content."""
 
 from django import forms
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from actionplans import access as actionplans_access
-from actionplans import implementation
+from actionplans import implementation_services as implementation
 from actionplans.implementation_forms import (
     ActionUpdateForm,
     EvidenceDecisionForm,

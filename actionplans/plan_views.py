@@ -64,7 +64,7 @@ STATE_TAGS = {
 def _rows(plan) -> list[dict]:
     """Appendix C's table: each recommendation of the letter, as the overview report
     numbers it, with its key actions (1.1, 1.2 ...)."""
-    from actionplans.implementation import action_state
+    from actionplans.implementation_services import action_state
 
     actions = list(plan.actions.select_related("recommendation"))
     today = calendar.today()

@@ -493,7 +493,7 @@ def plan_decide(*, case_id, by, plan_id: int, accept: bool, comments: str = "") 
     )
     if accept:
         deadline_meet(case=plan.case, kind=Deadline.Kind.ACTION_PLAN, agency=plan.agency)
-        from actionplans.implementation import action_clocks_open  # imports this module
+        from actionplans.implementation_services import action_clocks_open  # imports this module
 
         action_clocks_open(plan=plan)
     return plan

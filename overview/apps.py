@@ -8,7 +8,8 @@ class OverviewConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from overview import attention, case_section, demo, documents, retention, summary  # noqa: F401
+        from overview import attention, case_section, demo, documents, retention  # noqa: F401
+        from overview import summary_services as summary
         from overview.tasks import summary_release_due_task
         from scr import registry
         from scr.outbox import registry as outbox

@@ -32,8 +32,9 @@ from imr import services as imr_services
 from imr.demo import Entry, Report
 from imr.models import GlossaryEntry, Imr, Part, Section
 from imr.selectors import terms_of_reference
-from overview import receipt, summary
+from overview import receipt_services as receipt
 from overview import services as overview_services
+from overview import summary_services as summary
 from overview.chronology import age_on, duplicate_suggestions
 from overview.chronology_services import overview_entry_link
 from overview.family import merge_suggestions

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.views.decorators.http import require_http_methods
 
 from overview import access as overview_access
-from overview import receipt
+from overview import receipt_services as receipt
 from overview.forms import RECEIPT_HINTS, ReceiptItemForm, ResponseForm
 from overview.models import ContributorResponse, ReceiptItem
 from overview.views import load, overview_url

@@ -1,6 +1,7 @@
 """The overview report (13): its start from the accepted reviews, the author's writing,
 findings and recommendations, and its submission to the board. The board's receipt
-(14) is in overview/receipt.py, the executive summary (15) in overview/summary.py."""
+(14) is in overview/receipt_services.py, the executive summary (15) in
+overview/summary_services.py."""
 
 import re
 from datetime import date, time

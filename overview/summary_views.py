@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from overview import access as overview_access
 from overview import redaction
-from overview import summary as services
+from overview import summary_services as services
 from overview.forms import (
     ApproveForm,
     PanelDecisionForm,

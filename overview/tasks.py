@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from overview import summary
+from overview import summary_services as summary
 
 
 @shared_task(acks_late=True)

@@ -5,7 +5,7 @@ The overview (tests/overview/conftest.py) recommends one thing to Adult Social C
 
 import pytest
 
-from overview import summary as summaries
+from overview import summary_services as summaries
 from overview.models import ExecutiveSummary
 from scr.accounts.models import User
 from scr.cases.models import Case

@@ -69,7 +69,7 @@ def accepted_plans(
 
 def complete(actions) -> None:
     # Test-only shortcut: in the service an action is complete when the coordinator
-    # accepts its evidence (actionplans.implementation); here only the result matters.
+    # accepts its evidence (actionplans.implementation_services); here only the result matters.
     actions.update(progress=PlanAction.Progress.COMPLETE, completed_at=timezone.now())
 
 

@@ -15,8 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
 
-from actionplans import implementation, services
-from actionplans.implementation import EMPTY, WRONG_TYPE, action_state
+from actionplans import implementation_services as implementation
+from actionplans import services
+from actionplans.implementation_services import EMPTY, WRONG_TYPE, action_state
 from actionplans.models import ActionPlan, ActionUpdate, Evidence, PlanAction
 from actionplans.services import ActionValues
 from scr import uploads

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
-from overview import summary as summaries
+from overview import summary_services as summaries
 from overview.models import ExecutiveSummary
 from scr.deadlines import calendar
 from scr.documents.models import RenderedDocument

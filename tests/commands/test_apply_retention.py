@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from actionplans import closure_services, implementation
+from actionplans import closure_services
+from actionplans import implementation_services as implementation
 from actionplans.models import ActionPlan, Evidence, PlanAction
 from imr.models import Imr, ImrSubmission
 from overview.models import ExecutiveSummary, Overview, Recommendation

@@ -214,7 +214,7 @@ def submitted(written, overview_author) -> Overview:
 
 def receive(overview: Overview, coordinator) -> None:
     """Every contributor agrees and steps 14 a to e are recorded."""
-    from overview import receipt
+    from overview import receipt_services as receipt
 
     for agency in receipt.contributor_agencies(overview):
         receipt.contributor_response_record(

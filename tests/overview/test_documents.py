@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from overview import summary as summaries
+from overview import summary_services as summaries
 from overview.models import ExecutiveSummary
 from scr.deadlines import calendar
 from scr.documents.registry import Classification, build

@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from overview import receipt, services
-from overview import summary as summaries
+from overview import receipt_services as receipt
+from overview import services
+from overview import summary_services as summaries
 from overview.models import ExecutiveSummary, Finding, Overview
 from scr.cases.models import Case
 from scr.cases.stages import Stage

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from overview import services
-from overview import summary as summaries
+from overview import summary_services as summaries
 from overview.models import ExecutiveSummary, Finding, Overview, OverviewSection, ReceiptItem
 from scr.audit.models import AuditEvent
 from scr.cases.models import Case
@@ -322,7 +322,7 @@ def test_needs_your_attention_walks_each_person_through_the_stage(
 
 
 def test_14a_shows_the_responses_it_rests_on(client, submitted, coordinator, agency_a):
-    from overview import receipt
+    from overview import receipt_services as receipt
 
     receipt.contributor_response_record(
         case_id=submitted.case_id,

@@ -11,7 +11,7 @@ from django.apps import apps as global_apps
 from django.urls import reverse
 from django.utils import timezone
 
-from overview import summary as summaries
+from overview import summary_services as summaries
 from overview.models import ExecutiveSummary, Overview
 from scr.audit.models import AuditEvent
 from scr.cases import status

@@ -163,7 +163,7 @@ def hostile_plans(hostile_started, overview_author, coordinator, panel_chair, ch
     (None: the board's)."""
     from actionplans import services as plans
     from overview import services as overview_services
-    from overview import summary as summaries
+    from overview import summary_services as summaries
     from overview.models import ExecutiveSummary
     from scr.accounts.models import User
     from scr.deadlines import calendar

@@ -20,7 +20,8 @@ from django.urls import reverse
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from actionplans import closure_services, implementation
+from actionplans import closure_services
+from actionplans import implementation_services as implementation
 from actionplans import services as plans
 from scr import access
 from scr.accounts.models import User

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actionplans import implementation
+from actionplans import implementation_services as implementation
 from actionplans.models import Evidence
 from panel.models import PanelMeeting, PanelMeetingAttachment
 from scr import settings as project_settings

@@ -29,7 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from actionplans import implementation
+from actionplans import implementation_services as implementation
 from actionplans import services as plans
 from actionplans.models import ActionPlan, ChairLetter
 from imr import draft_services
@@ -37,7 +37,7 @@ from imr import services as imr_services
 from imr.demo import write_section
 from imr.models import Imr, ImrRevision, Part, Section
 from overview import services as overview_services
-from overview import summary as summaries
+from overview import summary_services as summaries
 from overview.models import ExecutiveSummary, FamilyMember, Overview, OverviewEntry
 from panel import services as panel
 from panel.models import PanelMembership
