@@ -45,6 +45,8 @@ from bench.faults_report import KINDS, before_kills, count, run_line, table, tot
 
 DOMAIN = "faults.example.org"
 FAULTS = ("kill", "redis", "smtp", "twice")
+# The kill's fixed moments: the file that makes the SMTP server hold, and what it logs.
+HOLDS = {"mid-send": ("hold", "holding"), "accepted": ("hold-accepted", "holding-accepted")}
 
 
 def settings_env(database_url: str, redis_port: int, smtp_port: int) -> dict[str, str]:
@@ -243,7 +245,7 @@ def write_summary_copies(tag: str, count: int) -> list[str]:
     from django.db import transaction
 
     from overview.models import ExecutiveSummary, FamilyRecipient
-    from overview.summary import summary_copies_send
+    from overview.summary_services import summary_copies_send
 
     summary = (
         ExecutiveSummary.objects.filter(status=ExecutiveSummary.Status.RELEASED)
@@ -323,7 +325,9 @@ def owed(tag: str) -> int:
     from scr.outbox.models import Email, EmailJob
 
     return (
-        Email.objects.filter(to__contains=f".{tag}@").exclude(status=Email.Status.SENT).count()
+        Email.objects.filter(to__contains=f".{tag}@")
+        .exclude(status__in=(Email.Status.SENT, Email.Status.HANDED))
+        .count()
         + EmailJob.objects.filter(status=EmailJob.Status.PENDING).count()
         + Reminder.objects.filter(step=f"faults-{tag}").exclude(status=Reminder.Status.SENT).count()
     )
@@ -365,28 +369,27 @@ def wait_delivered(tag: str, services: Services, share: float, total: int, timeo
 # The faults --------------------------------------------------------------------------------
 
 
-def fault_kill(services: Services, tag: str, sizes, *, mid_send: bool) -> tuple[dict, float]:
+def fault_kill(services: Services, tag: str, sizes, *, when: str) -> tuple[dict, float]:
     """Three kills, when a quarter, half and three quarters of the batch are out."""
     services.workers_run(1)
     expected = write_all(tag, sizes)
     total = sum(map(len, expected.values()))
     for share in (1 / 4, 1 / 2, 3 / 4):
         wait_delivered(tag, services, share, total)
-        if mid_send:
-            # Killed while the server holds a recipient: mid-send, before anything of
-            # that message is accepted. The same moment every run (the test suite's).
-            hold = services.folder / "hold"
-            held = services.holding()
+        if when in HOLDS:
+            # The same moment every run (the test suite's): while the server holds a
+            # recipient (mid-send: nothing of that message accepted yet), or holds its
+            # answer to a message it has taken (accepted: the worker has handed it over).
+            hold = services.folder / HOLDS[when][0]
+            held = services.holding(HOLDS[when][1])
             hold.touch()
             give_up = time.monotonic() + 30
-            while services.holding() == held and time.monotonic() < give_up:
+            while services.holding(HOLDS[when][1]) == held and time.monotonic() < give_up:
                 time.sleep(0.02)
             services.worker_kill(1)
             hold.unlink()
         else:
-            # At a moment of the batch not tied to a delivery: killed as soon as the
-            # server logs one, the worker would be caught in the one window (accepted,
-            # not yet marked) far more often than a kill at random is.
+            # At a moment of the batch not tied to a delivery.
             time.sleep(random.uniform(0, 0.5))  # noqa: S311 (a moment, not a secret)
             services.worker_kill(1)
         services.kills += 1
@@ -453,7 +456,7 @@ def run_fault(fault, services: Services, env, sizes, args) -> tuple[dict, dict]:
     nothing_owed_before()
     tag = f"{fault}{uuid.uuid4().hex[:6]}"
     restarts, kills, kill_times = services.restarts, services.kills, list(services.kill_times)
-    options = {"mid_send": args.kill == "mid-send"} if fault == "kill" else {}
+    options = {"when": args.kill} if fault == "kill" else {}
     expected, at = RUNS[fault](services, tag, sizes, **options)
     seconds = settle(
         tag,
@@ -486,9 +489,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="run the faults this many times")
     parser.add_argument(
         "--kill",
-        choices=("random", "mid-send"),
+        choices=("random", *HOLDS),
         default="random",
-        help="kill the worker at a random moment, or while the server holds a recipient",
+        help="kill the worker at a random moment, while the server holds a recipient "
+        "(mid-send), or once the server has taken a message, before its answer (accepted)",
     )
     args = parser.parse_args()
     database_url = os.environ.get(

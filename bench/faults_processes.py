@@ -170,5 +170,8 @@ class Services:
     def deliveries(self) -> dict[str, list[dict]]:
         return smtp_deliveries(self.smtp_log)
 
-    def holding(self) -> int:
-        return sum('"holding"' in line for line in self.smtp_log.read_text().splitlines())
+    def holding(self, what: str = "holding") -> int:
+        """How many times the server has held a recipient ('holding') or the answer to a
+        message it took ('holding-accepted')."""
+        mark = f'"{what}"'
+        return sum(mark in line for line in self.smtp_log.read_text().splitlines())

@@ -5,7 +5,11 @@ afterwards.
 
 While a file named `hold` lies beside the log, each recipient is held for a second
 before the server answers RCPT, and a line {"holding": address} is logged first: a
-worker killed then is killed mid-send, before the server has accepted anything.
+worker killed then is killed mid-send, before the server has accepted anything. While a
+file named `hold-accepted` lies there, each message is logged as accepted, then a line
+{"holding-accepted": id} is logged and the answer 250 held for a second: a worker
+killed then is killed after the server took the message, before it has the answer (the
+window the outbox's hand-over mark closes: scr/mail.py).
 
 python bench/faults_smtp.py PORT LOGFILE   (stopped with SIGTERM)
 """
@@ -26,6 +30,7 @@ class Recorder:
     def __init__(self, path: str):
         self.path = path
         self.hold = Path(path).parent / "hold"
+        self.hold_accepted = Path(path).parent / "hold-accepted"
 
     def _log(self, lines: str) -> None:
         with open(self.path, "a") as log:
@@ -47,6 +52,9 @@ class Recorder:
             for rcpt in envelope.rcpt_tos
         )
         self._log(lines)
+        if self.hold_accepted.exists():
+            self._log(json.dumps({"holding-accepted": message_id, "at": time.time()}) + "\n")
+            await asyncio.sleep(1)
         return "250 Message accepted for delivery"
 
 

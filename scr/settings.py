@@ -266,6 +266,9 @@ DOCUMENT_PDF_PART_DAYS = env.int("DOCUMENT_PDF_PART_DAYS", default=30)
 # without it every email is written to var/mail/ as an .eml file and echoed to the console.
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+    if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":  # noqa: F821
+        # Django's, with the moment before the end of a message open to the outbox.
+        EMAIL_BACKEND = "scr.mail.SMTPBackend"
 else:
     EMAIL_BACKEND = "scr.mail.FileAndConsoleBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"

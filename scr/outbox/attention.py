@@ -1,9 +1,13 @@
 """The outbox's entry in 'Needs your attention': emails of the board that have not gone
 for a day (the mail server refuses them, or no worker runs). They are not dropped: the
-sweep keeps trying; the coordinator should know, and can tell the people by other means."""
+sweep keeps trying; the coordinator should know, and can tell the people by other means.
+And, for a week, emails a worker handed to the mail server whole but died before its
+answer: the server almost certainly has them (they are not sent again, which would make a
+second copy), but only the recipient can confirm one arrived."""
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,20 +16,39 @@ from scr.attention import AttentionItem, register
 from scr.outbox.models import Email
 
 ATTENTION_AFTER = timedelta(days=1)
+HANDED_SHOWN_FOR = timedelta(days=7)
 
 
 @register
 def emails_not_sent(user):
     if not user.is_authenticated or not user.board_id or not access.is_coordinator(user):
         return
-    # Unsent rows only, by status first: the indexes on (status, ...) find them without
-    # reading the emails long sent.
-    late = Email.objects.filter(
-        status__in=(Email.Status.QUEUED, Email.Status.SENDING, Email.Status.FAILED),
+    now = timezone.now()
+    # One query: unsent rows by status first (the indexes on (status, ...) find them
+    # without reading the emails long sent), and the week's handed ones.
+    rows = Email.objects.filter(
+        Q(
+            status__in=(Email.Status.QUEUED, Email.Status.SENDING, Email.Status.FAILED),
+            created_at__lt=now - ATTENTION_AFTER,
+        )
+        | Q(status=Email.Status.HANDED, sent_at__gte=now - HANDED_SHOWN_FOR),
         board_id=user.board_id,
-        created_at__lt=timezone.now() - ATTENTION_AFTER,
     ).order_by("created_at")
-    for email in late[:20]:
+    for email in rows[:20]:
+        if email.status == Email.Status.HANDED:
+            yield AttentionItem(
+                case_reference="Email",
+                title=(
+                    "handed to the mail server at "
+                    f"{timezone.localtime(email.sent_at):%d/%m/%Y %H:%M}, its answer not seen"
+                ),
+                url=reverse("cases:home"),
+                hint=(
+                    f"{email.subject} to {email.to}: the sending stopped at its last step, so "
+                    "it was not sent again. Check with the recipient that it arrived."
+                ),
+            )
+            continue
         yield AttentionItem(
             case_reference="Email",
             title=f"not sent since {timezone.localtime(email.created_at):%d/%m/%Y %H:%M}",

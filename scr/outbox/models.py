@@ -24,6 +24,9 @@ class Email(models.Model):
         SENT = "sent", "Sent"
         # The last attempt failed: the row waits for next_attempt_at, never dropped.
         FAILED = "failed", "Failed, to be tried again"
+        # Handed to the mail server whole by a worker that died before its answer: the
+        # server has it (scr/outbox/services.py, _recover); never sent again.
+        HANDED = "handed", "Handed to the mail server, its answer not seen"
 
     purpose = models.CharField(max_length=60)
     # What the email is about: a key stable across retries (an object's label and id,
@@ -53,6 +56,9 @@ class Email(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set just before the end of the message goes to the mail server (scr.mail): from
+    # then on the server may have it, so the row is never sent again.
+    handed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # Sent, and its purpose's on_sent hook has not run yet: set by the mark, cleared by
     # the hook's own transaction (by the sender just after, or by the sweep).

@@ -9,10 +9,15 @@ server that may be down:
   conditional UPDATE, so retries, redeliveries and two workers find it taken or sent;
 - a failed send waits, with backoff, and is tried again by the sweep for as long as it
   takes; after a day unsent it is on the coordinator's attention list.
-The one window left: a worker killed after the mail server accepted a message and
-before its row is marked sent leaves the row 'sending'; once its lease runs out it is
-sent again, with the same Message-ID (SMTP cannot be asked whether it took a message:
-at least once, never lost). The mark is one UPDATE straight after the server's reply.
+The one moment left: a worker killed between the mail server taking a message and the
+row recording it. With SMTP (scr.mail.SMTPBackend) the row is marked 'handed' just before
+the line that ends the message is sent (scr.mail.before_end_of_data): a row left
+'sending' without that mark never reached the end of its message, so the server dropped
+it and it is sent again; a row with it is the server's, and is not sent again (status
+HANDED, on the coordinator's attention list for a week so that the rare loss, a server
+that refused the end of the message while the worker died, can be checked). The window
+for a duplicate or a loss is then the few microseconds between that mark's commit and
+the end-of-message line leaving the worker.
 """
 
 import contextvars
@@ -32,6 +37,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from scr import mail
 from scr.outbox import registry
 from scr.outbox.models import Email, EmailJob
 
@@ -186,11 +192,13 @@ def email_send(*, email_id: int) -> bool:
     """Send one row if it is due and nobody holds it; True if this call sent it. A mail
     failure is recorded on the row (it waits for the sweep, with backoff), not raised.
 
-    Between the mail server's 250 and the row marked sent, a worker that dies means a
-    second copy (the row is sent again once its lease runs out). That window holds one
-    UPDATE, committed as it returns, and nothing else: the message and its attachments
-    are made and the connection opened before; the connection is closed and the
-    purpose's on_sent hook run after."""
+    Over SMTP the row is marked handed (one UPDATE, committed) after the whole message is
+    written and before the line that ends it: a worker that dies before that mark leaves
+    the server nothing and the row is sent again; one that dies after it leaves a row the
+    sweep records as handed, never sent twice. The server's answer then marks it sent, or
+    failed (a refusal of the message: tried again). The message and its attachments are
+    made and the connection opened before; the connection is closed and the purpose's
+    on_sent hook run after."""
     claim = timezone.now()
     won = (
         Email.objects.filter(pk=email_id, status__in=(Email.Status.QUEUED, Email.Status.FAILED))
@@ -207,16 +215,23 @@ def email_send(*, email_id: int) -> bool:
         "on_sent_due": email.purpose in registry.on_sent,
         **({"body_text": REDACTED, "body_html": ""} if email.purpose in REDACT_WHEN_SENT else {}),
     }
+
+    def hand_over():
+        # The row is still this worker's (not taken over after a lease ran out), or the
+        # message goes no further.
+        if not mine.update(handed_at=timezone.now()):
+            raise LostClaim(email_id)
+
     connection = get_connection()
     accepted = False
     try:
         message = _message(email)  # attachments are made before the server is reached
         connection.open()
         message.connection = connection
-        with _commits_not_waiting_for_disk():
+        with _commits_not_waiting_for_disk(), mail.before_end_of_data(hand_over):
             message.send()
             accepted = True
-            marked = mine.update(sent_at=timezone.now(), **mark)  # the window ends here
+            marked = mine.update(sent_at=timezone.now(), **mark)
     except Exception as error:
         if accepted:
             # The server has it and the row could not be marked: it stays 'sending' and
@@ -228,6 +243,7 @@ def email_send(*, email_id: int) -> bool:
         mine.update(
             status=Email.Status.FAILED,
             claimed_at=None,
+            handed_at=None,
             last_error=repr(error)[:2000],
             next_attempt_at=timezone.now() + backoff(email.attempts),
         )
@@ -236,6 +252,10 @@ def email_send(*, email_id: int) -> bool:
     if marked and mark["on_sent_due"]:
         _note_sent(email_id)
     return True
+
+
+class LostClaim(Exception):
+    """The row was taken over (its lease ran out) before this worker handed it over."""
 
 
 @contextmanager
@@ -334,22 +354,39 @@ def _due(model, waiting, now: datetime) -> list[int]:
 
 
 def _recover(now: datetime) -> int:
-    """Rows left 'sending' past their lease: their worker died mid-send. Nothing can tell
-    whether the mail server accepted the message before it died (SMTP has no way to ask),
-    so each goes back in the queue: sent again, with the same Message-ID. A second copy
-    is possible; a loss is not."""
+    """Rows left 'sending' past their lease: their worker died mid-send. One never handed
+    over (no handed_at: the end of the message was never sent, so the server dropped it)
+    goes back in the queue. One handed over is the server's: it is recorded as handed
+    (sent at that moment, its sent-hook due), not sent again."""
     stale = Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=now - lease())
-    ids = list(stale.values_list("pk", flat=True))
-    if not ids:
+    rows = list(stale.values_list("pk", "handed_at", "purpose"))
+    if not rows:
         return 0
-    logger.warning(
-        "Emails %s were left 'sending' by a worker that stopped: sending them again "
-        "(one the mail server had accepted reaches its recipient twice)",
-        ids,
-    )
-    return stale.filter(pk__in=ids).update(
+    queued = [pk for pk, handed_at, _ in rows if handed_at is None]
+    handed = [(pk, handed_at, purpose) for pk, handed_at, purpose in rows if handed_at]
+    if queued:
+        logger.warning(
+            "Emails %s were left 'sending' by a worker that stopped before the mail server "
+            "had them: sending them again",
+            queued,
+        )
+    if handed:
+        logger.warning(
+            "Emails %s were handed to the mail server by a worker that stopped before its "
+            "answer: recorded as handed, not sent again",
+            [pk for pk, _, _ in handed],
+        )
+    count = stale.filter(pk__in=queued).update(
         status=Email.Status.QUEUED, claimed_at=None, published_at=None
     )
+    for pk, handed_at, purpose in handed:
+        count += stale.filter(pk=pk).update(
+            status=Email.Status.HANDED,
+            sent_at=handed_at,
+            on_sent_due=purpose in registry.on_sent,
+            **({"body_text": REDACTED, "body_html": ""} if purpose in REDACT_WHEN_SENT else {}),
+        )
+    return count
 
 
 def outbox_sweep(*, inline: bool = False) -> dict[str, int]:

@@ -1,0 +1,227 @@
+"""The outbox's hand-over mark (scr/mail.py, scr/outbox/services.py), against a real SMTP
+server (aiosmtpd on 127.0.0.1, in the test): a worker that dies before the end of a
+message leaves the server nothing and the row is sent again, once; one that dies after it
+leaves the server the message and the row is never sent again. A death is a
+BaseException raised at that moment (a worker killed runs no `except Exception`)."""
+
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+
+from scr import mail
+from scr.attention import items_for
+from scr.outbox import services as outbox
+from scr.outbox.models import Email
+
+pytestmark = pytest.mark.django_db
+
+
+class Died(BaseException):
+    """The worker killed at this moment."""
+
+
+class Server:
+    """Takes every message; `answer` is what it says to the end of one."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.answer = "250 Message accepted for delivery"
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.answer.startswith("250"):
+            with self.lock:
+                self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+        return self.answer
+
+
+@pytest.fixture
+def server(settings):
+    handler = Server()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "scr.mail.SMTPBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield handler
+    controller.stop()
+
+
+def _email(board=None, to="ada@example.org", purpose="test") -> Email:
+    return outbox.email_enqueue(
+        purpose=purpose,
+        key=f"hand-over:{to}",
+        to=to,
+        subject="Panel meeting",
+        text="Line one\n.A line that starts with a full stop\nLast line",
+        board=board,
+    )
+
+
+def _sweep_after_the_lease():
+    with time_machine.travel(timezone.now() + outbox.lease() + timedelta(seconds=1)):
+        return outbox.outbox_sweep(inline=True)
+
+
+def test_the_message_reaches_the_server_whole_and_the_row_records_both_moments(server):
+    email = _email()
+    assert outbox.email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    assert email.handed_at is not None and email.handed_at <= email.sent_at
+    ((recipients, content),) = server.messages
+    assert recipients == ["ada@example.org"]
+    # The full stop that starts a line came through as one (sent as "..", RFC 5321).
+    assert b"\r\n.A line that starts with a full stop\r\n" in content
+
+
+def test_the_hand_over_comes_after_the_message_and_before_its_end(server, monkeypatch):
+    seen = []
+    real = mail.before_end_of_data
+
+    def watching(hook):
+        def watched():
+            seen.append(len(server.messages))  # the server has not taken it yet
+            hook()
+            seen.append(Email.objects.get().handed_at is not None)
+
+        return real(watched)
+
+    monkeypatch.setattr(mail, "before_end_of_data", watching)
+    email = _email()
+    assert outbox.email_send(email_id=email.pk)
+    assert seen == [0, True]
+    assert len(server.messages) == 1
+
+
+def test_a_worker_killed_before_the_hand_over_leaves_nothing_and_sends_once_more(
+    server, monkeypatch
+):
+    real = mail.before_end_of_data
+
+    def dying(hook):
+        def die():
+            raise Died
+
+        return real(die)
+
+    monkeypatch.setattr(mail, "before_end_of_data", dying)
+    email = _email()
+    with pytest.raises(Died):
+        outbox.email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert (email.status, email.handed_at) == (Email.Status.SENDING, None)
+    assert server.messages == []  # the server dropped the message it never saw end
+    monkeypatch.undo()
+    _sweep_after_the_lease()
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    assert len(server.messages) == 1
+
+
+def test_a_worker_killed_after_the_hand_over_is_never_sent_again(server, monkeypatch, board):
+    ends = []
+    send = mail._SMTP.send
+    getreply = mail._SMTP.getreply
+
+    def sending(self, data):
+        send(self, data)
+        if data == mail.END_OF_DATA:
+            ends.append(self)
+
+    def dying_for_the_answer(self):
+        if self in ends:
+            raise Died  # killed with the end of the message sent, its answer not read
+        return getreply(self)
+
+    monkeypatch.setattr(mail._SMTP, "send", sending)
+    monkeypatch.setattr(mail._SMTP, "getreply", dying_for_the_answer)
+    email = _email(board=board)
+    with pytest.raises(Died):
+        outbox.email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENDING and email.handed_at is not None
+    monkeypatch.undo()
+    for connection in ends:
+        connection.close()  # what the kernel does for a killed worker
+    give_up = time.monotonic() + 5
+    while not server.messages and time.monotonic() < give_up:
+        time.sleep(0.02)
+    assert len(server.messages) == 1  # the end of the message had left: the server has it
+    result = _sweep_after_the_lease()
+    email.refresh_from_db()
+    assert result["recovered"] == 1 and result["sent"] == 0
+    assert email.status == Email.Status.HANDED
+    assert email.sent_at == email.handed_at
+    assert len(server.messages) == 1
+    _sweep_after_the_lease()
+    assert Email.objects.get(pk=email.pk).status == Email.Status.HANDED
+
+
+def test_a_handed_row_is_on_the_coordinators_attention_list_for_a_week(
+    server, board, coordinator, lead_a
+):
+    email = _email(board=board)
+    Email.objects.filter(pk=email.pk).update(
+        status=Email.Status.HANDED, sent_at=timezone.now(), handed_at=timezone.now()
+    )
+    (item,) = [i for i in items_for(coordinator) if i.case_reference == "Email"]
+    assert "handed to the mail server" in item.title
+    assert "Check with the recipient" in item.hint and "ada@example.org" in item.hint
+    assert not [i for i in items_for(lead_a) if i.case_reference == "Email"]
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert not [i for i in items_for(coordinator) if i.case_reference == "Email"]
+
+
+def test_a_row_taken_over_before_the_hand_over_goes_no_further(server, monkeypatch):
+    real = mail.before_end_of_data
+
+    def taken_over(hook):
+        def take_then_hand():
+            # Another worker's claim after this one's lease ran out.
+            Email.objects.update(claimed_at=timezone.now() + timedelta(seconds=5))
+            hook()
+
+        return real(take_then_hand)
+
+    monkeypatch.setattr(mail, "before_end_of_data", taken_over)
+    email = _email()
+    assert outbox.email_send(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert email.handed_at is None and email.status == Email.Status.SENDING
+    assert server.messages == []
+
+
+def test_a_message_the_server_refuses_at_its_end_waits_to_be_tried_again(server):
+    server.answer = "554 Transaction failed"
+    email = _email()
+    assert outbox.email_send(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert email.status == Email.Status.FAILED
+    assert email.handed_at is None  # refused: the next attempt hands it over again
+    assert "554" in email.last_error
+    server.answer = "250 OK"
+    with time_machine.travel(email.next_attempt_at + timedelta(seconds=1)):
+        assert outbox.email_send(email_id=email.pk)
+    assert len(server.messages) == 1
+
+
+def test_without_the_hook_the_backend_sends_as_djangos_does(server, settings):
+    from django.core.mail import EmailMessage, get_connection
+
+    connection = get_connection()
+    assert isinstance(connection, mail.SMTPBackend)
+    sent = EmailMessage("Hello", "Body\n.dot", "scr@example.org", ["bo@example.org"]).send()
+    assert sent == 1
+    ((recipients, content),) = server.messages
+    assert recipients == ["bo@example.org"] and b"\r\n.dot" in content
