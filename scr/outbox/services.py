@@ -237,6 +237,7 @@ def email_send(*, email_id: int) -> bool:
             # The server has it and the row could not be marked: it stays 'sending' and
             # goes again after its lease (a second copy, never a loss).
             logger.exception("Email %s (%s) sent but not marked sent", email_id, email.purpose)
+            _close_quietly(connection)
             raise
         logger.warning("Email %s (%s) not sent: %r", email_id, email.purpose, error)
         _close_quietly(connection)

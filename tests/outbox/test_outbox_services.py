@@ -303,6 +303,7 @@ def test_a_message_accepted_but_not_marked_is_left_sending_never_failed(watched,
     assert len(mail.outbox) == 1
     row = Email.objects.get(pk=email.pk)
     assert (row.status, row.last_error, row.next_attempt_at) == (Email.Status.SENDING, "", None)
+    assert [event[0] for event in watched.events] == ["open", "send", "close"]  # not left open
 
 
 def test_a_sent_hook_that_fails_waits_for_the_sweep_and_runs_once(monkeypatch, settings):
