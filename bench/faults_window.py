@@ -1,6 +1,8 @@
-"""The outbox's one window, measured: how long after the mail server has a message is
-its row marked sent? A worker killed in between makes a second copy (bench/faults.py,
-the 'kill' fault), so this is the part of each send that a kill can land in.
+"""The outbox's windows, measured. How long after the mail server has a message is its
+row marked sent? Before the hand-over mark (scr/mail.py) a worker killed in between made
+a second copy; now the row is marked handed before the end of the message is sent, and
+what is left is the time from that mark's commit to the end of the message leaving the
+worker: a kill there would record as handed a message the server never took.
 
 Sends N emails, one after another, through scr.outbox.services.email_send to the real
 SMTP server of `make faults` (bench/faults_smtp.py, which writes each message to its log,
@@ -31,6 +33,7 @@ def gaps(count: int, log: Path) -> dict[str, list[float]]:
     from django.core.mail import EmailMultiAlternatives
     from django.db import connection
 
+    from scr import mail
     from scr.outbox.models import Email
     from scr.outbox.services import email_send
 
@@ -41,8 +44,14 @@ def gaps(count: int, log: Path) -> dict[str, list[float]]:
         )
         for n in range(count)
     ]
-    has_250, marked, sending = {}, {}, []
+    has_250, marked, handed, ended, sending = {}, {}, {}, {}, []
     send = EmailMultiAlternatives.send
+    smtp_send = mail._SMTP.send
+
+    def timed_end(smtp, data):
+        smtp_send(smtp, data)
+        if data == mail.END_OF_DATA and sending:
+            ended[sending[-1]] = time.time()
 
     def timed_send(message, *args, **kwargs):
         sent = send(message, *args, **kwargs)
@@ -53,9 +62,12 @@ def gaps(count: int, log: Path) -> dict[str, list[float]]:
         result = execute(sql, params, many, context)
         if sql.startswith('UPDATE "outbox_email" SET "sent_at"') and sending:
             marked[sending[-1]] = time.time()
+        if sql.startswith('UPDATE "outbox_email" SET "handed_at"') and sending:
+            handed[sending[-1]] = time.time()
         return result
 
     EmailMultiAlternatives.send = timed_send
+    mail._SMTP.send = timed_end
     started = time.perf_counter()
     try:
         with connection.execute_wrapper(timed_mark):
@@ -64,6 +76,7 @@ def gaps(count: int, log: Path) -> dict[str, list[float]]:
                 email_send(email_id=row.pk)
     finally:
         EmailMultiAlternatives.send = send
+        mail._SMTP.send = smtp_send
     per_send = (time.perf_counter() - started) / count * 1000
     time.sleep(0.5)
     written = {to: messages[-1]["at"] for to, messages in smtp_deliveries(log).items()}
@@ -74,8 +87,11 @@ def gaps(count: int, log: Path) -> dict[str, list[float]]:
         "sender has the 250 -> row marked sent": [
             (marked[a] - has_250[a]) * 1000 for a in marked if a in has_250
         ],
-        "the window: server writes -> row marked sent": [
+        "server writes -> row marked sent": [
             (marked[a] - written[a]) * 1000 for a in marked if a in written
+        ],
+        "left: hand-over committed -> end of message sent": [
+            (ended[a] - handed[a]) * 1000 for a in ended if a in handed
         ],
         "one send, whole (ms)": [per_send],
     }
