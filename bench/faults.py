@@ -333,6 +333,12 @@ def owed(tag: str) -> int:
     )
 
 
+def handed(tag: str) -> int:
+    from scr.outbox.models import Email
+
+    return Email.objects.filter(to__contains=f".{tag}@", status=Email.Status.HANDED).count()
+
+
 def settle(
     tag: str,
     expected: dict[str, list[str]],
@@ -386,6 +392,7 @@ def fault_kill(services: Services, tag: str, sizes, *, when: str) -> tuple[dict,
             give_up = time.monotonic() + 30
             while services.holding(HOLDS[when][1]) == held and time.monotonic() < give_up:
                 time.sleep(0.02)
+            services.holds_seen += services.holding(HOLDS[when][1]) > held
             services.worker_kill(1)
             hold.unlink()
         else:
@@ -456,6 +463,7 @@ def run_fault(fault, services: Services, env, sizes, args) -> tuple[dict, dict]:
     nothing_owed_before()
     tag = f"{fault}{uuid.uuid4().hex[:6]}"
     restarts, kills, kill_times = services.restarts, services.kills, list(services.kill_times)
+    holds_seen = services.holds_seen
     options = {"when": args.kill} if fault == "kill" else {}
     expected, at = RUNS[fault](services, tag, sizes, **options)
     seconds = settle(
@@ -473,6 +481,9 @@ def run_fault(fault, services: Services, env, sizes, args) -> tuple[dict, dict]:
         "settled_seconds": round(seconds, 1),
         "worker_restarts": services.restarts - restarts,
         "kills": services.kills - kills,
+        "holds_seen": services.holds_seen - holds_seen,
+        # Rows a killed worker had handed to the server: recorded handed, not sent again.
+        "handed": handed(tag),
         # Each duplicate's first copy: written by the server this many ms before a kill.
         "duplicates_before_kill_ms": before_kills(ours, services.kill_times[len(kill_times) :]),
     }
@@ -540,7 +551,8 @@ def main() -> int:
                 note = notes[-1][fault]
                 print(
                     f"  settled in {note['settled_seconds']:.0f} s, "
-                    f"worker restarts: {note['worker_restarts']}",
+                    f"worker restarts: {note['worker_restarts']}, "
+                    f"emails handed over by a killed worker (not sent again): {note['handed']}",
                     flush=True,
                 )
                 if args.repeat > 1:

@@ -40,6 +40,8 @@ class Services:
         self.wanted: set[int] = set()
         self.restarts = 0
         self.kills = 0
+        # Kills made while the server held what --kill asked for (seen in its log).
+        self.holds_seen = 0
         self.kill_times: list[float] = []
         self._stop = threading.Event()
         self._watch = threading.Thread(target=self._supervise, daemon=True)

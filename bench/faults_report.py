@@ -79,7 +79,8 @@ def run_line(number: int, runs: int, fault: str, kinds: dict[str, dict], note: d
     return (
         f"  run {number}/{runs} {fault}: lost {lost}, duplicated "
         f"{sum(duplicated.values())} {duplicated or ''} (other Message-ID {other}); "
-        f"kills {note.get('kills', 0)}, settled in {note['settled_seconds']} s"
+        f"kills {note.get('kills', 0)}, handed and not sent again {note.get('handed', 0)}, "
+        f"settled in {note['settled_seconds']} s"
         + (
             f"; first copies written {note['duplicates_before_kill_ms']} ms before a kill"
             if note.get("duplicates_before_kill_ms")

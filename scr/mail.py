@@ -10,6 +10,8 @@
   killed before the mark leaves the server nothing (the row is sent again, once), and one
   killed after it leaves a row that says the server has the message (never sent again).
   A hook that raises ends the connection without the ".": the server drops the message.
+  An answer to the "." that never comes raises AnswerNotSeen, not an SMTP error: the
+  server may have the message, so the outbox does not send it again.
 """
 
 import contextvars
@@ -68,7 +70,18 @@ class _EndOfDataHook:
             self.close()
             raise
         self.send(END_OF_DATA)
-        return self.getreply()
+        try:
+            return self.getreply()
+        except Exception as error:
+            # The end of the message has gone: the server may have it, and without its
+            # answer nothing can tell. The socket is closed (a QUIT would wait as long).
+            self.close()
+            raise AnswerNotSeen(repr(error)) from error
+
+
+class AnswerNotSeen(Exception):  # noqa: N818 (a state, not an error of ours)
+    """The end of a message was sent and the server's answer never read (a timeout, the
+    connection lost, the task's time limit): the server may well have the message."""
 
 
 class _SMTP(_EndOfDataHook, smtplib.SMTP):

@@ -7,7 +7,7 @@ second copy), but only the recipient can confirm one arrived."""
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,7 +33,14 @@ def emails_not_sent(user):
         )
         | Q(status=Email.Status.HANDED, sent_at__gte=now - HANDED_SHOWN_FOR),
         board_id=user.board_id,
-    ).order_by("created_at")
+    ).order_by(
+        # The handed ones (rare: a worker died, or a server never answered) first, newest
+        # first, so that a backlog of unsent emails cannot hide them; then the unsent,
+        # oldest first.
+        Case(When(status=Email.Status.HANDED, then=Value(0)), default=Value(1)),
+        "-sent_at",
+        "created_at",
+    )
     for email in rows[:20]:
         if email.status == Email.Status.HANDED:
             yield AttentionItem(

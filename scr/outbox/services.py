@@ -203,7 +203,12 @@ def email_send(*, email_id: int) -> bool:
     won = (
         Email.objects.filter(pk=email_id, status__in=(Email.Status.QUEUED, Email.Status.FAILED))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=claim))
-        .update(status=Email.Status.SENDING, claimed_at=claim, attempts=F("attempts") + 1)
+        .update(
+            status=Email.Status.SENDING,
+            claimed_at=claim,
+            handed_at=None,
+            attempts=F("attempts") + 1,
+        )
     )
     if not won:
         return False
@@ -232,10 +237,24 @@ def email_send(*, email_id: int) -> bool:
             message.send()
             accepted = True
             marked = mine.update(sent_at=timezone.now(), **mark)
+    except mail.AnswerNotSeen as error:
+        # Handed over, the server's answer never read: as if the worker had died there.
+        logger.warning("Email %s (%s) handed over, no answer: %s", email_id, email.purpose, error)
+        _close_quietly(connection)
+        handed = mine.update(
+            status=Email.Status.HANDED,
+            sent_at=F("handed_at"),
+            last_error=f"Handed to the mail server, its answer not seen: {error}"[:2000],
+            **{key: value for key, value in mark.items() if key not in ("status", "last_error")},
+        )
+        if handed and mark["on_sent_due"]:
+            _note_sent(email_id)
+        return bool(handed)
     except Exception as error:
         if accepted:
-            # The server has it and the row could not be marked: it stays 'sending' and
-            # goes again after its lease (a second copy, never a loss).
+            # The server has it and the row could not be marked: it stays 'sending', with
+            # its hand-over mark over SMTP (the sweep records it handed after the lease),
+            # without one on other backends (sent again after the lease: a second copy).
             logger.exception("Email %s (%s) sent but not marked sent", email_id, email.purpose)
             _close_quietly(connection)
             raise
@@ -377,11 +396,13 @@ def _recover(now: datetime) -> int:
             "answer: recorded as handed, not sent again",
             [pk for pk, _, _ in handed],
         )
-    count = stale.filter(pk__in=queued).update(
+    # Each update asks again whether the row was handed: a worker still alive past its
+    # lease may hand it over between the read above and here.
+    count = stale.filter(pk__in=queued, handed_at__isnull=True).update(
         status=Email.Status.QUEUED, claimed_at=None, published_at=None
     )
     for pk, handed_at, purpose in handed:
-        count += stale.filter(pk=pk).update(
+        count += stale.filter(pk=pk, handed_at__isnull=False).update(
             status=Email.Status.HANDED,
             sent_at=handed_at,
             on_sent_due=purpose in registry.on_sent,

@@ -4,6 +4,7 @@ message leaves the server nothing and the row is sent again, once; one that dies
 leaves the server the message and the row is never sent again. A death is a
 BaseException raised at that moment (a worker killed runs no `except Exception`)."""
 
+import asyncio
 import socket
 import threading
 import time
@@ -32,12 +33,15 @@ class Server:
     def __init__(self):
         self.messages: list[tuple[list[str], bytes]] = []
         self.answer = "250 Message accepted for delivery"
+        self.answer_after = 0.0  # seconds the server takes to answer the end of a message
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         if self.answer.startswith("250"):
             with self.lock:
                 self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+        if self.answer_after:
+            await asyncio.sleep(self.answer_after)
         return self.answer
 
 
@@ -86,21 +90,29 @@ def test_the_message_reaches_the_server_whole_and_the_row_records_both_moments(s
 
 
 def test_the_hand_over_comes_after_the_message_and_before_its_end(server, monkeypatch):
-    seen = []
+    written, seen = [], []
+    send = mail._SMTP.send
     real = mail.before_end_of_data
+
+    def recording(self, data):
+        written.append(data if isinstance(data, bytes) else data.encode())
+        send(self, data)
 
     def watching(hook):
         def watched():
-            seen.append(len(server.messages))  # the server has not taken it yet
+            # The message has gone, its end has not.
+            seen.append((b"Line one" in b"".join(written), mail.END_OF_DATA in written))
             hook()
             seen.append(Email.objects.get().handed_at is not None)
 
         return real(watched)
 
+    monkeypatch.setattr(mail._SMTP, "send", recording)
     monkeypatch.setattr(mail, "before_end_of_data", watching)
     email = _email()
     assert outbox.email_send(email_id=email.pk)
-    assert seen == [0, True]
+    assert seen == [(True, False), True]
+    assert written[-2] == mail.END_OF_DATA  # then QUIT
     assert len(server.messages) == 1
 
 
@@ -225,3 +237,72 @@ def test_without_the_hook_the_backend_sends_as_djangos_does(server, settings):
     assert sent == 1
     ((recipients, content),) = server.messages
     assert recipients == ["bo@example.org"] and b"\r\n.dot" in content
+
+
+def test_an_answer_never_read_after_the_hand_over_is_recorded_handed_not_sent_again(
+    server, settings
+):
+    settings.EMAIL_TIMEOUT = 1
+    server.answer_after = 2  # it has the message; its 250 comes after the sender gave up
+    email = _email()
+    assert outbox.email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == Email.Status.HANDED
+    assert email.sent_at == email.handed_at
+    assert "answer not seen" in email.last_error
+    server.answer_after = 0
+    _sweep_after_the_lease()
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        outbox.outbox_sweep(inline=True)
+    assert len(server.messages) == 1
+
+
+def test_a_new_attempt_starts_without_the_last_ones_hand_over(server):
+    email = _email()
+    Email.objects.filter(pk=email.pk).update(
+        status=Email.Status.FAILED, handed_at=timezone.now() - timedelta(hours=1)
+    )
+    handed = []
+    real = mail.before_end_of_data
+
+    def watching(hook):
+        def watched():
+            handed.append(Email.objects.get().handed_at)
+            hook()
+
+        return real(watched)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mail, "before_end_of_data", watching)
+        assert outbox.email_send(email_id=email.pk)
+    assert handed == [None]
+
+
+def test_the_sweep_does_not_queue_a_row_handed_over_as_it_looks(server, monkeypatch):
+    """A worker alive past its lease hands the row over between the sweep's read and its
+    update: the row is not queued again."""
+    email = _email()
+    long_ago = timezone.now() - outbox.lease() - timedelta(minutes=1)
+    Email.objects.filter(pk=email.pk).update(status=Email.Status.SENDING, claimed_at=long_ago)
+    values_list = type(Email.objects.all()).values_list
+
+    def read_then_hand_over(self, *fields, **kwargs):
+        rows = list(values_list(self, *fields, **kwargs))
+        if fields == ("pk", "handed_at", "purpose"):
+            Email.objects.filter(pk=email.pk).update(handed_at=timezone.now())
+        return rows
+
+    monkeypatch.setattr(type(Email.objects.all()), "values_list", read_then_hand_over)
+    assert outbox._recover(timezone.now()) == 0
+    monkeypatch.undo()
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENDING and email.handed_at is not None
+
+
+def test_a_coordinator_of_another_board_is_not_told(board, other_coordinator, coordinator):
+    email = _email(board=board)
+    Email.objects.filter(pk=email.pk).update(
+        status=Email.Status.HANDED, sent_at=timezone.now(), handed_at=timezone.now()
+    )
+    assert not [i for i in items_for(other_coordinator) if i.case_reference == "Email"]
+    assert [i for i in items_for(coordinator) if i.case_reference == "Email"]
