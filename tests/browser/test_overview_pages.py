@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from overview.models import ExecutiveSummary, Overview
-from overview.summary import summary_release_due
+from overview.summary_services import summary_release_due
 from scr.cases.models import Case
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
