@@ -32,7 +32,7 @@ from scr.cases.models import Case
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
 from scr.demo.data import demo_data
-from scr.demo.seed import DemoWorld, register
+from scr.demo.seed import DemoWorld, authenticator_give, register
 
 # The agencies the core's demo board lacks, and the family, are in demo/case.toml; each
 # agency's review in demo/<agency>.toml, in the order the coordinator asks for them.
@@ -224,6 +224,8 @@ def _member(world: DemoWorld, agency: Agency, email: str, name: str, title: str)
         # The demo's one password, whichever seed_demo was given: the coordinator's.
         user.password = world.people[Role.COORDINATOR].password
         user.save(update_fields=["password"])
+    # Also for a person an earlier seed made without one.
+    authenticator_give(user)
     return user
 
 

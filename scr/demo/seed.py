@@ -84,11 +84,16 @@ def _person(board, agencies, email, name, title, agency_key, password) -> User:
             board=board,
             agency=agencies.get(agency_key),
         )
-    # Demo people have an authenticator already; `make run` (DEMO_SECOND_FACTOR) shows
-    # its code on the code page, since nobody has the demo phones.
+    authenticator_give(user)
+    return user
+
+
+def authenticator_give(user: User) -> None:
+    """Demo people have an authenticator already; `make run` (DEMO_SECOND_FACTOR) shows
+    its code on the code page, since nobody has the demo phones. Every demo account, the
+    stages' too, gets one: without it, signing in ends on a QR code nobody can scan."""
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    return user
 
 
 def _at(day: date) -> datetime:
