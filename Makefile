@@ -30,10 +30,16 @@ $(STAMP_NPM): package.json package-lock.json
 $(CSS): $(STAMP_NPM) static/scss/app.scss
 	npm run --silent build:css
 
+# `PORT=8101 make run` serves on another port. The links in emails point at it (SITE_URL,
+# unless that is set too): the demo's emails are written by seed_demo, the others by the
+# server and the worker bin/run-dev starts.
+PORT ?= 8000
+RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))
+
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@bin/run-dev
+	SITE_URL=$(RUN_SITE_URL) $(PY) manage.py seed_demo
+	@PORT=$(PORT) SITE_URL=$(RUN_SITE_URL) bin/run-dev
 
 test: install
 	$(VENV)/bin/ruff check .

@@ -31,8 +31,9 @@ from scr.accounts.services import role_grant
 from scr.cases.models import Case
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
+from scr.demo.clock import Timeline
 from scr.demo.data import demo_data
-from scr.demo.seed import DemoWorld, register
+from scr.demo.seed import DemoWorld, authenticator_give, reached, register
 
 # The agencies the core's demo board lacks, and the family, are in demo/case.toml; each
 # agency's review in demo/<agency>.toml, in the order the coordinator asks for them.
@@ -186,18 +187,24 @@ def demo_imrs(world: DemoWorld) -> None:
         or not TermsOfReference.objects.filter(case=case).exists()
     ):
         return
-    today = calendar.today()
     died = _date_of_death(case)
+    # The coordinator asked for the reviews the day after the case reached the stage;
+    # each review then goes its own pace (DAYS).
+    started = reached(case, Stage.IMRS_IN_PROGRESS)
     with transaction.atomic():
-        services.imr_commission(
-            case_id=case.pk,
-            by=world.people[Role.COORDINATOR],
-            agency_ids=[agencies[review.agency].pk for review in REVIEWS],
-            chronology_due=today + timedelta(weeks=3),
-            report_due=today + timedelta(weeks=10),
-        )
+        with started.on(1) as day:
+            services.imr_commission(
+                case_id=case.pk,
+                by=world.people[Role.COORDINATOR],
+                agency_ids=[agencies[review.agency].pk for review in REVIEWS],
+                chronology_due=day + timedelta(weeks=3),
+                report_due=day + timedelta(weeks=10),
+            )
         for review in REVIEWS:
-            _take(world, case, agencies[review.agency], review, teams[review.agency], died)
+            timeline = Timeline(started.day(1))
+            timeline.after(started.last)
+            agency, team = agencies[review.agency], teams[review.agency]
+            _take(world, case, agency, review, team, died, timeline)
 
 
 def _team(world: DemoWorld, agency: Agency, review: Review) -> dict[str, User | None]:
@@ -224,6 +231,8 @@ def _member(world: DemoWorld, agency: Agency, email: str, name: str, title: str)
         # The demo's one password, whichever seed_demo was given: the coordinator's.
         user.password = world.people[Role.COORDINATOR].password
         user.save(update_fields=["password"])
+    # Also for a person an earlier seed made without one.
+    authenticator_give(user)
     return user
 
 
@@ -237,6 +246,26 @@ def _date_of_death(case: Case) -> date:
     return calendar.local_date(case.created_at) - timedelta(days=5)
 
 
+# Days after the reviews were commissioned on which each step of a review is taken.
+DAYS = {
+    "nominate": 4,
+    "appraise": 6,
+    "chronology": 8,
+    "submit_chronology": 19,
+    "director_return": 22,
+    "resubmit_chronology": 25,
+    "countersign_chronology": 27,
+    "report": 40,
+    "concern": 42,
+    "submit_report": 62,
+    "countersign_report": 65,
+    "panel_return": 75,
+    "revise": 84,
+    "countersign_revision": 88,
+    "panel_accept": 96,
+}
+
+
 def _take(
     world: DemoWorld,
     case: Case,
@@ -244,82 +273,103 @@ def _take(
     review: Review,
     team: dict[str, User | None],
     died: date,
+    timeline: Timeline,
 ) -> None:
-    """Walk one review along its course to `review.step`, each step by its own person."""
+    """Walk one review along its course to `review.step`, each step by its own person
+    on its day (DAYS after the commissioning: `timeline`)."""
     course = list(Imr.Status)
-    reached = course.index(review.step)
+    reached_step = course.index(review.step)
 
     def passed(status: Imr.Status) -> bool:
-        return reached >= course.index(status)
+        return reached_step >= course.index(status)
+
+    def on(step: str):
+        return timeline.on(DAYS[step])
 
     lead, author, director = team["lead"], team["author"], team["director"]
     panel_chair = world.people[Role.PANEL_CHAIR]
     if not passed(Imr.Status.CHRONOLOGY):
         return
     ids = {"case_id": case.pk, "agency_id": agency.pk}
-    services.imr_nominate(
-        **ids,
-        by=lead,
-        author=author,
-        author_designation=author.job_title,
-        author_suitability=review.author_suitability,
-        author_independent=True,
-        director=director,
-        director_designation=director.job_title,
-    )
-    if review.appraisal is not None:
-        services.imr_appraisal_record(
-            **ids, by=author, needed=bool(review.appraisal), changes=review.appraisal
+    with on("nominate"):
+        services.imr_nominate(
+            **ids,
+            by=lead,
+            author=author,
+            author_designation=author.job_title,
+            author_suitability=review.author_suitability,
+            author_independent=True,
+            director=director,
+            director_designation=director.job_title,
         )
-    _write_chronology(case, ids, author, review, died)
+    if review.appraisal is not None:
+        with on("appraise"):
+            services.imr_appraisal_record(
+                **ids, by=author, needed=bool(review.appraisal), changes=review.appraisal
+            )
+    with on("chronology"):
+        _write_chronology(case, ids, author, review, died)
     if not passed(Imr.Status.CHRONOLOGY_SIGN_OFF):
         return
-    services.imr_submit(**ids, by=author, part=Part.CHRONOLOGY)
+    with on("submit_chronology"):
+        services.imr_submit(**ids, by=author, part=Part.CHRONOLOGY)
     if review.director_return:
         comments, before, expected = review.director_return
-        services.imr_director_return(**ids, by=director, comments=comments)
+        with on("director_return"):
+            services.imr_director_return(**ids, by=director, comments=comments)
         written = next(entry for entry in review.entries if entry.before == before)
         row = ChronologyEntry.objects.get(
             imr__case=case, imr__agency=agency, date=died - timedelta(days=before)
         )
-        draft_services.chronology_entry_save(
-            **ids,
-            by=author,
-            values=_values(replace(written, expected=expected), died),
-            entry_id=row.pk,
-            revision=row.revision,
-        )
-        services.imr_submit(**ids, by=author, part=Part.CHRONOLOGY)
+        with on("resubmit_chronology"):
+            draft_services.chronology_entry_save(
+                **ids,
+                by=author,
+                values=_values(replace(written, expected=expected), died),
+                entry_id=row.pk,
+                revision=row.revision,
+            )
+            services.imr_submit(**ids, by=author, part=Part.CHRONOLOGY)
     if not passed(Imr.Status.REPORT):
         return
-    services.imr_countersign(**ids, by=director)
+    with on("countersign_chronology"):
+        services.imr_countersign(**ids, by=director)
     if review.report is not None:
-        _write_report(ids, author, director, review.report)
+        with on("report"):
+            accepted = timeline.day(DAYS["panel_accept"])
+            _write_report(ids, author, director, review.report, actions_from=accepted)
     if review.concern:
-        services.imr_concern_record(**ids, by=author, text=review.concern)
+        with on("concern"):
+            services.imr_concern_record(**ids, by=author, text=review.concern)
     if not passed(Imr.Status.REPORT_SIGN_OFF):
         return
-    services.imr_submit(**ids, by=author, part=Part.REPORT)
+    with on("submit_report"):
+        services.imr_submit(**ids, by=author, part=Part.REPORT)
     if not passed(Imr.Status.PANEL_REVIEW):
         return
-    services.imr_countersign(**ids, by=director)
+    with on("countersign_report"):
+        services.imr_countersign(**ids, by=director)
     if not passed(Imr.Status.REVISION):
         return
     if review.panel_return:
-        services.imr_panel_review(
-            **ids,
-            by=panel_chair,
-            accept=False,
-            comments=review.panel_return,
-            revision_due=calendar.today() + timedelta(weeks=3),
-        )
+        with on("panel_return") as day:
+            services.imr_panel_review(
+                **ids,
+                by=panel_chair,
+                accept=False,
+                comments=review.panel_return,
+                revision_due=day + timedelta(weeks=3),
+            )
     if review.step == Imr.Status.REVISION:
         return
     if review.panel_return:
-        _revise(ids, author, review.revised)
-        services.imr_submit(**ids, by=author, part=Part.REPORT)
-        services.imr_countersign(**ids, by=director)
-    services.imr_panel_review(**ids, by=panel_chair, accept=True, comments=review.panel_accept)
+        with on("revise"):
+            _revise(ids, author, review.revised)
+            services.imr_submit(**ids, by=author, part=Part.REPORT)
+        with on("countersign_revision"):
+            services.imr_countersign(**ids, by=director)
+    with on("panel_accept"):
+        services.imr_panel_review(**ids, by=panel_chair, accept=True, comments=review.panel_accept)
 
 
 def _values(entry: Entry, died: date) -> draft_services.EntryValues:
@@ -358,9 +408,13 @@ def _write_chronology(case: Case, ids: dict, author: User, review: Review, died:
         )
 
 
-def _write_report(ids: dict, author: User, director: User, report: Report) -> None:
-    """Sections 1, 4, 5 and 6, as far as the report has them."""
-    today = calendar.today()
+def _write_report(
+    ids: dict, author: User, director: User, report: Report, actions_from: date | None = None
+) -> None:
+    """Sections 1, 4, 5 and 6, as far as the report has them. The actions are due their
+    weeks after `actions_from` (today if not given): a date still to come when the report
+    is submitted."""
+    today = actions_from or calendar.today()
 
     def save(key: Section, content: dict) -> None:
         write_section(**ids, by=author, section=key, content=content)

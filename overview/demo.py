@@ -50,8 +50,9 @@ from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
+from scr.demo.clock import Timeline
 from scr.demo.data import demo_data
-from scr.demo.seed import DemoWorld, register
+from scr.demo.seed import DemoWorld, reached, register
 from scr.names import initials
 
 WRITING, WITH_BOARD, SUMMARY, APPROVED, RELEASED = range(1, 6)
@@ -100,6 +101,33 @@ Answer = ContributorResponse.Answer
 RESPONSES = {
     key: (Answer(response["answer"]), response["comments"])
     for key, response in REPORT["responses"].items()
+}
+
+
+# Days after the adult's death on which the referral and the panel's steps are taken,
+# up to the commissioning of the review (_refer).
+REFERRAL_DAYS = {
+    "referral": 14,
+    "endorse": 17,
+    "panel": 24,
+    "terms": 31,
+    "recommendation": 45,
+    "review": 52,
+}
+# Days after the commissioning of the review on which the overview's steps are taken, once
+# the reviews are accepted (imr.demo.DAYS): the report, the board's receipt, the summary.
+DAYS = {
+    "overview": 100,
+    "sections": 105,
+    "links": 110,
+    "findings": 115,
+    "submit": 130,
+    "responses": 137,
+    "receipt": 146,
+    "summary": 155,
+    "summary_to_panel": 162,
+    "summary_agreed": 169,
+    "summary_approved": 176,
 }
 
 
@@ -189,14 +217,19 @@ def demo_overviews(world: DemoWorld) -> None:
         elif case is not None:
             continue
         with transaction.atomic():
-            case = case or _refer(world, story)
-            _take(world, case, story, teams)
+            if case is None:
+                case, commissioned = _refer(world, story)
+            else:
+                commissioned = reached(case, Stage.REVIEW_COMMISSIONED)
+            _take(world, case, story, teams, commissioned)
         world.cases[case.reference] = Case.objects.get(pk=case.pk)
 
 
-def _refer(world: DemoWorld, story: Story) -> Case:
+def _refer(world: DemoWorld, story: Story) -> tuple[Case, Timeline]:
     """The referral, the chair's decisions and the panel's work, up to the commissioning
-    of the review (5 to 8), by the referrer, the lead, the chair and the panel chair."""
+    of the review (5 to 8), by the referrer, the lead, the chair and the panel chair, on
+    their days after the adult's death (REFERRAL_DAYS). Returns the case and its history
+    from the commissioning on."""
     people = world.people
     referrer, lead, chair = (
         people[Role.REFERRER],
@@ -205,6 +238,11 @@ def _refer(world: DemoWorld, story: Story) -> Case:
     )
     panel_chair = people[Role.PANEL_CHAIR]
     died = calendar.today() - timedelta(weeks=story.weeks_since_death)
+    life = Timeline(died)
+
+    def on(step: str):
+        return life.on(REFERRAL_DAYS[step])
+
     facts = {
         "subject_name": story.subject,
         "subject_date_of_birth": story.born,
@@ -217,56 +255,74 @@ def _refer(world: DemoWorld, story: Story) -> Case:
         "concern_working_together": True,
         "believes_3_1": True,
     }
-    referral = referral_services.referral_start(by=referrer)
-    agencies = [world.agencies[key] for key in AGENCIES]
-    referral_services.referral_save(
-        referral_id=referral.pk, by=referrer, data=facts, agencies=agencies
-    )
-    referral_services.referral_submit(referral_id=referral.pk, by=referrer)
-    case = referral_services.referral_endorse(referral_id=referral.pk, by=lead).case
+    with on("referral"):
+        referral = referral_services.referral_start(by=referrer)
+        agencies = [world.agencies[key] for key in AGENCIES]
+        referral_services.referral_save(
+            referral_id=referral.pk, by=referrer, data=facts, agencies=agencies
+        )
+        referral_services.referral_submit(referral_id=referral.pk, by=referrer)
+    with on("endorse"):
+        case = referral_services.referral_endorse(referral_id=referral.pk, by=lead).case
     ids = {"case_id": case.pk}
     reasons = REPORT["panel_reasons"]
     Decision = panel_services.Decision
-    panel_services.chair_decision_record(
-        **ids, by=chair, decision=Decision.PANEL, reasons=reasons, panel_chair=panel_chair
-    )
-    for user in (panel_chair, people[Role.PANEL_MEMBER], lead):
-        kind = PanelMembership.Kind.REPRESENTATIVE
-        panel_services.panel_member_add(**ids, by=panel_chair, user=user, kind=kind)
-    period = {"period_from": calendar.add_months(died, -18), "period_to": died}
-    panel_services.terms_of_reference_save(**ids, by=panel_chair, terms=TERMS, final=True, **period)
-    panel_services.panel_recommendation_record(
-        **ids, by=panel_chair, choice="full_review", reasons=reasons
-    )
-    panel_services.chair_decision_record(
-        **ids, by=chair, decision=Decision.REVIEW, reasons=REPORT["chair_agrees"]
-    )
-    return case
+    with on("panel"):
+        panel_services.chair_decision_record(
+            **ids, by=chair, decision=Decision.PANEL, reasons=reasons, panel_chair=panel_chair
+        )
+    with on("terms"):
+        for user in (panel_chair, people[Role.PANEL_MEMBER], lead):
+            kind = PanelMembership.Kind.REPRESENTATIVE
+            panel_services.panel_member_add(**ids, by=panel_chair, user=user, kind=kind)
+        period = {"period_from": calendar.add_months(died, -18), "period_to": died}
+        panel_services.terms_of_reference_save(
+            **ids, by=panel_chair, terms=TERMS, final=True, **period
+        )
+    with on("recommendation"):
+        panel_services.panel_recommendation_record(
+            **ids, by=panel_chair, choice="full_review", reasons=reasons
+        )
+    with on("review"):
+        panel_services.chair_decision_record(
+            **ids, by=chair, decision=Decision.REVIEW, reasons=REPORT["chair_agrees"]
+        )
+    commissioned = Timeline(life.day(REFERRAL_DAYS["review"]))
+    commissioned.after(life.last)
+    return case, commissioned
 
 
-def _take(world: DemoWorld, case: Case, story: Story, teams: dict) -> None:
-    """From the commissioned review to the story's step, each step by its own person."""
+def _take(world: DemoWorld, case: Case, story: Story, teams: dict, timeline: Timeline) -> None:
+    """From the commissioned review to the story's step, each step by its own person on
+    its day after the commissioning (`timeline`): the reviews on imr.demo.DAYS, then the
+    overview's steps on DAYS."""
     coordinator = world.people[Role.COORDINATOR]
     author = world.people[Role.OVERVIEW_AUTHOR]
-    case_services.case_assign(
-        case_id=case.pk, user=author, role=Role.OVERVIEW_AUTHOR, by=coordinator
-    )
-    today = calendar.today()
-    imr_services.imr_commission(
-        case_id=case.pk,
-        by=coordinator,
-        agency_ids=[world.agencies[key].pk for key in AGENCIES],
-        chronology_due=today + timedelta(weeks=3),
-        report_due=today + timedelta(weeks=10),
-    )
+    with timeline.on(0) as day:
+        case_services.case_assign(
+            case_id=case.pk, user=author, role=Role.OVERVIEW_AUTHOR, by=coordinator
+        )
+        imr_services.imr_commission(
+            case_id=case.pk,
+            by=coordinator,
+            agency_ids=[world.agencies[key].pk for key in AGENCIES],
+            chronology_due=day + timedelta(weeks=3),
+            report_due=day + timedelta(weeks=10),
+        )
     died = imr_demo._date_of_death(case)
+    reviews_done = timeline.last
     for key in AGENCIES:
-        _review(world, case, key, story, teams[key], died)
-    _write_overview(world, case, story, died)
+        # Each review goes its own pace from the commissioning.
+        review = Timeline(timeline.start)
+        review.after(timeline.last)
+        _review(world, case, key, story, teams[key], died, review)
+        reviews_done = max(reviews_done, review.last)
+    timeline.after(reviews_done)
+    _write_overview(world, case, story, died, timeline)
     if story.step > WRITING:
-        _receive(world, case, complete=story.step > WITH_BOARD)
+        _receive(world, case, timeline, complete=story.step > WITH_BOARD)
     if story.step > WITH_BOARD:
-        _summary(world, case, story)
+        _summary(world, case, story, timeline)
 
 
 def _family(story: Story, key: str, died: date) -> dict:
@@ -281,33 +337,46 @@ def _family(story: Story, key: str, died: date) -> dict:
     return {"subject": subject, "people": people, "other_addresses": ""}
 
 
-def _review(world: DemoWorld, case: Case, key: str, story: Story, team: dict, died) -> None:
-    """One agency's review: nominated, written, countersigned and accepted by the panel."""
+def _review(
+    world: DemoWorld, case: Case, key: str, story: Story, team: dict, died, timeline: Timeline
+) -> None:
+    """One agency's review: nominated, written, countersigned and accepted by the panel,
+    each step on its day (imr.demo.DAYS after the commissioning: `timeline`)."""
+
+    def on(step: str):
+        return timeline.on(imr_demo.DAYS[step])
+
     ids = {"case_id": case.pk, "agency_id": world.agencies[key].pk}
     author, director = team["author"], team["director"]
-    imr_services.imr_nominate(
-        **ids,
-        by=team["lead"],
-        author=author,
-        author_designation=author.job_title,
-        author_suitability=TEAMS[key].author_suitability,
-        author_independent=True,
-        director=director,
-        director_designation=director.job_title,
-    )
-    imr_services.imr_appraisal_record(**ids, by=author, needed=False)
-    family = _family(story, key, died)
-    imr_demo.write_section(**ids, by=author, section=Section.FAMILY, content=family)
-    who, entries = initials(story.subject), _entries(story.chronology[key])
-    period, months = terms_of_reference(case)[2], case.board.chronology_gap_months
-    for entry in entries + _gap_notes(key, entries, who, died, period, months):
-        draft_services.chronology_entry_save(**ids, by=author, values=imr_demo._values(entry, died))
-    for kind, code, meaning, worker_name in GLOSSARY[key]:
-        draft_services.glossary_entry_save(
-            **ids, by=author, kind=kind, code=code, meaning=meaning, worker_name=worker_name
+    with on("nominate"):
+        imr_services.imr_nominate(
+            **ids,
+            by=team["lead"],
+            author=author,
+            author_designation=author.job_title,
+            author_suitability=TEAMS[key].author_suitability,
+            author_independent=True,
+            director=director,
+            director_designation=director.job_title,
         )
-    imr_services.imr_submit(**ids, by=author, part=Part.CHRONOLOGY)
-    imr_services.imr_countersign(**ids, by=director)
+    with on("appraise"):
+        imr_services.imr_appraisal_record(**ids, by=author, needed=False)
+    with on("chronology"):
+        family = _family(story, key, died)
+        imr_demo.write_section(**ids, by=author, section=Section.FAMILY, content=family)
+        who, entries = initials(story.subject), _entries(story.chronology[key])
+        period, months = terms_of_reference(case)[2], case.board.chronology_gap_months
+        for entry in entries + _gap_notes(key, entries, who, died, period, months):
+            values = imr_demo._values(entry, died)
+            draft_services.chronology_entry_save(**ids, by=author, values=values)
+        for kind, code, meaning, worker_name in GLOSSARY[key]:
+            draft_services.glossary_entry_save(
+                **ids, by=author, kind=kind, code=code, meaning=meaning, worker_name=worker_name
+            )
+    with on("submit_chronology"):
+        imr_services.imr_submit(**ids, by=author, part=Part.CHRONOLOGY)
+    with on("countersign_chronology"):
+        imr_services.imr_countersign(**ids, by=director)
     overview = REVIEWS["summary"].format(agency=WHO[key], count=len(entries), who=who)
     answers = {"summary": overview} | {k: t.format(who=WHO[key]) for k, t in ANSWERS.items()}
     sources, other_sources = SOURCES[key]
@@ -320,20 +389,29 @@ def _review(world: DemoWorld, case: Case, key: str, story: Story, team: dict, di
         lessons=LESSONS,
         recommendations=[(ACTIONS[key], [action])],
     )
-    imr_demo._write_report(ids, author, director, report)
-    imr_services.imr_submit(**ids, by=author, part=Part.REPORT)
-    imr_services.imr_countersign(**ids, by=director)
+    with on("report"):
+        accepted = timeline.day(imr_demo.DAYS["panel_accept"])
+        imr_demo._write_report(ids, author, director, report, actions_from=accepted)
+    with on("submit_report"):
+        imr_services.imr_submit(**ids, by=author, part=Part.REPORT)
+    with on("countersign_report"):
+        imr_services.imr_countersign(**ids, by=director)
     comments = REVIEWS["panel_accept"]
     panel_chair = world.people[Role.PANEL_CHAIR]
-    imr_services.imr_panel_review(**ids, by=panel_chair, accept=True, comments=comments)
+    with on("panel_accept"):
+        imr_services.imr_panel_review(**ids, by=panel_chair, accept=True, comments=comments)
 
 
-def _write_overview(world: DemoWorld, case: Case, story: Story, died: date) -> None:
+def _write_overview(
+    world: DemoWorld, case: Case, story: Story, died: date, timeline: Timeline
+) -> None:
     """13: begun by the coordinator; the author links duplicates, merges the family and
     writes. At the first step only part of it, and nothing submitted."""
     ids = {"case_id": case.pk, "by": world.people[Role.OVERVIEW_AUTHOR]}
     done = story.step > WRITING
-    overview = overview_services.overview_start(case_id=case.pk, by=world.people[Role.COORDINATOR])
+    with timeline.on(DAYS["overview"]):
+        coordinator = world.people[Role.COORDINATOR]
+        overview = overview_services.overview_start(case_id=case.pk, by=coordinator)
     age = age_on(story.born, died)
     sections = {
         Key.INTRODUCTION: INTRODUCTION.format(who=initials(story.subject), age=age, died=died),
@@ -341,9 +419,20 @@ def _write_overview(world: DemoWorld, case: Case, story: Story, died: date) -> N
         Key.KNOWN: story.known,
         Key.ANALYSIS: story.analysis,
     }
-    for key, text in sections.items():
-        if text:
-            overview_services.overview_section_save(**ids, key=key, text=text, revision=None)
+    with timeline.on(DAYS["sections"]):
+        for key, text in sections.items():
+            if text:
+                overview_services.overview_section_save(**ids, key=key, text=text, revision=None)
+    with timeline.on(DAYS["links"]):
+        _link(ids, overview, done)
+    with timeline.on(DAYS["findings"]):
+        _findings(world, ids, overview, story, died)
+    if done:
+        with timeline.on(DAYS["submit"]):
+            overview_services.overview_submit(**ids)
+
+
+def _link(ids: dict, overview, done: bool) -> None:
     # The same event from two agencies: one linked at the first step, the rest left
     # suggested; all linked later.
     linked = 0
@@ -352,6 +441,9 @@ def _write_overview(world: DemoWorld, case: Case, story: Story, died: date) -> N
         linked += 1
     while done and (suggestions := merge_suggestions(overview)):
         family_merge(**ids, keep_id=suggestions[0].first.pk, merge_id=suggestions[0].second.pk)
+
+
+def _findings(world: DemoWorld, ids: dict, overview, story: Story, died: date) -> None:
     agencies, rows = world.agencies, overview.entries.filter(explains_gap=False)
     for finding in story.findings:
         terms, cited, text = _fields(finding)
@@ -372,53 +464,60 @@ def _write_overview(world: DemoWorld, case: Case, story: Story, died: date) -> N
             agency_ids=[agencies[key].pk for key in keys.split() if key != "board"],
             term_numbers=_numbers(terms),
         )
-    if done:
-        overview_services.overview_submit(**ids)
 
 
-def _receive(world: DemoWorld, case: Case, *, complete: bool) -> None:
+def _receive(world: DemoWorld, case: Case, timeline: Timeline, *, complete: bool) -> None:
     """14: the coordinator records the contributors' responses and the receipt: part of
     it while the report is with the board, all of it once received."""
     ids = {"case_id": case.pk, "by": world.people[Role.COORDINATOR]}
-    for key in AGENCIES if complete else AGENCIES[:2]:
+    for number, key in enumerate(AGENCIES if complete else AGENCIES[:2]):
         answer, comments = RESPONSES[key]
         agency_id = world.agencies[key].pk
-        receipt.contributor_response_record(
-            **ids, agency_id=agency_id, answer=answer, comments=comments
-        )
-    for item in list(RECEIPT)[: None if complete else 2]:
-        receipt.receipt_item_record(**ids, key=item, note=RECEIPT[item])
+        with timeline.on(DAYS["responses"] + 3 * number):
+            receipt.contributor_response_record(
+                **ids, agency_id=agency_id, answer=answer, comments=comments
+            )
+    with timeline.on(DAYS["receipt"]):
+        for item in list(RECEIPT)[: None if complete else 2]:
+            receipt.receipt_item_record(**ids, key=item, note=RECEIPT[item])
 
 
-def _summary(world: DemoWorld, case: Case, story: Story) -> None:
+def _summary(world: DemoWorld, case: Case, story: Story, timeline: Timeline) -> None:
     """15: drafted by the author from the report; then agreed by the panel, approved by
     the chair with its release date and a family copy, and released on the date."""
     people, ids = world.people, {"case_id": case.pk}
     author = people[Role.OVERVIEW_AUTHOR]
-    draft = summary.summary_start(**ids, by=author)
-    summary.summary_save(
-        **ids,
-        by=author,
-        process=draft.process,
-        key_issues=f"{story.opening}\n\n{draft.key_issues}",
-        recommendations=draft.recommendations,
-        revision=draft.revision,
-    )
+    with timeline.on(DAYS["summary"]):
+        draft = summary.summary_start(**ids, by=author)
+        summary.summary_save(
+            **ids,
+            by=author,
+            process=draft.process,
+            key_issues=f"{story.opening}\n\n{draft.key_issues}",
+            recommendations=draft.recommendations,
+            revision=draft.revision,
+        )
     if story.step == SUMMARY:
         return
-    today = calendar.today()
-    summary.summary_send_to_panel(**ids, by=author)
-    summary.summary_panel_decide(**ids, by=people[Role.PANEL_CHAIR], agree=True)
-    summary.summary_approve(
-        **ids,
-        by=people[Role.BOARD_CHAIR],
-        criminal_proceedings=story.proceedings,
-        release_date=today + timedelta(weeks=4) if story.step == APPROVED else today,
-        media_note=REPORT["media_note"],
-    )
+    with timeline.on(DAYS["summary_to_panel"]):
+        summary.summary_send_to_panel(**ids, by=author)
+    with timeline.on(DAYS["summary_agreed"]):
+        summary.summary_panel_decide(**ids, by=people[Role.PANEL_CHAIR], agree=True)
+    # Released four weeks after the approval; the one still waiting in six.
+    weeks = 6 if story.step == APPROVED else 4
+    with timeline.on(DAYS["summary_approved"]) as day:
+        summary.summary_approve(
+            **ids,
+            by=people[Role.BOARD_CHAIR],
+            criminal_proceedings=story.proceedings,
+            release_date=day + timedelta(weeks=weeks),
+            media_note=REPORT["media_note"],
+        )
     name = _fields(story.child)[0]
     email = f"{name.lower().replace(' ', '.')}@example.org"
-    summary.summary_recipient_add(**ids, by=people[Role.COORDINATOR], name=name, email=email)
+    with timeline.on(DAYS["summary_approved"] + 1):
+        summary.summary_recipient_add(**ids, by=people[Role.COORDINATOR], name=name, email=email)
     if story.step == RELEASED:
-        summary.summary_release_due(today=today)
-        summary.summary_copies_send(summary_id=draft.pk)
+        with timeline.on(DAYS["summary_approved"] + 7 * weeks) as day:
+            summary.summary_release_due(today=day)
+            summary.summary_copies_send(summary_id=draft.pk)

@@ -6,7 +6,7 @@ Stage apps add their own demo data through `register` (the core never imports th
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,7 @@ from scr.accounts.services import role_grant, role_groups_sync
 from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.deadlines import calendar
+from scr.demo.clock import Timeline
 from scr.demo.data import demo_data
 from scr.registry import Registry, function_key
 
@@ -50,22 +51,26 @@ PEOPLE = [
     (p["email"], p["name"], p["title"], p.get("agency"), Role(p["role"])) for p in WORLD["people"]
 ]
 
-# The invented subjects of the demo cases, and the stage each case is brought to.
-# The overview stage's demo takes Cyril Mablethorpe's on through its reviews to the
-# overview report, which begins only once every review is accepted.
-# New cases are appended, so the others keep their references (allocated in order).
-CASES = [(c["subject"], c["born"], c["stage"]) for c in WORLD["cases"]]
+# The invented subjects of the demo cases, the stage each case is brought to, and how many
+# days before the seed it was opened. The overview stage's demo takes Cyril Mablethorpe's
+# on through its reviews to the overview report, which begins only once every review is
+# accepted. New cases are appended, so the others keep their references (allocated in
+# order).
+CASES = [(c["subject"], c["born"], c["stage"], c["referred"]) for c in WORLD["cases"]]
 
-# The transitions that take a case from referral to each stage, and who takes them.
+# The transitions that take a case from referral to each stage, who takes them, and how
+# many days after the step before (the panel's recommendation: within its four weeks).
 ROUTE = {
-    "with_chair": [("send_to_chair", Role.AGENCY_LEAD)],
-    "panel_convened": [("convene_panel", Role.BOARD_CHAIR)],
-    "panel_recommended": [("record_recommendation", Role.PANEL_CHAIR)],
-    "review_commissioned": [("commission_review", Role.BOARD_CHAIR)],
-    "imrs_in_progress": [("start_imrs", Role.COORDINATOR)],
-    "overview_in_progress": [("start_overview", Role.COORDINATOR)],
+    "with_chair": [("send_to_chair", Role.AGENCY_LEAD, 4)],
+    "panel_convened": [("convene_panel", Role.BOARD_CHAIR, 10)],
+    "panel_recommended": [("record_recommendation", Role.PANEL_CHAIR, 25)],
+    "review_commissioned": [("commission_review", Role.BOARD_CHAIR, 7)],
+    "imrs_in_progress": [("start_imrs", Role.COORDINATOR, 7)],
+    "overview_in_progress": [("start_overview", Role.COORDINATOR, 90)],
 }
 ORDER = list(ROUTE)
+# The chair decides a case the criteria do not fit a week after it reached them.
+SIDE_ROUTE_DAYS = 7
 
 # The chair's decisions that end a case at 'with the chair', each with its reasons.
 SIDE_ROUTES = {
@@ -84,39 +89,56 @@ def _person(board, agencies, email, name, title, agency_key, password) -> User:
             board=board,
             agency=agencies.get(agency_key),
         )
-    # Demo people have an authenticator already; `make run` (DEMO_SECOND_FACTOR) shows
-    # its code on the code page, since nobody has the demo phones.
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    authenticator_give(user)
     return user
 
 
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(10, 0)), calendar.LONDON)
+def authenticator_give(user: User) -> None:
+    """Demo people have an authenticator already; `make run` (DEMO_SECOND_FACTOR) shows
+    its code on the code page, since nobody has the demo phones. Every demo account, the
+    stages' too, gets one: without it, signing in ends on a QR code nobody can scan."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
 
 
-def _bring_to_stage(world: DemoWorld, case: Case, target: str, started: date) -> None:
-    """Walk the case along the route with the right person at each step, on past dates.
+def reached(case: Case, stage: str) -> Timeline:
+    """The case's history from the day it reached `stage`, for a stage's demo to go on
+    from (a Timeline: `with reached(case, "panel_convened").on(2): ...`)."""
+    event = case.events.filter(to_stage=stage).order_by("at", "pk").first()
+    if event is None:
+        raise ValueError(f"{case.reference} never reached {stage}")
+    timeline = Timeline(calendar.local_date(event.at))
+    timeline.after(event.at)
+    return timeline
+
+
+def _bring_to_stage(world: DemoWorld, case: Case, target: str, timeline: Timeline) -> None:
+    """Walk the case along the route with the right person at each step, on past days.
     The transitions open and meet the procedure's clocks themselves."""
     people = world.people
     steps = ["with_chair"] + ORDER[1 : ORDER.index(target) + 1] if target in ORDER else []
     if target in SIDE_ROUTES:
         steps = ["with_chair"]
-    day = started
+    day = 0
     for stage in steps:
-        for name, role in ROUTE[stage]:
-            day += timedelta(days=3)
-            _transition(case, name, people[role], day)
+        for name, role, after in ROUTE[stage]:
+            day += after
+            with timeline.on(day):
+                _transition(case, name, people[role])
     if target in SIDE_ROUTES:
         name, note = SIDE_ROUTES[target]
-        _transition(case, name, people[Role.BOARD_CHAIR], day + timedelta(days=2), note=note)
+        with timeline.on(day + SIDE_ROUTE_DAYS):
+            _transition(case, name, people[Role.BOARD_CHAIR], note=note)
 
 
-def _transition(case: Case, name: str, by: User, day: date, note: str = "") -> None:
-    # A record of the past: dated when it happened, and nobody is emailed about it.
+def _transition(case: Case, name: str, by: User, note: str = "") -> None:
+    # A record of the past: dated when it happened (the timeline's clock), and nobody is
+    # emailed about it.
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        case_services.case_transition(locked, name, by=by, note=note, now=_at(day), notify=False)
+        case_services.case_transition(
+            locked, name, by=by, note=note, now=timezone.now(), notify=False
+        )
 
 
 def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) -> DemoWorld:
@@ -159,12 +181,10 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
     if not Case.objects.filter(board=board).exists():
         _seed_cases(world, today)
     if not Case.objects.filter(board=other_board).exists():
-        case_services.case_create(
-            board=other_board,
-            by=southvale,
-            subject_name=other["case_subject"],
-            now=_at(today - timedelta(days=20)),
-        )
+        with Timeline(today - timedelta(days=20), today=today).on(0):
+            case_services.case_create(
+                board=other_board, by=southvale, subject_name=other["case_subject"]
+            )
     world.cases = {c.reference: c for c in Case.objects.filter(board=board)}
     for seeder in _seeders.values():
         seeder(world)
@@ -172,50 +192,33 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
 
 
 def _seed_cases(world: DemoWorld, today: date) -> None:
+    for name, born, target, referred in CASES:
+        timeline = Timeline(today - timedelta(days=referred), today=today)
+        with timeline.on(0):
+            case = _open(world, name, born, target)
+        _bring_to_stage(world, case, target, timeline)
+
+
+def _open(world: DemoWorld, name: str, born: date, target: str) -> Case:
+    """The case, opened from its referral (the referrals demo adds it), with the people
+    it will need."""
     people, agencies = world.people, world.agencies
     coordinator = people[Role.COORDINATOR]
-    for index, (name, born, target) in enumerate(CASES):
-        started = today - timedelta(days=10 + 12 * index)
-        with transaction.atomic():
-            case = case_services.case_create(
-                board=world.board,
-                by=people[Role.REFERRER],
-                subject_name=name,
-                subject_date_of_birth=born,
-                agencies=[agencies["police"], agencies["asc"], agencies["nhs"]],
-                now=_at(started),
-            )
-        case_services.case_assign(
-            case_id=case.pk, user=people[Role.REFERRER], role=Role.REFERRER, by=coordinator
+    with transaction.atomic():
+        case = case_services.case_create(
+            board=world.board,
+            by=people[Role.REFERRER],
+            subject_name=name,
+            subject_date_of_birth=born,
+            agencies=[agencies["police"], agencies["asc"], agencies["nhs"]],
         )
-        if target not in ("referral_received", "with_chair", *SIDE_ROUTES):
-            case_services.case_assign(
-                case_id=case.pk,
-                user=people[Role.PANEL_CHAIR],
-                role=Role.PANEL_CHAIR,
-                by=coordinator,
-            )
-            case_services.case_assign(
-                case_id=case.pk,
-                user=people[Role.PANEL_MEMBER],
-                role=Role.PANEL_MEMBER,
-                by=coordinator,
-            )
-        if target in ("review_commissioned", "imrs_in_progress", "overview_in_progress"):
-            case_services.case_assign(
-                case_id=case.pk, user=people[Role.IMR_AUTHOR], role=Role.IMR_AUTHOR, by=coordinator
-            )
-            case_services.case_assign(
-                case_id=case.pk,
-                user=people[Role.COUNTERSIGNING_DIRECTOR],
-                role=Role.COUNTERSIGNING_DIRECTOR,
-                by=coordinator,
-            )
-        if target in ("imrs_in_progress", "overview_in_progress"):
-            case_services.case_assign(
-                case_id=case.pk,
-                user=people[Role.OVERVIEW_AUTHOR],
-                role=Role.OVERVIEW_AUTHOR,
-                by=coordinator,
-            )
-        _bring_to_stage(world, case, target, started)
+    roles = [Role.REFERRER]
+    if target not in ("referral_received", "with_chair", *SIDE_ROUTES):
+        roles += [Role.PANEL_CHAIR, Role.PANEL_MEMBER]
+    if target in ("review_commissioned", "imrs_in_progress", "overview_in_progress"):
+        roles += [Role.IMR_AUTHOR, Role.COUNTERSIGNING_DIRECTOR]
+    if target in ("imrs_in_progress", "overview_in_progress"):
+        roles += [Role.OVERVIEW_AUTHOR]
+    for role in roles:
+        case_services.case_assign(case_id=case.pk, user=people[role], role=role, by=coordinator)
+    return case
