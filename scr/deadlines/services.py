@@ -362,7 +362,7 @@ def extension_notify(*, extension_id: int) -> int:
         recipients=set(recipients),
         context={
             "reference": case.reference,
-            "clock": extension.deadline.get_kind_display(),
+            "clock": extension.deadline.label,
             "due_before": extension.due_before,
             "requested_due": extension.requested_due,
             "decision": extension.get_status_display(),

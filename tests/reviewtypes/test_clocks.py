@@ -4,10 +4,13 @@ the moves and events that open and meet them, who owns them and which decision e
 dates; a type naming what the service does not know is refused when saved."""
 
 import copy
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from imr.services import imr_commission
 from scr.accounts.roles import Role
@@ -161,6 +164,7 @@ def test_a_sar_case_opens_the_sars_clocks_with_the_sars_amounts(
     completion = clocks["sar_completion"]
     assert completion.due == calendar.add_period(today, 6, "months")
     assert completion.owner == people["overview_author"]  # the role the SAR's type names
+    assert completion.label == "SAR report received by the board (the board's completion target)"
     # The agencies are asked for the SAR's one agency report, due on the report's date.
     imr_commission(
         case_id=case.pk,
@@ -288,3 +292,37 @@ def test_a_type_naming_what_the_service_does_not_know_is_refused_when_saved(
     assert all(m.startswith("clock 4: ") for m in refused.value.messages)
     own.refresh_from_db()
     assert own.definition == before
+
+
+def test_a_sar_clock_is_named_by_the_sar_on_the_pages_that_show_it(
+    client, board, people, agency_a, sar_starts, outsider, other_coordinator
+):
+    case = _case(board, people, agency_a, "sar")
+    _move(case, people, "send_to_chair", "convene_panel", "record_recommendation")
+    _move(case, people, "commission_review")
+    clock = Deadline.objects.get(case=case)
+    name = "SAR report received by the board (the board&#x27;s completion target)"
+    # Its owner's deadlines, the case page, the request for more time.
+    client.force_login(people["overview_author"])
+    assert name in client.get(reverse("deadlines:my-deadlines")).content.decode()
+    assert name in client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
+    page = client.get(reverse("deadlines:extension-request", args=[clock.pk]))
+    assert name in page.content.decode()
+    # The board's compliance report, for the coordinator; not for the clock's owner.
+    assert client.get(reverse("deadlines:compliance")).status_code == 403
+    client.force_login(people["coordinator"])
+    params = {
+        "start": clock.start.strftime("%d/%m/%Y"),
+        "end": clock.due.strftime("%d/%m/%Y"),
+        "format": "csv",
+    }
+    export = client.get(reverse("deadlines:compliance"), params).content.decode("utf-8-sig")
+    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(export))}
+    assert rows["SAR report received by the board (the board's completion target)"][:1] == ["1"]
+    assert rows["Panel meets (6.1)"][:1] == ["0"]  # the board's default type's clocks stay
+    # Someone of the board who is not on the case, and another board, see nothing of it.
+    for person in (outsider, other_coordinator):
+        client.force_login(person)
+        assert name not in client.get(reverse("deadlines:my-deadlines")).content.decode()
+        page = client.get(reverse("deadlines:extension-request", args=[clock.pk]))
+        assert page.status_code == 404
