@@ -27,6 +27,14 @@ class ActionplansConfig(AppConfig):
 
         # What this stage adds to the core (scr.registry).
         registry.URLCONFS.register("actionplans.urls", "cases/")
+        # The events of this stage a review type's clocks may name (scr.deadlines).
+        for event, words in (
+            ("chair_letter_sent", "The chair's letter sent to an agency"),
+            ("action_plan_accepted", "An agency's action plan accepted"),
+            ("action_agreed", "An action of an accepted plan, with its date"),
+            ("action_completed", "An action's evidence accepted"),
+        ):
+            registry.CLOCK_EVENTS.register(event, words)
         # The board's monitoring (16): for the coordinators and chairs, last in the menu.
         registry.NAVIGATION.register(
             "Monitoring",

@@ -23,7 +23,7 @@ from scr.audit.services import Action, audit_record
 from scr.cases import status
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
-from scr.deadlines.services import deadline_meet, deadline_open
+from scr.deadlines.services import deadline_event
 
 WRONG_TYPE = "The file must be a PDF, Word document, Excel spreadsheet, PNG or JPEG"
 EMPTY = "The selected file is empty"
@@ -64,18 +64,16 @@ def action_clocks_open(*, plan: ActionPlan, today: date | None = None) -> list[D
     owner = leads[0] if len(leads) == 1 else None
     opened = []
     for action in plan.actions.exclude(target_date=None).order_by("pk"):
-        opened.append(
-            deadline_open(
-                case=plan.case,
-                kind=Deadline.Kind.ACTION_TARGET,
-                agency=plan.agency,
-                subject=action_subject(action),
-                # A date that passed while the plan waited for its decision opens a clock
-                # already overdue, so the reminders escalate at once.
-                start=min(today, action.target_date),
-                due=action.target_date,
-                owner=owner,
-            )
+        opened += deadline_event(
+            case=plan.case,
+            event="action_agreed",
+            agency=plan.agency,
+            subject=action_subject(action),
+            # A date that passed while the plan waited for its decision opens a clock
+            # already overdue, so the reminders escalate at once.
+            on=min(today, action.target_date),
+            dues={"action_completed": action.target_date},
+            owner=owner,
         )
     return opened
 
@@ -231,9 +229,9 @@ def evidence_decide(*, case_id, by, evidence_id: int, accept: bool, comments: st
         action.progress = PlanAction.Progress.COMPLETE
         action.completed_at = now
         action.save(update_fields=["progress", "completed_at"])
-        deadline_meet(
+        deadline_event(
             case=plan.case,
-            kind=Deadline.Kind.ACTION_TARGET,
+            event="action_completed",
             agency=plan.agency,
             subject=action_subject(action),
         )

@@ -22,8 +22,7 @@ from scr.cases import status
 from scr.cases.models import Case, CaseAgency, CasePerm
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.deadlines import calendar
-from scr.deadlines.models import Deadline
-from scr.deadlines.services import deadline_meet, deadline_open
+from scr.deadlines.services import deadline_event
 from scr.drafting import Conflict
 
 # Letters are written once the chair has approved the executive summary (15, 16), and
@@ -203,11 +202,11 @@ def letter_send(*, case_id, by, letter_id: int, today: date | None = None) -> Ac
         # is involved in the case, so its lead sees the case and its plan (scr.access).
         CaseAgency.objects.get_or_create(case=letter.case, agency=letter.agency)
     plan = ActionPlan.objects.create(case=letter.case, agency=letter.agency, letter=letter)
-    deadline_open(
+    deadline_event(
         case=letter.case,
-        kind=Deadline.Kind.ACTION_PLAN,
+        event="chair_letter_sent",
         agency=letter.agency,
-        start=today or calendar.today(),
+        on=today or calendar.today(),
         owner=leads[0] if len(leads) == 1 else None,
     )
     if leads:
@@ -492,7 +491,7 @@ def plan_decide(*, case_id, by, plan_id: int, accept: bool, comments: str = "") 
         detail="action plan accepted" if accept else "action plan returned",
     )
     if accept:
-        deadline_meet(case=plan.case, kind=Deadline.Kind.ACTION_PLAN, agency=plan.agency)
+        deadline_event(case=plan.case, event="action_plan_accepted", agency=plan.agency)
         from actionplans.implementation_services import action_clocks_open  # imports this module
 
         action_clocks_open(plan=plan)

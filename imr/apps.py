@@ -12,6 +12,15 @@ class ImrConfig(AppConfig):
 
         # What this stage adds to the core (scr.registry).
         registry.URLCONFS.register("imr.urls", "cases/")
+        # The events of this stage a review type's clocks may name (scr.deadlines).
+        for event, words in (
+            ("imr_commissioned", "An agency asked for its review"),
+            ("imrs_all_begun", "Every agency's review begun"),
+            ("imr_chronology_countersigned", "An agency's chronology countersigned"),
+            ("imr_report_countersigned", "An agency's report countersigned"),
+            ("imr_report_returned", "An agency's report returned by the panel"),
+        ):
+            registry.CLOCK_EVENTS.register(event, words)
         # String arguments of this stage's URLs that are ids, kept in the audit trail of a
         # refused access: a section's key, a report's part, a person or recommendation, a
         # version's number, an export's format.

@@ -23,10 +23,14 @@ from scr.cases.models import Case, CaseAgency, CasePerm
 from scr.cases.stages import FINAL_STAGES, Stage
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
-from scr.deadlines.services import deadline_meet, deadline_open
+from scr.deadlines.services import deadline_event
 
 COMMISSION_STAGES = (Stage.REVIEW_COMMISSIONED, Stage.IMRS_IN_PROGRESS)
-PART_CLOCK = {Part.CHRONOLOGY: Deadline.Kind.IMR_CHRONOLOGY, Part.REPORT: Deadline.Kind.IMR_REPORT}
+# The events this stage records for the clocks of the case's review type (IMRs.apps).
+PART_COUNTERSIGNED = {
+    Part.CHRONOLOGY: "imr_chronology_countersigned",
+    Part.REPORT: "imr_report_countersigned",
+}
 
 
 def _notify(imr: Imr, event: str, **extra) -> None:
@@ -82,7 +86,8 @@ def imr_commission(
 ) -> list[Imr]:
     """Ask key agencies for their management reviews (10). Needs the coordinator.
 
-    Each agency gets the two submission dates of Appendix C as clocks; the case moves to
+    Each agency gets the clocks the case's review type opens on a commission, due on the
+    dates given (the 2009 procedure's two submission dates of Appendix C); the case moves to
     'IMRs in progress' with the first; each lead is invited by email after commit to
     nominate an author and a countersigning director."""
     case = access.case_for_user(by, case_id, CasePerm.MANAGE, lock=True)
@@ -112,15 +117,15 @@ def imr_commission(
     for agency in new:
         CaseAgency.objects.get_or_create(case=case, agency=agency)
         imr = Imr.objects.create(case=case, agency=agency, invited_by=by)
-        deadline_open(
+        deadline_event(
             case=case,
-            kind=Deadline.Kind.IMR_CHRONOLOGY,
+            event="imr_commissioned",
             agency=agency,
-            start=today,
-            due=chronology_due,
-        )
-        deadline_open(
-            case=case, kind=Deadline.Kind.IMR_REPORT, agency=agency, start=today, due=report_due
+            on=today,
+            dues={
+                PART_COUNTERSIGNED[Part.CHRONOLOGY]: chronology_due,
+                PART_COUNTERSIGNED[Part.REPORT]: report_due,
+            },
         )
         _audit(imr, by, "IMR commissioned", Action.CREATE)
         _notify(imr, "invited")
@@ -253,10 +258,12 @@ def imr_nominate(
             assignment = case.assignments.filter(user_id=old, role=role).first()
             if assignment is not None:
                 case_services.case_unassign(assignment_id=assignment.pk, by=by)
-    # The agency's submission clocks are the author's from now on (Appendix C).
-    Deadline.objects.live().filter(
-        case=case, agency=imr.agency, kind__in=list(PART_CLOCK.values())
-    ).update(owner=author)
+    # The agency's submission clocks are the author's from now on (Appendix C): those the
+    # case's type gives the author's role.
+    authors_clocks = [c.key for c in case.review_type.parsed.clocks if c.owner == Role.IMR_AUTHOR]
+    Deadline.objects.live().filter(case=case, agency=imr.agency, kind__in=authors_clocks).update(
+        owner=author
+    )
     nominated = f"author user {author.pk}, director user {director.pk}"
     if first:
         _move(imr, "nominate", by=by, detail=nominated)
@@ -281,8 +288,8 @@ def imr_started(imr: Imr, *, by, now: datetime | None = None) -> None:
     imr.save(update_fields=["started_at"])
     _audit(imr, by, "IMR begun")
     if not Imr.objects.filter(case_id=imr.case_id, started_at=None).exists():
-        deadline_meet(
-            case=imr.case, kind=Deadline.Kind.IMRS_BEGIN, on=calendar.local_date(imr.started_at)
+        deadline_event(
+            case=imr.case, event="imrs_all_begun", on=calendar.local_date(imr.started_at)
         )
 
 
@@ -368,9 +375,9 @@ def imr_countersign(
         at=now,
         detail=f"version {submission.number} countersigned",
     )
-    deadline_meet(
+    deadline_event(
         case=imr.case,
-        kind=PART_CLOCK[Part(submission.part)],
+        event=PART_COUNTERSIGNED[Part(submission.part)],
         agency=imr.agency,
         on=calendar.local_date(now),
     )
@@ -459,13 +466,13 @@ def imr_panel_review(
         detail=f"version {submission.number} {'accepted' if accept else 'returned'}",
     )
     if not accept:
-        deadline_open(
+        deadline_event(
             case=imr.case,
-            kind=Deadline.Kind.IMR_REPORT,
+            event="imr_report_returned",
             agency=imr.agency,
-            start=today,
-            due=revision_due,
+            on=today,
             owner=imr.author,
+            dues={PART_COUNTERSIGNED[Part.REPORT]: revision_due},
         )
     _notify(imr, "panel_accepted" if accept else "panel_returned", submission_id=submission.pk)
     return submission

@@ -13,6 +13,8 @@ class PanelConfig(AppConfig):
 
         # What this stage adds to the core (scr.registry).
         registry.URLCONFS.register("panel.urls", "cases/")
+        # The events of this stage a review type's clocks may name (scr.deadlines).
+        registry.CLOCK_EVENTS.register("panel_meeting_recorded", "The panel's meeting recorded")
         registry.CASE_FILES.register(
             PanelMeetingAttachment._meta.label, (PanelMeetingAttachment, "meeting__case")
         )

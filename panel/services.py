@@ -25,8 +25,7 @@ from scr.cases import services as case_services
 from scr.cases.models import Case, CasePerm
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
-from scr.deadlines.models import Deadline
-from scr.deadlines.services import deadline_meet
+from scr.deadlines.services import deadline_event
 
 
 class Decision:
@@ -332,7 +331,7 @@ def panel_meeting_record(
     meeting.attendees.set([u for u in attendees if u.board_id == case.board_id])
     for paper in papers:  # already checked by scr.uploads.check_upload
         PanelMeetingAttachment.objects.create(meeting=meeting, **uploads.keep(paper, by=by))
-    deadline_meet(case=case, kind=Deadline.Kind.PANEL_MEETING, on=held_on)
+    deadline_event(case=case, event="panel_meeting_recorded", on=held_on)
     audit_record(action=Action.CREATE, actor=by, obj=case, detail="panel meeting recorded")
     return meeting
 

@@ -170,7 +170,8 @@ def case_for_user(user, key: int | str, perm: str = CasePerm.VIEW, lock: bool = 
             raise Http404("No such case")
         case = Case.objects.select_for_update().get(board_id=user.board_id, **lookup)
     else:
-        case = cases.filter(**lookup).first()
+        # The case's review type names its clocks and (issue 17) its wording: one join.
+        case = cases.filter(**lookup).select_related("review_type").first()
         if case is None:
             raise Http404("No such case")
     perms = case_permissions(user, case)
@@ -251,7 +252,9 @@ def deadline_for_user(user, deadline_id: int, lock: bool = False):
     """The clock if the user may see its case in full; 404 otherwise."""
     from scr.deadlines.models import Deadline
 
-    deadlines = Deadline.objects.select_related("case__board", "owner", "agency")
+    deadlines = Deadline.objects.select_related(
+        "case__board", "case__review_type", "owner", "agency"
+    )
     if lock:
         deadlines = deadlines.select_for_update(of=("self",))
     deadline = deadlines.filter(pk=deadline_id, case__board_id=getattr(user, "board_id", None))

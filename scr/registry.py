@@ -109,3 +109,7 @@ AUDIT_URL_ARGUMENTS = Registry("URL arguments in the audit trail")
 # A model of uploaded files (its label) -> (the model, its path to the case), counted
 # towards the case's quota (scr/uploads.py); the model keeps the file's size in `size`.
 CASE_FILES = Registry("Uploaded files counted in a case's quota")
+# An event a stage records that may open or meet a clock of a review type (a panel meeting
+# held, an IMR commissioned) -> what it is, in words (scr.reviewtypes.definition,
+# scr.deadlines.services.deadline_event). The case's transitions are events already.
+CLOCK_EVENTS = Registry("Events that open or meet clocks")

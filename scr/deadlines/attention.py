@@ -18,7 +18,7 @@ def clocks_due(user):
     owned = (
         access.deadlines_visible_to(user)
         .filter(owner=user, status__in=Deadline.LIVE, due__lte=today + timedelta(days=7))
-        .select_related("case")
+        .select_related("case__review_type")
     )
     for deadline in owned:
         if deadline.is_overdue(today):
@@ -29,7 +29,7 @@ def clocks_due(user):
             state = "Due soon"
         yield AttentionItem(
             case_reference=deadline.case.reference,
-            title=deadline.get_kind_display(),
+            title=deadline.label,
             url=reverse("cases:case-detail", args=[deadline.case.reference]),
             due=deadline.due,
             hint=state,
@@ -50,14 +50,14 @@ def clocks_overdue_on_the_board(user):
         access.deadlines_visible_to(user)
         .filter(status__in=Deadline.LIVE, due__lte=latest_due)
         .exclude(owner=user)
-        .select_related("case", "owner", "agency")
+        .select_related("case__review_type", "owner", "agency")
         .order_by("due", "pk")
     )
     for deadline in overdue[:50]:
         who = deadline.owner.full_name if deadline.owner else "nobody"
         yield AttentionItem(
             case_reference=deadline.case.reference,
-            title=f"Overdue: {deadline.get_kind_display()}",
+            title=f"Overdue: {deadline.label}",
             url=reverse("cases:case-detail", args=[deadline.case.reference]),
             due=deadline.due,
             hint=f"Owned by {who}. {(today - deadline.due).days} days overdue",
@@ -73,7 +73,7 @@ def extensions_to_decide(user):
         Extension.objects.filter(
             status=Extension.Status.REQUESTED,
             deadline__in=access.deadlines_visible_to(user),
-        ).select_related("deadline__case")
+        ).select_related("deadline__case__review_type")
     )
     perms = access.permissions_for_cases(user, {e.deadline.case for e in waiting})
     for extension in waiting:
@@ -81,7 +81,7 @@ def extensions_to_decide(user):
             continue
         yield AttentionItem(
             case_reference=extension.deadline.case.reference,
-            title=f"Decide an extension: {extension.deadline.get_kind_display()}",
+            title=f"Decide an extension: {extension.deadline.label}",
             url=reverse("deadlines:extension-decide", args=[extension.pk]),
             due=extension.deadline.due,
             hint=f"Asked for {extension.requested_due:%d/%m/%Y}",

@@ -17,18 +17,19 @@ class DeadlineQuerySet(models.QuerySet):
 
 
 class Deadline(models.Model):
-    class Kind(models.TextChoices):
-        PANEL_MEETING = "panel_meeting", "Panel meets (6.1)"
-        PANEL_RECOMMENDATION = (
-            "panel_recommendation",
-            "Panel recommendation and terms of reference (6.2)",
-        )
-        IMRS_BEGIN = "imrs_begin", "Management reviews begin (10)"
-        OVERVIEW_REPORT = "overview_report", "Overview report (13.2)"
-        ACTION_PLAN = "action_plan", "Agency action plan (16)"
-        IMR_CHRONOLOGY = "imr_chronology", "IMR chronology and family composition (Appendix C)"
-        IMR_REPORT = "imr_report", "IMR full report (Appendix C)"
-        ACTION_TARGET = "action_target", "Action of an action plan (16)"
+    class Kind:
+        """The keys of the 2009 procedure's clocks (scr/reviewtypes/builtin/scr-2009.toml),
+        by which its stages read them. A case's clocks are its review type's: `kind` holds
+        the type's key for the clock, and the clock's name comes from the type (label)."""
+
+        PANEL_MEETING = "panel_meeting"
+        PANEL_RECOMMENDATION = "panel_recommendation"
+        IMRS_BEGIN = "imrs_begin"
+        OVERVIEW_REPORT = "overview_report"
+        ACTION_PLAN = "action_plan"
+        IMR_CHRONOLOGY = "imr_chronology"
+        IMR_REPORT = "imr_report"
+        ACTION_TARGET = "action_target"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -41,7 +42,8 @@ class Deadline(models.Model):
     LIVE = (Status.OPEN, Status.EXTENDED)
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="deadlines")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # The key of one of the clocks of the case's review type ('panel_meeting').
+    kind = models.CharField(max_length=30)
     agency = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -79,7 +81,14 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} due {self.due:%d/%m/%Y}"
+        return f"{self.label} due {self.due:%d/%m/%Y}"
+
+    @property
+    def label(self) -> str:
+        """The clock's name as the case's review type gives it: 'Panel meets (6.1)'.
+        Lists select_related('case__review_type') so the name costs no query."""
+        name = self.case.review_type.clock_display(self.kind)
+        return name or self.kind.replace("_", " ").capitalize()
 
     @property
     def is_live(self) -> bool:

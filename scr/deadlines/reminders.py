@@ -232,7 +232,7 @@ def _clock_context(deadline: Deadline, on: date) -> dict:
     days = (deadline.due - on).days
     return {
         "reference": deadline.case.reference,
-        "clock": deadline.get_kind_display(),
+        "clock": deadline.label,
         "agency": deadline.agency.name if deadline.agency_id else "",
         "due": deadline.due,
         "days_left": days,
@@ -254,7 +254,7 @@ def _reminder_send(reminder_id: int, now: datetime) -> bool:
     if claim is None:
         return False
     reminder = Reminder.objects.select_related(
-        "deadline__case__board", "deadline__agency", "recipient"
+        "deadline__case__board", "deadline__case__review_type", "deadline__agency", "recipient"
     ).get(pk=reminder_id)
     deadline = reminder.deadline
     context = {
@@ -299,7 +299,7 @@ def _digest_send(digest_id: int, now: datetime) -> bool:
             status__in=Deadline.LIVE,
             due__lte=on + timedelta(days=DIGEST_HORIZON_DAYS),
         )
-        .select_related("case", "agency")
+        .select_related("case__review_type", "agency")
         .order_by("due", "pk")
     ]
     if not clocks:

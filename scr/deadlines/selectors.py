@@ -53,12 +53,17 @@ def compliance(board, start: date, end: date, on: date) -> list[ComplianceRow]:
     """Per clock kind, for clocks due between start and end: met on time, late (met late,
     missed, or still running past the date), still open and not yet due, cancelled,
     and the median days late."""
+    from scr.reviewtypes.services import clock_labels  # reviewtypes reads the deadlines
+
     deadlines = Deadline.objects.filter(case__board=board, due__gte=start, due__lte=end).only(
         "kind", "status", "due", "met_on", "closed_at"
     )
-    by_kind: dict[str, list[Deadline]] = {kind: [] for kind in Deadline.Kind.values}
+    # A row for each clock of the board's default review type, in its order, and for any
+    # other clock that fell due; each named as the board's types name it.
+    default_keys, labels = clock_labels(board)
+    by_kind: dict[str, list[Deadline]] = {kind: [] for kind in default_keys}
     for deadline in deadlines:
-        by_kind[deadline.kind].append(deadline)
+        by_kind.setdefault(deadline.kind, []).append(deadline)
     rows = []
     for kind, items in by_kind.items():
         lateness = [d for d in (days_late(x, on) for x in items) if d is not None]
@@ -67,7 +72,7 @@ def compliance(board, start: date, end: date, on: date) -> list[ComplianceRow]:
         rows.append(
             ComplianceRow(
                 kind=kind,
-                label=Deadline.Kind(kind).label,
+                label=labels.get(kind) or kind.replace("_", " ").capitalize(),
                 total=len(items),
                 on_time=on_time,
                 late=len(lateness),

@@ -44,48 +44,25 @@ def deadline_due(board, kind: str, start: date, review_type=None) -> date:
     return calendar.add_period(start, amount, unit, working_days=working_days)
 
 
-# Who owns each clock by default: a person in this role on the case. A clock with no
-# owner reminds the board's coordinators instead.
-DEFAULT_OWNER_ROLE = {
-    Deadline.Kind.PANEL_MEETING: Role.PANEL_CHAIR,
-    Deadline.Kind.PANEL_RECOMMENDATION: Role.PANEL_CHAIR,
-    Deadline.Kind.OVERVIEW_REPORT: Role.OVERVIEW_AUTHOR,
-    # Appendix C: each agency's submissions are its author's (the clock names the agency).
-    Deadline.Kind.IMR_CHRONOLOGY: Role.IMR_AUTHOR,
-    Deadline.Kind.IMR_REPORT: Role.IMR_AUTHOR,
-}
-
-# The clocks each transition of the case starts and satisfies. Stage events that are
-# not transitions (a panel meeting, an IMR started) call deadline_open/meet themselves.
-TRANSITION_CLOCKS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # 6.1 and 6.2 run from the chair's request to the panel.
-    "convene_panel": ((Deadline.Kind.PANEL_MEETING, Deadline.Kind.PANEL_RECOMMENDATION), ()),
-    # A recommendation means the panel has met and recommended (6.2 a).
-    "record_recommendation": (
-        (),
-        (Deadline.Kind.PANEL_MEETING, Deadline.Kind.PANEL_RECOMMENDATION),
-    ),
-    # 10: reviews begin within 6 weeks of the decision; 13.2: the overview report is due
-    # 4 months from the review commencing, which is the decision to hold it.
-    "commission_review": ((Deadline.Kind.IMRS_BEGIN, Deadline.Kind.OVERVIEW_REPORT), ()),
-    # 10: the 6-week clock is met when every agency's review has begun (imr.services).
-    "submit_overview": ((), (Deadline.Kind.OVERVIEW_REPORT,)),
-}
+def _definition(case):
+    """The case's review type, as data: which clocks its events open and meet."""
+    return case.review_type.parsed
 
 
-# The clock a decision is due by, for 'Needs your attention'.
-DECISION_CLOCK: dict[str, str] = {
-    "record_recommendation": Deadline.Kind.PANEL_RECOMMENDATION,
-    "start_imrs": Deadline.Kind.IMRS_BEGIN,
-    "submit_overview": Deadline.Kind.OVERVIEW_REPORT,
-}
+def decision_clock_keys(case, transition: str) -> set[str]:
+    """The clocks a case-page decision is due by, as its type says ('Needs your
+    attention' dates the decision by them)."""
+    return {clock.key for clock in _definition(case).decision_clocks(transition)}
 
 
 def _default_owner(case, kind: str, agency_id: int | None = None):
-    role = DEFAULT_OWNER_ROLE.get(kind)
-    if role is None:
+    """The first active person on the case in the role the type gives the clock (in the
+    agency, for an agency's clock); None when the type gives none, so the board's
+    coordinators are reminded."""
+    clock = _definition(case).clock(kind)
+    if clock is None or not clock.owner:
         return None
-    assignments = case.assignments.filter(role=role, user__is_active=True)
+    assignments = case.assignments.filter(role=clock.owner, user__is_active=True)
     if agency_id is not None:
         assignments = assignments.filter(agency_id=agency_id)
     assignment = assignments.select_related("user").order_by("assigned_at").first()
@@ -120,13 +97,60 @@ def deadline_owners_refresh(*, case) -> int:
 
 
 def deadline_on_transition(*, case, transition: str, on: date) -> None:
-    """Open and meet the clocks a transition starts and satisfies (called by
-    scr.cases.services.case_transition inside its transaction)."""
-    opens, meets = TRANSITION_CLOCKS.get(transition, ((), ()))
-    for kind in meets:
-        deadline_meet(case=case, kind=kind, on=on)
-    for kind in opens:
-        deadline_open(case=case, kind=kind, start=on, owner=_default_owner(case, kind))
+    """Open and meet the clocks a transition starts and satisfies, as the case's review
+    type says (called by scr.cases.services.case_transition inside its transaction).
+    Each clock it opens is owned by the first person in the role the type gives it."""
+    definition = _definition(case)
+    for clock in definition.clocks_met_by(transition):
+        deadline_meet(case=case, kind=clock.key, on=on)
+    for clock in definition.clocks_opened_by(transition):
+        deadline_open(case=case, kind=clock.key, start=on, owner=_default_owner(case, clock.key))
+
+
+@transaction.atomic
+def deadline_event(
+    *,
+    case,
+    event: str,
+    on: date | None = None,
+    agency=None,
+    subject: str = "",
+    owner=None,
+    dues: dict[str, date] | None = None,
+) -> list[Deadline]:
+    """A stage recorded `event` (one of scr.registry.CLOCK_EVENTS): meet the running
+    clocks of the case (of `agency`, for `subject`) that its review type says the event
+    meets, then open those the event opens, from `on` (today by default), owned by
+    `owner` (None: the coordinators are reminded until deadline_owners_refresh finds a
+    person in the clock's role). A clock the type gives no duration is due on the date
+    `dues` gives under the event that will meet it: {"imr_report_countersigned": date},
+    as the person commissioning the work set it. Returns the clocks opened (or found
+    running); a type with no clock for the event opens and meets nothing."""
+    definition = _definition(case)
+    on = on or calendar.today()
+    dues = dues or {}
+    for clock in definition.clocks_met_by(event):
+        deadline_meet(case=case, kind=clock.key, on=on, agency=agency, subject=subject)
+    opened = []
+    for clock in definition.clocks_opened_by(event):
+        due = next((dues[m] for m in clock.meets if m in dues), None)
+        if due is None and clock.amount is None:
+            raise ValueError(
+                f"The {clock.key} clock has no duration: give its due date under one of "
+                f"{', '.join(clock.meets)}"
+            )
+        opened.append(
+            deadline_open(
+                case=case,
+                kind=clock.key,
+                start=on,
+                due=due,
+                owner=owner,
+                agency=agency,
+                subject=subject,
+            )
+        )
+    return opened
 
 
 @transaction.atomic
@@ -338,7 +362,7 @@ def extension_notify(*, extension_id: int) -> int:
         recipients=set(recipients),
         context={
             "reference": case.reference,
-            "clock": extension.deadline.get_kind_display(),
+            "clock": extension.deadline.label,
             "due_before": extension.due_before,
             "requested_due": extension.requested_due,
             "decision": extension.get_status_display(),

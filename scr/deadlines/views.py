@@ -43,7 +43,7 @@ def _reminder_days_text(board) -> str:
 
 
 def _live_first(deadlines):
-    return deadlines.select_related("case", "agency", "owner").order_by("due", "pk")
+    return deadlines.select_related("case__review_type", "agency", "owner").order_by("due", "pk")
 
 
 @require_GET
@@ -87,7 +87,7 @@ def board_deadlines(request):
             status=Extension.Status.REQUESTED,
             deadline__in=access.deadlines_visible_to(request.user),
         )
-        .select_related("deadline__case", "requested_by")
+        .select_related("deadline__case__review_type", "requested_by")
         .order_by("requested_at")
     )
     return render(
@@ -258,11 +258,13 @@ def calendar_feed(request, token: str):
         mine |= Q(owner=None)  # the coordinator is reminded of clocks nobody owns
     deadlines = access.deadlines_visible_to(user).filter(mine, status__in=Deadline.LIVE)
     stamp = timezone.now()
-    for deadline in deadlines.select_related("case", "agency").order_by("due")[:MAX_ROWS]:
+    for deadline in deadlines.select_related("case__review_type", "agency").order_by("due")[
+        :MAX_ROWS
+    ]:
         event = Event()
         event.add("uid", f"deadline-{deadline.pk}-{deadline.due:%Y%m%d}@scr")
         event.add("dtstamp", stamp)
-        event.add("summary", f"{deadline.case.reference}: {deadline.get_kind_display()}")
+        event.add("summary", f"{deadline.case.reference}: {deadline.label}")
         event.add("dtstart", deadline.due)
         event.add("dtend", deadline.due + timedelta(days=1))
         event.add(

@@ -9,12 +9,14 @@ shipped with the code."""
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from scr.accounts.roles import CASE_ROLES
 from scr.cases.stages import FINAL_STAGES, Stage
 from scr.deadlines.calendar import Unit
 from scr.deadlines.models import BOARD_PERIODS
+from scr.registry import CLOCK_EVENTS
 
 BUILTIN = Path(__file__).resolve().parent / "builtin"
 CODE = re.compile(r"^[a-z][a-z0-9-]{1,38}$")
@@ -27,10 +29,27 @@ STAGES_TO_COME = {
     "notified": "Notified to the national panel",
     "rapid_review": "Rapid review",
 }
+# Events a built-in type's clocks name whose screens are not built yet (slices 5 and 6):
+# a type may name them; nothing records them until the screens exist.
+EVENTS_TO_COME = {
+    "s45_request_sent": "A request for information sent (s45)",
+    "s45_reply_received": "A reply to a request for information received (s45)",
+    "serious_incident_known": "A serious incident known to the partners",
+    "national_panel_notified": "The serious incident notified to the national panel",
+    "rapid_review_decided": "The rapid review's decision",
+    "publication_date_set": "The report's publication date set",
+    "report_sent_to_national_panel": "The report sent to the national panel",
+    "report_published": "The report published",
+}
 BOARD_SETTINGS = tuple(field for field, _ in BOARD_PERIODS.values())
 AGENCY_REQUESTS = ("imr-appendix-c", "agency-report", "learning-event")
 RECIPIENTS = ("regulator", "national_panel", "home_office_qa_panel")
 NOTIFY_ON = ("notification", "decision", "report")
+
+
+def display(label: str, reference: str) -> str:
+    """A clock's name with the rule it keeps: 'Panel meets (6.1)'."""
+    return f"{label} ({reference})" if reference else label
 
 
 class DefinitionError(ValueError):
@@ -46,8 +65,10 @@ class Clock:
     key: str
     label: str
     reference: str
-    opens: str  # the event that starts it: a case transition or a stage event
-    meets: str  # the event that satisfies it
+    # The events that start it and those that satisfy it: each a case transition or an
+    # event a stage records (scr.registry.CLOCK_EVENTS). A file gives one name or a list.
+    opens: tuple[str, ...]
+    meets: tuple[str, ...]
     amount: int | None = None  # None: a person gives the due date (an IMR's, an action's)
     unit: str | None = None
     # Count in working days (scr.deadlines.calendar.add_period: days and weeks in working
@@ -59,6 +80,14 @@ class Clock:
     # The 2009 procedure's clocks whose duration the board sets on its own page (the
     # Board's field named here, with its working_days): the type's amount is the default.
     board_setting: str = ""
+    # The case-page decisions (transitions) due by this clock: 'Needs your attention'
+    # dates them by it, as the panel's recommendation by its 4 weeks (6.2).
+    decisions: tuple[str, ...] = ()
+
+    @property
+    def display(self) -> str:
+        """The clock's name on pages, emails and calendars: 'Panel meets (6.1)'."""
+        return display(self.label, self.reference)
 
     @property
     def period(self) -> str:
@@ -90,6 +119,39 @@ class Definition:
     def clock(self, key: str) -> Clock | None:
         return next((c for c in self.clocks if c.key == key), None)
 
+    def clocks_opened_by(self, event: str) -> tuple[Clock, ...]:
+        return tuple(c for c in self.clocks if event in c.opens)
+
+    def clocks_met_by(self, event: str) -> tuple[Clock, ...]:
+        return tuple(c for c in self.clocks if event in c.meets)
+
+    def decision_clocks(self, transition: str) -> tuple[Clock, ...]:
+        return tuple(c for c in self.clocks if transition in c.decisions)
+
+
+@cache
+def transitions() -> frozenset[str]:
+    """The names of the case's transitions (every move the service can make)."""
+    from scr.cases.models import Case  # scr.cases.models is loaded after this module
+
+    return frozenset(t.name for t in Case._meta.get_field("stage").get_all_transitions(Case))
+
+
+def events() -> set[str]:
+    """Every name a clock may be opened or met by: a case transition, an event a stage
+    records (registered in its AppConfig.ready()), or one whose screens are to come."""
+    return transitions() | set(CLOCK_EVENTS.keys()) | set(EVENTS_TO_COME)
+
+
+def _names(value: object) -> tuple[str, ...] | None:
+    """One name or a non-empty list of names, as a tuple; None when it is neither."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names:
+        return None
+    if not all(isinstance(n, str) and NAME.match(n) for n in names):
+        return None
+    return tuple(names)
+
 
 def _text(data: dict, key: str, problems: list[str], where: str = "") -> str:
     value = data.get(key)
@@ -99,7 +161,7 @@ def _text(data: dict, key: str, problems: list[str], where: str = "") -> str:
     return value.strip()
 
 
-def _clock(data: object, index: int, found: list[str]) -> Clock | None:
+def _clock(data: object, index: int, found: list[str], known: set[str]) -> Clock | None:
     where = f"clock {index + 1}: "
     problems: list[str] = []
     if not isinstance(data, dict):
@@ -111,9 +173,27 @@ def _clock(data: object, index: int, found: list[str]) -> Clock | None:
     key = data.get("key", "")
     if not isinstance(key, str) or not NAME.match(key):
         problems.append(f"{where}key: lower-case letters, digits and underscores")
-    for event in ("opens", "meets"):
-        if not isinstance(data.get(event), str) or not NAME.match(data.get(event, "")):
-            problems.append(f"{where}{event}: name the event, for example commission_review")
+    named = {}
+    for setting in ("opens", "meets"):
+        names = named[setting] = _names(data.get(setting))
+        if names is None:
+            problems.append(
+                f"{where}{setting}: name the event, or list the events, for example "
+                "commission_review"
+            )
+            continue
+        for name in names:
+            if name not in known:
+                problems.append(
+                    f"{where}{setting}: {name!r} is neither a move of the case nor an event "
+                    "the service records"
+                )
+    decisions = data.get("decisions", [])
+    if not isinstance(decisions, list) or not all(isinstance(d, str) for d in decisions):
+        problems.append(f"{where}decisions: list the moves of the case due by this clock")
+        decisions = []
+    for name in set(decisions) - transitions():
+        problems.append(f"{where}decisions: {name!r} is not a move of the case")
     amount, unit = data.get("amount"), data.get("unit")
     if amount is not None:
         if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= 999:
@@ -148,8 +228,8 @@ def _clock(data: object, index: int, found: list[str]) -> Clock | None:
         key=key,
         label=label,
         reference=reference,
-        opens=data["opens"],
-        meets=data["meets"],
+        opens=named["opens"],
+        meets=named["meets"],
         amount=amount,
         unit=unit,
         working_days=data.get("working_days", False),
@@ -157,6 +237,7 @@ def _clock(data: object, index: int, found: list[str]) -> Clock | None:
         owner=owner,
         per_agency=data.get("per_agency", False),
         board_setting=board_setting,
+        decisions=tuple(decisions),
     )
 
 
@@ -199,7 +280,8 @@ def parse(data: dict) -> Definition:
     for stage in stages:
         if stage not in reached:
             problems.append(f"stages: nothing moves a case to {stage}")
-    clocks = [_clock(c, i, problems) for i, c in enumerate(data.get("clocks") or [])]
+    known = events()
+    clocks = [_clock(c, i, problems, known) for i, c in enumerate(data.get("clocks") or [])]
     keys = [c.key for c in clocks if c]
     if len(set(keys)) != len(keys):
         problems.append("clocks: two clocks have the same key")

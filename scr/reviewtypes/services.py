@@ -118,6 +118,22 @@ def review_types_available(board) -> list[ReviewType]:
     return [types[code] for code in sorted(types)]
 
 
+def clock_labels(board) -> tuple[list[str], dict[str, str]]:
+    """The keys of the clocks of the board's default type, in order, and every clock's
+    name by its key over the types the board may use (the default type's first, then the
+    others' newest versions): 'Panel meets (6.1)'."""
+    default = board.default_review_type or DEFAULT
+    types = sorted(review_types_available(board), key=lambda t: t.code != default)
+    labels: dict[str, str] = {}
+    for review_type in types:
+        for clock in review_type.parsed.clocks:
+            labels.setdefault(clock.key, clock.display)
+    default_keys = (
+        [c.key for c in types[0].parsed.clocks] if types and types[0].code == default else []
+    )
+    return default_keys, labels
+
+
 def _own_durations(data: dict, board) -> None:
     """A board's own kind of review keeps its durations in its definition: the clocks the
     2009 procedure leaves to the board's settings take the board's values of today."""

@@ -81,6 +81,18 @@ def test_the_statutory_periods_of_the_newer_types():
         (lambda d: d["clocks"][4].update(working_days=True), "working_days: needs an amount"),
         (lambda d: d["clocks"][0].update(owner="the_milkman"), "owner: a case role"),
         (lambda d: d["clocks"][0].update(opens="Commission Review!"), "opens:"),
+        (lambda d: d["clocks"][0].update(opens=[]), "opens: name the event, or list"),
+        (lambda d: d["clocks"][0].update(opens="tea_break"), "opens: 'tea_break' is neither"),
+        (
+            lambda d: d["clocks"][0].update(meets=["record_recommendation", "kettle_boiled"]),
+            "meets: 'kettle_boiled' is neither a move of the case nor an event",
+        ),
+        (lambda d: d["clocks"][1].update(decisions=["tea_break"]), "'tea_break' is not a move"),
+        (
+            lambda d: d["clocks"][1].update(decisions=["panel_meeting_recorded"]),
+            "decisions: 'panel_meeting_recorded' is not a move of the case",
+        ),
+        (lambda d: d["clocks"][1].update(decisions="start_imrs"), "decisions: list the moves"),
         (lambda d: d["clocks"][0].update(colour="red"), "unknown settings"),
         (lambda d: d["clocks"].append(dict(d["clocks"][0])), "same key"),
         (lambda d: d["agencies"].update(asked_for="a_song"), "agencies.asked_for"),
@@ -175,3 +187,58 @@ def test_the_2009_clocks_the_board_sets_default_to_the_boards_own_defaults():
         assert clock.amount == Board._meta.get_field(clock.board_setting).default, clock.key
     assert not Board._meta.get_field("working_days").default
     assert not any(c.working_days for c in set_on_board)
+
+
+def test_the_2009_clocks_open_and_meet_as_the_procedure_always_did():
+    """The tables the deadlines module kept (which transition opens and meets which clock,
+    which decision each clock dates, who owns it) are the 2009 type's data now."""
+    definition = parse(builtin("scr-2009"))
+    table = {c.key: (c.opens, c.meets, c.owner, c.decisions) for c in definition.clocks if c.amount}
+    assert table == {
+        "panel_meeting": (
+            ("convene_panel",),
+            ("panel_meeting_recorded", "record_recommendation"),
+            "panel_chair",
+            (),
+        ),
+        "panel_recommendation": (
+            ("convene_panel",),
+            ("record_recommendation",),
+            "panel_chair",
+            ("record_recommendation",),
+        ),
+        "imrs_begin": (("commission_review",), ("imrs_all_begun",), "", ("start_imrs",)),
+        "overview_report": (
+            ("commission_review",),
+            ("submit_overview",),
+            "overview_author",
+            ("submit_overview",),
+        ),
+        "action_plan": (("chair_letter_sent",), ("action_plan_accepted",), "", ()),
+    }
+    per_case = {c.key: (c.opens, c.meets, c.owner) for c in definition.clocks if not c.amount}
+    assert per_case == {
+        "imr_chronology": (("imr_commissioned",), ("imr_chronology_countersigned",), "imr_author"),
+        "imr_report": (
+            ("imr_commissioned", "imr_report_returned"),
+            ("imr_report_countersigned",),
+            "imr_author",
+        ),
+        "action_target": (("action_agreed",), ("action_completed",), ""),
+    }
+
+
+def test_every_event_a_stage_records_is_named_by_the_2009_type():
+    """The stages register the events they record (scr.registry.CLOCK_EVENTS); the 2009
+    type uses each, and only the newer types name events whose screens are to come."""
+    from scr.registry import CLOCK_EVENTS
+    from scr.reviewtypes.definition import EVENTS_TO_COME, transitions
+
+    named = {
+        code: {e for c in parse(builtin(code)).clocks for e in (*c.opens, *c.meets)}
+        for code in BUILT_IN
+    }
+    assert set(CLOCK_EVENTS.keys()) == named["scr-2009"] - transitions()
+    assert not named["scr-2009"] & set(EVENTS_TO_COME)
+    assert named["sar"] & set(EVENTS_TO_COME) == {"s45_request_sent", "s45_reply_received"}
+    assert named["cspr"] - transitions() - set(CLOCK_EVENTS.keys()) <= set(EVENTS_TO_COME)

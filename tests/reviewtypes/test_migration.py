@@ -37,3 +37,44 @@ def test_existing_cases_take_their_boards_copy_of_the_2009_type():
         [(boards[0].pk, boards[0].pk, "scr-2009")] * 2 + [(boards[1].pk, boards[1].pk, "scr-2009")]
     )
     assert ReviewType.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_types_take_what_the_deadlines_tables_said_and_nothing_else():
+    """reviewtypes 0002: a copy of the 2009 type stored before its clocks said which
+    moves they follow gets what the deadlines module's tables said; what a board changed
+    (an amount) stays; a clock already saying something is left as it is."""
+    import copy
+
+    from scr.reviewtypes.definition import builtin
+
+    before, after = [("reviewtypes", "0001_initial")], [("reviewtypes", "0002_clock_events")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Board = old.get_model("accounts", "Board")
+    ReviewType = old.get_model("reviewtypes", "ReviewType")
+    board = Board.objects.create(name="Board 1", short_name="B1", reference_prefix="B1X")
+    stored = copy.deepcopy(builtin("scr-2009"))  # as slice 1 stored it
+    for clock in stored["clocks"]:
+        clock.pop("decisions", None)
+        if clock["key"] == "panel_meeting":
+            clock.update(meets="panel_meeting_recorded", amount=9)
+        if clock["key"] == "imr_report":
+            clock["opens"] = "imr_commissioned"
+    own = copy.deepcopy(stored)
+    own["clocks"][0]["meets"] = "convene_panel"  # said otherwise: left alone
+    for code, data in (("scr-2009", stored), ("dardr", own)):
+        ReviewType.objects.create(board=board, code=code, version=1, name=code, definition=data)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    ReviewType = new.get_model("reviewtypes", "ReviewType")
+    clocks = {c["key"]: c for c in ReviewType.objects.get(code="scr-2009").definition["clocks"]}
+    assert clocks == {
+        c["key"]: {**c, "amount": 9} if c["key"] == "panel_meeting" else c
+        for c in builtin("scr-2009")["clocks"]
+    }
+    mine = ReviewType.objects.get(code="dardr").definition["clocks"]
+    assert mine[0]["meets"] == "convene_panel"
+    assert mine[3]["decisions"] == ["submit_overview"]
