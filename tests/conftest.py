@@ -18,6 +18,7 @@ from scr.accounts.roles import Role
 from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.documents.render import StaticOnlyFetcher
+from tests import scenarios
 from tests.factories import AgencyFactory, BoardFactory, UserFactory
 
 # `make test` runs the suite in parallel processes (pytest-xdist, --dist loadgroup). Tests
@@ -317,29 +318,46 @@ def new_case(board, coordinator, referrer, agency_a, agency_c) -> Case:
 
 
 @pytest.fixture
+def referrer_a(board, agency_a):
+    """A professional of agency A who refers the `case` fixture's case to the board, so
+    that agency A's lead endorses it (5) and agency B stays off the case."""
+    return _person(board, "Reggie Referrer-Alpha", agency=agency_a)
+
+
+@pytest.fixture
+def case_with_chair(referrer_a, lead_a, coordinator, referrer, agency_a, agency_c) -> Case:
+    """A case opened from a referral endorsed by agency A's lead: with the chair (5).
+    Agencies A and C are involved; the persona `referrer` follows its stage too."""
+    case = scenarios.referred(
+        referrer=referrer_a,
+        lead=lead_a,
+        subject_name="Hypatia Quenby-Marsh",
+        agencies=[agency_a, agency_c],
+    )
+    case_services.case_assign(case_id=case.pk, user=referrer, role=Role.REFERRER, by=coordinator)
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.fixture
 def case(
-    new_case,
+    case_with_chair,
     coordinator,
     chair,
-    lead_a,
     panel_chair,
     panel_member,
     author_a,
     director_a,
     overview_author,
 ) -> Case:
-    """A case at 'panel convened' with a person in every case role."""
+    """A case at 'panel convened' with a person in every case role: referred, endorsed by
+    agency A's lead and sent to the panel by the chair, who appointed its chair."""
     assign = case_services.case_assign
-    assign(case_id=new_case.pk, user=panel_chair, role=Role.PANEL_CHAIR, by=chair)
-    assign(case_id=new_case.pk, user=panel_member, role=Role.PANEL_MEMBER, by=coordinator)
-    assign(case_id=new_case.pk, user=author_a, role=Role.IMR_AUTHOR, by=coordinator)
-    assign(case_id=new_case.pk, user=director_a, role=Role.COUNTERSIGNING_DIRECTOR, by=coordinator)
-    assign(case_id=new_case.pk, user=overview_author, role=Role.OVERVIEW_AUTHOR, by=coordinator)
-    case_services.case_transition_request(
-        case_id=new_case.pk, by=lead_a, transition="send_to_chair"
-    )
-    case_services.case_transition_request(case_id=new_case.pk, by=chair, transition="convene_panel")
-    return Case.objects.get(pk=new_case.pk)
+    case_id = case_with_chair.pk
+    assign(case_id=case_id, user=panel_member, role=Role.PANEL_MEMBER, by=coordinator)
+    assign(case_id=case_id, user=author_a, role=Role.IMR_AUTHOR, by=coordinator)
+    assign(case_id=case_id, user=director_a, role=Role.COUNTERSIGNING_DIRECTOR, by=coordinator)
+    assign(case_id=case_id, user=overview_author, role=Role.OVERVIEW_AUTHOR, by=coordinator)
+    return scenarios.panel_convened(case_with_chair, chair=chair, panel_chair=panel_chair)
 
 
 # The PDF url_fetcher's tests (tests/documents, tests/security) ----------------------------

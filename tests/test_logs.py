@@ -115,7 +115,8 @@ def test_no_content_password_or_token_in_any_log(
     # A referral written and submitted through its pages, with the subject's name.
     client.force_login(referrer)
     client.post(reverse("referrals:referral-new"))
-    referral = Referral.objects.get()
+    # The referrer's own: the IMR's case was opened from a referral of its own.
+    referral = Referral.objects.get(referrer=referrer)
     response = client.post(
         reverse("referrals:referral-edit", args=[referral.pk]),
         {
@@ -130,7 +131,7 @@ def test_no_content_password_or_token_in_any_log(
         },
     )
     assert response.status_code == 302
-    assert Referral.objects.get().subject_name == SENTINEL
+    assert Referral.objects.get(pk=referral.pk).subject_name == SENTINEL
     # An IMR saved by its author, then refused to someone else (django.request's 404).
     key = {"case_id": imr_a.case_id, "agency_id": imr_a.agency_id, "by": author_a}
     draft_services.imr_section_update(

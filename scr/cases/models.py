@@ -29,12 +29,18 @@ class CasePerm(models.TextChoices):
     SUBMIT_OVERVIEW = "submit_overview", "Submit the overview report (13)"
 
 
-def _transition(
-    *, label: str, perm: CasePerm, note_required: bool = False, generic: bool = True
-) -> dict:
-    """A transition's metadata. generic=False: a stage's own screen takes it, not the
-    case page's 'Record a decision'."""
-    return {"label": label, "permission": perm, "note_required": note_required, "generic": generic}
+def _transition(*, label: str, perm: CasePerm, note_required: bool = False, page: str = "") -> dict:
+    """A transition's metadata. `page` names the stage's own screen that takes it, in the
+    words a user knows it by: such a transition is not generic, so the case page's 'Record
+    a decision' neither offers nor takes it (scr.cases.services.case_transition_request).
+    Words, not a URL name: the core does not name a stage app."""
+    return {
+        "label": label,
+        "permission": perm,
+        "note_required": note_required,
+        "generic": not page,
+        "page": page,
+    }
 
 
 class Case(FSMModelMixin, models.Model):
@@ -90,10 +96,12 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.REFERRAL_RECEIVED,
         target=Stage.WITH_CHAIR,
-        # Stage screens take these (generic=False): the agency lead endorses on the
+        # Stage screens take these (their `page`): the agency lead endorses on the
         # referral's page (5); the chair decides on the chair's decision page (5, 7).
         custom=_transition(
-            label="Endorse and send to the chair", perm=CasePerm.ENDORSE_REFERRAL, generic=False
+            label="Endorse and send to the chair",
+            perm=CasePerm.ENDORSE_REFERRAL,
+            page="the referral's page, where the agency lead endorses it",
         ),
     )
     def send_to_chair(self):
@@ -103,7 +111,9 @@ class Case(FSMModelMixin, models.Model):
         field=stage,
         source=Stage.WITH_CHAIR,
         target=Stage.PANEL_CONVENED,
-        custom=_transition(label="Ask the panel to meet", perm=CasePerm.DECIDE, generic=False),
+        custom=_transition(
+            label="Ask the panel to meet", perm=CasePerm.DECIDE, page="the chair's decision page"
+        ),
     )
     def convene_panel(self):
         self.stage_changed_at = timezone.now()
@@ -113,7 +123,9 @@ class Case(FSMModelMixin, models.Model):
         source=Stage.PANEL_CONVENED,
         target=Stage.PANEL_RECOMMENDED,
         custom=_transition(
-            label="Record the panel's recommendation", perm=CasePerm.RECOMMEND, generic=False
+            label="Record the panel's recommendation",
+            perm=CasePerm.RECOMMEND,
+            page="the panel's recommendation page",
         ),
     )
     def record_recommendation(self):
@@ -124,7 +136,9 @@ class Case(FSMModelMixin, models.Model):
         source=Stage.PANEL_RECOMMENDED,
         target=Stage.REVIEW_COMMISSIONED,
         custom=_transition(
-            label="Commission a Serious Case Review", perm=CasePerm.DECIDE, generic=False
+            label="Commission a Serious Case Review",
+            perm=CasePerm.DECIDE,
+            page="the chair's decision page",
         ),
     )
     def commission_review(self):
@@ -138,7 +152,7 @@ class Case(FSMModelMixin, models.Model):
             label="Route to another review",
             perm=CasePerm.DECIDE,
             note_required=True,
-            generic=False,
+            page="the chair's decision page",
         ),
     )
     def route_other_review(self):
@@ -152,7 +166,7 @@ class Case(FSMModelMixin, models.Model):
             label="Decline: no further action",
             perm=CasePerm.DECIDE,
             note_required=True,
-            generic=False,
+            page="the chair's decision page",
         ),
     )
     def decline(self):
@@ -164,7 +178,9 @@ class Case(FSMModelMixin, models.Model):
         target=Stage.IMRS_IN_PROGRESS,
         # The IMR stage's commissioning screen takes it (10).
         custom=_transition(
-            label="Commission the management reviews", perm=CasePerm.MANAGE, generic=False
+            label="Commission the management reviews",
+            perm=CasePerm.MANAGE,
+            page="the page commissioning the management reviews",
         ),
     )
     def start_imrs(self):
@@ -175,7 +191,11 @@ class Case(FSMModelMixin, models.Model):
         source=Stage.IMRS_IN_PROGRESS,
         target=Stage.OVERVIEW_IN_PROGRESS,
         # The overview's start page takes it once every review is accepted (13.1).
-        custom=_transition(label="Start the overview report", perm=CasePerm.MANAGE, generic=False),
+        custom=_transition(
+            label="Start the overview report",
+            perm=CasePerm.MANAGE,
+            page="the overview report's start page",
+        ),
     )
     def start_overview(self):
         self.stage_changed_at = timezone.now()
@@ -187,7 +207,7 @@ class Case(FSMModelMixin, models.Model):
         custom=_transition(
             label="Submit the overview report to the board",
             perm=CasePerm.SUBMIT_OVERVIEW,
-            generic=False,
+            page="the overview report's submit page",
         ),
     )
     def submit_overview(self):
@@ -198,7 +218,11 @@ class Case(FSMModelMixin, models.Model):
         source=Stage.WITH_BOARD,
         target=Stage.EXECUTIVE_SUMMARY,
         # The receipt checklist takes it when 14 a to e are done.
-        custom=_transition(label="Record the board's receipt", perm=CasePerm.MANAGE, generic=False),
+        custom=_transition(
+            label="Record the board's receipt",
+            perm=CasePerm.MANAGE,
+            page="the overview report's receipt checklist",
+        ),
     )
     def receive_overview(self):
         self.stage_changed_at = timezone.now()
@@ -209,7 +233,9 @@ class Case(FSMModelMixin, models.Model):
         target=Stage.ACTION_PLANS,
         # The chair's approval of the summary takes it (15.2).
         custom=_transition(
-            label="Approve the executive summary", perm=CasePerm.DECIDE, generic=False
+            label="Approve the executive summary",
+            perm=CasePerm.DECIDE,
+            page="the executive summary's page, where the chair approves it",
         ),
     )
     def approve_summary(self):
@@ -221,7 +247,9 @@ class Case(FSMModelMixin, models.Model):
         target=Stage.MONITORING,
         # The monitoring start page takes it once every plan is accepted (16).
         custom=_transition(
-            label="Start monitoring the action plans", perm=CasePerm.MANAGE, generic=False
+            label="Start monitoring the action plans",
+            perm=CasePerm.MANAGE,
+            page="the page starting the monitoring of the action plans",
         ),
     )
     def start_monitoring(self):
@@ -232,7 +260,9 @@ class Case(FSMModelMixin, models.Model):
         source=Stage.MONITORING,
         target=Stage.CLOSED,
         # The close page takes it once every action is complete (16).
-        custom=_transition(label="Close the case", perm=CasePerm.DECIDE, generic=False),
+        custom=_transition(
+            label="Close the case", perm=CasePerm.DECIDE, page="the page closing the case"
+        ),
     )
     def close(self):
         self.stage_changed_at = timezone.now()
@@ -242,7 +272,10 @@ class Case(FSMModelMixin, models.Model):
         source=Stage.CLOSED,
         target=Stage.MONITORING,
         custom=_transition(
-            label="Reopen the case", perm=CasePerm.DECIDE, note_required=True, generic=False
+            label="Reopen the case",
+            perm=CasePerm.DECIDE,
+            note_required=True,
+            page="the page reopening the case",
         ),
     )
     def reopen(self):

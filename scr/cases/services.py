@@ -161,10 +161,27 @@ def case_transition(
 
 @transaction.atomic
 def case_transition_request(*, case_id: int, by, transition: str, note: str = "") -> CaseEvent:
-    """Take a transition on the user's behalf (the case page's 'Record a decision').
-    Needs the transition's permission on the case: 404 if the case is hidden, 403 if not."""
+    """Take a generic transition on the user's behalf (the case page's 'Record a decision').
+    Needs the transition's permission on the case: 404 if the case is hidden, 403 if not.
+    A transition that a stage's own page takes (its `page`) is refused, naming that page:
+    that page does the stage's work around it (records, clocks, letters), which a bare
+    transition would skip."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW_STATUS, lock=True)
+    refusal = stage_page_refusal(transition)
+    if refusal:
+        if not access.may(by, status.transition_custom(Case, transition)["permission"], case):
+            raise PermissionDenied
+        raise ValidationError(refusal, code="stage_page")
     return case_transition(case, transition, by=by, note=note)
+
+
+def stage_page_refusal(transition: str) -> str:
+    """Why the case page does not take `transition`, naming the stage's page that does;
+    empty for a generic transition. ValueError for no transition of the case."""
+    custom = status.transition_custom(Case, transition)
+    if custom.get("generic", True):
+        return ""
+    return f"‘{custom['label']}’ is not recorded on the case page: use {custom['page']}."
 
 
 @transaction.atomic

@@ -35,7 +35,8 @@ def _transition(obj: models.Model, name: str):
     method = getattr(obj, name, None)
     meta = getattr(method, "_django_fsm", None)
     if meta is None:
-        raise ValueError(f"Unknown transition: {type(obj).__name__}.{name}")
+        model = obj if isinstance(obj, type) else type(obj)
+        raise ValueError(f"Unknown transition: {model.__name__}.{name}")
     return method, meta
 
 
@@ -44,6 +45,13 @@ def transition_meta(obj: models.Model, name: str):
     when it does not leave it. ValueError when `obj` has no such transition."""
     _, meta = _transition(obj, name)
     return meta.get_transition(getattr(obj, meta.field.name))
+
+
+def transition_custom(model: type[models.Model], name: str) -> dict:
+    """The metadata (`custom`) declared with transition `name` of `model`, whatever the
+    status it leaves from. ValueError when `model` has no such transition."""
+    _, meta = _transition(model, name)
+    return next(iter(meta.transitions.values())).custom
 
 
 def may_move(obj: models.Model, name: str) -> bool:

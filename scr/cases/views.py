@@ -139,7 +139,17 @@ def _record_decision(request, case, perms):
                 request, f"Decision recorded: the case is now at ‘{case.stage_label}’."
             )
             return redirect("cases:case-detail", reference=case.reference)
+    elif refusal := _stage_page_refusal(request.POST.get("transition", "")):
+        # Not offered here, so not a valid choice: say which page takes it.
+        form.errors["transition"] = form.error_class([refusal])
     return _case_page(request, case, perms, transition_form=form, status=400)
+
+
+def _stage_page_refusal(name: str) -> str:
+    try:
+        return services.stage_page_refusal(name)
+    except ValueError:
+        return ""
 
 
 @require_GET

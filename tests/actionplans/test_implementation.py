@@ -26,6 +26,7 @@ from scr.cases import status
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Reminder
 from scr.deadlines.reminders import deadline_sweep
+from tests import scenarios
 
 pytestmark = pytest.mark.django_db
 
@@ -616,17 +617,17 @@ def test_attention_lists_evidence_to_decide_and_cases_to_close(
 ):
     """16: the coordinator is told of evidence waiting; the chair of a case in
     monitoring whose every action is complete."""
-    from scr.cases.services import case_transition_request
-
     evidence = _upload(action, lead_c)
     client.force_login(coordinator)
     home = client.get(reverse("cases:home")).content.decode()
     assert f"Decide the evidence for action {action.number}" in home
     _decide(evidence, coordinator)
     assert "Decide the evidence" not in client.get(reverse("cases:home")).content.decode()
-    # The stage through the service alone: the rules of starting are tested elsewhere.
-    case_transition_request(
-        case_id=action.plan.case_id, by=coordinator, transition="start_monitoring"
-    )
+    # The board's own plan accepted and its action complete too, then the monitoring
+    # started as the coordinator starts it: every plan in (16).
+    case = action.plan.case
+    board_plan = _accept(_written(case, chair, coordinator, None), coordinator)
+    _decide(_upload(board_plan.actions.get(), coordinator), coordinator)
+    scenarios.monitoring_started(case, coordinator=coordinator)
     client.force_login(chair)
     assert "Close the case" in client.get(reverse("cases:home")).content.decode()

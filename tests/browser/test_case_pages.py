@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from scr.cases import services as case_services
 from scr.cases.models import Case, CaseEvent
 from scr.cases.stages import Stage
 from scr.deadlines.models import Deadline
@@ -21,15 +20,6 @@ def case_with_clocks(case, panel_chair):
     for kind in (Deadline.Kind.PANEL_MEETING, Deadline.Kind.PANEL_RECOMMENDATION):
         deadline_open(case=case, kind=kind, owner=panel_chair)
     return case
-
-
-@pytest.fixture
-def case_with_chair(new_case, lead_a):
-    """A case the agency lead has endorsed: the chair decides what happens next (5)."""
-    case_services.case_transition_request(
-        case_id=new_case.pk, by=lead_a, transition="send_to_chair"
-    )
-    return Case.objects.get(pk=new_case.pk)
 
 
 def _case_url(live_server, case) -> str:

@@ -1,14 +1,22 @@
 """The case's state machine: the model held to the procedure's table state by state, every
-allowed transition taken through the service, and refused ones changing nothing."""
+allowed transition taken through the core's helper (case_transition), and refused ones
+changing nothing. The case page's 'Record a decision' (case_transition_request) takes
+none of them: each is taken on its stage's own page (test_*_stage_page_* below).
+
+These tests are about the transitions themselves, so they take them directly, the one
+place in the suite that does: every other test reaches a stage through tests/scenarios.py,
+as the users would."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django_fsm import can_proceed
 
+from scr import access
 from scr.audit.models import AuditEvent
-from scr.cases.models import Case, CaseEvent
-from scr.cases.services import case_transition_request
+from scr.cases import status
+from scr.cases.models import Case, CaseEvent, CasePerm
+from scr.cases.services import case_transition, case_transition_request
 from scr.cases.stages import FINAL_STAGES, MAIN_ROUTE, SIDE_ROUTES, Stage
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_open
@@ -69,7 +77,17 @@ WHO = {
     "reopen": "chair",
 }
 
-# transition, from, to, who takes it: each allowed step, taken through the service.
+
+def _take(case_id, by, name, note=""):
+    """Transition `name` through the core's helper, as a stage's service takes it."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        case = access.case_for_user(by, case_id, CasePerm.VIEW_STATUS, lock=True)
+        return case_transition(case, name, by=by, note=note)
+
+
+# transition, from, to, who takes it: each allowed step, taken through the helper.
 ALLOWED = [
     (name, source, target, WHO[name]) for name, sources, target in TRANSITIONS for source in sources
 ]
@@ -115,21 +133,17 @@ PATH_FROM_PANEL = [
 
 
 def _bring(case, stage, request):
-    """Take the case along the main route to `stage` through the service."""
+    """Take the case along the main route to `stage` by its transitions alone."""
     if stage in (Stage.REFERRAL_RECEIVED, Stage.WITH_CHAIR):
         case = Case.objects.get(pk=request.getfixturevalue("new_case").pk)
         if stage == Stage.WITH_CHAIR:
-            case_transition_request(
-                case_id=case.pk, by=request.getfixturevalue("lead_a"), transition="send_to_chair"
-            )
+            _take(case.pk, request.getfixturevalue("lead_a"), "send_to_chair")
         return Case.objects.get(pk=case.pk)
     case = request.getfixturevalue("case")
     for name, who in PATH_FROM_PANEL:
         if case.stage == stage:
             break
-        case_transition_request(
-            case_id=case.pk, by=request.getfixturevalue(who), transition=name, note="Reasons."
-        )
+        _take(case.pk, request.getfixturevalue(who), name, note="Reasons.")
         case = Case.objects.get(pk=case.pk)
     assert case.stage == stage
     return case
@@ -140,7 +154,7 @@ def test_allowed_transition_moves_the_stage_and_writes_history(request, name, so
     case = _bring(None, source, request)
     actor = request.getfixturevalue(who)
     events_before = CaseEvent.objects.filter(case=case).count()
-    event = case_transition_request(case_id=case.pk, by=actor, transition=name, note="Agreed.")
+    event = _take(case.pk, actor, name, note="Agreed.")
     case = Case.objects.get(pk=case.pk)
     assert case.stage == target
     assert (event.from_stage, event.to_stage, event.actor, event.note) == (
@@ -175,7 +189,7 @@ def _unchanged(case):
 
 def test_transition_from_the_wrong_stage_is_refused_and_changes_nothing(case, chair):
     with pytest.raises(ValidationError):
-        case_transition_request(case_id=case.pk, by=chair, transition="commission_review")
+        _take(case.pk, chair, "commission_review")
     assert _unchanged(case)
 
 
@@ -204,7 +218,7 @@ def test_status_only_viewers_cannot_take_transitions(case, referrer, board_membe
 def test_decisions_that_need_reasons_refuse_a_blank_note(request, chair):
     case = _bring(None, Stage.WITH_CHAIR, request)
     with pytest.raises(ValidationError):
-        case_transition_request(case_id=case.pk, by=chair, transition="decline", note="   ")
+        _take(case.pk, chair, "decline", note="   ")
     assert Case.objects.get(pk=case.pk).stage == Stage.WITH_CHAIR
 
 
@@ -223,10 +237,10 @@ def test_stage_cannot_be_set_directly(case):
 def test_leaving_the_route_cancels_running_clocks(request, chair):
     case = _bring(None, Stage.WITH_CHAIR, request)
     deadline_open(case=case, kind=Deadline.Kind.PANEL_MEETING)
-    case_transition_request(
-        case_id=case.pk,
-        by=chair,
-        transition="route_other_review",
+    _take(
+        case.pk,
+        chair,
+        "route_other_review",
         note="An internal review by Adult Social Care will feed back learning.",
     )
     assert Case.objects.get(pk=case.pk).stage in FINAL_STAGES
@@ -237,7 +251,7 @@ def test_stage_change_emails_the_people_on_the_case_without_case_details(
     case, panel_chair, coordinator, panel_member, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+        _take(case.pk, panel_chair, "record_recommendation")
     recipients = {m.to[0] for m in mailoutbox}
     assert coordinator.email in recipients
     assert panel_member.email in recipients
@@ -258,9 +272,7 @@ def test_nothing_is_emailed_when_the_transaction_rolls_back(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
-                case_transition_request(
-                    case_id=case.pk, by=panel_chair, transition="record_recommendation"
-                )
+                _take(case.pk, panel_chair, "record_recommendation")
                 raise RuntimeError("boom")
         except RuntimeError:
             pass
@@ -274,10 +286,8 @@ def test_a_late_email_names_the_stage_of_its_own_event(
 ):
     from scr.cases.services import case_event_notify
 
-    first = case_transition_request(
-        case_id=case.pk, by=panel_chair, transition="record_recommendation"
-    )
-    case_transition_request(case_id=case.pk, by=chair, transition="commission_review")
+    first = _take(case.pk, panel_chair, "record_recommendation")
+    _take(case.pk, chair, "commission_review")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case_event_notify(event_id=first.pk)
@@ -302,5 +312,83 @@ def test_the_chair_is_told_when_a_case_waits_on_their_decision(
     new_case, lead_a, chair, coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
+        _take(new_case.pk, lead_a, "send_to_chair")
     assert {m.to[0] for m in mailoutbox} >= {chair.email, coordinator.email}
+
+
+# The case page's 'Record a decision' takes generic transitions only ---------------------
+
+# Who holds each permission on the `case` fixture's case, to take a transition needing it.
+HOLDER = {
+    CasePerm.ENDORSE_REFERRAL: "lead_a",
+    CasePerm.DECIDE: "chair",
+    CasePerm.RECOMMEND: "panel_chair",
+    CasePerm.MANAGE: "coordinator",
+    CasePerm.SUBMIT_OVERVIEW: "overview_author",
+}
+# Every transition a stage's own page takes, read from the model's metadata: a new one is
+# covered without a change here.
+STAGE_PAGE = sorted(
+    name
+    for name in fsm_tables.transitions_in_model(Case, "stage")
+    if not status.transition_custom(Case, name)["generic"]
+)
+
+
+def test_each_transition_is_generic_or_names_its_stage_page():
+    for name in fsm_tables.transitions_in_model(Case, "stage"):
+        custom = status.transition_custom(Case, name)
+        assert custom["generic"] == (not custom["page"]), name
+    assert STAGE_PAGE  # today every one of them
+
+
+@pytest.mark.parametrize("name", STAGE_PAGE)
+def test_the_case_page_refuses_a_stage_page_transition_naming_the_page(request, name):
+    """Refused where it would otherwise be taken: at a stage it leaves, by a person with
+    its permission; the refusal names the page that takes it and changes nothing."""
+    custom = status.transition_custom(Case, name)
+    sources = next(sources for n, sources, _ in TRANSITIONS if n == name)
+    case = _bring(None, sources[0], request)
+    actor = request.getfixturevalue(HOLDER[custom["permission"]])
+    assert status.may_move(case, name) and access.may(actor, custom["permission"], case)
+    audit_rows = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        case_transition_request(case_id=case.pk, by=actor, transition=name, note="Reasons.")
+    assert custom["page"] in refused.value.messages[0]
+    assert custom["label"] in refused.value.messages[0]
+    assert _unchanged(case)
+    assert AuditEvent.objects.count() == audit_rows
+
+
+@pytest.mark.parametrize("name", STAGE_PAGE)
+def test_who_may_not_take_a_stage_page_transition_still_gets_403_or_404(
+    request, name, referrer, outsider
+):
+    """The refusal does not tell someone without the permission which page takes it."""
+    custom = status.transition_custom(Case, name)
+    case = request.getfixturevalue("case")
+    lacking = next(
+        request.getfixturevalue(who)
+        for perm, who in HOLDER.items()
+        if perm != custom["permission"]
+        and not access.may(request.getfixturevalue(who), custom["permission"], case)
+    )
+    for person in (lacking, referrer):
+        with pytest.raises(PermissionDenied):
+            case_transition_request(case_id=case.pk, by=person, transition=name)
+    with pytest.raises(Http404):
+        case_transition_request(case_id=case.pk, by=outsider, transition=name)
+    assert _unchanged(case)
+
+
+def test_a_generic_transition_is_still_taken_by_whoever_may(
+    request, decline_generic, chair, lead_a
+):
+    case = _bring(None, Stage.WITH_CHAIR, request)
+    with pytest.raises(PermissionDenied):  # the lead may not decide
+        case_transition_request(case_id=case.pk, by=lead_a, transition="decline", note="No.")
+    assert _unchanged(case)
+    event = case_transition_request(
+        case_id=case.pk, by=chair, transition="decline", note="Criteria not met."
+    )
+    assert (event.transition, event.to_stage, event.actor) == ("decline", Stage.DECLINED, chair)

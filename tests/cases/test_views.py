@@ -10,6 +10,19 @@ from scr.cases.stages import Stage
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 
+# The procedure to the action plans, monitoring and closure, through the stages' services.
+from tests.actionplans.conftest import (  # noqa: F401, E402
+    commissioned,
+    lead_c,
+    planning,
+    received,
+    reviews_accepted,
+    started,
+    submitted,
+    written,
+)
+from tests.actionplans.test_closure import closed, monitored  # noqa: F401, E402
+
 pytestmark = pytest.mark.django_db
 
 # persona: status code of the case page, and whether the full (confidential) page shows
@@ -128,7 +141,9 @@ def test_my_cases_query_count_does_not_grow_with_cases(
 
 def test_case_page_query_count_is_bounded(client, case, coordinator, django_assert_max_num_queries):
     client.force_login(coordinator)
-    with django_assert_max_num_queries(26):
+    # 28 since the case is opened from a referral: its section loads the referrer and
+    # their agency (two queries, once per case).
+    with django_assert_max_num_queries(28):
         assert client.get(_url(case)).status_code == 200
 
 
@@ -175,26 +190,11 @@ def in_review(case, panel_chair, chair, coordinator, agency_a):
     return Case.objects.get(pk=case.pk)
 
 
-@pytest.fixture
-def planning(case, panel_chair, chair, coordinator, overview_author):
-    """The case at 'action plans', taken along the route through the service. Starting
-    the monitoring is the next step: its own page takes it (16), not the case page."""
-    from scr.cases.services import case_transition_request
-
-    for name, who in (
-        ("record_recommendation", panel_chair),
-        ("commission_review", chair),
-        ("start_imrs", coordinator),
-        ("start_overview", coordinator),
-        ("submit_overview", overview_author),
-        ("receive_overview", coordinator),
-        ("approve_summary", chair),
-    ):
-        case_transition_request(case_id=case.pk, by=who, transition=name, note="Reasons.")
-    return Case.objects.get(pk=case.pk)
-
-
-def test_starting_the_monitoring_is_its_own_page_not_a_decision(client, planning, coordinator):
+def test_starting_the_monitoring_is_its_own_page_not_a_decision(
+    client,
+    planning,  # noqa: F811
+    coordinator,
+):
     """16: the monitoring starts only once every plan is accepted, which the case page's
     'Record a decision' does not check: the case page links to the page that does."""
     client.force_login(coordinator)
@@ -217,18 +217,18 @@ def test_endorsing_a_referral_is_not_offered_on_the_case_page(client, new_case, 
 
 
 @pytest.mark.parametrize(
-    ("stage", "transition", "page"),
+    ("built", "stage", "transition", "page"),
     [
-        (Stage.MONITORING, "close", "actionplans:case-close"),
-        (Stage.CLOSED, "reopen", "actionplans:case-reopen"),
+        ("monitored", Stage.MONITORING, "close", "actionplans:case-close"),
+        ("closed", Stage.CLOSED, "reopen", "actionplans:case-reopen"),
     ],
 )
 def test_closing_and_reopening_are_the_chairs_own_pages(
-    client, case, chair, stage, transition, page
+    request, client, chair, built, stage, transition, page
 ):
     """Closing checks that every action is complete; reopening asks for the reason: the
     case page links to those pages and takes neither itself."""
-    Case.objects.filter(pk=case.pk).update(stage=stage)  # the stage alone matters here
+    case = request.getfixturevalue(built)
     client.force_login(chair)
     url = reverse("cases:case-detail", args=[case.reference])
     text = client.get(url).content.decode()
@@ -239,7 +239,12 @@ def test_closing_and_reopening_are_the_chairs_own_pages(
 
 
 def test_a_tampered_decision_changes_nothing(
-    client, planning, coordinator, chair, referrer, outsider
+    client,
+    planning,  # noqa: F811
+    coordinator,
+    chair,
+    referrer,
+    outsider,
 ):
     url = reverse("cases:case-detail", args=[planning.reference])
     client.force_login(coordinator)
@@ -342,3 +347,43 @@ def test_a_search_too_long_explains_itself_and_keeps_the_text(client, case, coor
     assert "There is a problem" in text
     assert "Enter a case reference, like SCR-2026-007" in text
     assert typed in text
+
+
+def test_the_decision_form_offers_generic_transitions_only(
+    client, decline_generic, case_with_chair, chair
+):
+    client.force_login(chair)
+    text = client.get(_url(case_with_chair)).content.decode()
+    assert "Record a decision" in text
+    assert 'value="decline"' in text
+    # Also open from 'with the chair', but taken on the chair's decision page.
+    assert 'value="convene_panel"' not in text and 'value="route_other_review"' not in text
+
+
+def test_a_decision_naming_a_stage_page_transition_is_refused_naming_the_page(
+    client, decline_generic, case_with_chair, chair
+):
+    client.force_login(chair)
+    events = case_with_chair.events.count()
+    response = client.post(
+        _url(case_with_chair), {"transition": "convene_panel", "note": "Panel, please."}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "is not recorded on the case page: use the chair&#x27;s decision page" in text
+    fresh = Case.objects.get(pk=case_with_chair.pk)
+    assert (fresh.stage, fresh.events.count()) == (Stage.WITH_CHAIR, events)
+
+
+def test_a_generic_decision_is_recorded_from_the_case_page(
+    client, decline_generic, case_with_chair, chair, lead_a
+):
+    client.force_login(lead_a)  # may not decide: nothing to offer them
+    assert client.post(_url(case_with_chair), {"transition": "decline"}).status_code == 403
+    client.force_login(chair)
+    response = client.post(
+        _url(case_with_chair), {"transition": "decline", "note": "Criteria not met."}
+    )
+    assert response.status_code == 302
+    event = Case.objects.get(pk=case_with_chair.pk).events.latest("at", "pk")
+    assert (event.transition, event.to_stage, event.actor) == ("decline", Stage.DECLINED, chair)

@@ -6,11 +6,11 @@ import threading
 import pytest
 from django.core import mail
 
-from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.cases.stages import Stage
 from scr.celery import app
 from scr.outbox.tasks import email_job_task
+from tests import scenarios
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +21,7 @@ def test_stage_change_notifies_the_people_on_the_case_through_the_worker(
     case,
     coordinator,
     referrer,
+    referrer_a,
     panel_chair,
     panel_member,
     author_a,
@@ -34,9 +35,7 @@ def test_stage_change_notifies_the_people_on_the_case_through_the_worker(
 ):
     mail.outbox.clear()
 
-    case_services.case_transition_request(
-        case_id=case.pk, by=panel_chair, transition="record_recommendation", note="Review it."
-    )
+    scenarios.panel_recommended(case, panel_chair=panel_chair, reasons="Review it.")
 
     # The outbox's job finds who is told, in the worker; then one send task per email.
     name, state, thread, eager = wait_for_task(email_job_task.name)
@@ -47,13 +46,15 @@ def test_stage_change_notifies_the_people_on_the_case_through_the_worker(
     assert Case.objects.get(pk=case.pk).stage == Stage.PANEL_RECOMMENDED
     # One email each for the coordinator, the board chair (the case now waits on their
     # decision, 7) and everyone assigned, but not for the panel chair who acted, nor for
-    # the agency lead who holds no case role.
+    # the agency lead who holds no case role. referrer_a made the referral the case was
+    # opened from, so follows its stage as `referrer` does.
     expected = {
         person.email
         for person in (
             coordinator,
             chair,
             referrer,
+            referrer_a,
             panel_member,
             author_a,
             director_a,

@@ -5,7 +5,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from scr.cases.services import case_transition_request
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_open
 
@@ -36,9 +35,8 @@ def test_one_line_per_case_reference_stage_next_deadline_and_type(case, agency_a
         assert LINE.match(line)
 
 
-def test_cases_without_a_running_clock_show_a_dash(new_case, lead_a):
-    case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
-    assert _run() == [f"{new_case.reference} with_chair - scr-2009"]
+def test_cases_without_a_running_clock_show_a_dash(case_with_chair):
+    assert _run() == [f"{case_with_chair.reference} with_chair - scr-2009"]
 
 
 def test_no_cases_prints_nothing(db):

@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import now as django_now
 from kombu.exceptions import OperationalError
 
-from scr.cases.services import case_transition_request
 from scr.deadlines import calendar, reminders
 from scr.deadlines.models import Deadline, Digest, Reminder
 from scr.deadlines.reminders import deadline_sweep
 from scr.deadlines.services import reminder_preference_set
+from tests import scenarios
 from tests.imr.conftest import asked, commissioned, imr_a  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,10 @@ def sweep_days(first: date, last: date, mailoutbox, capture, *, inline=False):
 
 
 def test_a_whole_case_sends_each_reminder_once_to_the_right_people(
-    new_case,
+    referrer_a,
     lead_a,
+    agency_a,
+    agency_c,
     chair,
     coordinator,
     panel_chair,
@@ -71,21 +73,23 @@ def test_a_whole_case_sends_each_reminder_once_to_the_right_people(
     from scr.accounts.roles import Role
     from scr.cases.services import case_assign
 
-    ref = new_case.reference
-    case_assign(case_id=new_case.pk, user=panel_chair, role=Role.PANEL_CHAIR, by=chair)
-    case_assign(case_id=new_case.pk, user=overview_author, role=Role.OVERVIEW_AUTHOR, by=chair)
     with time_machine.travel(at(date(2026, 11, 2), 8), tick=False):
-        case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
-        case_transition_request(case_id=new_case.pk, by=chair, transition="convene_panel")
+        case = scenarios.referred(
+            referrer=referrer_a,
+            lead=lead_a,
+            subject_name="Hypatia Quenby-Marsh",
+            agencies=[agency_a, agency_c],
+        )
+        case_assign(case_id=case.pk, user=overview_author, role=Role.OVERVIEW_AUTHOR, by=chair)
+        scenarios.panel_convened(case, chair=chair, panel_chair=panel_chair)
+    ref = case.reference
     sent = sweep_days(
         date(2026, 11, 1), date(2026, 11, 24), mailoutbox, django_capture_on_commit_callbacks
     )
     with time_machine.travel(at(date(2026, 11, 25), 8), tick=False):
-        case_transition_request(
-            case_id=new_case.pk, by=panel_chair, transition="record_recommendation"
-        )
+        scenarios.panel_recommended(case, panel_chair=panel_chair)
     with time_machine.travel(at(date(2026, 11, 27), 8), tick=False):
-        case_transition_request(case_id=new_case.pk, by=chair, transition="commission_review")
+        scenarios.review_commissioned(case, chair=chair)
     sent |= sweep_days(
         date(2026, 11, 25), date(2027, 1, 15), mailoutbox, django_capture_on_commit_callbacks
     )
@@ -243,7 +247,7 @@ def test_a_sweep_that_cannot_reach_the_broker_marks_nothing_queued(
 def test_a_clock_met_after_the_sweep_is_not_reminded(case, panel_chair, mailoutbox):
     moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
     (pk,) = deadline_sweep(at=moment).reminders
-    case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+    scenarios.panel_recommended(case, panel_chair=panel_chair)
     mailoutbox.clear()
     assert reminders.reminder_send(reminder_id=pk, now=moment) is False
     assert mailoutbox == []
@@ -455,7 +459,7 @@ def test_a_sent_reminder_row_is_marked_sent_with_its_time(case, mailoutbox):
 def test_a_reminder_of_a_clock_met_meanwhile_is_closed_for_good(case, panel_chair, mailoutbox):
     moment = at(case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING).due)
     (pk,) = deadline_sweep(at=moment).reminders
-    case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+    scenarios.panel_recommended(case, panel_chair=panel_chair)
     assert reminders.reminder_send(reminder_id=pk, now=moment) is False
     row = Reminder.objects.get(pk=pk)
     assert row.status == Reminder.Status.SENT and row.sent_at is not None
@@ -613,7 +617,7 @@ def test_a_send_marks_only_its_own_row_when_another_was_claimed_at_the_same_inst
     moment = at(meeting.due + timedelta(days=7))
     mine, other, *_ = deadline_sweep(at=moment).reminders
     if met:  # closed unsent, not handed over
-        case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+        scenarios.panel_recommended(case, panel_chair=panel_chair)
     with time_machine.travel(django_now(), tick=False):
         # Another worker claimed the other row at this very instant.
         Reminder.objects.filter(pk=other).update(

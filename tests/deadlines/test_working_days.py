@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from scr.cases.services import case_transition_request
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
+from tests import scenarios
 
 
 @pytest.mark.parametrize(
@@ -57,11 +57,12 @@ def test_calendar_days_are_the_default():
 
 
 @pytest.mark.django_db
-def test_a_board_counting_working_days_sets_its_clocks_so(new_case, board, lead_a, chair):
+def test_a_board_counting_working_days_sets_its_clocks_so(
+    case_with_chair, board, chair, panel_chair
+):
     board.working_days = True
     board.save(update_fields=["working_days"])
-    case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
-    case_transition_request(case_id=new_case.pk, by=chair, transition="convene_panel")
-    meeting = new_case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
+    case = scenarios.panel_convened(case_with_chair, chair=chair, panel_chair=panel_chair)
+    meeting = case.deadlines.get(kind=Deadline.Kind.PANEL_MEETING)
     assert meeting.due == calendar.add_working_days(meeting.start, 7)
     assert calendar.is_working_day(meeting.due)

@@ -11,24 +11,16 @@ from imr import draft_services, services
 from imr.demo import write_section
 from imr.entry_parsing import parse_date
 from imr.models import Imr, Part, Section
-from panel import services as panel
 from scr.cases.models import Case
 from scr.deadlines import calendar
+from tests import scenarios
 
 
 @pytest.fixture
 def commissioned(case, panel_chair, chair):
     """The case with a review commissioned and two terms of reference."""
-    panel.terms_of_reference_save(
-        case_id=case.pk,
-        by=panel_chair,
-        terms=["How agencies shared information.", "Whether her wishes were heard."],
-    )
-    panel.panel_recommendation_record(
-        case_id=case.pk, by=panel_chair, choice="full_review", reasons="3.1 met."
-    )
-    panel.chair_decision_record(case_id=case.pk, by=chair, decision="review", reasons="Agreed.")
-    return Case.objects.get(pk=case.pk)
+    recommended = scenarios.panel_recommended(case, panel_chair=panel_chair)
+    return scenarios.review_commissioned(recommended, chair=chair)
 
 
 @pytest.fixture

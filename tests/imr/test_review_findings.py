@@ -13,6 +13,18 @@ from scr.cases import services as case_services
 from scr.cases.models import Case
 from scr.cases.stages import Stage
 from scr.deadlines.models import Deadline
+
+# The procedure to 'closed', through every stage's services.
+from tests.actionplans.conftest import (  # noqa: F401
+    lead_c,
+    planning,
+    received,
+    reviews_accepted,
+    started,
+    submitted,
+    written,
+)
+from tests.actionplans.test_closure import closed, monitored  # noqa: F401
 from tests.imr.conftest import entry, nominate, write_chronology
 
 
@@ -107,8 +119,11 @@ def test_the_clocks_follow_a_newly_nominated_author(
     assert owners == {author_a.pk}
 
 
-def test_nothing_changes_on_a_closed_case(imr_a, author_a):
-    Case.objects.filter(pk=imr_a.case_id).update(stage=Stage.CLOSED)
+def test_nothing_changes_on_a_closed_case(closed, author_a, agency_a):  # noqa: F811
+    """The whole procedure walked to 'closed' (tests/actionplans): agency A's review, by
+    author_a, accepted long before."""
+    imr_a = Imr.objects.get(case=closed, agency=agency_a)
+    assert Case.objects.get(pk=imr_a.case_id).stage == Stage.CLOSED
     with pytest.raises(ValidationError, match="cannot change"):
         draft_services.chronology_entry_save(
             case_id=imr_a.case_id,

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from panel.models import DecisionLetter
 from scr.attention import items_for
-from scr.cases.services import case_transition_request
 from scr.outbox import services as outbox
 from scr.outbox.models import Email, EmailJob
+from tests import scenarios
 from tests.outbox.failing_mail import RefuseSome
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_a_notification_retried_after_one_refused_recipient_resends_to_nobody_el
     Email.objects.all().delete()
     EmailJob.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+        scenarios.panel_recommended(case, panel_chair=panel_chair)
     first = sorted(m.to[0] for m in mail.outbox)
     assert coordinator.email not in first and panel_member.email in first
     # The job is run again (a redelivered task): it writes nothing new.

@@ -273,12 +273,16 @@ def test_responses_are_fixed_once_14a_is_recorded(submitted, coordinator, agency
 def test_a_case_moved_on_before_the_overview_had_its_screen_can_begin_it(
     reviews_accepted, coordinator
 ):
-    """Cases taken to 'Overview in progress' by the case page's old generic decision."""
-    from scr.cases.services import case_transition_request
+    """Cases taken to 'Overview in progress' by the case page's old generic decision.
+    That decision no longer takes it, so the old data is made by the bare transition: the
+    one jump this test is about."""
+    from django.db import transaction
 
-    case_transition_request(
-        case_id=reviews_accepted.pk, by=coordinator, transition="start_overview"
-    )
+    from scr.cases.services import case_transition
+
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=reviews_accepted.pk)
+        case_transition(locked, "start_overview", by=coordinator)
     overview = services.overview_start(case_id=reviews_accepted.pk, by=coordinator)
     assert overview.entries.count() == 9
     assert Case.objects.get(pk=reviews_accepted.pk).stage == Stage.OVERVIEW_IN_PROGRESS

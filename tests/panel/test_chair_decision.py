@@ -9,17 +9,16 @@ from panel import services
 from panel.models import RecordsRequest
 from scr.accounts.roles import Role
 from scr.cases.models import Case
-from scr.cases.services import case_transition_request
 from scr.cases.stages import Stage
 from scr.deadlines.models import Deadline
+from tests import scenarios
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def with_chair(new_case, lead_a):
-    case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
-    return Case.objects.get(pk=new_case.pk)
+def with_chair(case_with_chair):
+    return case_with_chair
 
 
 def test_sending_to_the_panel_appoints_its_chair_opens_clocks_and_asks_for_records(
@@ -88,7 +87,7 @@ def test_only_the_chair_decides(with_chair, coordinator, lead_a, panel_chair, ou
 
 
 def test_after_the_panel_the_chair_commissions_a_review(case, panel_chair, chair):
-    case_transition_request(case_id=case.pk, by=panel_chair, transition="record_recommendation")
+    scenarios.panel_recommended(case, panel_chair=panel_chair)
     with pytest.raises(ValidationError):  # the panel has met: no second panel
         services.chair_decision_record(
             case_id=case.pk, by=chair, decision="panel", reasons="Again.", panel_chair=panel_chair

@@ -6,19 +6,16 @@ from django.urls import reverse
 
 from panel import services
 from panel.models import RecordsRequest
-from scr.cases.models import Case
-from scr.cases.services import case_transition_request
+from tests import scenarios
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def convened(new_case, lead_a, chair, panel_chair):
-    case_transition_request(case_id=new_case.pk, by=lead_a, transition="send_to_chair")
-    services.chair_decision_record(
-        case_id=new_case.pk, by=chair, decision="panel", reasons="Yes.", panel_chair=panel_chair
+def convened(case_with_chair, chair, panel_chair):
+    return scenarios.panel_convened(
+        case_with_chair, chair=chair, panel_chair=panel_chair, reasons="Yes."
     )
-    return Case.objects.get(pk=new_case.pk)
 
 
 def test_the_agency_lead_confirms(client, convened, lead_a, agency_a, coordinator):

@@ -51,6 +51,7 @@ from scr.deadlines import calendar
 from scr.deadlines import services as deadlines
 from scr.deadlines.models import CalendarFeed, Deadline
 from scr.documents import tasks as document_tasks
+from tests import scenarios
 from tests.conftest import _person
 from tests.factories import AgencyFactory, BoardFactory
 from tests.imr.conftest import entry, nominate, write_chronology
@@ -308,14 +309,12 @@ def _main_case(w: BoardWorld, *, subject: str, what_happened: str) -> None:
 
 def _drafting_case(w: BoardWorld, *, marker: str) -> None:
     p, ag, today = w.people, w.agencies, calendar.today()
-    case = case_services.case_create(
-        board=w.board, by=p["referrer"], subject_name="Ivy Pennant", agencies=[ag["a"], ag["b"]]
-    )
-    case_services.case_assign(
-        case_id=case.pk, user=p["referrer"], role=Role.REFERRER, by=p["coordinator"]
-    )
-    case_services.case_transition_request(
-        case_id=case.pk, by=p["lead_a"], transition="send_to_chair"
+    # 4, 5: referred by the referrer (agency B), endorsed by agency B's lead.
+    case = scenarios.referred(
+        referrer=p["referrer"],
+        lead=p["lead_b"],
+        subject_name="Ivy Pennant",
+        agencies=[ag["a"], ag["b"]],
     )
     panel.chair_decision_record(
         case_id=case.pk,
@@ -402,11 +401,13 @@ def _review_case(w: BoardWorld) -> None:
     """A case whose two reviews are accepted and whose overview report is being written,
     so that its author's pages are open."""
     p, ag, today = w.people, w.agencies, calendar.today()
-    case = case_services.case_create(
-        board=w.board, by=p["referrer"], subject_name="Agatha Rowntree", agencies=[ag["a"], ag["c"]]
-    )
-    case_services.case_transition_request(
-        case_id=case.pk, by=p["lead_a"], transition="send_to_chair"
+    # 4, 5: referred by agency A's lead, which sends it straight to the chair (agency B,
+    # the referrer's, stays off this case).
+    case = scenarios.referred(
+        referrer=p["lead_a"],
+        lead=p["lead_a"],
+        subject_name="Agatha Rowntree",
+        agencies=[ag["a"], ag["c"]],
     )
     panel.chair_decision_record(
         case_id=case.pk,
