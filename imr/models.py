@@ -246,7 +246,7 @@ class ChronologyEntry(models.Model):
 
     imr = models.ForeignKey(Imr, on_delete=models.CASCADE, related_name="entries")
     # The first day the date can mean; with the precision and the uncertain mark it
-    # gives back what the author typed ('?03/02/25', '02/25').
+    # gives back what the author typed ('?03/02/25', '02/2025').
     date = models.DateField()
     date_precision = models.CharField(
         max_length=5, choices=Precision.choices, default=Precision.DAY

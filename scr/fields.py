@@ -21,6 +21,7 @@ class GovukDateField(forms.DateField):
             {
                 "invalid": f"Enter {name} as a real date, like 27/03/2027",
                 "required": f"Enter {name}",
+                "no_year": f"{name[:1].upper()}{name[1:]} must include a year",
             },
         )
         super().__init__(**kwargs)
@@ -41,5 +42,7 @@ class GovukDateField(forms.DateField):
             return None
         try:
             return dates.parse_date(value, exact=True).value
-        except dates.DateParseError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        except dates.DateParseError as refused:
+            # '27/03' alone: say what is missing rather than guessing the year.
+            code = refused.code if refused.code in self.error_messages else "invalid"
+            raise ValidationError(self.error_messages[code], code=code) from None

@@ -96,7 +96,6 @@ def test_ordinals_and_boundary_dates(text, expected):
         "01/13/2027",
         "01/00/2027",
         "03/27/2027",
-        "27/03",
         "March 2027",
         "27 Smarch 2027",
         "27th",
@@ -109,6 +108,14 @@ def test_refusals_say_which_date_and_how_to_write_it(text):
     with pytest.raises(ValidationError) as refused:
         GovukDateField(name="the new due date").clean(text)
     assert refused.value.messages == ["Enter the new due date as a real date, like 27/03/2027"]
+
+
+@pytest.mark.parametrize("text", ["27/03", "27 Mar", "March 27th", "27.03"])
+def test_a_date_without_a_year_is_refused_asking_for_the_year(text):
+    with pytest.raises(ValidationError) as refused:
+        GovukDateField(name="the new due date").clean(text)
+    assert refused.value.messages == ["The new due date must include a year"]
+    assert [error.code for error in refused.value.error_list] == ["no_year"]
 
 
 def test_a_missing_date_names_the_date():

@@ -142,6 +142,32 @@ def test_a_bad_entry_keeps_what_was_typed_and_saves_nothing(client, imr_a, autho
     assert not imr_a.entries.exists()
 
 
+def test_a_date_without_a_year_is_refused_with_how_to_write_it(client, imr_a, author_a):
+    # "03/02" was read as March 2002 (issue 19): now the author is asked, nothing saved.
+    client.force_login(author_a)
+    response = client.post(
+        url(imr_a, "imr:chronology"),
+        {"date": "03/02", "source": "Case notes", "subject": "HQM", "event": "SW1 visited."},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem" in text
+    assert "03/02 could be a day without its year or a month" in text
+    assert "like 02/2025 or Feb 2025" in text
+    assert 'value="03/02"' in text
+    assert not imr_a.entries.exists()
+
+
+def test_a_month_entry_is_offered_for_editing_as_it_reads_back(client, imr_a, author_a):
+    client.force_login(author_a)
+    fields = {"source": "Case notes", "subject": "HQM", "event": "SW1 visited."}
+    response = client.post(url(imr_a, "imr:chronology"), {"date": "?Feb 2025", **fields})
+    assert response.status_code == 302
+    entry = imr_a.entries.get()
+    page = client.get(url(imr_a, "imr:entry-edit", entry.pk)).content.decode()
+    assert 'value="?02/2025"' in page
+
+
 def test_two_authors_do_not_silently_overwrite_each_other(client, imr_a, author_a):
     client.force_login(author_a)
     page = url(imr_a, "imr:section-edit", "lessons")
