@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from scr import dates
+from scr.dates import day_text
 
 
 class Imr(FSMModelMixin, models.Model):
@@ -276,7 +277,7 @@ class ChronologyEntry(models.Model):
         indexes = [models.Index(fields=["imr", "date", "time", "position"])]
 
     def __str__(self) -> str:
-        return f"{self.date:%d/%m/%y} {self.subject}"
+        return f"{day_text(self.date)} {self.subject}"
 
 
 class ImrRevision(models.Model):

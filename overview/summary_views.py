@@ -25,6 +25,7 @@ from overview.models import ExecutiveSummary
 from overview.views import audited
 from scr.cases.stages import Stage
 from scr.cases.status import status_history
+from scr.dates import day_text
 from scr.deadlines import calendar
 from scr.documents.views import document_page
 from scr.formtools import form_page, submit
@@ -231,7 +232,7 @@ def summary_approve(request, reference: str):
             release_date=data["release_date"],
             media_note=data["media_note"],
         ),
-        success=lambda s: f"The summary is approved for release on {s.release_date:%d/%m/%Y}.",
+        success=lambda s: f"The summary is approved for release on {day_text(s.release_date)}.",
         redirect_to=summary_url(case),
     )
     return done or _page(request, case, summary, perms, approve_form=form)

@@ -18,16 +18,45 @@ could be a day (3 February) or a month (March 2002). What each caller allows bey
 import re
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db import models
 from django.db.models import Case, F, IntegerField, Value, When
+from django.utils import timezone
 
 UNCERTAIN_HELP = (
     "Enter the date like 03/02/25 or 3 Feb 2025, a month like 02/2025 or Feb 2025, "
     "or a year like 2025"
 )
 EXACT_HELP = "Enter the date like 27/03/2027 or 27 Mar 2027"
+
+
+# Shown ------------------------------------------------------------------------------------
+# One display everywhere, pages, emails and PDFs alike: dd/mm/yyyy, and dd/mm/yyyy HH:MM for
+# a moment (24-hour clock, Europe/London). Templates use the filters |day and |moment
+# (scr/govuk.py); Python calls these.
+
+DAY_FORMAT = "%d/%m/%Y"
+
+
+def day_text(value) -> str:
+    """dd/mm/yyyy of a date, of a moment's day in Europe/London, or of a FuzzyDate (its
+    own display); '' for None or ''."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, FuzzyDate):
+        return value.display()
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime(DAY_FORMAT)
+
+
+def moment_text(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in Europe/London; '' for None."""
+    if value is None or value == "":
+        return ""
+    value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime(f"{DAY_FORMAT} %H:%M")
 
 
 class DateParseError(ValueError):
@@ -73,12 +102,13 @@ class FuzzyDate:
     short_year: bool = field(default=False, compare=False, repr=False)
 
     def display(self) -> str:
-        """Appendix C: dd/mm/yy; a month as mm/yy, a year as yyyy; '?' before an
-        approximate date."""
+        """The service's one display (day_text): dd/mm/yyyy; a month as mm/yyyy, a year
+        as yyyy; '?' before an approximate date (Appendix C's marker). Appendix C's own
+        form, with its two-digit years, is appendix_c()."""
         if self.precision == Precision.DAY:
-            text = self.value.strftime("%d/%m/%y")
+            text = day_text(self.value)
         elif self.precision == Precision.MONTH:
-            text = self.value.strftime("%m/%y")
+            text = self.value.strftime("%m/%Y")
         else:
             text = f"{self.value.year:04d}"
         return f"?{text}" if self.uncertain else text

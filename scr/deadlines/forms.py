@@ -2,6 +2,7 @@ from datetime import date
 
 from django import forms
 
+from scr.dates import day_text
 from scr.deadlines import calendar
 from scr.decisions import Choice, DecisionForm
 from scr.fields import GovukDateField
@@ -26,7 +27,7 @@ class ExtensionRequestForm(forms.Form):
         value = self.cleaned_data["requested_due"]
         if value <= self.current_due:
             raise forms.ValidationError(
-                f"The new date must be after the current due date, {self.current_due:%d/%m/%Y}"
+                f"The new date must be after the current due date, {day_text(self.current_due)}"
             )
         if value < calendar.today():
             raise forms.ValidationError("The new date must be in the future")

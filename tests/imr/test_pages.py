@@ -120,7 +120,7 @@ def test_the_author_adds_an_entry_typed_as_people_type(client, imr_a, author_a):
     entry = imr_a.entries.get()
     assert entry.time.strftime("%H:%M") == "14:30"
     page = client.get(url(imr_a, "imr:chronology")).content.decode()
-    assert "03/02/25" in page and "14:30" in page
+    assert "03/02/2025" in page and "14:30" in page
 
 
 def test_a_bad_entry_keeps_what_was_typed_and_saves_nothing(client, imr_a, author_a):

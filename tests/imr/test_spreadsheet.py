@@ -104,7 +104,7 @@ def test_headers_in_any_order_and_short_forms_are_accepted():
     header = [" relevance ", "Event", "DATE *", "Time:", "Subject", "Source", "Expected  practice"]
     row = ["2", "Seen.", "03/02/25", "", "AB", "Notes", ""]
     [entry] = read(as_csv([header, row]))
-    assert (entry.date.display(), entry.event, entry.term_numbers) == ("03/02/25", "Seen.", [2])
+    assert (entry.date.display(), entry.event, entry.term_numbers) == ("03/02/2025", "Seen.", [2])
     assert entry.explains_gap is False
 
 
