@@ -15,7 +15,7 @@ from overview.family import family_members, family_people, family_tree, merge_su
 from overview.models import FamilyMember
 from overview.views import load, overview_url
 from scr.dates import day_text
-from scr.fields import GovukDateField
+from scr.fields import BIRTH, PAST, GovukDateField
 from scr.formtools import form_page, submit
 
 
@@ -37,10 +37,13 @@ class FamilyMemberForm(forms.Form):
         help_text="For example daughter, granddaughter, brother, lodger.",
     )
     date_of_birth = GovukDateField(
-        name="the date of birth", label="Date of birth (optional)", required=False
+        name="the date of birth", label="Date of birth (optional)", required=False, when=BIRTH
     )
     date_of_death = GovukDateField(
-        name="the date of death", label="Date of death (if they have died)", required=False
+        name="the date of death",
+        label="Date of death (if they have died)",
+        required=False,
+        when=PAST,
     )
 
     def __init__(self, *args, subject: bool = False, **kwargs):

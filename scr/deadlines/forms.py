@@ -5,11 +5,11 @@ from django import forms
 from scr.dates import day_text
 from scr.deadlines import calendar
 from scr.decisions import Choice, DecisionForm
-from scr.fields import GovukDateField
+from scr.fields import FUTURE, GovukDateField
 
 
 class ExtensionRequestForm(forms.Form):
-    requested_due = GovukDateField(label="New due date", name="the new due date")
+    requested_due = GovukDateField(label="New due date", name="the new due date", when=FUTURE)
     reason = forms.CharField(
         label="Why is more time needed?",
         help_text="The chair reads this when deciding. Do not include the names of the people "
