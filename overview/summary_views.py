@@ -5,6 +5,7 @@ family's copies and the PDF."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -89,6 +90,8 @@ def _page(request, case, summary, perms, **forms):
         "waiver_form": forms.get("waiver_form"),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "form": next((f for f in forms.values() if f is not None and f.errors), None),
+        # A refusal with no field of its own (sending to the panel) links to the check.
+        "error_target": "check" if forms.get("send_form") is not None else "",
         "confidential": not released,
     }
     return form_page(request, "overview/summary.html", context)
@@ -182,10 +185,14 @@ def summary_send(request, reference: str):
     try:
         services.summary_send_to_panel(case_id=case.pk, by=request.user)
     except ValidationError as error:
+        # An error summary at the top of the page (GOV.UK), each message leading to the
+        # identification check: not a banner after a redirect, which reads as news.
+        refused = Form(data={})
+        refused.full_clean()
         for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "The executive summary is with the panel to agree.")
+            refused.add_error(None, message)
+        return _page(request, case, summary, perms, send_form=refused)
+    messages.success(request, "The executive summary is with the panel to agree.")
     return redirect(summary_url(case))
 
 

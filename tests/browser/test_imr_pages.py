@@ -146,7 +146,7 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
     page.get_by_label("Role, or what it stands for").fill("General practitioner")
     page.get_by_role("button", name="Add to the glossary").click()
     expect(page.locator(BANNER)).to_contain_text("GP1 is in the glossary.")
-    expect(page.get_by_role("heading", name="Ready to submit")).to_be_visible()
+    expect(page.get_by_text("Nothing to fix")).to_be_visible()
     expect(page.get_by_text("Every abbreviation is explained.")).to_be_visible()
     expect(page.get_by_text("No names found.")).to_be_visible()
     assert_accessible(page)
@@ -210,7 +210,7 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
 
     page.get_by_role("link", name="Back to the management review").click()
     page.get_by_role("link", name="Check and submit the full report").click()
-    expect(page.get_by_role("heading", name="Ready to submit")).to_be_visible()
+    expect(page.get_by_text("Nothing to fix")).to_be_visible()
     page.get_by_role("button", name="Submit the full report").click()
     expect(page.locator(BANNER)).to_contain_text("Version 2 (full report) is submitted")
 

@@ -437,3 +437,24 @@ def test_a_save_without_its_revision_is_refused_like_a_stale_one(client, imr_a, 
     assert "after you opened it" in response.content.decode()
     assert client.post(page, {"learning": "Old.", "autosave": "1"}).status_code == 409
     assert imr_a.sections.get(key=Section.LESSONS).data["learning"] == "First."
+
+
+def test_the_checks_list_problems_as_an_error_summary_and_confirm_nothing(client, imr_a, author_a):
+    # Issue 19: a green confirmation panel stood on the page before anything was sent.
+    client.force_login(author_a)
+    page = client.get(url(imr_a, "imr:checks")).content.decode()
+    assert "govuk-panel" not in page
+    assert 'class="govuk-error-summary"' in page
+    assert "before you submit" in page
+    assert "Nothing to fix" not in page
+
+
+def test_checks_with_nothing_to_fix_say_so_without_a_confirmation_panel(client, imr_a, author_a):
+    from tests.imr.conftest import write_chronology
+
+    write_chronology(imr_a, author_a)
+    client.force_login(author_a)
+    page = client.get(url(imr_a, "imr:checks")).content.decode()
+    assert "govuk-panel" not in page
+    assert "govuk-error-summary" not in page
+    assert "Nothing to fix: the chronology and family composition is ready to submit." in page
