@@ -88,7 +88,7 @@ class Precision(models.TextChoices):
     YEAR = "year", "Year"
 
 
-# A vaguer date sorts before the exact days it contains: 2025, then 02/25, then 03/02/25
+# A vaguer date sorts before the exact days it contains: 2025, then 02/2025, then 03/02/25
 # (FuzzyDate.sort_key, and chronology_order in the database).
 RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
