@@ -113,19 +113,27 @@ def _written(imr: Imr, definitions) -> dict:
 # What the report's pages show of a content dict (the submitted version, the preview).
 
 
-def shown_entry_date(row: dict) -> str:
-    """A frozen chronology row's date in the service's one display (FuzzyDate.display).
-    Versions submitted before it stored dd/mm/yy and mm/yy ('?' before an approximate
-    date), whose century the text lost: the row's sort_date (the first day the date can
-    mean) gives it back, and the text's shape gives the precision."""
+def frozen_entry_date(row: dict) -> FuzzyDate:
+    """The date of a frozen chronology row (entry_dict, in a submission's content): the
+    first day it can mean from its 'sort_date', the precision from the shape of its shown
+    'date' (two '/' a day, one a month, none a year) and '?' for approximate. Reads the
+    shown forms of every version: dd/mm/yyyy and mm/yyyy now, dd/mm/yy and mm/yy before
+    issue 19 (whose century only sort_date keeps). KeyError or ValueError without a
+    sort_date."""
     text = row.get("date", "")
-    try:
-        first = date.fromisoformat(row["sort_date"])
-    except (KeyError, TypeError, ValueError):
-        return text
+    first = date.fromisoformat(row["sort_date"])
     uncertain, bare = text.startswith("?"), text.lstrip("?")
     precision = {2: Precision.DAY, 1: Precision.MONTH}.get(bare.count("/"), Precision.YEAR)
-    return FuzzyDate(first, precision, uncertain).display()
+    return FuzzyDate(first, precision, uncertain)
+
+
+def shown_entry_date(row: dict) -> str:
+    """A frozen chronology row's date in the service's one display (FuzzyDate.display),
+    whichever version stored it."""
+    try:
+        return frozen_entry_date(row).display()
+    except (KeyError, TypeError, ValueError):
+        return row.get("date", "")
 
 
 def content_sections(content: dict) -> dict:

@@ -249,3 +249,25 @@ def test_a_frozen_chronology_date_is_shown_as_every_date(row, shown):
 
     assert shown_entry_date(row) == shown
     assert content_sections({"chronology": [row]})["chronology"][0]["date"] == shown
+
+
+@pytest.mark.parametrize(
+    ("row", "precision", "uncertain"),
+    [
+        ({"date": "?02/25", "sort_date": "2025-02-01"}, Precision.MONTH, True),
+        ({"date": "02/2025", "sort_date": "2025-02-01"}, Precision.MONTH, False),
+        ({"date": "03/02/25", "sort_date": "2025-02-03"}, Precision.DAY, False),
+        ({"date": "?03/02/1925", "sort_date": "1925-02-03"}, Precision.DAY, True),
+        ({"date": "2019", "sort_date": "2019-01-01"}, Precision.YEAR, False),
+    ],
+)
+def test_the_overview_reads_frozen_rows_of_every_version(row, precision, uncertain):
+    # The overview's merged chronology is built from the frozen rows (overview/services.py):
+    # a month must stay a month whether it was stored as mm/yy or as mm/yyyy.
+    from imr.selectors import frozen_entry_date
+    from overview.services import _date_parts
+
+    frozen = frozen_entry_date(row)
+    assert (frozen.precision, frozen.uncertain) == (precision, uncertain)
+    assert frozen.value == date.fromisoformat(row["sort_date"])
+    assert _date_parts(row) == (frozen.value, precision, uncertain)
