@@ -21,6 +21,7 @@ from actionplans.monitoring import letters_missing
 from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
+from scr.dates import day_text
 from scr.deadlines.models import Deadline
 from scr.documents.views import document_page
 from scr.drafting import Conflict
@@ -224,7 +225,7 @@ def _sent_message(plan: ActionPlan) -> str:
         .order_by("-pk")
         .first()
     )
-    by = f" by {clock.due:%d/%m/%Y}" if clock else ""
+    by = f" by {day_text(clock.due)}" if clock else ""
     if letter.sent_to:
         return (
             f"The letter to {letter.addressee} is sent to {', '.join(letter.sent_to)}. "
@@ -241,7 +242,7 @@ def letter_send(request, reference: str, letter_id: int):
     if not actionplans_access.may_write_letters(perms):
         raise PermissionDenied
     if request.method == "GET" and letter.status != ChairLetter.Status.DRAFT:
-        messages.info(request, f"The letter was sent on {letter.sent_at:%d/%m/%Y}.")
+        messages.info(request, f"The letter was sent on {day_text(letter.sent_at)}.")
         return redirect(letter_url(case, letter))
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     done = submit(

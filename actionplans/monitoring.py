@@ -25,6 +25,7 @@ from scr import access
 from scr.cases import sections
 from scr.cases.models import Case
 from scr.cases.stages import Stage
+from scr.dates import day_text
 
 # Actions are carried out from the plan's acceptance (at 'action plans') through the
 # monitoring, until the case closes.
@@ -212,7 +213,7 @@ def closure_blockers(case: Case, *, lock: bool = False, today: date | None = Non
     if lock:
         actions = actions.select_for_update(of=("self",))
     for action in actions:
-        due = f", due {action.target_date:%d/%m/%Y}" if action.target_date else ""
+        due = f", due {day_text(action.target_date)}" if action.target_date else ""
         overdue = " (overdue)" if today and is_overdue(action, today) else ""
         problems.append(
             f"Action {action.number} of {action.plan.owner_name} is "

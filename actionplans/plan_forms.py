@@ -5,7 +5,7 @@ from django import forms
 from actionplans.services import is_vague
 from imr.forms import ContactsForm
 from scr.decisions import Choice, DecisionForm
-from scr.fields import DATE_HELP, GovukDateField
+from scr.fields import FUTURE, GovukDateField, date_help
 
 # Appendix C, 'SCR Single-agency Action Plan Guidance notes', shown beside each column.
 SMART_GUIDANCE = (
@@ -65,7 +65,8 @@ class PlanActionForm(forms.Form):
     target_date = GovukDateField(
         name="the date",
         label="Date",
-        help_text=f"{ACTION_GUIDANCE['target_date']} {DATE_HELP}",
+        help_text=f"{ACTION_GUIDANCE['target_date']} {date_help(FUTURE)}",
+        when=FUTURE,
         required=False,
     )
     vague_confirmed = forms.BooleanField(

@@ -125,7 +125,7 @@ def entry_edit(request, reference: str, agency_id: int, entry_id: int):
     terms = terms_of_reference(case)[0]
     initial = {
         "revision": entry.revision,
-        "date": entry_date(entry).display(),
+        "date": entry_date(entry).appendix_c(),  # as the author may type it back
         "time": entry.time.strftime("%H:%M") if entry.time else "",
         "source": entry.source,
         "subject": entry.subject,

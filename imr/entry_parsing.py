@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, time
 
-from scr.dates import UNCERTAIN_HELP, DateParseError, FuzzyDate, Precision, clean
+from scr.dates import UNCERTAIN_HELP, DateParseError, FuzzyDate, Precision, clean, day_text
 from scr.dates import parse_date as read_date
 from scr.deadlines.calendar import add_months
 
@@ -51,7 +51,7 @@ def parse_date(text: str, *, today: date | None = None) -> FuzzyDate:
 def exact_date(value: date, *, today: date | None = None) -> FuzzyDate:
     """A date that arrived as a date (a spreadsheet's date cell): a day, not approximate,
     held to the same range as a typed one."""
-    _check_range(value, value.strftime("%d/%m/%Y"), today)
+    _check_range(value, day_text(value), today)
     return FuzzyDate(value=value, precision=Precision.DAY, uncertain=False)
 
 

@@ -9,7 +9,7 @@ from imr.entry_parsing import EntryParseError, parse_date, parse_time
 from imr.models import ChronologyEntry, GlossaryEntry
 from scr.deadlines import calendar
 from scr.decisions import Choice, DecisionForm
-from scr.fields import DATE_HELP, GovukDateField
+from scr.fields import BIRTH, FUTURE, PAST, GovukDateField, date_help
 from scr.formtools import RevisionField
 
 
@@ -33,9 +33,12 @@ class CommissionForm(forms.Form):
     chronology_due = GovukDateField(
         name="the date for the chronology and family composition",
         label="Chronology and family composition due",
+        when=FUTURE,
     )
     report_due = GovukDateField(
-        name="the date for the full report", label="Full report, with analysis and action plan, due"
+        name="the date for the full report",
+        label="Full report, with analysis and action plan, due",
+        when=FUTURE,
     )
 
     def __init__(self, *args, agencies, **kwargs):
@@ -126,9 +129,14 @@ class IntroductionForm(RevisionForm):
 
 class FamilySubjectForm(RevisionForm):
     name = forms.CharField(label="The adult's name", error_messages={"required": "Enter the name"})
-    dob = GovukDateField(name="the date of birth", label="Date of birth", required=False)
+    dob = GovukDateField(
+        name="the date of birth", label="Date of birth", required=False, when=BIRTH
+    )
     dod = GovukDateField(
-        name="the date of death", label="Date of death (if applicable)", required=False
+        name="the date of death",
+        label="Date of death (if applicable)",
+        required=False,
+        when=PAST,
     )
     address = forms.CharField(label="Address", widget=_area(3), required=False)
     ethnicity = forms.CharField(label="Ethnicity", required=False)
@@ -149,7 +157,9 @@ class PersonForm(RevisionForm):
         help_text="For example granddaughter, lodger, neighbour who cared for her.",
     )
     name = forms.CharField(label="Name", error_messages={"required": "Enter the name"})
-    dob = GovukDateField(name="the date of birth", label="Date of birth", required=False)
+    dob = GovukDateField(
+        name="the date of birth", label="Date of birth", required=False, when=BIRTH
+    )
     address = forms.CharField(label="Address", widget=_area(2), required=False)
     ethnicity = forms.CharField(label="Ethnicity", required=False)
 
@@ -224,12 +234,14 @@ class RecommendationForm(RevisionForm):
                 "text": forms.CharField(label="Key action", widget=_area(2), required=False),
                 "evidence": forms.CharField(label="Evidence", widget=_area(2), required=False),
                 "outcome": forms.CharField(label="Key outcome", widget=_area(2), required=False),
-                "date": GovukDateField(name="the completion date", label="Date", required=False),
+                "date": GovukDateField(
+                    name="the completion date", label="Date", required=False, when=FUTURE
+                ),
             }
             for key, field in names.items():
                 field.help_text = template.ACTION_HINTS[key] if n == 1 else ""
                 if key == "date":
-                    field.help_text = (field.help_text + " " if n == 1 else "") + DATE_HELP
+                    field.help_text = (field.help_text + " " if n == 1 else "") + date_help(FUTURE)
                 self.fields[f"action_{n}_{key}"] = field
             self.rows.append([self[f"action_{n}_{key}"] for key in names])
 
@@ -390,6 +402,7 @@ class PanelReviewForm(DecisionForm):
         name="the date the revised report is due",
         label="Revised report due (if returned)",
         required=False,
+        when=FUTURE,
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from scr import dates
+from scr.dates import day_text
 
 
 class Imr(FSMModelMixin, models.Model):
@@ -246,7 +247,7 @@ class ChronologyEntry(models.Model):
 
     imr = models.ForeignKey(Imr, on_delete=models.CASCADE, related_name="entries")
     # The first day the date can mean; with the precision and the uncertain mark it
-    # gives back what the author typed ('?03/02/25', '02/25').
+    # gives back what the author typed ('?03/02/25', '02/2025').
     date = models.DateField()
     date_precision = models.CharField(
         max_length=5, choices=Precision.choices, default=Precision.DAY
@@ -276,7 +277,7 @@ class ChronologyEntry(models.Model):
         indexes = [models.Index(fields=["imr", "date", "time", "position"])]
 
     def __str__(self) -> str:
-        return f"{self.date:%d/%m/%y} {self.subject}"
+        return f"{day_text(self.date)} {self.subject}"
 
 
 class ImrRevision(models.Model):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from imr.models import Imr, ImrSubmission, Part
 from scr.accounts.roles import Role, group_name
+from scr.dates import day_text
 from scr.deadlines.models import Deadline
 
 # Emails. They leave the service: the reference, the agency and dates, never content.
@@ -136,7 +137,7 @@ def imr_notify(*, imr_id: int, event: str, submission_id: int | None = None) -> 
         "director": imr.director.full_name if imr.director else "the director",
         "version": submission.number if submission else "",
         "part": Part(submission.part).label.lower() if submission else "",
-        "due": f"{due:%d/%m/%Y}" if due else "",
+        "due": day_text(due) if due else "",
     }
     url = reverse("imr:imr-detail", args=[imr.case.reference, imr.agency_id])
     if event == "invited":

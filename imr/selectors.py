@@ -2,6 +2,7 @@
 document (for a submission, the page and the PDF) and the checks before submission."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.urls import reverse
 
@@ -9,7 +10,7 @@ from imr import checks, sections, template
 from imr.entry_parsing import FuzzyDate, Precision, display_time
 from imr.models import ChronologyEntry, GlossaryEntry, Imr, ImrSection, Part, Section
 from panel.models import TermsOfReference
-from scr.dates import chronology_order
+from scr.dates import chronology_order, day_text
 from scr.names import initials
 
 # The chronology's order (Appendix C section 3; scr.dates.chronology_order), then the
@@ -112,10 +113,37 @@ def _written(imr: Imr, definitions) -> dict:
 # What the report's pages show of a content dict (the submitted version, the preview).
 
 
+def frozen_entry_date(row: dict) -> FuzzyDate:
+    """The date of a frozen chronology row (entry_dict, in a submission's content): the
+    first day it can mean from its 'sort_date', the precision from the shape of its shown
+    'date' (two '/' a day, one a month, none a year) and '?' for approximate. Reads the
+    shown forms of every version: dd/mm/yyyy and mm/yyyy now, dd/mm/yy and mm/yy before
+    issue 19 (whose century only sort_date keeps). KeyError or ValueError without a
+    sort_date."""
+    text = row.get("date", "")
+    first = date.fromisoformat(row["sort_date"])
+    uncertain, bare = text.startswith("?"), text.lstrip("?")
+    precision = {2: Precision.DAY, 1: Precision.MONTH}.get(bare.count("/"), Precision.YEAR)
+    return FuzzyDate(first, precision, uncertain)
+
+
+def shown_entry_date(row: dict) -> str:
+    """A frozen chronology row's date in the service's one display (FuzzyDate.display),
+    whichever version stored it."""
+    try:
+        return frozen_entry_date(row).display()
+    except (KeyError, TypeError, ValueError):
+        return row.get("date", "")
+
+
 def content_sections(content: dict) -> dict:
     """Labelled rows of a content dict for templates, which only loop and print: what each
-    written section shows of itself (sections.SectionDefinition.report)."""
+    written section shows of itself (sections.SectionDefinition.report), and the
+    chronology's rows with their dates as the service shows dates."""
     report = {"subject_dob": sections.uk_date(content.get("case", {}).get("subject_dob", ""))}
+    report["chronology"] = [
+        {**row, "date": shown_entry_date(row)} for row in content.get("chronology") or []
+    ]
     for definition in sections.WRITTEN:
         report.update(definition.report(content.get(str(definition.key)) or {}))
     return report
@@ -263,7 +291,7 @@ def _problems(imr: Imr, part: str, hits, unexplained, gaps) -> list[Problem]:
         problems.append(
             Problem(
                 Section.CHRONOLOGY,
-                f"Section 3: no contact from {gap.start:%d/%m/%y} to {gap.end:%d/%m/%y}: add "
+                f"Section 3: no contact from {day_text(gap.start)} to {day_text(gap.end)}: add "
                 "an entry that explains it",
             )
         )

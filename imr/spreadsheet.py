@@ -32,7 +32,6 @@ from openpyxl.utils import get_column_letter
 from imr.entry_parsing import (
     EntryParseError,
     FuzzyDate,
-    Precision,
     display_time,
     exact_date,
     parse_date,
@@ -373,22 +372,12 @@ def read_chronology(
 # Writing ---------------------------------------------------------------------------------
 
 
-def _date_text(value: FuzzyDate) -> str:
-    text = value.display()
-    # dd/mm/yy reads back inside the two-digit window (1970-2069); outside it, a full year.
-    if value.precision != Precision.YEAR and not 1970 <= value.value.year <= 2069:
-        marker = "?" if value.uncertain else ""
-        form = "%d/%m/%Y" if value.precision == Precision.DAY else "%m/%Y"
-        text = marker + value.value.strftime(form)
-    return text
-
-
 def _written(value):
     """A value as the cell text that read_chronology reads back to the same entry."""
     if value is None:
         return ""
     if isinstance(value, FuzzyDate):
-        return _date_text(value)
+        return value.appendix_c()
     if isinstance(value, time):
         return display_time(value)
     if isinstance(value, bool):

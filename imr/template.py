@@ -59,8 +59,9 @@ CHRONOLOGY_HINT = (
 
 # Appendix C's key to the chronology's columns, shown beside each field.
 CHRONOLOGY_COLUMN_HINTS = {
-    "date": "Use dd/mm/yy, as in 03/02/25. For a date you are unsure of, put a question "
-    "mark first, as in ?03/02/25, or give the month alone, as in 02/25.",
+    "date": "Use dd/mm/yy, as in 03/02/25 (a year before 1970 in full: 03/02/1965). For a "
+    "date you are unsure of, put a question mark first, as in ?03/02/25, or give the month "
+    "alone with its year in full or its name, as in 02/2025 or Feb 2025.",
     "time": "24-hour clock, for example 14:30. Leave blank if not known.",
     "source": "Interview with staff, case notes, supervision notes and so on.",
     "subject": "Who the entry relates to, by initials: the subject, partner, child, sibling.",

@@ -31,7 +31,7 @@ from django.db.models.lookups import Regex
 from imr import checks
 from imr.selectors import terms_of_reference
 from overview.models import FamilyMember, Overview, OverviewEntry
-from scr.dates import chronology_order
+from scr.dates import FuzzyDate, chronology_order, day_text
 from scr.deadlines.calendar import add_months
 
 Precision = OverviewEntry.Precision
@@ -107,15 +107,10 @@ def merged_entries(
 
 
 def date_text(day: date, precision: str, uncertain: bool = False) -> str:
-    """dd/mm/yyyy for a day, mm/yyyy for a month, yyyy for a year; '?' first when the
-    agency marked the date approximate (Appendix C's marker)."""
-    if precision == Precision.DAY:
-        text = day.strftime("%d/%m/%Y")
-    elif precision == Precision.MONTH:
-        text = day.strftime("%m/%Y")
-    else:
-        text = f"{day.year:04d}"
-    return f"?{text}" if uncertain else text
+    """The service's one display of an agency's date (scr.dates.FuzzyDate.display):
+    dd/mm/yyyy for a day, mm/yyyy for a month, yyyy for a year; '?' first when the agency
+    marked the date approximate (Appendix C's marker)."""
+    return FuzzyDate(day, Precision(precision), uncertain).display()
 
 
 def subject_birth(overview: Overview) -> date | None:
@@ -214,7 +209,7 @@ class MergedGap:
     def text(self) -> str:
         return (
             f"No agency contact for {self.months:g} month{'' if self.months == 1 else 's'} "
-            f"(from {self.start:%d/%m/%Y} to {self.end:%d/%m/%Y})"
+            f"(from {day_text(self.start)} to {day_text(self.end)})"
         )
 
 

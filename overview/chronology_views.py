@@ -32,7 +32,7 @@ from overview.views import load, overview_url
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
 from scr.exports import TooLongForXlsx, csv_response, xlsx_response
-from scr.fields import GovukDateField
+from scr.fields import PAST, GovukDateField
 from scr.formtools import form_page
 
 PAGE_SIZE = 100
@@ -105,8 +105,8 @@ def chronology_page(
 
 
 class DateRangeForm(forms.Form):
-    date_from = GovukDateField(required=False, name="the first date", label="From")
-    date_to = GovukDateField(required=False, name="the last date", label="To")
+    date_from = GovukDateField(required=False, name="the first date", label="From", when=PAST)
+    date_to = GovukDateField(required=False, name="the last date", label="To", when=PAST)
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from imr.template import RELATIONSHIP_LABELS
 from overview.family_tree import Tree, layout
 from overview.models import FamilyMember, FamilyMergeDecision, FamilyReport, Overview
+from scr.dates import day_text
 
 # Selectors --------------------------------------------------------------------------------
 
@@ -128,7 +129,7 @@ def _shown(key: str, value) -> str:
     value = " ".join(str(value or "").split())
     if key in ("dob", "dod") and value:
         try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
+            return day_text(date.fromisoformat(value))
         except ValueError:
             return value
     if key == "relationship":

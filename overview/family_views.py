@@ -14,7 +14,8 @@ from overview import family_services
 from overview.family import family_members, family_people, family_tree, merge_suggestions
 from overview.models import FamilyMember
 from overview.views import load, overview_url
-from scr.fields import GovukDateField
+from scr.dates import day_text
+from scr.fields import BIRTH, PAST, GovukDateField
 from scr.formtools import form_page, submit
 
 
@@ -36,10 +37,13 @@ class FamilyMemberForm(forms.Form):
         help_text="For example daughter, granddaughter, brother, lodger.",
     )
     date_of_birth = GovukDateField(
-        name="the date of birth", label="Date of birth (optional)", required=False
+        name="the date of birth", label="Date of birth (optional)", required=False, when=BIRTH
     )
     date_of_death = GovukDateField(
-        name="the date of death", label="Date of death (if they have died)", required=False
+        name="the date of death",
+        label="Date of death (if they have died)",
+        required=False,
+        when=PAST,
     )
 
     def __init__(self, *args, subject: bool = False, **kwargs):
@@ -155,8 +159,8 @@ def family_member_edit(request, reference: str, member_id: int):
         "relationship": member.relationship,
         "relationship_detail": member.relationship_detail,
         # As people type them (dd/mm/yyyy), not as the template would print a date.
-        "date_of_birth": f"{member.date_of_birth:%d/%m/%Y}" if member.date_of_birth else "",
-        "date_of_death": f"{member.date_of_death:%d/%m/%Y}" if member.date_of_death else "",
+        "date_of_birth": day_text(member.date_of_birth) if member.date_of_birth else "",
+        "date_of_death": day_text(member.date_of_death) if member.date_of_death else "",
     }
     form = FamilyMemberForm(request.POST or None, initial=initial, subject=member.is_subject)
     done = None

@@ -6,7 +6,7 @@ from django import forms
 
 from overview.models import ContributorResponse, ReceiptItem
 from scr.decisions import Choice, DecisionForm
-from scr.fields import GovukDateField
+from scr.fields import FUTURE, GovukDateField, date_help
 from scr.formtools import RevisionField
 
 
@@ -173,7 +173,9 @@ class ApproveForm(forms.Form):
     release_date = GovukDateField(
         name="the release date",
         label="Release date (15.3)",
-        help_text="Family members receive copies on this date; it is public from then.",
+        when=FUTURE,
+        help_text="Family members receive copies on this date; it is public from then. "
+        + date_help(FUTURE),
     )
 
     def clean_release_date(self):

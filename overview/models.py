@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from scr import dates
+from scr.dates import day_text
 
 
 class Overview(FSMModelMixin, models.Model):
@@ -129,7 +130,7 @@ class OverviewEntry(models.Model):
         indexes = [models.Index(fields=["overview", "date", "time"])]
 
     def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.agency_id}: {self.event[:30]}"
+        return f"{day_text(self.date)} {self.agency_id}: {self.event[:30]}"
 
 
 class Finding(models.Model):

@@ -3,7 +3,6 @@ findings and recommendations, and its submission to the board. The board's recei
 (14) is in overview/receipt_services.py, the executive summary (15) in
 overview/summary_services.py."""
 
-import re
 from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from imr import template as imr_template
 from imr.models import Imr, ImrSubmission, Part
+from imr.selectors import frozen_entry_date
 from overview import access as overview_access
 from overview.models import (
     FamilyMember,
@@ -93,16 +93,10 @@ def accepted_versions(case) -> list[ImrSubmission]:
 def _date_parts(entry: dict) -> tuple[date, str, bool]:
     """A frozen chronology row's date: the first day it can mean, its precision and
     whether it is approximate (from 'sort_date' and the date as Appendix C shows it)."""
-    shown = entry.get("date", "")
-    value = date.fromisoformat(entry["sort_date"])
-    bare = shown.lstrip("?")
-    if re.fullmatch(r"\d{4}", bare):
-        precision = OverviewEntry.Precision.YEAR
-    elif re.fullmatch(r"\d{2}/\d{2}", bare):
-        precision = OverviewEntry.Precision.MONTH
-    else:
-        precision = OverviewEntry.Precision.DAY
-    return value, precision, shown.startswith("?")
+    # One reader of the frozen rows, old and new (imr.selectors.frozen_entry_date): a
+    # month shown as mm/yyyy since issue 19, as mm/yy before.
+    frozen = frozen_entry_date(entry)
+    return frozen.value, frozen.precision, frozen.uncertain
 
 
 def _time(text: str) -> time | None:

@@ -19,6 +19,7 @@ from scr.cases import services as case_services
 from scr.cases.models import CasePerm
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.cases.status import may_move, status_change
+from scr.dates import day_text
 from scr.deadlines import calendar
 from scr.drafting import Conflict
 
@@ -243,7 +244,7 @@ def summary_approve(
             case,
             "approve_summary",
             by=by,
-            note=f"Executive summary approved; release date {release_date:%d/%m/%Y}.",
+            note=f"Executive summary approved; release date {day_text(release_date)}.",
         )
     if release_date <= today:
         from overview.tasks import summary_release_due_task

@@ -5,6 +5,7 @@ family's copies and the PDF."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,6 +26,7 @@ from overview.models import ExecutiveSummary
 from overview.views import audited
 from scr.cases.stages import Stage
 from scr.cases.status import status_history
+from scr.dates import day_text
 from scr.deadlines import calendar
 from scr.documents.views import document_page
 from scr.formtools import form_page, submit
@@ -88,6 +90,8 @@ def _page(request, case, summary, perms, **forms):
         "waiver_form": forms.get("waiver_form"),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "form": next((f for f in forms.values() if f is not None and f.errors), None),
+        # A refusal with no field of its own (sending to the panel) links to the check.
+        "error_target": "check" if forms.get("send_form") is not None else "",
         "confidential": not released,
     }
     return form_page(request, "overview/summary.html", context)
@@ -181,10 +185,14 @@ def summary_send(request, reference: str):
     try:
         services.summary_send_to_panel(case_id=case.pk, by=request.user)
     except ValidationError as error:
+        # An error summary at the top of the page (GOV.UK), each message leading to the
+        # identification check: not a banner after a redirect, which reads as news.
+        refused = Form(data={})
+        refused.full_clean()
         for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "The executive summary is with the panel to agree.")
+            refused.add_error(None, message)
+        return _page(request, case, summary, perms, send_form=refused)
+    messages.success(request, "The executive summary is with the panel to agree.")
     return redirect(summary_url(case))
 
 
@@ -231,7 +239,7 @@ def summary_approve(request, reference: str):
             release_date=data["release_date"],
             media_note=data["media_note"],
         ),
-        success=lambda s: f"The summary is approved for release on {s.release_date:%d/%m/%Y}.",
+        success=lambda s: f"The summary is approved for release on {day_text(s.release_date)}.",
         redirect_to=summary_url(case),
     )
     return done or _page(request, case, summary, perms, approve_form=form)

@@ -17,6 +17,7 @@ from django.db.models import Count
 from imr.selectors import terms_of_reference
 from overview.chronology import MergedGap, merged_gaps
 from overview.models import Overview, OverviewEntry
+from scr.dates import day_text
 from scr.deadlines.calendar import add_months
 
 MAX_MARKS = 400
@@ -126,9 +127,9 @@ def _bucket(day: date, size: str) -> tuple[date, date]:
 
 def _period_text(first: date, last: date, size: str) -> str:
     if size == "day":
-        return f"on {first:%d/%m/%Y}"
+        return f"on {day_text(first)}"
     if size == "week":
-        return f"in the week beginning {first:%d/%m/%Y}"
+        return f"in the week beginning {day_text(first)}"
     if size == "month":
         return f"in {first:%B %Y}"
     return f"in {first.year}"
@@ -147,7 +148,7 @@ def _ticks(start: date, end: date, x) -> list[Tick]:
         while day <= end:
             days.append(day)
             day += timedelta(weeks=1)
-        return [Tick(x(d), f"{d:%d/%m/%Y}") for d in days]
+        return [Tick(x(d), day_text(d)) for d in days]
     for step in (1, 2, 3, 6):
         day = start.replace(day=1)
         while day < start or (day.month - 1) % step:
@@ -179,7 +180,7 @@ def _day_marks(counts, x, centre) -> list[Mark]:
         y = centre[name]
         if precision == Precision.DAY:
             r = 5.0 if n == 1 else round(min(9.0, 5 + math.log2(n) * 1.5), 1)
-            title = f"{name}: {_entries(n)} on {day:%d/%m/%Y}"
+            title = f"{name}: {_entries(n)} on {day_text(day)}"
             label = "" if n == 1 else str(n)
             marks.append(
                 Mark(
@@ -348,7 +349,7 @@ def build_timeline(
         ticks = _ticks(start, end, x)
 
     summary = "; ".join(f"{lane.name}: {lane.count}" for lane in lanes)
-    shown = f"from {start:%d/%m/%Y} to {end:%d/%m/%Y}" if drawn else "with no entries"
+    shown = f"from {day_text(start)} to {day_text(end)}" if drawn else "with no entries"
     desc = (
         f"{_entries(total)} {shown}, by agency: {summary or 'none'}. "
         f"{len(gaps)} period{'' if len(gaps) == 1 else 's'} with no agency contact shaded."

@@ -7,6 +7,7 @@ from panel.models import RecordsRequest
 from panel.services import DECISIONS
 from scr import access
 from scr.attention import AttentionItem, register
+from scr.dates import day_text
 from scr.deadlines.models import Deadline
 
 
@@ -45,7 +46,7 @@ def records_to_secure(user):
             case_reference=records.case.reference,
             title="Confirm your agency's records are secured",
             url=reverse("panel:records-confirm", args=[records.case.reference, records.agency_id]),
-            hint=f"Asked on {records.requested_at:%d/%m/%Y}",
+            hint=f"Asked on {day_text(records.requested_at)}",
         )
 
 

@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from panel.models import TermsOfReference
+from scr.dates import day_text
 from scr.documents.registry import Classification, Document, register
 
 
@@ -21,7 +22,7 @@ def terms_of_reference(case, **options) -> Document:
         title=f"Terms of reference {case.reference}",
         classification=Classification.CONFIDENTIAL,
         case_reference=case.reference,
-        version="final" if tor.final else f"draft {tor.updated_at:%d/%m/%Y}",
+        version="final" if tor.final else f"draft {day_text(tor.updated_at)}",
         filename=f"{case.reference}-terms-of-reference.pdf",
         context={"case": case, "tor": tor, "terms": terms},
     )

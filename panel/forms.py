@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from panel.models import PanelConsiderations, PanelMembership, PanelRecommendation
 from panel.services import DECISIONS, Decision
-from scr.fields import GovukDateField
+from scr.fields import PAST, GovukDateField
 from scr.uploads import MAX_UPLOAD_BYTES, check_upload, size_text
 
 LABELS = {
@@ -77,7 +77,7 @@ class RecordsConfirmForm(forms.Form):
 
 
 class PanelMeetingForm(forms.Form):
-    held_on = GovukDateField(label="Date of the meeting", name="the date of the meeting")
+    held_on = GovukDateField(label="Date of the meeting", name="the date of the meeting", when=PAST)
     attendees = forms.ModelMultipleChoiceField(
         label="Who attended",
         queryset=get_user_model().objects.none(),
@@ -123,9 +123,12 @@ class TermsOfReferenceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
     )
     period_from = GovukDateField(
-        label="The review covers the period from", name="the start of the period", required=False
+        label="The review covers the period from",
+        name="the start of the period",
+        required=False,
+        when=PAST,
     )
-    period_to = GovukDateField(label="to", name="the end of the period", required=False)
+    period_to = GovukDateField(label="to", name="the end of the period", required=False, when=PAST)
 
 
 class RecommendationForm(forms.Form):
@@ -150,7 +153,7 @@ class MediaStatementForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    agreed_on = GovukDateField(label="Date agreed", name="the date agreed")
+    agreed_on = GovukDateField(label="Date agreed", name="the date agreed", when=PAST)
 
 
 class PanelMemberForm(forms.Form):

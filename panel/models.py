@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from scr.dates import day_text
 from scr.uploads import StoredFile
 
 
@@ -64,7 +65,7 @@ class PanelMeeting(models.Model):
         ordering = ["held_on", "pk"]
 
     def __str__(self) -> str:
-        return f"Panel meeting on {self.held_on:%d/%m/%Y} for {self.case}"
+        return f"Panel meeting on {day_text(self.held_on)} for {self.case}"
 
 
 class TermsOfReference(models.Model):
@@ -163,7 +164,7 @@ class MediaStatement(models.Model):
         ordering = ["-agreed_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Media statement of {self.agreed_on:%d/%m/%Y} on {self.case}"
+        return f"Media statement of {day_text(self.agreed_on)} on {self.case}"
 
 
 class PanelMembership(models.Model):

@@ -4,7 +4,7 @@ from referrals.criteria import CRITERIA_TEXT
 from referrals.models import Referral
 from scr.accounts.models import Agency
 from scr.decisions import Choice, DecisionForm
-from scr.fields import GovukDateField
+from scr.fields import BIRTH, PAST, GovukDateField
 
 
 class ReferralForm(forms.Form):
@@ -18,11 +18,11 @@ class ReferralForm(forms.Form):
         help_text="Only the people working on the case see the name. Others see initials.",
     )
     subject_date_of_birth = GovukDateField(
-        label="Date of birth", name="the date of birth", required=False
+        label="Date of birth", name="the date of birth", required=False, when=BIRTH
     )
     subject_died = forms.BooleanField(label="The adult has died", required=False)
     subject_date_of_death = GovukDateField(
-        label="Date of death", name="the date of death", required=False
+        label="Date of death", name="the date of death", required=False, when=PAST
     )
     subject_address = forms.CharField(
         label="Address",

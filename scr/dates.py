@@ -4,28 +4,82 @@
   date, a date of birth, the day a meeting was held.
 - uncertain: a day, a month or a year, possibly marked approximate, as a chronology's
   dates are (Appendix C: authors work from case notes that are not always precise):
-  '03/02/25', '02/25', '2019', '?03/02/25', 'c. 2019', 'about 12/03/2009'.
+  '03/02/25', '02/2025', 'Feb 25', '2019', '?03/02/25', 'c. 2019', 'about 12/03/2009'.
 
 Both read what Word and Excel paste, ordinals ('3rd'), month names of three letters or
 more ('Feb', 'Sept', 'February'), ISO dates, and dates always day first: 03/02/25 is
-3 February 2025, never 2 March. What each caller allows beyond that (a chronology records
-the past) is the caller's rule.
+3 February 2025, never 2 March. A date without a year ('03/02', '3 Feb') is refused with
+a sentence saying how to write a day or a month, never guessed: a month is written with a
+four-digit year (02/2025) or its name (Feb 2025, February 25), since two numbers alone
+could be a day (3 February) or a month (March 2002). What each caller allows beyond that
+(a chronology records the past) is the caller's rule.
 """
 
 import re
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db import models
 from django.db.models import Case, F, IntegerField, Value, When
+from django.utils import timezone
 
-UNCERTAIN_HELP = "Enter the date like 03/02/25, 3 Feb 2025 or 02/25 for a month"
+UNCERTAIN_HELP = (
+    "Enter the date like 03/02/25 or 3 Feb 2025, a month like 02/2025 or Feb 2025, "
+    "or a year like 2025"
+)
 EXACT_HELP = "Enter the date like 27/03/2027 or 27 Mar 2027"
 
 
+# Shown ------------------------------------------------------------------------------------
+# One display everywhere, pages, emails and PDFs alike: dd/mm/yyyy, and dd/mm/yyyy HH:MM for
+# a moment (24-hour clock, Europe/London). Templates use the filters |day and |moment
+# (scr/govuk.py); Python calls these.
+
+DAY_FORMAT = "%d/%m/%Y"
+
+
+def day_text(value) -> str:
+    """dd/mm/yyyy of a date, of a moment's day in Europe/London, or of a FuzzyDate (its
+    own display); '' for None or ''."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, FuzzyDate):
+        return value.display()
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime(DAY_FORMAT)
+
+
+def moment_text(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in Europe/London; '' for None."""
+    if value is None or value == "":
+        return ""
+    value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime(f"{DAY_FORMAT} %H:%M")
+
+
 class DateParseError(ValueError):
-    """What was typed is not a date; the message is a sentence for the person."""
+    """What was typed is not a date; the message is a sentence for the person. `code`
+    names the fault a caller may word its own way ('no_year'), or is 'invalid'."""
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
+
+
+def _no_year(original: str, *, exact: bool, two_numbers: bool) -> DateParseError:
+    if exact:
+        text = f"{original} has no year: enter the day, month and year, like 27/03/2027"
+    elif two_numbers:
+        text = (
+            f"{original} could be a day without its year or a month: write a day with its "
+            "year, like 03/02/25, or a month with a four-digit year or its name, like "
+            "02/2025 or Feb 2025"
+        )
+    else:
+        text = f"{original} has no year: write the day with its year, like 3 Feb 2025"
+    return DateParseError(text, code="no_year")
 
 
 class Precision(models.TextChoices):
@@ -34,7 +88,7 @@ class Precision(models.TextChoices):
     YEAR = "year", "Year"
 
 
-# A vaguer date sorts before the exact days it contains: 2025, then 02/25, then 03/02/25
+# A vaguer date sorts before the exact days it contains: 2025, then 02/2025, then 03/02/25
 # (FuzzyDate.sort_key, and chronology_order in the database).
 RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
@@ -48,12 +102,27 @@ class FuzzyDate:
     short_year: bool = field(default=False, compare=False, repr=False)
 
     def display(self) -> str:
-        """Appendix C: dd/mm/yy; a month as mm/yy, a year as yyyy; '?' before an
-        approximate date."""
+        """The service's one display (day_text): dd/mm/yyyy; a month as mm/yyyy, a year
+        as yyyy; '?' before an approximate date (Appendix C's marker). Appendix C's own
+        form, with its two-digit years, is appendix_c()."""
         if self.precision == Precision.DAY:
-            text = self.value.strftime("%d/%m/%y")
+            text = day_text(self.value)
         elif self.precision == Precision.MONTH:
-            text = self.value.strftime("%m/%y")
+            text = self.value.strftime("%m/%Y")
+        else:
+            text = f"{self.value.year:04d}"
+        return f"?{text}" if self.uncertain else text
+
+    def appendix_c(self) -> str:
+        """Appendix C's form of the date, which parse_date reads back to this date: a day
+        as dd/mm/yy, its year in full outside the two-digit window (1970-2069: 1925 is
+        never written 25); a month as mm/yyyy (mm/yy is refused as input: 02/25 could be
+        a day); a year as yyyy; '?' before an approximate date."""
+        if self.precision == Precision.DAY:
+            short = 1970 <= self.value.year <= 2069
+            text = self.value.strftime("%d/%m/%y" if short else "%d/%m/%Y")
+        elif self.precision == Precision.MONTH:
+            text = self.value.strftime("%m/%Y")
         else:
             text = f"{self.value.year:04d}"
         return f"?{text}" if self.uncertain else text
@@ -117,7 +186,10 @@ _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 # The same separator twice: 03/02/25, 3.2.2025, 03-02-2025, 03 02 2025.
 _NUMERIC_DAY = re.compile(r"(\d{1,2})([/.\- ])(\d{1,2})\2(\d{2}|\d{4})")
-_NUMERIC_MONTH = re.compile(r"(\d{1,2})[/.\- ](\d{2}|\d{4})")
+# A month has a four-digit year: 02/2025. Two numbers alone (03/02, 02/25) are refused:
+# a day without its year, or a month whose year could be read as a day.
+_NUMERIC_MONTH = re.compile(r"(\d{1,2})[/.\- ](\d{4})")
+_TWO_NUMBERS = re.compile(r"(\d{1,2})[/.\- ](\d{1,2})[/.\-]?")
 _YEAR = re.compile(r"(\d{4})")
 _ORDINAL = r"(?:st|nd|rd|th)?"
 # 3 Feb 2025, 3rd February 25, 03-Feb-25, 3 Feb. 2025, 3 of February 2025
@@ -128,6 +200,9 @@ _DAY_WORD = re.compile(
 _WORD_DAY = re.compile(rf"([a-z]+)\.? (\d{{1,2}}){_ORDINAL},? (\d{{2}}|\d{{4}})")
 # Feb 2025, February 25, Feb-25
 _WORD_MONTH = re.compile(r"([a-z]+)\.?[ \-/,]*(\d{2}|\d{4})")
+# 3 Feb, 3rd of February, Feb 3, February 3rd: a day without its year.
+_DAY_WORD_ALONE = re.compile(rf"(\d{{1,2}}){_ORDINAL}[ \-/.]*(?:of )?([a-z]+)\.?")
+_WORD_DAY_ALONE = re.compile(rf"([a-z]+)\.? (\d{{1,2}}){_ORDINAL}")
 
 
 def _month_number(word: str) -> int | None:
@@ -190,6 +265,12 @@ def _read(text: str, original: str, *, exact: bool) -> tuple[date, Precision, bo
         month, day, digits = _month_number(match[1]), int(match[2]), match[3]
     elif (match := _WORD_MONTH.fullmatch(text)) and _month_number(match[1]):
         month, digits = _month_number(match[1]), match[2]
+    elif _TWO_NUMBERS.fullmatch(text):
+        raise _no_year(original, exact=exact, two_numbers=True)
+    elif ((match := _DAY_WORD_ALONE.fullmatch(text)) and _month_number(match[2])) or (
+        (match := _WORD_DAY_ALONE.fullmatch(text)) and _month_number(match[1])
+    ):
+        raise _no_year(original, exact=exact, two_numbers=False)
     else:
         raise DateParseError(EXACT_HELP if exact else UNCERTAIN_HELP)
 

@@ -4,12 +4,14 @@ than the one stored is refused, so two people never silently overwrite each othe
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from scr.dates import day_text
+
 
 class Conflict(ValidationError):
     """Someone saved this since the user opened it."""
 
     def __init__(self, *, by, at):
-        when = timezone.localtime(at).strftime("%d/%m/%Y at %H:%M") if at else "just now"
+        when = f"{day_text(at)} at {timezone.localtime(at):%H:%M}" if at else "just now"
         who = by.full_name if by else "Someone"
         super().__init__(
             f"{who} changed this on {when}, after you opened it. Your text is kept below: "

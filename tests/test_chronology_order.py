@@ -65,7 +65,7 @@ def test_a_vaguer_date_comes_before_the_days_it_holds_and_an_untimed_entry_first
 
 @pytest.mark.django_db
 def test_the_database_order_is_the_order_of_fuzzy_dates():
-    typed = ["05/02/25", "?03/02/25", "2025", "02/25", "01/02/25", "31/12/24", "?2024", "01/25"]
+    typed = ["05/02/25", "?03/02/25", "2025", "02/2025", "01/02/25", "31/12/24", "?2024", "Jan 25"]
     dates = [parse_date(text) for text in typed]
     in_python = sorted(dates, key=FuzzyDate.sort_key)
     in_database = ordered([(d.value, d.precision, None) for d in dates])

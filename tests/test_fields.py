@@ -1,12 +1,14 @@
 """The date field of every form outside the IMR chronology (scr/fields.py)."""
 
 from datetime import date
+from importlib import import_module
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from scr.fields import DATE_HELP, GovukDateField
+from scr.fields import BIRTH, DATE_HELP, FUTURE, PAST, GovukDateField, date_example
 
 
 @pytest.mark.parametrize(
@@ -29,7 +31,7 @@ def test_a_two_letter_month_is_refused_with_a_clear_message(text):
     """'ju' could be June or July: a person is asked again rather than a month guessed."""
     with pytest.raises(ValidationError) as refused:
         GovukDateField(name="the date").clean(text)
-    assert refused.value.messages == ["Enter the date as a real date, like 27/03/2027"]
+    assert refused.value.messages == [f"Enter the date as a real date, like {date_example()}"]
 
 
 # Every format the field reads, as people type them; each gives 27 March 2027.
@@ -96,7 +98,6 @@ def test_ordinals_and_boundary_dates(text, expected):
         "01/13/2027",
         "01/00/2027",
         "03/27/2027",
-        "27/03",
         "March 2027",
         "27 Smarch 2027",
         "27th",
@@ -108,7 +109,17 @@ def test_ordinals_and_boundary_dates(text, expected):
 def test_refusals_say_which_date_and_how_to_write_it(text):
     with pytest.raises(ValidationError) as refused:
         GovukDateField(name="the new due date").clean(text)
-    assert refused.value.messages == ["Enter the new due date as a real date, like 27/03/2027"]
+    assert refused.value.messages == [
+        f"Enter the new due date as a real date, like {date_example()}"
+    ]
+
+
+@pytest.mark.parametrize("text", ["27/03", "27 Mar", "March 27th", "27.03"])
+def test_a_date_without_a_year_is_refused_asking_for_the_year(text):
+    with pytest.raises(ValidationError) as refused:
+        GovukDateField(name="the new due date").clean(text)
+    assert refused.value.messages == ["The new due date must include a year"]
+    assert [error.code for error in refused.value.error_list] == ["no_year"]
 
 
 def test_a_missing_date_names_the_date():
@@ -125,7 +136,7 @@ def test_without_a_name_the_messages_say_date():
     assert refused.value.messages == ["Enter date"]
     with pytest.raises(ValidationError) as refused:
         field.clean("soon")
-    assert refused.value.messages == ["Enter date as a real date, like 27/03/2027"]
+    assert refused.value.messages == [f"Enter date as a real date, like {date_example()}"]
 
 
 def test_a_form_may_give_its_own_messages_and_hint():
@@ -144,7 +155,7 @@ def test_a_date_passes_through_unchanged():
 
 def test_the_hint_and_the_input_as_gov_uk_shows_them():
     field = GovukDateField(name="the date")
-    assert field.help_text == DATE_HELP == "For example, 27/03/2027"
+    assert field.help_text == DATE_HELP == f"For example, 27/03/{date.today().year}"
     # A text input, not the browser's date picker; the numeric keyboard on phones.
     assert field.widget.input_type == "text"
     assert field.widget.attrs == {
@@ -174,3 +185,41 @@ def test_a_refusal_carries_djangos_code_for_an_invalid_date():
     with pytest.raises(ValidationError) as refused:
         GovukDateField().clean("03/2027")
     assert [error.code for error in refused.value.error_list] == ["invalid"]
+
+
+@time_machine.travel(date(2026, 12, 7))
+def test_the_hint_gives_an_example_on_the_side_of_today_the_field_asks_for():
+    # "For example, 27/03/2027" for a date of birth invited the date the form refused.
+    birth = GovukDateField(name="the date of birth", when=BIRTH)
+    event = GovukDateField(name="the date of the meeting", when=PAST)
+    due = GovukDateField(name="the new due date", when=FUTURE)
+    assert birth.help_text == "For example, 27/03/1958"
+    assert event.help_text == "For example, 27/03/2025"
+    assert due.help_text == "For example, 27/03/2027"
+    assert GovukDateField().help_text == "For example, 27/03/2026"
+    with pytest.raises(ValidationError) as refused:
+        birth.clean("soon")
+    assert refused.value.messages == ["Enter the date of birth as a real date, like 27/03/1958"]
+    # The date of birth asked for is the adult's: the browser must not offer the user's own.
+    assert birth.widget.attrs["autocomplete"] == "off"
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "when"),
+    [
+        ("referrals.forms.ReferralForm", "subject_date_of_birth", BIRTH),
+        ("referrals.forms.ReferralForm", "subject_date_of_death", PAST),
+        ("imr.forms.FamilySubjectForm", "dob", BIRTH),
+        ("imr.forms.FamilySubjectForm", "dod", PAST),
+        ("imr.forms.CommissionForm", "chronology_due", FUTURE),
+        ("panel.forms.PanelMeetingForm", "held_on", PAST),
+        ("scr.deadlines.forms.ExtensionRequestForm", "requested_due", FUTURE),
+        ("actionplans.plan_forms.PlanActionForm", "target_date", FUTURE),
+        ("overview.forms.ApproveForm", "release_date", FUTURE),
+    ],
+)
+def test_each_form_says_which_way_its_date_lies(form, field, when):
+    module, name = form.rsplit(".", 1)
+    declared = getattr(import_module(module), name).base_fields[field]
+    assert declared.when == when
+    assert date_example(when) in declared.help_text

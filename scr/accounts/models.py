@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from scr.accounts.roles import ROLE_BY_GROUP_NAME, Role
+from scr.dates import moment_text
 
 # A line break or another control character in a name goes into file names, headers and
 # letters (an agency's name with a line break made every export of it a 500).
@@ -246,4 +247,4 @@ class UserSession(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.created_at:%d/%m/%Y %H:%M}"
+        return f"{self.user} {moment_text(self.created_at)}"

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from scr.dates import moment_text
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit row."""
@@ -88,7 +90,7 @@ class AuditEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_label}"
+        return f"{moment_text(self.at)} {self.actor_label} {self.action} {self.object_label}"
 
 
 class ChangeRecord(AppendOnlyModel):
@@ -123,4 +125,4 @@ class ChangeRecord(AppendOnlyModel):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.object_label} {self.field}"
+        return f"{moment_text(self.at)} {self.object_label} {self.field}"

@@ -32,6 +32,7 @@ from scr import uploads
 from scr.audit.services import Action, audit_record, change_records_delete
 from scr.cases.models import Case
 from scr.cases.stages import MAIN_ROUTE, Stage
+from scr.dates import day_text
 from scr.deadlines import calendar
 
 Files = Callable[[Case], Iterable[str]]
@@ -156,7 +157,7 @@ def retention_apply(*, case_id: int, now: datetime | None = None) -> Deleted:
         label=due.reference,
         actor_label=ACTOR_LABEL,
         detail=(
-            f"retention: deleted; closed {due.closed_on:%d/%m/%Y}, "
+            f"retention: deleted; closed {day_text(due.closed_on)}, "
             f"{board.retention_years} years; {total} rows, {len(present)} files"
         ),
     )

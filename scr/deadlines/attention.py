@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from scr import access
 from scr.attention import AttentionItem, register
+from scr.dates import day_text
 from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Extension
 from scr.deadlines.steps import CHAIR_AFTER_DAYS
@@ -84,5 +85,5 @@ def extensions_to_decide(user):
             title=f"Decide an extension: {extension.deadline.label}",
             url=reverse("deadlines:extension-decide", args=[extension.pk]),
             due=extension.deadline.due,
-            hint=f"Asked for {extension.requested_due:%d/%m/%Y}",
+            hint=f"Asked for {day_text(extension.requested_due)}",
         )

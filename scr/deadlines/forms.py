@@ -2,13 +2,14 @@ from datetime import date
 
 from django import forms
 
+from scr.dates import day_text
 from scr.deadlines import calendar
 from scr.decisions import Choice, DecisionForm
-from scr.fields import GovukDateField
+from scr.fields import FUTURE, GovukDateField
 
 
 class ExtensionRequestForm(forms.Form):
-    requested_due = GovukDateField(label="New due date", name="the new due date")
+    requested_due = GovukDateField(label="New due date", name="the new due date", when=FUTURE)
     reason = forms.CharField(
         label="Why is more time needed?",
         help_text="The chair reads this when deciding. Do not include the names of the people "
@@ -26,7 +27,7 @@ class ExtensionRequestForm(forms.Form):
         value = self.cleaned_data["requested_due"]
         if value <= self.current_due:
             raise forms.ValidationError(
-                f"The new date must be after the current due date, {self.current_due:%d/%m/%Y}"
+                f"The new date must be after the current due date, {day_text(self.current_due)}"
             )
         if value < calendar.today():
             raise forms.ValidationError("The new date must be in the future")

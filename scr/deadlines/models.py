@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from scr.dates import day_text
 from scr.deadlines.calendar import Unit
 
 
@@ -81,7 +82,7 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} due {self.due:%d/%m/%Y}"
+        return f"{self.label} due {day_text(self.due)}"
 
     @property
     def label(self) -> str:
@@ -201,7 +202,7 @@ class Digest(models.Model):
         indexes = [models.Index(fields=["status", "queued_at"], name="digest_status_queued")]
 
     def __str__(self) -> str:
-        return f"Digest {self.day:%d/%m/%Y} to {self.recipient_id} ({self.status})"
+        return f"Digest {day_text(self.day)} to {self.recipient_id} ({self.status})"
 
 
 class Extension(FSMModelMixin, models.Model):
@@ -242,7 +243,7 @@ class Extension(FSMModelMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Extension of {self.deadline_id} to {self.requested_due:%d/%m/%Y}"
+        return f"Extension of {self.deadline_id} to {day_text(self.requested_due)}"
 
     # Transitions: each checks its source and sets fields, nothing else (STYLE.md 3).
 

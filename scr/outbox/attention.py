@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from scr import access
 from scr.attention import AttentionItem, register
+from scr.dates import moment_text
 from scr.outbox.models import Email
 
 ATTENTION_AFTER = timedelta(days=1)
@@ -47,7 +48,7 @@ def emails_not_sent(user):
                 case_reference="Email",
                 title=(
                     "handed to the mail server at "
-                    f"{timezone.localtime(email.sent_at):%d/%m/%Y %H:%M}, its answer not seen"
+                    f"{moment_text(email.sent_at)}, its answer not seen"
                 ),
                 url=reverse("cases:home"),
                 hint=(
@@ -58,7 +59,7 @@ def emails_not_sent(user):
             continue
         yield AttentionItem(
             case_reference="Email",
-            title=f"not sent since {timezone.localtime(email.created_at):%d/%m/%Y %H:%M}",
+            title=f"not sent since {moment_text(email.created_at)}",
             url=reverse("cases:home"),
             hint=f"{email.subject} to {email.to} ({email.attempts} attempts; still trying)",
         )

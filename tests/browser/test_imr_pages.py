@@ -100,9 +100,9 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
     page.get_by_role("link", name="Section 3: Comprehensive chronology").click()
     assert_accessible(page)
     for day, hour, event, shown in (
-        ("3 Feb 2025", "", "SW1 visited at home; HQM said she felt safe.", "03/02/25"),
-        ("14/03/25", "1430", "GP1 reviewed medication; no concerns recorded.", "14/03/25"),
-        ("02/04/2025", "2.30pm", "SW1 closed the case after a review.", "02/04/25"),
+        ("3 Feb 2025", "", "SW1 visited at home; HQM said she felt safe.", "03/02/2025"),
+        ("14/03/25", "1430", "GP1 reviewed medication; no concerns recorded.", "14/03/2025"),
+        ("02/04/2025", "2.30pm", "SW1 closed the case after a review.", "02/04/2025"),
     ):
         page.get_by_label("Date", exact=True).fill(day)
         page.get_by_label("Time (optional)").fill(hour)
@@ -116,10 +116,10 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
         "tbody tr"
     )
     expect(rows).to_have_count(3)
-    expect(rows.nth(0)).to_contain_text("03/02/25")
-    expect(rows.nth(1)).to_contain_text("14/03/25")
+    expect(rows.nth(0)).to_contain_text("03/02/2025")
+    expect(rows.nth(1)).to_contain_text("14/03/2025")
     expect(rows.nth(1)).to_contain_text("14:30")
-    expect(rows.nth(2)).to_contain_text("02/04/25")
+    expect(rows.nth(2)).to_contain_text("02/04/2025")
     expect(rows.nth(2)).to_contain_text("14:30")
     assert_accessible(page)
     screenshot(page, "imr-2-chronology")
@@ -146,7 +146,7 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
     page.get_by_label("Role, or what it stands for").fill("General practitioner")
     page.get_by_role("button", name="Add to the glossary").click()
     expect(page.locator(BANNER)).to_contain_text("GP1 is in the glossary.")
-    expect(page.get_by_role("heading", name="Ready to submit")).to_be_visible()
+    expect(page.get_by_text("Nothing to fix")).to_be_visible()
     expect(page.get_by_text("Every abbreviation is explained.")).to_be_visible()
     expect(page.get_by_text("No names found.")).to_be_visible()
     assert_accessible(page)
@@ -210,7 +210,7 @@ def test_agency_writes_its_imr_the_director_countersigns_and_the_panel_returns_t
 
     page.get_by_role("link", name="Back to the management review").click()
     page.get_by_role("link", name="Check and submit the full report").click()
-    expect(page.get_by_role("heading", name="Ready to submit")).to_be_visible()
+    expect(page.get_by_text("Nothing to fix")).to_be_visible()
     page.get_by_role("button", name="Submit the full report").click()
     expect(page.locator(BANNER)).to_contain_text("Version 2 (full report) is submitted")
 

@@ -253,7 +253,7 @@ def authors_write_and_directors_countersign(j: Journey) -> None:
         j.page.get_by_role(
             "link", name="Check and submit the chronology and family composition"
         ).click()
-        expect(j.page.get_by_role("heading", name="Ready to submit")).to_be_visible()
+        expect(j.page.get_by_text("Nothing to fix")).to_be_visible()
         j.see("imr-checks" if first else "")
         j.click("Submit the chronology and family composition")
         j.banner("Version 1 (chronology and family composition) is submitted")
@@ -264,7 +264,7 @@ def authors_write_and_directors_countersign(j: Journey) -> None:
         j.as_(author)
         j.follow("Write the management review")
         j.page.get_by_role("link", name="Check and submit the full report").click()
-        expect(j.page.get_by_role("heading", name="Ready to submit")).to_be_visible()
+        expect(j.page.get_by_text("Nothing to fix")).to_be_visible()
         j.see()
         j.click("Submit the full report")
         j.banner("Version 2 (full report) is submitted")

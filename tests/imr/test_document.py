@@ -73,6 +73,9 @@ def test_a_draft_says_draft_on_every_page(draft):
     assert "Draft, not submitted" in cover
     assert "SW1 visited at home; HQM said she felt safe." in " ".join(texts(pages))
     assert WORKER_NAME not in " ".join(texts(pages))
+    # Dates as the service shows them everywhere (issue 19): dd/mm/yyyy, never dd/mm/yy.
+    assert "03/02/2025" in " ".join(texts(pages))
+    assert not re.search(r"\b\d\d/\d\d/\d\d\b(?!\d)", " ".join(texts(pages)))
 
 
 def test_the_countersigned_report_is_appendix_c(with_panel, director_a, tmp_path):
@@ -111,7 +114,8 @@ def test_the_countersigned_report_is_appendix_c(with_panel, director_a, tmp_path
         assert heading in pages[page - 1][0], f"{heading} is not on page {page}"
     for heading in SECTION_HEADINGS:
         assert everything.count(heading) == 2, heading  # the contents and the section
-    # Section 3 and section 6.
+    # Section 3 and section 6; the submitted chronology's dates as every date is shown.
+    assert "02/04/2025" in everything
     assert "SW1 closed the case after a review." in everything
     assert "SW1 Social worker" in everything
     assert "Closures are reviewed in supervision." in everything
@@ -226,3 +230,44 @@ def test_another_agencys_author_gets_404(client, both_nominated, author_b):
 
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "shown"),
+    [
+        # Versions submitted before issue 19 stored dd/mm/yy and mm/yy.
+        ({"date": "03/02/25", "sort_date": "2025-02-03"}, "03/02/2025"),
+        ({"date": "?03/02/25", "sort_date": "1925-02-03"}, "?03/02/1925"),
+        ({"date": "02/25", "sort_date": "2025-02-01"}, "02/2025"),
+        ({"date": "?2019", "sort_date": "2019-01-01"}, "?2019"),
+        ({"date": "03/02/2025", "sort_date": "2025-02-03"}, "03/02/2025"),
+        ({"date": "odd"}, "odd"),
+    ],
+)
+def test_a_frozen_chronology_date_is_shown_as_every_date(row, shown):
+    from imr.selectors import content_sections, shown_entry_date
+
+    assert shown_entry_date(row) == shown
+    assert content_sections({"chronology": [row]})["chronology"][0]["date"] == shown
+
+
+@pytest.mark.parametrize(
+    ("row", "precision", "uncertain"),
+    [
+        ({"date": "?02/25", "sort_date": "2025-02-01"}, Precision.MONTH, True),
+        ({"date": "02/2025", "sort_date": "2025-02-01"}, Precision.MONTH, False),
+        ({"date": "03/02/25", "sort_date": "2025-02-03"}, Precision.DAY, False),
+        ({"date": "?03/02/1925", "sort_date": "1925-02-03"}, Precision.DAY, True),
+        ({"date": "2019", "sort_date": "2019-01-01"}, Precision.YEAR, False),
+    ],
+)
+def test_the_overview_reads_frozen_rows_of_every_version(row, precision, uncertain):
+    # The overview's merged chronology is built from the frozen rows (overview/services.py):
+    # a month must stay a month whether it was stored as mm/yy or as mm/yyyy.
+    from imr.selectors import frozen_entry_date
+    from overview.services import _date_parts
+
+    frozen = frozen_entry_date(row)
+    assert (frozen.precision, frozen.uncertain) == (precision, uncertain)
+    assert frozen.value == date.fromisoformat(row["sort_date"])
+    assert _date_parts(row) == (frozen.value, precision, uncertain)

@@ -27,17 +27,17 @@ def _order(imr):
 def test_entries_sort_by_date_and_time_with_vague_dates_first(imr_a, author_a):
     _add(imr_a, author_a, "03/02/25", "Timed visit.", "14:30")
     _add(imr_a, author_a, "03/02/25", "Untimed note.")
-    _add(imr_a, author_a, "02/25", "Sometime in February.")
+    _add(imr_a, author_a, "02/2025", "Sometime in February.")
     _add(imr_a, author_a, "?01/02/25", "Possibly the first.")
     _add(imr_a, author_a, "2025", "During the year.")
     _add(imr_a, author_a, "03/02/25", "Early call.", "0900")
     assert _order(imr_a) == [
         ("2025", "During the year."),
-        ("02/25", "Sometime in February."),
-        ("?01/02/25", "Possibly the first."),
-        ("03/02/25", "Untimed note."),
-        ("03/02/25", "Early call."),
-        ("03/02/25", "Timed visit."),
+        ("02/2025", "Sometime in February."),
+        ("?01/02/2025", "Possibly the first."),
+        ("03/02/2025", "Untimed note."),
+        ("03/02/2025", "Early call."),
+        ("03/02/2025", "Timed visit."),
     ]
 
 

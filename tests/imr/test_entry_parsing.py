@@ -24,49 +24,48 @@ DAY, MONTH, YEAR = Precision.DAY, Precision.MONTH, Precision.YEAR
     ("text", "value", "precision", "uncertain", "shown"),
     [
         # Appendix C: dd/mm/yy, and what else authors type
-        ("03/02/25", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("3/2/25", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("03/02/2025", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("03.02.25", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("03-02-2025", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("03 02 2025", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("03 / 02 / 25", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("2025-02-03", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("3 Feb 2025", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("3 February 2025", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("3rd Feb 25", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("3 Feb. 2025", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("03-Feb-25", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("Feb 3 2025", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("February 3rd, 2025", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("21 Sept 2024", date(2024, 9, 21), DAY, False, "21/09/24"),
+        ("03/02/25", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("3/2/25", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("03/02/2025", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("03.02.25", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("03-02-2025", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("03 02 2025", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("03 / 02 / 25", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("2025-02-03", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("3 Feb 2025", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("3 February 2025", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("3rd Feb 25", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("3 Feb. 2025", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("03-Feb-25", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("Feb 3 2025", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("February 3rd, 2025", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("21 Sept 2024", date(2024, 9, 21), DAY, False, "21/09/2024"),
         # what Word pastes: non-breaking spaces, en dashes, curly quotes
-        ("\u00a003/02/25\u00a0", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("03\u201302\u20132025", date(2025, 2, 3), DAY, False, "03/02/25"),
-        ("\u201c03/02/25\u201d", date(2025, 2, 3), DAY, False, "03/02/25"),
+        ("\u00a003/02/25\u00a0", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("03\u201302\u20132025", date(2025, 2, 3), DAY, False, "03/02/2025"),
+        ("\u201c03/02/25\u201d", date(2025, 2, 3), DAY, False, "03/02/2025"),
         # a month, a year
-        ("02/25", date(2025, 2, 1), MONTH, False, "02/25"),
-        ("02/2025", date(2025, 2, 1), MONTH, False, "02/25"),
-        ("2025-02", date(2025, 2, 1), MONTH, False, "02/25"),
-        ("Feb 2025", date(2025, 2, 1), MONTH, False, "02/25"),
-        ("February 25", date(2025, 2, 1), MONTH, False, "02/25"),
+        ("02/2025", date(2025, 2, 1), MONTH, False, "02/2025"),
+        ("2025-02", date(2025, 2, 1), MONTH, False, "02/2025"),
+        ("Feb 2025", date(2025, 2, 1), MONTH, False, "02/2025"),
+        ("February 25", date(2025, 2, 1), MONTH, False, "02/2025"),
         ("2025", date(2025, 1, 1), YEAR, False, "2025"),
         # marked approximate
-        ("?03/02/25", date(2025, 2, 3), DAY, True, "?03/02/25"),
-        ("03/02/25?", date(2025, 2, 3), DAY, True, "?03/02/25"),
+        ("?03/02/25", date(2025, 2, 3), DAY, True, "?03/02/2025"),
+        ("03/02/25?", date(2025, 2, 3), DAY, True, "?03/02/2025"),
         ("c. 2019", date(2019, 1, 1), YEAR, True, "?2019"),
         ("circa 2019", date(2019, 1, 1), YEAR, True, "?2019"),
-        ("approx. 02/25", date(2025, 2, 1), MONTH, True, "?02/25"),
-        ("approximately 3 Feb 2025", date(2025, 2, 3), DAY, True, "?03/02/25"),
-        ("~Feb 2025", date(2025, 2, 1), MONTH, True, "?02/25"),
+        ("approx. 02/2025", date(2025, 2, 1), MONTH, True, "?02/2025"),
+        ("approximately 3 Feb 2025", date(2025, 2, 3), DAY, True, "?03/02/2025"),
+        ("~Feb 2025", date(2025, 2, 1), MONTH, True, "?02/2025"),
         # two-digit years: 70-99 are the 1900s, 00-69 the 2000s
-        ("01/01/70", date(1970, 1, 1), DAY, False, "01/01/70"),
-        ("31/12/99", date(1999, 12, 31), DAY, False, "31/12/99"),
-        ("01/01/00", date(2000, 1, 1), DAY, False, "01/01/00"),
-        ("29/02/24", date(2024, 2, 29), DAY, False, "29/02/24"),
+        ("01/01/70", date(1970, 1, 1), DAY, False, "01/01/1970"),
+        ("31/12/99", date(1999, 12, 31), DAY, False, "31/12/1999"),
+        ("01/01/00", date(2000, 1, 1), DAY, False, "01/01/2000"),
+        ("29/02/24", date(2024, 2, 29), DAY, False, "29/02/2024"),
         ("1900", date(1900, 1, 1), YEAR, False, "1900"),
         # up to a year ahead of today
-        ("15/06/27", date(2027, 6, 15), DAY, False, "15/06/27"),
+        ("15/06/27", date(2027, 6, 15), DAY, False, "15/06/2027"),
     ],
 )
 def test_accepted_dates(text, value, precision, uncertain, shown):
@@ -88,7 +87,12 @@ def test_a_date_is_read_day_first():
         ("?", DATE_HELP),
         ("yesterday", DATE_HELP),
         ("TBC", DATE_HELP),
-        ("3 Feb", DATE_HELP),
+        ("3 Feb", "3 Feb has no year: write the day with its year, like 3 Feb 2025"),
+        (
+            "3rd of February",
+            "3rd of February has no year: write the day with its year, like 3 Feb 2025",
+        ),
+        ("Feb 3rd", "Feb 3rd has no year: write the day with its year, like 3 Feb 2025"),
         ("Smarch 2025", DATE_HELP),
         ("31/02/25", "31/02/25 is not a real date: February 2025 has 28 days"),
         ("29/02/25", "29/02/25 is not a real date: February 2025 has 28 days"),
@@ -201,17 +205,17 @@ def test_exact_date_counts_the_future_from_the_given_day():
 
 
 def test_vaguer_dates_sort_before_the_days_they_contain():
-    typed = ["05/02/25", "?03/02/25", "2025", "02/25", "01/02/25", "31/12/24", "?2024", "01/25"]
+    typed = ["05/02/25", "?03/02/25", "2025", "Feb 25", "01/02/25", "31/12/24", "?2024", "01/2025"]
     ordered = sorted((parse_date(t, today=TODAY) for t in typed), key=FuzzyDate.sort_key)
     assert [d.display() for d in ordered] == [
         "?2024",
-        "31/12/24",
+        "31/12/2024",
         "2025",
-        "01/25",
-        "02/25",
-        "01/02/25",
-        "?03/02/25",
-        "05/02/25",
+        "01/2025",
+        "02/2025",
+        "01/02/2025",
+        "?03/02/2025",
+        "05/02/2025",
     ]
 
 
@@ -297,3 +301,33 @@ def test_relevance_text_reads_back():
     assert relevance_text([], "Not relevant") == "Not relevant"
     assert relevance_text([3, 1]) == "1, 3"
     assert relevance_text([]) == ""
+
+
+# Two numbers alone: 03/02 is a day without its year, 02/25 could be February 2025 or 2
+# February; neither is guessed (issue 19).
+@pytest.mark.parametrize(
+    "text", ["03/02", "02/25", "3/2", "03.02", "03-02", "03 02", "?03/02", "3/2/"]
+)
+def test_two_numbers_alone_are_refused_saying_how_to_write_a_day_or_a_month(text):
+    with pytest.raises(EntryParseError) as error:
+        parse_date(text, today=TODAY)
+    assert str(error.value) == (
+        f"{text} could be a day without its year or a month: write a day with its year, "
+        "like 03/02/25, or a month with a four-digit year or its name, like 02/2025 or "
+        "Feb 2025"
+    )
+    assert error.value.code == "no_year"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("02/2025", date(2025, 2, 1)),
+        ("Feb 2025", date(2025, 2, 1)),
+        ("February 25", date(2025, 2, 1)),
+        ("2/2025", date(2025, 2, 1)),
+        ("2025-02", date(2025, 2, 1)),
+    ],
+)
+def test_a_month_is_written_with_a_four_digit_year_or_its_name(text, value):
+    assert parse_date(text, today=TODAY) == FuzzyDate(value, MONTH, False)

@@ -16,7 +16,7 @@ AGENCY = "Testshire NHS Trust"
 HEADER = [header for header, _ in COLUMNS]
 GOOD = [
     ["03/02/25", "14:30", "GP records", "HQM", "SW1 visited at home.", "Visit weekly", "1", ""],
-    ["?02/25", "", "Case notes", "HQM", "Call about a fall.", "", "Terms 1 and 2: falls", ""],
+    ["?02/2025", "", "Case notes", "HQM", "Call about a fall.", "", "Terms 1 and 2: falls", ""],
     ["17/04/25", "9am", "Case notes", "HQM", "No contact: the team was waiting.", "", "", "yes"],
 ]
 

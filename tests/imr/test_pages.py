@@ -120,7 +120,7 @@ def test_the_author_adds_an_entry_typed_as_people_type(client, imr_a, author_a):
     entry = imr_a.entries.get()
     assert entry.time.strftime("%H:%M") == "14:30"
     page = client.get(url(imr_a, "imr:chronology")).content.decode()
-    assert "03/02/25" in page and "14:30" in page
+    assert "03/02/2025" in page and "14:30" in page
 
 
 def test_a_bad_entry_keeps_what_was_typed_and_saves_nothing(client, imr_a, author_a):
@@ -140,6 +140,32 @@ def test_a_bad_entry_keeps_what_was_typed_and_saves_nothing(client, imr_a, autho
     assert "There is a problem" in text
     assert "SW1 visited the flat." in text
     assert not imr_a.entries.exists()
+
+
+def test_a_date_without_a_year_is_refused_with_how_to_write_it(client, imr_a, author_a):
+    # "03/02" was read as March 2002 (issue 19): now the author is asked, nothing saved.
+    client.force_login(author_a)
+    response = client.post(
+        url(imr_a, "imr:chronology"),
+        {"date": "03/02", "source": "Case notes", "subject": "HQM", "event": "SW1 visited."},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem" in text
+    assert "03/02 could be a day without its year or a month" in text
+    assert "like 02/2025 or Feb 2025" in text
+    assert 'value="03/02"' in text
+    assert not imr_a.entries.exists()
+
+
+def test_a_month_entry_is_offered_for_editing_as_it_reads_back(client, imr_a, author_a):
+    client.force_login(author_a)
+    fields = {"source": "Case notes", "subject": "HQM", "event": "SW1 visited."}
+    response = client.post(url(imr_a, "imr:chronology"), {"date": "?Feb 2025", **fields})
+    assert response.status_code == 302
+    entry = imr_a.entries.get()
+    page = client.get(url(imr_a, "imr:entry-edit", entry.pk)).content.decode()
+    assert 'value="?02/2025"' in page
 
 
 def test_two_authors_do_not_silently_overwrite_each_other(client, imr_a, author_a):
@@ -411,3 +437,24 @@ def test_a_save_without_its_revision_is_refused_like_a_stale_one(client, imr_a, 
     assert "after you opened it" in response.content.decode()
     assert client.post(page, {"learning": "Old.", "autosave": "1"}).status_code == 409
     assert imr_a.sections.get(key=Section.LESSONS).data["learning"] == "First."
+
+
+def test_the_checks_list_problems_as_an_error_summary_and_confirm_nothing(client, imr_a, author_a):
+    # Issue 19: a green confirmation panel stood on the page before anything was sent.
+    client.force_login(author_a)
+    page = client.get(url(imr_a, "imr:checks")).content.decode()
+    assert "govuk-panel" not in page
+    assert 'class="govuk-error-summary"' in page
+    assert "before you submit" in page
+    assert "Nothing to fix" not in page
+
+
+def test_checks_with_nothing_to_fix_say_so_without_a_confirmation_panel(client, imr_a, author_a):
+    from tests.imr.conftest import write_chronology
+
+    write_chronology(imr_a, author_a)
+    client.force_login(author_a)
+    page = client.get(url(imr_a, "imr:checks")).content.decode()
+    assert "govuk-panel" not in page
+    assert "govuk-error-summary" not in page
+    assert "Nothing to fix: the chronology and family composition is ready to submit." in page

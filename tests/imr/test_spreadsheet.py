@@ -24,7 +24,7 @@ TERMS = {1, 2, 3, 4, 5}
 HEADER = [header for header, _ in COLUMNS]
 GOOD = [
     ["03/02/25", "14:30", "GP records", "AB", "Home visit. AB well.", "Visit weekly", "1, 3", ""],
-    ["?02/25", "", "Police log", "AB", "Call about noise.", "", "ToR 2 and 4 - noise", "no"],
+    ["?02/2025", "", "Police log", "AB", "Call about noise.", "", "ToR 2 and 4 - noise", "no"],
     ["2024", "9am", "ASC file", "CD", "Review held.", "", "Not relevant", "yes"],
 ]
 
@@ -104,7 +104,7 @@ def test_headers_in_any_order_and_short_forms_are_accepted():
     header = [" relevance ", "Event", "DATE *", "Time:", "Subject", "Source", "Expected  practice"]
     row = ["2", "Seen.", "03/02/25", "", "AB", "Notes", ""]
     [entry] = read(as_csv([header, row]))
-    assert (entry.date.display(), entry.event, entry.term_numbers) == ("03/02/25", "Seen.", [2])
+    assert (entry.date.display(), entry.event, entry.term_numbers) == ("03/02/2025", "Seen.", [2])
     assert entry.explains_gap is False
 
 
@@ -151,7 +151,8 @@ def test_bad_rows_are_reported_with_the_row_numbers_the_spreadsheet_shows(make):
 def test_a_two_letter_month_is_reported_on_its_row():
     rows = [HEADER, GOOD[0], ["3 ju 2025", "", "GP records", "AB", "Seen.", "", "1", ""]]
     assert problems(as_csv(rows)) == [
-        "Row 3, Date: Enter the date like 03/02/25, 3 Feb 2025 or 02/25 for a month"
+        "Row 3, Date: Enter the date like 03/02/25 or 3 Feb 2025, a month like 02/2025 "
+        "or Feb 2025, or a year like 2025"
     ]
     rows[2][0] = "3 Jun 2025"
     assert read(as_csv(rows))[1].date == FuzzyDate(date(2025, 6, 3), Precision.DAY, False)

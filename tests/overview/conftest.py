@@ -41,7 +41,7 @@ CHRONOLOGIES = {
     ],
     "b": [
         ("03/02/25", "", "HQM", "PC1 visited at home with SW1; she said she felt safe.", [1]),
-        ("02/25", "", "RQ", "Daughter reported concerns by telephone.", [2]),
+        ("02/2025", "", "RQ", "Daughter reported concerns by telephone.", [2]),
         ("25/12/25", "21:40", "HQM", "PC2 attended a call from a neighbour.", [1, 2]),
     ],
     "c": [

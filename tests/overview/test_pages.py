@@ -231,6 +231,27 @@ def test_the_summary_page_lists_each_identifying_match(client, drafted, overview
     assert "Mark as not identifying" in page
 
 
+def test_sending_a_summary_that_names_someone_shows_an_error_summary(
+    client, drafted, overview_author
+):
+    # Issue 19: the refusal was a banner after a redirect; now the GOV.UK error summary,
+    # leading to the identification check, and the summary stays with its author.
+    client.force_login(overview_author)
+    fields = {"key_issues": "x", "recommendations": "y", "revision": drafted.revision}
+    process = "Mrs Hypatia Quenby-Marsh was seen by SW1."
+    edit = _summary_url(drafted.case, "summary-edit")
+    assert client.post(edit, {"process": process, **fields}).status_code == 302
+    client.get(_summary_url(drafted.case))  # the page shows (and spends) the save's banner
+    response = client.post(_summary_url(drafted.case, "summary-send"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="govuk-error-summary"' in page and "There is a problem" in page
+    assert '<a href="#check">The summary still identifies someone' in page
+    assert 'id="check"' in page
+    assert "govuk-notification-banner" not in page
+    assert ExecutiveSummary.objects.get(pk=drafted.pk).status == ExecutiveSummary.Status.DRAFTING
+
+
 @pytest.mark.parametrize("who", ("lead_a", "author_a", "board_member", "outsider", "referrer"))
 def test_the_summary_is_hidden_before_release(client, request, drafted, who):
     client.force_login(request.getfixturevalue(who))

@@ -105,12 +105,14 @@ def test_help_text_never_comes_from_user_data():
         "template",  # imr.template: the Appendix C hints
         "prompt",  # imr.template's prompts
         "DATE_HELP",
+        "date_help",  # scr/fields.py: 'For example, 27/03/2027', a date of the code's own
+        "FUTURE",  # ... and which side of today its example lies
         "RECEIPT_HINTS",  # overview: section 14's steps
         "ACTION_GUIDANCE",  # actionplans: SMART guidance
         "uploads",  # the upload limit, from the settings
         "size_text",
         "MAX_UPLOAD_BYTES",
-        "field",  # field.help_text + " " + DATE_HELP
+        "field",  # field.help_text + " " + date_help(FUTURE)
         "reasons_help",  # scr/decisions.py: the hint a DecisionForm subclass sets (below)
     }
     for name, text in _python():

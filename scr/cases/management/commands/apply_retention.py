@@ -12,6 +12,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from scr.cases.retention import retention_apply, retention_due
+from scr.dates import day_text
 
 
 class Command(BaseCommand):
@@ -30,8 +31,8 @@ class Command(BaseCommand):
         due = retention_due(now=now)
         for item in due:
             self.stdout.write(
-                f"{item.reference} {item.board} closed {item.closed_on:%d/%m/%Y} "
-                f"due {item.due_on:%d/%m/%Y}"
+                f"{item.reference} {item.board} closed {day_text(item.closed_on)} "
+                f"due {day_text(item.due_on)}"
             )
         if not execute:
             self.stdout.write(

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from scr.cases.models import Case
 from scr.cases.selectors import with_next_deadline
+from scr.dates import day_text
 
 
 class Command(BaseCommand):
@@ -17,6 +18,4 @@ class Command(BaseCommand):
         cases = with_next_deadline(Case.objects.order_by("board_id", "year", "number"))
         rows = cases.values_list("reference", "stage", "next_due", "review_type__code")
         for reference, stage, due, code in rows.iterator():
-            self.stdout.write(
-                f"{reference} {stage} {due.strftime('%d/%m/%Y') if due else '-'} {code}"
-            )
+            self.stdout.write(f"{reference} {stage} {day_text(due) if due else '-'} {code}")

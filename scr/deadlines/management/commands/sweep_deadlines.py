@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from scr.dates import day_text, moment_text
 from scr.deadlines import calendar
 from scr.deadlines.models import Digest, Reminder
 from scr.deadlines.reminders import deadline_sweep
@@ -53,8 +54,8 @@ class Command(BaseCommand):
                 f"{reminder.deadline.kind} {step} to {reminder.recipient.email}"
             )
         for digest in Digest.objects.filter(pk__in=result.digests).select_related("recipient"):
-            self.stdout.write(f"{verb} digest {digest.day:%d/%m/%Y} to {digest.recipient.email}")
+            self.stdout.write(f"{verb} digest {day_text(digest.day)} to {digest.recipient.email}")
         self.stdout.write(
             f"Swept {result.clocks_seen} clock(s) as at "
-            f"{timezone.localtime(moment):%d/%m/%Y %H:%M}: {result.total} email(s) {verb}."
+            f"{moment_text(moment)}: {result.total} email(s) {verb}."
         )
