@@ -13,10 +13,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from django.db import DatabaseError
 from django.utils import timezone
 
 from scr import mail
 from scr.attention import items_for
+from scr.outbox import registry
 from scr.outbox import services as outbox
 from scr.outbox.models import Email
 
@@ -306,3 +308,110 @@ def test_a_coordinator_of_another_board_is_not_told(board, other_coordinator, co
     )
     assert not [i for i in items_for(other_coordinator) if i.case_reference == "Email"]
     assert [i for i in items_for(coordinator) if i.case_reference == "Email"]
+
+
+# What a recovered or unanswered hand-over records ------------------------------------------
+
+
+def _stale(email, handed_minutes_ago=None):
+    long_ago = timezone.now() - outbox.lease() - timedelta(minutes=1)
+    handed = None
+    if handed_minutes_ago is not None:
+        handed = timezone.now() - timedelta(minutes=handed_minutes_ago)
+    Email.objects.filter(pk=email.pk).update(
+        status=Email.Status.SENDING, claimed_at=long_ago, handed_at=handed
+    )
+
+
+def test_the_sweep_counts_and_dates_each_row_it_recovers():
+    dropped, first, second = (_email(to=f"{n}@example.org") for n in ("a", "b", "c"))
+    _stale(dropped)
+    _stale(first, handed_minutes_ago=20)
+    _stale(second, handed_minutes_ago=10)
+    assert outbox._recover(timezone.now()) == 3
+    rows = {e.pk: e for e in Email.objects.all()}
+    assert rows[dropped.pk].status == Email.Status.QUEUED
+    for email in (first, second):
+        row = rows[email.pk]
+        assert row.status == Email.Status.HANDED
+        assert row.sent_at == row.handed_at  # its own moment, not another row's
+
+
+def test_a_recovered_hand_over_runs_its_sent_hook_and_hides_a_sign_in_link(monkeypatch):
+    hooked = []
+    monkeypatch.setitem(registry.on_sent._entries, "test", hooked.append)
+    hooked_email = _email()
+    link = outbox.email_enqueue(
+        purpose="password_reset", key="k", to="bo@example.org", subject="S", text="link"
+    )
+    plain = _email(to="cy@example.org", purpose="plain")
+    for email in (hooked_email, link, plain):
+        _stale(email, handed_minutes_ago=10)
+    outbox._recover(timezone.now())
+    rows = {e.pk: e for e in Email.objects.all()}
+    assert (rows[hooked_email.pk].on_sent_due, rows[plain.pk].on_sent_due) == (True, False)
+    assert rows[link.pk].body_text == outbox.REDACTED
+    assert rows[hooked_email.pk].body_text != outbox.REDACTED
+    outbox.outbox_sweep(inline=True)
+    assert [e.pk for e in hooked] == [hooked_email.pk]
+
+
+def test_the_sweep_does_not_record_handed_a_row_refused_as_it_looks(monkeypatch):
+    """A worker alive past its lease reads a refusal of the end of the message (its row
+    failed, the hand-over cleared) between the sweep's read and its update: the row is not
+    recorded handed."""
+    email = _email()
+    _stale(email, handed_minutes_ago=10)
+    values_list = type(Email.objects.all()).values_list
+
+    def read_then_refused(self, *fields, **kwargs):
+        rows = list(values_list(self, *fields, **kwargs))
+        if fields == ("pk", "handed_at", "purpose"):
+            Email.objects.filter(pk=email.pk).update(handed_at=None)
+        return rows
+
+    monkeypatch.setattr(type(Email.objects.all()), "values_list", read_then_refused)
+    assert outbox._recover(timezone.now()) == 0
+    monkeypatch.undo()
+    assert Email.objects.get(pk=email.pk).status == Email.Status.SENDING
+
+
+def test_an_unanswered_hand_over_runs_the_sent_hook_and_hides_a_sign_in_link(
+    server, settings, monkeypatch
+):
+    settings.EMAIL_TIMEOUT = 1
+    server.answer_after = 2
+    hooked = []
+    monkeypatch.setitem(registry.on_sent._entries, "test", hooked.append)
+    email = _email()
+    link = outbox.email_enqueue(
+        purpose="password_reset", key="k", to="bo@example.org", subject="S", text="link"
+    )
+    assert outbox.email_send(email_id=email.pk)
+    assert outbox.email_send(email_id=link.pk)
+    assert [e.pk for e in hooked] == [email.pk]
+    assert Email.objects.get(pk=link.pk).body_text == outbox.REDACTED
+    assert Email.objects.get(pk=email.pk).on_sent_due is False  # run, once
+
+
+def test_a_mark_refused_after_the_server_took_the_message_never_fails_the_row(server, monkeypatch):
+    """Only the mark fails (the database refuses that one UPDATE): the row is left
+    'sending' with its hand-over, for the sweep to record handed, never failed (a retry
+    would be a second copy)."""
+    update = type(Email.objects.all()).update
+
+    def refuse_the_mark(self, **kwargs):
+        if "sent_at" in kwargs and kwargs.get("status") == Email.Status.SENT:
+            raise DatabaseError("server closed the connection unexpectedly")
+        return update(self, **kwargs)
+
+    monkeypatch.setattr(type(Email.objects.all()), "update", refuse_the_mark)
+    email = _email()
+    with pytest.raises(DatabaseError):
+        outbox.email_send(email_id=email.pk)
+    monkeypatch.undo()
+    row = Email.objects.get(pk=email.pk)
+    assert row.status == Email.Status.SENDING and row.handed_at is not None
+    _sweep_after_the_lease()
+    assert Email.objects.get(pk=email.pk).status == Email.Status.HANDED
+    assert len(server.messages) == 1

@@ -262,6 +262,28 @@ def test_the_sent_hook_runs_once_with_the_row(monkeypatch):
     assert hooked[0].sent_at == Email.objects.get(pk=email.pk).sent_at
 
 
+def test_a_sent_hook_is_run_for_its_own_row_only_and_once(monkeypatch):
+    hooked = []
+    monkeypatch.setitem(registry.on_sent._entries, "test", hooked.append)
+    first, second = _enqueue(key="a"), _enqueue(key="b")
+    Email.objects.update(status=Email.Status.SENT, sent_at=timezone.now(), on_sent_due=True)
+    assert outbox._note_sent(first.pk) is True
+    assert outbox._note_sent(first.pk) is False  # not due any more
+    assert Email.objects.get(pk=second.pk).on_sent_due is True  # the other row still due
+    assert [e.pk for e in hooked] == [first.pk]
+
+
+def test_a_sent_hook_that_fails_says_so(monkeypatch):
+    def fail(email):
+        raise RuntimeError("no")
+
+    monkeypatch.setitem(registry.on_sent._entries, "test", fail)
+    email = _enqueue()
+    Email.objects.update(status=Email.Status.SENT, sent_at=timezone.now(), on_sent_due=True)
+    assert outbox._note_sent(email.pk) is False
+    assert Email.objects.get(pk=email.pk).on_sent_due is True
+
+
 def test_the_mark_is_one_update_straight_after_the_server_accepts_the_message(watched, monkeypatch):
     """The window where a killed worker means a second copy (accepted, not yet marked)
     holds the mark's one UPDATE and nothing else: the connection is closed and the
