@@ -342,7 +342,12 @@ def test_a_recovered_hand_over_runs_its_sent_hook_and_hides_a_sign_in_link(monke
     monkeypatch.setitem(registry.on_sent._entries, "test", hooked.append)
     hooked_email = _email()
     link = outbox.email_enqueue(
-        purpose="password_reset", key="k", to="bo@example.org", subject="S", text="link"
+        purpose="password_reset",
+        key="k",
+        to="bo@example.org",
+        subject="S",
+        text="link",
+        html="<a>link</a>",
     )
     plain = _email(to="cy@example.org", purpose="plain")
     for email in (hooked_email, link, plain):
@@ -350,7 +355,7 @@ def test_a_recovered_hand_over_runs_its_sent_hook_and_hides_a_sign_in_link(monke
     outbox._recover(timezone.now())
     rows = {e.pk: e for e in Email.objects.all()}
     assert (rows[hooked_email.pk].on_sent_due, rows[plain.pk].on_sent_due) == (True, False)
-    assert rows[link.pk].body_text == outbox.REDACTED
+    assert (rows[link.pk].body_text, rows[link.pk].body_html) == (outbox.REDACTED, "")
     assert rows[hooked_email.pk].body_text != outbox.REDACTED
     outbox.outbox_sweep(inline=True)
     assert [e.pk for e in hooked] == [hooked_email.pk]
