@@ -214,12 +214,7 @@ def email_send(*, email_id: int) -> bool:
         return False
     email = Email.objects.get(pk=email_id)
     mine = Email.objects.filter(pk=email_id, status=Email.Status.SENDING, claimed_at=claim)
-    mark = {
-        "status": Email.Status.SENT,
-        "last_error": "",
-        "on_sent_due": email.purpose in registry.on_sent,
-        **({"body_text": REDACTED, "body_html": ""} if email.purpose in REDACT_WHEN_SENT else {}),
-    }
+    delivered = _delivered(email.purpose)
 
     def hand_over():
         # The row is still this worker's (not taken over after a lease ran out), or the
@@ -236,7 +231,9 @@ def email_send(*, email_id: int) -> bool:
         with _commits_not_waiting_for_disk(), mail.before_end_of_data(hand_over):
             message.send()
             accepted = True
-            marked = mine.update(sent_at=timezone.now(), **mark)
+            marked = mine.update(
+                sent_at=timezone.now(), status=Email.Status.SENT, last_error="", **delivered
+            )
     except mail.AnswerNotSeen as error:
         # Handed over, the server's answer never read: as if the worker had died there.
         logger.warning("Email %s (%s) handed over, no answer: %s", email_id, email.purpose, error)
@@ -245,9 +242,9 @@ def email_send(*, email_id: int) -> bool:
             status=Email.Status.HANDED,
             sent_at=F("handed_at"),
             last_error=f"Handed to the mail server, its answer not seen: {error}"[:2000],
-            **{key: value for key, value in mark.items() if key not in ("status", "last_error")},
+            **delivered,
         )
-        if handed and mark["on_sent_due"]:
+        if handed and delivered["on_sent_due"]:
             _note_sent(email_id)
         return bool(handed)
     except Exception as error:
@@ -269,9 +266,18 @@ def email_send(*, email_id: int) -> bool:
         )
         return False
     _close_quietly(connection)
-    if marked and mark["on_sent_due"]:
+    if marked and delivered["on_sent_due"]:
         _note_sent(email_id)
     return True
+
+
+def _delivered(purpose: str) -> dict:
+    """What a row records once the mail server has it (sent, or handed over): its sent-hook
+    due, and a sign-in link's body dropped."""
+    return {
+        "on_sent_due": purpose in registry.on_sent,
+        **({"body_text": REDACTED, "body_html": ""} if purpose in REDACT_WHEN_SENT else {}),
+    }
 
 
 class LostClaim(Exception):
@@ -405,8 +411,7 @@ def _recover(now: datetime) -> int:
         count += stale.filter(pk=pk, handed_at__isnull=False).update(
             status=Email.Status.HANDED,
             sent_at=handed_at,
-            on_sent_due=purpose in registry.on_sent,
-            **({"body_text": REDACTED, "body_html": ""} if purpose in REDACT_WHEN_SENT else {}),
+            **_delivered(purpose),
         )
     return count
 
