@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from panel import access as panel_access
 from panel.models import RecordsRequest
-from panel.services import DECISIONS
+from panel.services import DECISIONS, decisions_open
 from scr import access
 from scr.attention import AttentionItem, register
 from scr.dates import day_text
@@ -16,10 +16,14 @@ def chair_decisions(user):
     """Cases waiting for the chair's decision (5, 7)."""
     if not access.oversees_board_deadlines(user):
         return
-    cases = list(access.cases_visible_to(user).filter(stage__in=list(DECISIONS)))
+    cases = list(
+        access.cases_visible_to(user)
+        .filter(stage__in=list(DECISIONS))
+        .select_related("review_type")
+    )
     perms = access.permissions_for_cases(user, cases)
     for case in cases:
-        if not panel_access.may_decide_on_case(perms[case.pk]):
+        if not panel_access.may_decide_on_case(perms[case.pk]) or not decisions_open(case):
             continue
         yield AttentionItem(
             case_reference=case.reference,

@@ -9,7 +9,7 @@ from panel.models import (
     RecordsRequest,
     TermsOfReference,
 )
-from panel.services import DECISIONS, EDITABLE_TOR_STAGES, missing_representatives
+from panel.services import EDITABLE_TOR_STAGES, decisions_open, missing_representatives
 from scr import access
 from scr.cases import sections
 
@@ -22,7 +22,7 @@ def panel_section(case, user, perms):
         RecordsRequest.objects.filter(case=case).select_related("agency", "confirmed_by")
     )
     decide_url = None
-    if panel_access.may_decide_on_case(perms) and case.stage in DECISIONS:
+    if panel_access.may_decide_on_case(perms) and decisions_open(case):
         decide_url = reverse("panel:chair-decision", args=[case.reference])
     meetings = list(case.panel_meetings.prefetch_related("attachments"))
     tor = TermsOfReference.objects.filter(case=case).prefetch_related("terms").first()

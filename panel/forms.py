@@ -2,24 +2,45 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from panel.models import PanelConsiderations, PanelMembership, PanelRecommendation
-from panel.services import DECISIONS, Decision
+from panel.services import Decision, decisions_open
+from scr.deadlines.services import deadline_period
 from scr.fields import PAST, GovukDateField
 from scr.uploads import MAX_UPLOAD_BYTES, check_upload, size_text
 
+# The decisions in the words of the case's review type ('Conduct a Serious Case Review').
 LABELS = {
     Decision.PANEL: "Ask the panel to discuss the case",
-    Decision.REVIEW: "Conduct a Serious Case Review",
-    Decision.OTHER_REVIEW: "Not a Serious Case Review: learning through another review",
+    Decision.REVIEW: "Conduct a {review}",
+    Decision.OTHER_REVIEW: "Not a {review}: learning through another review",
     Decision.DECLINE: "No further action",
 }
 HINTS = {
     Decision.PANEL: "The panel meets within 7 days and recommends within 4 weeks (6.1, 6.2). "
     "Each key agency is asked at once to secure its records and start a chronology (9).",
-    Decision.REVIEW: "The regulator and the board are told (7). Management reviews begin "
-    "within 6 weeks (10).",
     Decision.OTHER_REVIEW: "For example an agency's internal review that feeds learning back "
     "to the board (section 3).",
 }
+
+
+def _review_hint(case) -> str:
+    """Who is told of a decision to conduct the review, and the clocks it starts, from the
+    case's review type: 'The regulator and the board are told (7). Management reviews
+    begin within 6 weeks (10).'"""
+    definition = case.review_type.parsed
+    told = (
+        "The regulator and the board are told (7)."
+        if ("decision", "regulator") in definition.notify
+        else "The board is told."
+    )
+    clocks = []
+    for clock in definition.clocks_opened_by("commission_review"):
+        if clock.amount is None:
+            continue
+        amount, unit = deadline_period(case.board, clock.key, case.review_type)
+        period = f"{amount} {unit.rstrip('s') if amount == 1 else unit}"
+        reference = f" ({clock.reference})" if clock.reference else ""
+        clocks.append(f"{clock.label} within {period}{reference}.")
+    return " ".join([told, *clocks])
 
 
 class ChairDecisionForm(forms.Form):
@@ -49,13 +70,19 @@ class ChairDecisionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, stage, board, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [(d, LABELS[d]) for d in DECISIONS[stage]]
-        self.hints = {d: HINTS.get(d, "") for d in DECISIONS[stage]}
-        if Decision.PANEL in DECISIONS[stage]:
+        decisions = decisions_open(case)
+        review = case.review_type.wording["review"]
+        self.fields["decision"].choices = [(d, LABELS[d].format(review=review)) for d in decisions]
+        self.hints = {d: HINTS.get(d, "") for d in decisions}
+        if Decision.REVIEW in decisions:
+            self.hints[Decision.REVIEW] = _review_hint(case)
+        if Decision.PANEL in decisions:
             self.fields["panel_chair"].queryset = (
-                get_user_model().objects.filter(board=board, is_active=True).order_by("full_name")
+                get_user_model()
+                .objects.filter(board=case.board, is_active=True)
+                .order_by("full_name")
             )
         else:
             del self.fields["panel_chair"]

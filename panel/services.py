@@ -22,6 +22,7 @@ from scr import access, uploads
 from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
+from scr.cases import status
 from scr.cases.models import Case, CasePerm
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
@@ -35,10 +36,13 @@ class Decision:
     DECLINE = "decline"  # no further action
 
 
-# Which decisions the chair can take at each stage, and the transition each takes.
+# Which decisions the chair can take at each stage, and the transition each takes; a
+# case is offered those its review type makes (decisions_open).
 DECISIONS = {
     Stage.WITH_CHAIR: {
         Decision.PANEL: "convene_panel",
+        # A type with no panel (a Safeguarding Adults Review) decides on the referral.
+        Decision.REVIEW: "commission_review",
         Decision.OTHER_REVIEW: "route_other_review",
         Decision.DECLINE: "decline",
     },
@@ -48,6 +52,17 @@ DECISIONS = {
         Decision.DECLINE: "decline",
     },
 }
+
+
+def decisions_open(case: Case) -> dict[str, str]:
+    """The chair's decisions open on the case now, each with its transition: those of its
+    stage that the case's review type makes (a 2009 case with the chair goes to the panel
+    first; a SAR is decided on the referral). Empty: nothing to decide."""
+    return {
+        decision: name
+        for decision, name in DECISIONS.get(case.stage, {}).items()
+        if status.may_move(case, name)
+    }
 
 
 @transaction.atomic
@@ -67,8 +82,8 @@ def chair_decision_record(
     asks every key agency to secure its records and start a chronology (9); their
     leads are emailed after commit. Another review needs the route for learning."""
     case = access.case_for_user(by, case_id, CasePerm.DECIDE, lock=True)
-    choices = DECISIONS.get(Stage(case.stage))
-    if not choices or decision not in choices:
+    choices = decisions_open(case)
+    if decision not in choices:
         raise ValidationError("That decision cannot be taken at this stage of the case.")
     reasons = reasons.strip()
     if not reasons:
@@ -126,10 +141,11 @@ def _letters(case: Case, *, by) -> None:
             group_name(role) for role in (Role.BOARD_MEMBER, Role.BOARD_CHAIR, Role.COORDINATOR)
         ],
     )
-    recipients = {
-        DecisionLetter.Kind.REGULATOR: case.board.regulator_email,
-        DecisionLetter.Kind.BOARD: ", ".join(sorted({u.email for u in board_people})),
-    }
+    recipients = {}
+    if ("decision", "regulator") in case.review_type.parsed.notify:
+        # 7 a: the 2009 procedure tells the regulator; a type that does not, does not.
+        recipients[DecisionLetter.Kind.REGULATOR] = case.board.regulator_email
+    recipients[DecisionLetter.Kind.BOARD] = ", ".join(sorted({u.email for u in board_people}))
     for kind, to in recipients.items():
         letter, _ = DecisionLetter.objects.get_or_create(
             case=case, kind=kind, defaults={"recipients": to, "created_by": by}

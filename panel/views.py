@@ -30,7 +30,6 @@ from panel.models import (
 from scr import access
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
-from scr.cases.stages import Stage
 from scr.formtools import add_service_errors, form_page, submit
 
 
@@ -50,12 +49,12 @@ def _to_case(case) -> str:
 @login_required
 def chair_decision(request, reference: str):
     case = access.case_for_user(request.user, reference, CasePerm.DECIDE)
-    if case.stage not in services.DECISIONS:
+    if not services.decisions_open(case):
         messages.info(
             request, f"The case is at ‘{case.stage_label}’: there is no decision to take."
         )
         return redirect("cases:case-detail", reference=case.reference)
-    form = ChairDecisionForm(request.POST or None, stage=Stage(case.stage), board=case.board)
+    form = ChairDecisionForm(request.POST or None, case=case)
 
     def decide(data):
         services.chair_decision_record(

@@ -133,7 +133,9 @@ class Case(FSMModelMixin, models.Model):
 
     @transition(
         field=stage,
-        source=Stage.PANEL_RECOMMENDED,
+        # After the panel's recommendation (7); straight from the referral where the type
+        # has no panel (a Safeguarding Adults Review's decision).
+        source=[Stage.PANEL_RECOMMENDED, Stage.WITH_CHAIR],
         target=Stage.REVIEW_COMMISSIONED,
         custom=_transition(
             label="Commission a Serious Case Review",

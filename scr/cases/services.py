@@ -116,7 +116,7 @@ def available_transitions(case: Case, perms: frozenset[str]) -> list:
     page (those a stage takes on its own screens are left out)."""
     return [
         t
-        for t in case.get_available_stage_transitions()
+        for t in status.moves_open(case)
         if t.custom.get("permission") in perms and t.custom.get("generic", True)
     ]
 

@@ -55,8 +55,25 @@ def transition_custom(model: type[models.Model], name: str) -> dict:
 
 
 def may_move(obj: models.Model, name: str) -> bool:
-    """Whether transition `name` leaves `obj`'s current status (its conditions included)."""
-    return transition_meta(obj, name) is not None and can_proceed(getattr(obj, name))
+    """Whether transition `name` leaves `obj`'s current status (its conditions included)
+    and, for a case, whether the case's review type makes that move (type_allows)."""
+    meta = transition_meta(obj, name)
+    if meta is None or not can_proceed(getattr(obj, name)):
+        return False
+    return not isinstance(obj, Case) or type_allows(obj, meta.target)
+
+
+def type_allows(case: Case, target: str) -> bool:
+    """Whether the case's review type moves a case from its stage to `target`. The state
+    machine holds the moves of every type (docs/review-types.md, slice 3); a case makes
+    only its own type's, and this is the one place that says so: status_change refuses
+    the others, and the pages offer only what may_move allows."""
+    return case.review_type.allows(case.stage, target)
+
+
+def moves_open(case: Case) -> list:
+    """The case's transitions that leave its stage and that its review type makes."""
+    return [t for t in case.get_available_stage_transitions() if type_allows(case, t.target)]
 
 
 def status_change(

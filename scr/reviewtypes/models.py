@@ -44,6 +44,17 @@ class ReviewType(models.Model):
     def wording(self) -> dict[str, str]:
         return self.parsed.wording
 
+    def allows(self, source: str, target: str) -> bool:
+        """Whether a case of this type moves from stage `source` to `target`: the case's
+        state machine asks before every move (scr.cases.models). Read from the stored
+        definition, checked when it was saved, and kept with the row."""
+        moves = self.__dict__.get("_moves")
+        if moves is None:
+            moves = self.__dict__["_moves"] = frozenset(
+                (a, b) for a, b in self.definition.get("moves", [])
+            )
+        return (str(source), str(target)) in moves
+
     def clock_display(self, key: str) -> str | None:
         """The name of the clock `key`, or None when the type has no such clock. Read
         from the stored definition (checked when it was saved) without parsing it again,

@@ -215,6 +215,7 @@ def review_type_change(*, review_type_id: int, by, data: dict) -> ReviewType:
         review_type.name = definition.name
         review_type.definition = data
         review_type.__dict__.pop("_parsed", None)
+        review_type.__dict__.pop("_moves", None)
         review_type.save(update_fields=["name", "definition"])
         _audit(review_type, by, f"version {definition.version} changed", Action.CHANGE)
     return review_type

@@ -35,8 +35,9 @@ TRANSITIONS = [
     ("convene_panel", (S.WITH_CHAIR,), S.PANEL_CONVENED),
     # 6.2 a: the panel recommends to the chair.
     ("record_recommendation", (S.PANEL_CONVENED,), S.PANEL_RECOMMENDED),
-    # 7: the chair decides to conduct a review.
-    ("commission_review", (S.PANEL_RECOMMENDED,), S.REVIEW_COMMISSIONED),
+    # 7: the chair decides to conduct a review (from the chair straight where the case's
+    # type has no panel: a Safeguarding Adults Review; the 2009 procedure's type refuses it).
+    ("commission_review", (S.PANEL_RECOMMENDED, S.WITH_CHAIR), S.REVIEW_COMMISSIONED),
     # 3 (last paragraph), 7: not a Serious Case Review; another review instead.
     ("route_other_review", (S.WITH_CHAIR, S.PANEL_RECOMMENDED), S.OTHER_REVIEW),
     # 5, 7: the chair decides that no further action is needed.
@@ -87,9 +88,15 @@ def _take(case_id, by, name, note=""):
         return case_transition(case, name, by=by, note=note)
 
 
-# transition, from, to, who takes it: each allowed step, taken through the helper.
+# transition, from, to, who takes it: each step a case of the 2009 procedure may take,
+# through the helper (the state machine also holds other review types' moves, which the
+# 2009 type refuses: test_the_2009_type_refuses_the_moves_of_other_types).
+SAR_ONLY = {("commission_review", S.WITH_CHAIR)}
 ALLOWED = [
-    (name, source, target, WHO[name]) for name, sources, target in TRANSITIONS for source in sources
+    (name, source, target, WHO[name])
+    for name, sources, target in TRANSITIONS
+    for source in sources
+    if (name, source) not in SAR_ONLY
 ]
 
 
@@ -167,6 +174,20 @@ def test_allowed_transition_moves_the_stage_and_writes_history(request, name, so
     assert AuditEvent.objects.filter(
         action="transition", object_id=str(case.pk), detail=f"{source} -> {target}"
     ).exists()
+
+
+@pytest.mark.parametrize(("name", "source"), sorted(SAR_ONLY))
+def test_the_2009_type_refuses_the_moves_of_other_types(request, chair, name, source):
+    """A Safeguarding Adults Review is decided on the referral; a 2009 case with the chair
+    goes to the panel first, and the helper refuses the SAR's move, changing nothing."""
+    case = _bring(None, source, request)
+    assert case.review_type.code == "scr-2009"
+    assert not status.may_move(case, name)
+    with pytest.raises(ValidationError, match="cannot commission review"):
+        _take(case.pk, chair, name, note="Straight to a review.")
+    case.refresh_from_db()
+    assert case.stage == source
+    assert not CaseEvent.objects.filter(case=case, transition=name).exists()
 
 
 def test_every_stage_is_reached_from_a_referral_through_the_model():

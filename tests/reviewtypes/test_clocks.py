@@ -91,13 +91,6 @@ def test_a_running_case_keeps_its_versions_durations(board, coordinator, referre
 
 
 @pytest.fixture
-def sar_starts(monkeypatch):
-    """A SAR case may start here before its own moves exist (slice 3); it walks the 2009
-    moves, which is enough to see which clocks the SAR's type opens on them."""
-    monkeypatch.setattr("scr.reviewtypes.services.not_runnable", lambda definition: [])
-
-
-@pytest.fixture
 def people(coordinator, chair, lead_a, panel_chair, overview_author, referrer):
     return {
         "coordinator": coordinator,
@@ -137,8 +130,8 @@ def _move(case, people, *moves):
         "record_recommendation": "panel_chair",
         "commission_review": "chair",
     }
-    # Through the core helper, as the state machine's own tests do: each of these moves has
-    # its stage's page, which a SAR case cannot use until slice 3 gives it its own moves.
+    # Through the core helper, as the state machine's own tests do (each of these moves
+    # has its stage's page; tests/reviewtypes/test_moves.py takes them there).
     for move in moves:
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -157,11 +150,12 @@ def _changed(review_type, coordinator, key, **settings):
     return review_type_change(review_type_id=review_type.pk, by=coordinator, data=data)
 
 
-def test_a_sar_case_opens_the_sars_clocks_with_the_sars_amounts(
-    board, people, agency_a, sar_starts
-):
+def test_a_sar_case_opens_the_sars_clocks_with_the_sars_amounts(board, people, agency_a):
     case = _case(board, people, agency_a, "sar")
-    _move(case, people, "send_to_chair", "convene_panel", "record_recommendation")
+    _move(case, people, "send_to_chair")
+    # A SAR has no panel: its chair (or subgroup) decides on the referral itself.
+    with pytest.raises(ValidationError, match="cannot convene panel"):
+        _move(case, people, "convene_panel")
     assert _clocks(case) == {}  # the 2009 panel's 7 days and 4 weeks are not the SAR's
     _move(case, people, "commission_review")
     today = calendar.today()
@@ -187,14 +181,11 @@ def test_a_sar_case_opens_the_sars_clocks_with_the_sars_amounts(
     )
 
 
-def test_a_boards_copy_of_the_sar_with_a_changed_amount_opens_that_amount(
-    board, people, agency_a, sar_starts
-):
+def test_a_boards_copy_of_the_sar_with_a_changed_amount_opens_that_amount(board, people, agency_a):
     sar = review_type_copy(board=board, by=people["coordinator"], source="sar")
     _changed(sar, people["coordinator"], "sar_completion", amount=9)
     case = _case(board, people, agency_a, "sar")
-    _move(case, people, "send_to_chair", "convene_panel", "record_recommendation")
-    _move(case, people, "commission_review")
+    _move(case, people, "send_to_chair", "commission_review")
     assert _clocks(case)["sar_completion"].due == calendar.add_period(calendar.today(), 9, "months")
 
 
@@ -301,11 +292,10 @@ def test_a_type_naming_what_the_service_does_not_know_is_refused_when_saved(
 
 
 def test_a_sar_clock_is_named_by_the_sar_on_the_pages_that_show_it(
-    client, board, people, agency_a, sar_starts, outsider, other_coordinator
+    client, board, people, agency_a, outsider, other_coordinator
 ):
     case = _case(board, people, agency_a, "sar")
-    _move(case, people, "send_to_chair", "convene_panel", "record_recommendation")
-    _move(case, people, "commission_review")
+    _move(case, people, "send_to_chair", "commission_review")
     clock = Deadline.objects.get(case=case)
     name = "SAR report received by the board (the board&#x27;s completion target)"
     # Its owner's deadlines, the case page, the request for more time.
