@@ -76,7 +76,7 @@ def _case_page(request, case, perms, transition_form=None, status=200):
     context = {
         "case": case,
         "may_see_all": may_see_all,
-        "flow": flow_picture(case.stage, _left_route_from(case)),
+        "flow": flow_picture(case.stage, _left_route_from(case), case.review_type),
         "transition_form": transition_form,
         "form": transition_form,
         "confidential": may_see_all,
