@@ -22,4 +22,8 @@ class ReferralsConfig(AppConfig):
             ),
         )
         registry.AUDIT_URL_ARGUMENTS.register("referral_id", "referral")
+        from referrals.questions import WORDS
+
+        for key, words in WORDS.items():
+            registry.REFERRAL_QUESTIONS.register(key, words)
         outbox.register_job("referrals.referral_notify", services.referral_notify)

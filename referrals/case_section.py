@@ -1,7 +1,7 @@
 """The referral, on the case page of those who may see the case in full."""
 
 from referrals import access as referrals_access
-from referrals.criteria import assess
+from referrals import services
 from scr.cases import sections
 
 
@@ -12,4 +12,7 @@ def referral_section(case, user, perms):
     referral = getattr(case, "referral", None)
     if referral is None:
         return None
-    return "referrals/_case_section.html", {"referral": referral, "findings": assess(referral)}
+    return "referrals/_case_section.html", {
+        "referral": referral,
+        "findings": services.advice(referral),
+    }

@@ -2,6 +2,7 @@ from django import forms
 
 from referrals.criteria import CRITERIA_TEXT
 from referrals.models import Referral
+from referrals.questions import LABELS, QUESTIONS, fields_asked
 from scr.accounts.models import Agency
 from scr.decisions import Choice, DecisionForm
 from scr.fields import BIRTH, PAST, GovukDateField
@@ -31,6 +32,14 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     subject_ethnicity = forms.CharField(label="Ethnicity", required=False, max_length=100)
+    care_and_support_needs = forms.ChoiceField(
+        label="Does the adult have needs for care and support?",
+        help_text="Whether or not the local authority was meeting any of those needs "
+        "(Care Act 2014, section 44).",
+        choices=Referral.CareAndSupport.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     what_happened = forms.CharField(
         label="What happened",
         required=False,
@@ -69,9 +78,20 @@ class ReferralForm(forms.Form):
     believes_3_2 = forms.BooleanField(label="3.2", help_text=CRITERIA_TEXT["3.2"], required=False)
     believes_4_2 = forms.BooleanField(label="4.2", help_text=CRITERIA_TEXT["4.2"], required=False)
 
-    def __init__(self, *args, board, **kwargs):
+    def __init__(self, *args, board, questions, **kwargs):
+        """`questions`: the keys of the questions the referral's review type asks
+        (referrals.questions); the form has only their fields."""
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = Agency.objects.filter(board=board).order_by("name")
+        asked = fields_asked(questions)
+        for name in list(self.fields):
+            if name not in asked:
+                del self.fields[name]
+        for key, label in LABELS.items():
+            if key in questions:
+                (name,) = QUESTIONS[key]
+                self.fields[name].label = label
+        if "agencies" in self.fields:
+            self.fields["agencies"].queryset = Agency.objects.filter(board=board).order_by("name")
 
 
 class ReturnForm(DecisionForm):

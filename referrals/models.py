@@ -22,6 +22,11 @@ class Referral(FSMModelMixin, models.Model):
         RETURNED = "returned", "Returned to the referrer"
         ENDORSED = "endorsed", "Sent to the board chair"
 
+    class CareAndSupport(models.TextChoices):
+        YES = "yes", "Yes, whether or not the local authority was meeting any of them"
+        NO = "no", "No"
+        NOT_KNOWN = "not_known", "Not known"
+
     class AbuseOrNeglect(models.TextChoices):
         KNOWN = "known", "Known"
         SUSPECTED = "suspected", "Suspected"
@@ -35,6 +40,9 @@ class Referral(FSMModelMixin, models.Model):
     agency = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The code of the review type the referral asks for (the board's default when it was
+    # started): its questions are the type's, and the case opens as that type.
+    review_type = models.CharField(max_length=40, default="scr-2009")
     status = FSMField(max_length=10, choices=Status.choices, default=Status.DRAFT, protected=True)
     case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="referral"
@@ -47,6 +55,11 @@ class Referral(FSMModelMixin, models.Model):
     subject_date_of_death = models.DateField("Date of death", null=True, blank=True)
     subject_address = models.TextField("Address", blank=True)
     subject_ethnicity = models.CharField("Ethnicity", max_length=100, blank=True)
+
+    # Care Act 2014, s44(1)(a): needs for care and support, met or not.
+    care_and_support_needs = models.CharField(
+        "Needs for care and support", max_length=10, choices=CareAndSupport.choices, blank=True
+    )
 
     # What happened
     what_happened = models.TextField("What happened", blank=True)

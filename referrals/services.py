@@ -13,13 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from referrals import access as referrals_access
+from referrals.criteria import assess
 from referrals.models import Referral
+from referrals.questions import fields_asked
 from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
 from scr.cases import services as case_services
 from scr.cases import status
 from scr.cases.models import Case
 from scr.deadlines import calendar
+from scr.reviewtypes.services import definition_for
 
 EDITABLE_FIELDS = (
     "subject_name",
@@ -28,6 +31,7 @@ EDITABLE_FIELDS = (
     "subject_date_of_death",
     "subject_address",
     "subject_ethnicity",
+    "care_and_support_needs",
     "what_happened",
     "abuse_or_neglect",
     "serious_harm",
@@ -58,7 +62,12 @@ def referral_start(*, by) -> Referral:
             "You need to belong to an agency to refer a case: its lead on the board sends "
             "referrals to the chair. Ask your board's coordinator to add you to your agency."
         )
-    referral = Referral.objects.create(board_id=by.board_id, referrer=by, agency=by.agency)
+    referral = Referral.objects.create(
+        board_id=by.board_id,
+        referrer=by,
+        agency=by.agency,
+        review_type=by.board.default_review_type or "scr-2009",
+    )
     audit_record(action=Action.CREATE, actor=by, obj=referral, label=referral.label)
     return referral
 
@@ -87,8 +96,21 @@ def referral_save(*, referral_id: int, by, data: dict, agencies=None) -> Referra
     return referral
 
 
+def questions_of(referral: Referral) -> tuple[str, ...]:
+    """The keys of the questions the referral's review type asks (referrals.questions)."""
+    return definition_for(referral.board, referral.review_type).referral_questions
+
+
+def advice(referral: Referral) -> list:
+    """What the facts entered meet, by the advisory test of the referral's review type."""
+    test = definition_for(referral.board, referral.review_type).decision.get("test", "")
+    return assess(referral, test)
+
+
 def problems_for_submission(referral: Referral) -> dict[str, str]:
-    """What must be right before a referral goes to the agency lead: field -> message."""
+    """What must be right before a referral goes to the agency lead: field -> message.
+    Only the questions the referral's review type asks are needed."""
+    asked = fields_asked(questions_of(referral))
     errors = {}
     today = calendar.today()
     if not referral.subject_name.strip():
@@ -105,13 +127,16 @@ def problems_for_submission(referral: Referral) -> dict[str, str]:
             errors["subject_date_of_death"] = "The date of death must be after the date of birth"
     elif died:
         errors["subject_died"] = "Tick ‘The adult has died’, or remove the date of death"
-    if not referral.what_happened.strip():
+    if "care_and_support_needs" in asked and not referral.care_and_support_needs:
+        errors["care_and_support_needs"] = "Select whether the adult has needs for care and support"
+    if "what_happened" in asked and not referral.what_happened.strip():
         errors["what_happened"] = "Describe what happened"
-    if not referral.abuse_or_neglect:
+    if "abuse_or_neglect" in asked and not referral.abuse_or_neglect:
         errors["abuse_or_neglect"] = "Select whether abuse or neglect is known or suspected"
-    if not referral.agencies.exists():
+    if "agencies" in asked and not referral.agencies.exists():
         errors["agencies"] = "Select the agencies that were involved"
-    if not (referral.believes_3_1 or referral.believes_3_2 or referral.believes_4_2):
+    believes = referral.believes_3_1 or referral.believes_3_2 or referral.believes_4_2
+    if "believes_3_1" in asked and not believes:
         errors["believes"] = "Select the criteria you believe are met"
     return errors
 
@@ -164,6 +189,7 @@ def _endorse(referral: Referral, *, by, note: str, now: datetime) -> Referral:
         subject_date_of_death=referral.subject_date_of_death if referral.subject_died else None,
         agencies=agencies,
         now=referral.submitted_at,
+        review_type=referral.review_type,
     )
     case_services.case_assign_referrer(case=case, referrer=referral.referrer, by=by)
     case = Case.objects.select_for_update().get(pk=case.pk)

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from referrals import access as referrals_access
 from referrals import services
-from referrals.criteria import assess
 from referrals.forms import ReferralForm, ReturnForm
 from referrals.models import Referral
 from scr.audit.services import Action, audit_record
@@ -60,14 +59,21 @@ def referral_edit(request, referral_id: int):
     if not referral.editable:
         return _moved_on(request, referral)
     if request.method == "GET":
-        form = ReferralForm(initial=_initial(referral), board=referral.board)
+        form = ReferralForm(
+            initial=_initial(referral),
+            board=referral.board,
+            questions=services.questions_of(referral),
+        )
         return render(request, "referrals/referral_form.html", _form_context(referral, form))
-    form = ReferralForm(request.POST, board=referral.board)
+    form = ReferralForm(
+        request.POST, board=referral.board, questions=services.questions_of(referral)
+    )
     valid = form.is_valid()
     # Keep every field that validated, even when another did not: nothing typed is lost.
     data = {k: v for k, v in form.cleaned_data.items() if k != "agencies"}
-    if "abuse_or_neglect" in data:
-        data["abuse_or_neglect"] = data["abuse_or_neglect"] or ""
+    for choice in ("abuse_or_neglect", "care_and_support_needs"):
+        if choice in data:
+            data[choice] = data[choice] or ""
     try:
         referral = services.referral_save(
             referral_id=referral.pk,
@@ -145,7 +151,7 @@ def referral_detail(request, referral_id: int):
         "referrals/referral_detail.html",
         {
             "referral": referral,
-            "findings": assess(referral),
+            "findings": services.advice(referral),
             "agencies": list(referral.agencies.order_by("name")),
             "form": form,
             "may_edit": referrals_access.may_edit_referral(request.user, referral),

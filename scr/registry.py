@@ -113,3 +113,7 @@ CASE_FILES = Registry("Uploaded files counted in a case's quota")
 # held, an IMR commissioned) -> what it is, in words (scr.reviewtypes.definition,
 # scr.deadlines.services.deadline_event). The case's transitions are events already.
 CLOCK_EVENTS = Registry("Events that open or meet clocks")
+
+# A question the referral form can ask, by the key a review type lists it under -> what it
+# asks, in words (scr.reviewtypes.definition refuses a type naming another).
+REFERRAL_QUESTIONS = Registry("Questions the referral form asks")

@@ -16,7 +16,7 @@ from scr.accounts.roles import CASE_ROLES
 from scr.cases.stages import FINAL_STAGES, Stage
 from scr.deadlines.calendar import Unit
 from scr.deadlines.models import BOARD_PERIODS
-from scr.registry import CLOCK_EVENTS
+from scr.registry import CLOCK_EVENTS, REFERRAL_QUESTIONS
 
 BUILTIN = Path(__file__).resolve().parent / "builtin"
 CODE = re.compile(r"^[a-z][a-z0-9-]{1,38}$")
@@ -290,6 +290,11 @@ def parse(data: dict) -> Definition:
     if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
         problems.append("referral.questions: list the questions the referral asks")
         questions = []
+    for question in questions:
+        if question not in REFERRAL_QUESTIONS:
+            problems.append(
+                f"referral.questions: {question!r} is not a question the referral form asks"
+            )
     decision = data.get("decision") if isinstance(data.get("decision"), dict) else {}
     _text(decision, "test", problems, "decision.")
     _text(decision, "decided_by", problems, "decision.")

@@ -40,6 +40,13 @@ def _from_file(board, code: str) -> ReviewType:
     )
 
 
+def definition_for(board, code: str = "") -> Definition:
+    """What the newest version of type `code` (the board's default when empty) says, for
+    the board: its own row, or the built-in file it has not copied yet. Reads only."""
+    code = code or board.default_review_type or DEFAULT
+    return (_latest(board, code) or _from_file(board, code)).parsed
+
+
 def code_taken(board, code: str) -> bool:
     """The board already has a type under this code (copy it, or change that one)."""
     return ReviewType.objects.filter(board=board, code=code).exists()

@@ -16,6 +16,8 @@ from scr.reviewtypes.services import review_type_change, review_type_copy
 from tests import scenarios
 
 pytestmark = pytest.mark.django_db
+# What a SAR's referral asks beyond the 2009 one's (referrals.questions).
+SAR_FACTS = {"care_and_support_needs": "yes", "concern_working_together": True}
 
 
 @pytest.fixture
@@ -29,7 +31,11 @@ def sar_board(board):
 def sar(sar_board, referrer_a, lead_a, agency_a):
     """A SAR referred by agency A and endorsed by its lead: with the chair."""
     case = scenarios.referred(
-        referrer=referrer_a, lead=lead_a, subject_name="Theodora Vance", agencies=[agency_a]
+        referrer=referrer_a,
+        lead=lead_a,
+        subject_name="Theodora Vance",
+        agencies=[agency_a],
+        **SAR_FACTS,
     )
     assert (case.review_type.code, case.stage) == ("sar", "with_chair")
     return case
@@ -107,7 +113,7 @@ def test_the_flow_picture_draws_the_cases_own_stages(client, case_with_chair, sa
     pictures = {}
     for case in (sar, case_with_chair):
         page = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
-        pictures[case.review_type.code] = page[page.index("<svg class=\"app-flow\"") :]
+        pictures[case.review_type.code] = page[page.index('<svg class="app-flow"') :]
     assert "Panel convened" in pictures["scr-2009"]
     assert "Panel convened" not in pictures["sar"]
     assert "Panel recommended" not in pictures["sar"]
@@ -128,7 +134,11 @@ def test_a_boards_own_type_without_a_move_does_not_offer_it(
     sar_board.default_review_type = "learning"
     sar_board.save(update_fields=["default_review_type"])
     case = scenarios.referred(
-        referrer=referrer_a, lead=lead_a, subject_name="Ambrose Quill", agencies=[agency_a]
+        referrer=referrer_a,
+        lead=lead_a,
+        subject_name="Ambrose Quill",
+        agencies=[agency_a],
+        **SAR_FACTS,
     )
     assert case.review_type.code == "learning"
     client.force_login(chair)

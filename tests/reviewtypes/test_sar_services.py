@@ -24,6 +24,8 @@ from tests.overview.conftest import (  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db
+# What a SAR's referral asks beyond the 2009 one's (referrals.questions).
+SAR_FACTS = {"care_and_support_needs": "yes", "concern_working_together": True}
 
 
 @pytest.fixture
@@ -49,6 +51,7 @@ def commissioned(
         lead=lead_a,
         subject_name="Hypatia Quenby-Marsh",
         agencies=[agency_a, agency_c],
+        **SAR_FACTS,
     )
     assign = case_services.case_assign
     # The SAR panel's chair oversees the agency reports; the reviewer writes the report.
