@@ -7,9 +7,15 @@ from panel.models import (
     PanelConsiderations,
     PanelRecommendation,
     RecordsRequest,
+    ReviewBasis,
     TermsOfReference,
 )
-from panel.services import EDITABLE_TOR_STAGES, decisions_open, missing_representatives
+from panel.services import (
+    EDITABLE_TOR_STAGES,
+    asks_basis,
+    decisions_open,
+    missing_representatives,
+)
 from scr import access
 from scr.cases import sections
 
@@ -62,6 +68,7 @@ def panel_section(case, user, perms):
         and case.stage in EDITABLE_TOR_STAGES
         and not (tor and tor.final),
         "recommendation": recommendation,
+        "basis": ReviewBasis.objects.filter(case=case).first() if asks_basis(case) else None,
         "members": members,
         "missing": missing_representatives(case) if in_panel_stage else [],
         "considerations": considerations,

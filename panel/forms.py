@@ -1,8 +1,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from panel.models import PanelConsiderations, PanelMembership, PanelRecommendation
-from panel.services import Decision, decisions_open
+from panel.models import (
+    PanelConsiderations,
+    PanelMembership,
+    PanelRecommendation,
+    ReviewBasis,
+)
+from panel.services import Decision, advised_basis, asks_basis, decisions_open
 from scr.deadlines.services import deadline_period
 from scr.fields import PAST, GovukDateField
 from scr.uploads import MAX_UPLOAD_BYTES, check_upload, size_text
@@ -63,6 +68,16 @@ class ChairDecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    basis = forms.ChoiceField(
+        label="On what footing?",
+        help_text="The referral's facts advise one; you decide.",
+        choices=[
+            (ReviewBasis.Basis.MANDATORY, ReviewBasis.Basis.MANDATORY.label),
+            (ReviewBasis.Basis.DISCRETIONARY, ReviewBasis.Basis.DISCRETIONARY.label),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
     panel_chair = forms.ModelChoiceField(
         label="Panel chair for this case (when the panel discusses it)",
         help_text="Chosen with the board (5).",
@@ -78,6 +93,15 @@ class ChairDecisionForm(forms.Form):
         self.hints = {d: HINTS.get(d, "") for d in decisions}
         if Decision.REVIEW in decisions:
             self.hints[Decision.REVIEW] = _review_hint(case)
+        if Decision.REVIEW not in decisions or not asks_basis(case):
+            del self.fields["basis"]
+        else:
+            advised = advised_basis(case)
+            if advised in ReviewBasis.Basis.values:
+                label = ReviewBasis.Basis(advised).label
+                self.fields["basis"].help_text = (
+                    f"The referral's facts advise: {label[0].lower()}{label[1:]}. You decide."
+                )
         if Decision.PANEL in decisions:
             self.fields["panel_chair"].queryset = (
                 get_user_model()

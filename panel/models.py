@@ -123,6 +123,31 @@ class PanelRecommendation(models.Model):
         return f"{self.get_choice_display()} for {self.case}"
 
 
+class ReviewBasis(models.Model):
+    """On what footing the review was decided, where the case's type asks (its decision's
+    outcomes): a Safeguarding Adults Review is mandatory under s44(1) to (3) of the Care
+    Act 2014, or discretionary under s44(4); or the referral is not a SAR, with the route
+    for learning. Recorded with the decision; the advice of the facts at that moment is
+    kept beside it, so a report can say where the two differed."""
+
+    class Basis(models.TextChoices):
+        MANDATORY = "mandatory", "Mandatory: section 44(1) to (3)"
+        DISCRETIONARY = "discretionary", "Discretionary: section 44(4)"
+        NOT_A_SAR = "not_a_sar", "Not a Safeguarding Adults Review"
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="basis")
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    # What the facts entered advised when the decision was taken (referrals.criteria).
+    advised = models.CharField(max_length=20, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} for {self.case}"
+
+
 class DecisionLetter(models.Model):
     """The chair's notifications of a decision to review (7 a, b), recorded as sent."""
 

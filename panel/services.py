@@ -15,9 +15,11 @@ from panel.models import (
     PanelMembership,
     PanelRecommendation,
     RecordsRequest,
+    ReviewBasis,
     Term,
     TermsOfReference,
 )
+from referrals.services import advice
 from scr import access, uploads
 from scr.accounts.roles import Role, group_name
 from scr.audit.services import Action, audit_record
@@ -74,13 +76,16 @@ def chair_decision_record(
     reasons: str,
     learning_route: str = "",
     panel_chair=None,
+    basis: str = "",
 ) -> Case:
     """The board chair's decision on a case with the chair (5) or after the panel's
     recommendation (7). Needs the chair's rights on the case.
 
     Sending the case to the panel appoints its panel chair and, at the same moment,
     asks every key agency to secure its records and start a chronology (9); their
-    leads are emailed after commit. Another review needs the route for learning."""
+    leads are emailed after commit. Another review needs the route for learning. Where
+    the case's type asks on what footing a review is decided (a SAR: `basis` mandatory
+    or discretionary), a review needs it, and another review records 'not a SAR'."""
     case = access.case_for_user(by, case_id, CasePerm.DECIDE, lock=True)
     choices = decisions_open(case)
     if decision not in choices:
@@ -95,6 +100,9 @@ def chair_decision_record(
                 {"learning_route": "Say which review the learning goes through, and who does it"}
             )
         note = f"{reasons}\n\nRoute for learning: {learning_route.strip()}"
+    footing = _basis(case, decision, basis)
+    if footing:
+        note += f"\n\nBasis: {ReviewBasis.Basis(footing).label}."
     recommendation = PanelRecommendation.objects.filter(case=case).first()
     if recommendation is not None:
         follows = FOLLOWS.get(recommendation.choice) == decision
@@ -113,11 +121,52 @@ def chair_decision_record(
         from scr.outbox.services import job_enqueue
 
         job_enqueue("panel.screening_outcome_notify", event_id=event.pk)
+    if footing:
+        ReviewBasis.objects.update_or_create(
+            case=case,
+            defaults={
+                "basis": footing,
+                "advised": advised_basis(case),
+                "recorded_by": by,
+                "recorded_at": timezone.now(),
+            },
+        )
     if decision == Decision.PANEL:
         _request_records(case, by=by)
     if decision == Decision.REVIEW:
         _letters(case, by=by)
     return case
+
+
+def asks_basis(case: Case) -> bool:
+    """Whether the case's type records on what footing a review is decided (a SAR's
+    mandatory or discretionary review: its decision's outcomes)."""
+    outcomes = case.review_type.parsed.decision.get("outcomes", [])
+    return ReviewBasis.Basis.MANDATORY in outcomes
+
+
+def _basis(case: Case, decision: str, basis: str) -> str:
+    """The footing to record with `decision`, or "" where the type records none."""
+    if not asks_basis(case):
+        return ""
+    if decision == Decision.REVIEW:
+        if basis not in (ReviewBasis.Basis.MANDATORY, ReviewBasis.Basis.DISCRETIONARY):
+            raise ValidationError(
+                {"basis": "Select whether the review is mandatory or discretionary"}
+            )
+        return basis
+    if decision == Decision.OTHER_REVIEW:
+        return ReviewBasis.Basis.NOT_A_SAR
+    return ""
+
+
+def advised_basis(case: Case) -> str:
+    """What the referral's facts advised (referrals.criteria), by its finding's code."""
+    referral = getattr(case, "referral", None)
+    if referral is None:
+        return ""
+    findings = advice(referral)
+    return findings[0].code if findings else ""
 
 
 # Which decision of the chair follows each recommendation of the panel (7).

@@ -64,6 +64,7 @@ def chair_decision(request, reference: str):
             reasons=data["reasons"],
             learning_route=data["learning_route"],
             panel_chair=data.get("panel_chair"),
+            basis=data.get("basis", ""),
         )
         case.refresh_from_db()
 

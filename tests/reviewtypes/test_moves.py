@@ -4,11 +4,12 @@ The chair's decision page, its link on the case page, 'Needs your attention' and
 picture all follow the case's type; a move the type does not make changes nothing."""
 
 import copy
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from panel.models import DecisionLetter
+from panel.models import DecisionLetter, ReviewBasis
 from scr.cases import status
 from scr.cases.models import Case, CaseEvent
 from scr.deadlines.models import Deadline
@@ -17,7 +18,12 @@ from tests import scenarios
 
 pytestmark = pytest.mark.django_db
 # What a SAR's referral asks beyond the 2009 one's (referrals.questions).
-SAR_FACTS = {"care_and_support_needs": "yes", "concern_working_together": True}
+SAR_FACTS = {
+    "care_and_support_needs": "yes",
+    "concern_working_together": True,
+    "subject_died": True,
+    "subject_date_of_death": date(2026, 10, 1),
+}
 
 
 @pytest.fixture
@@ -56,10 +62,17 @@ def test_a_sar_is_decided_on_the_referral_in_the_sars_words(client, sar, chair):
     assert "Serious Case Review" not in main
     assert "regulator" not in main  # the SAR's type tells the board only
     assert "SAR report received by the board within 6 months" in page
-    response = client.post(
-        reverse("panel:chair-decision", args=[sar.reference]),
-        {"decision": "review", "reasons": "s44(1)-(3) met: she died and neglect is suspected."},
-    )
+    # The footing, revealed under the review: the facts advise; the chair decides.
+    assert 'name="basis"' in page
+    assert "The referral&#x27;s facts advise: mandatory: section 44(1) to (3)" in page
+    url = reverse("panel:chair-decision", args=[sar.reference])
+    reasons = "s44(1)-(3) met: she died and neglect is suspected."
+    response = client.post(url, {"decision": "review", "reasons": reasons})
+    assert response.status_code == 400
+    assert "Select whether the review is mandatory or discretionary" in response.content.decode()
+    assert Case.objects.get(pk=sar.pk).stage == "with_chair"
+    assert not ReviewBasis.objects.exists()
+    response = client.post(url, {"decision": "review", "reasons": reasons, "basis": "mandatory"})
     assert response.status_code == 302
     sar.refresh_from_db()
     assert sar.stage == "review_commissioned"
@@ -69,6 +82,26 @@ def test_a_sar_is_decided_on_the_referral_in_the_sars_words(client, sar, chair):
     assert clock.kind == "sar_completion"
     kinds = set(DecisionLetter.objects.filter(case=sar).values_list("kind", flat=True))
     assert kinds == {DecisionLetter.Kind.BOARD}
+    basis = ReviewBasis.objects.get(case=sar)
+    assert (basis.basis, basis.advised, basis.recorded_by) == ("mandatory", "mandatory", chair)
+    assert "Basis: Mandatory: section 44(1) to (3)." in event.note
+    detail = client.get(reverse("cases:case-detail", args=[sar.reference])).content.decode()
+    assert "Mandatory: section 44(1) to (3)" in detail
+
+
+def test_a_sar_routed_elsewhere_is_recorded_as_not_a_sar(client, sar, chair):
+    client.force_login(chair)
+    response = client.post(
+        reverse("panel:chair-decision", args=[sar.reference]),
+        {
+            "decision": "other_review",
+            "reasons": "Learning is better taken through the hospital's own review.",
+            "learning_route": "The trust's patient safety review reports to the board.",
+        },
+    )
+    assert response.status_code == 302
+    assert ReviewBasis.objects.get(case=sar).basis == "not_a_sar"
+    assert Case.objects.get(pk=sar.pk).stage == "other_review"
 
 
 def test_a_sar_refuses_the_panel_and_changes_nothing(client, sar, chair, panel_chair):
@@ -90,6 +123,7 @@ def test_a_2009_case_with_the_chair_goes_to_the_panel_first(client, case_with_ch
     page = _decision_page(client, case_with_chair).content.decode()
     assert 'value="panel"' in page
     assert 'value="review"' not in page
+    assert 'name="basis"' not in page  # the 2009 procedure records no s44 footing
     response = client.post(
         reverse("panel:chair-decision", args=[case_with_chair.reference]),
         {"decision": "review", "reasons": "Straight to a review."},

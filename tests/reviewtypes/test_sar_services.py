@@ -67,6 +67,7 @@ def commissioned(
         by=chair,
         decision=panel_services.Decision.REVIEW,
         reasons="Mandatory, s44(2): she died and neglect is suspected.",
+        basis="mandatory",
     )
     panel_services.terms_of_reference_save(
         case_id=case.pk,
