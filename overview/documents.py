@@ -4,6 +4,7 @@ render_document REF overview, render_document REF executive-summary."""
 from django.http import Http404
 
 from overview.models import ExecutiveSummary, Overview, OverviewSection
+from overview.report_sections import PROCEDURE_2009, report_sections
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.documents.registry import Classification, Document, register
 from scr.names import initials
@@ -36,10 +37,31 @@ def overview_context(overview: Overview) -> dict:
     )
     Key = OverviewSection.Key
     members = family.family_members(overview)
+    sections = report_sections(case)
+    named = {key for key, _ in sections}
+    appendices = [
+        (key, f"Appendix {letter}: {label}")
+        for letter, (key, label) in zip(
+            "ABC",
+            [
+                (key, label)
+                for key, label, needed in (
+                    ("chronology", "Merged inter-agency chronology", Key.CHRONOLOGY),
+                    ("timeline", "Timeline of agency contact", Key.CHRONOLOGY),
+                    ("family", "Family tree", Key.FACTS),
+                )
+                if needed not in named
+            ],
+            strict=False,
+        )
+    ]
     return {
         "overview": overview,
         "texts": {key: texts.get(key, "") for key in Key.values},
-        "labels": {key: Key(key).label for key in Key.values},
+        "labels": dict(sections),
+        "sections": sections,
+        "appendices": appendices,
+        "wording": case.review_type.wording,
         "terms": terms_of_reference(case)[0],
         "items": items,
         "entry_count": len(rows),
@@ -60,13 +82,20 @@ def _available_overview(case) -> bool:
     return case.stage in AFTER_OVERVIEW_BEGINS and Overview.objects.filter(case=case).exists()
 
 
+def _capital(words: str) -> str:
+    """'SAR report', 'Overview report': the first letter up, the rest as the type has it."""
+    return words[:1].upper() + words[1:]
+
+
 @register("overview", title="Overview report (13)", available=_available_overview, own_page=True)
 def overview_report(case, **options) -> Document:
     overview = _overview(case)
     status = "" if overview.status != Overview.Status.DRAFTING else ", DRAFT"
     return Document(
-        template="overview/documents/overview.html",
-        title=f"Overview report, {case.reference}",
+        template="overview/documents/overview_by_type.html"
+        if {key for key, _ in report_sections(case)} != set(PROCEDURE_2009)
+        else "overview/documents/overview.html",
+        title=f"{_capital(case.review_type.wording['final_report'])}, {case.reference}",
         classification=Classification.CONFIDENTIAL,
         case_reference=case.reference,
         version=f"{overview.get_status_display().lower()}{status}",

@@ -72,6 +72,10 @@ class OverviewSection(models.Model):
         ANALYSIS = "analysis", "h) Analysis"
         FINDINGS = "findings", "i) Findings and conclusions"
         RECOMMENDATIONS = "recommendations", "j) Recommendations"
+        # Sections other review types' reports have (overview.report_sections).
+        THE_PERSON = "the_person", "The person"
+        THE_CHILD = "the_child", "The child"
+        SCOPE_AND_METHOD = "scope_and_method", "The review's scope and method"
 
     overview = models.ForeignKey(Overview, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=20, choices=Key.choices)

@@ -23,6 +23,7 @@ from overview.models import (
     OverviewSection,
     Recommendation,
 )
+from overview.report_sections import NOT_TEXT, PROCEDURE_2009, report_sections, text_sections
 from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record, change_record, field_values
@@ -35,7 +36,10 @@ from scr.drafting import Conflict
 Key = OverviewSection.Key
 # Sections the author must write before submitting (13.4); b, c, d and f are compiled
 # by the service (and c and d may be edited), i and j are structured.
-REQUIRED_TEXT = (Key.INTRODUCTION, Key.FACTS, Key.KNOWN, Key.ANALYSIS)
+# Text sections a report may go to the board without: drafted by the service from the
+# reviews (c, d), or optional commentary before the merged chronology (f). Every other
+# text section of the case's report is required (13.4 a, e, g, h in the 2009 procedure).
+OPTIONAL_TEXT = (Key.CONTRIBUTORS, Key.SOURCES, Key.CHRONOLOGY)
 
 
 def overview_audit(overview: Overview, by, detail: str, action: str = Action.CHANGE) -> None:
@@ -280,9 +284,9 @@ def overview_section_save(
 ) -> OverviewSection:
     """Save one section of 13.4. Needs the author while the report is being written.
     A save made from an older revision than the one stored raises Conflict."""
-    if key not in Key.values or key in (Key.TERMS, Key.FINDINGS, Key.RECOMMENDATIONS):
-        raise ValidationError("That section is not written as text.")
     overview = writable_overview(by, case_id)
+    if key not in text_sections(overview.case):
+        raise ValidationError("That section is not written as text in this report.")
     section, _ = OverviewSection.objects.select_for_update().get_or_create(
         overview=overview, key=key
     )
@@ -468,15 +472,24 @@ def recommendation_remove(*, case_id: int | str, by, recommendation_id: int) -> 
 def overview_problems(overview: Overview) -> list[tuple[str, str]]:
     """What stops the report going to the board: (section key, message)."""
     texts = dict(overview.sections.values_list("key", "text"))
+    sections = report_sections(overview.case)
     problems = [
-        (key, f"Write section {Key(key).label}")
-        for key in REQUIRED_TEXT
-        if not (texts.get(key) or "").strip()
+        (key, f"Write section {label}")
+        for key, label in sections
+        if key not in (*NOT_TEXT, *OPTIONAL_TEXT) and not (texts.get(key) or "").strip()
     ]
+    lettered = tuple(key for key, _ in sections) == PROCEDURE_2009
     if not overview.findings.exists():
-        problems.append((Key.FINDINGS, "Record at least one finding (13.4 i)"))
+        problems.append(
+            (Key.FINDINGS, "Record at least one finding" + (" (13.4 i)" if lettered else ""))
+        )
     if not overview.recommendations.exists():
-        problems.append((Key.RECOMMENDATIONS, "Make at least one recommendation (13.4 j)"))
+        problems.append(
+            (
+                Key.RECOMMENDATIONS,
+                "Make at least one recommendation" + (" (13.4 j)" if lettered else ""),
+            )
+        )
     return problems
 
 

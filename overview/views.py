@@ -17,6 +17,7 @@ from overview import access as overview_access
 from overview import services
 from overview.forms import FindingForm, RecommendationForm, SectionForm
 from overview.models import Finding, OverviewSection, Recommendation
+from overview.report_sections import PROCEDURE_2009, report_sections, text_sections
 from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
@@ -26,7 +27,6 @@ from scr.deadlines.models import Deadline
 from scr.formtools import add_service_errors, form_page
 
 Key = OverviewSection.Key
-TEXT_SECTIONS = tuple(k for k in Key if k not in (Key.TERMS, Key.FINDINGS, Key.RECOMMENDATIONS))
 HINTS = {
     Key.INTRODUCTION: "A summary of the circumstances of the case being reviewed (13.4 a).",
     Key.CONTRIBUTORS: "Drafted from the management reviews: each agency, its author and the "
@@ -39,6 +39,12 @@ HINTS = {
     "(13.4 f).",
     Key.KNOWN: "What each agency knew, and what was shared (13.4 g).",
     Key.ANALYSIS: "Analysis across the agencies against the terms of reference (13.4 h).",
+    Key.THE_PERSON: "Who the person was: their life, what mattered to them, and their "
+    "family's and friends' view of them, as they wish it told.",
+    Key.THE_CHILD: "Who the child was: their life and their experience, as those close to "
+    "them wish it told.",
+    Key.SCOPE_AND_METHOD: "The period reviewed, the terms of reference, how the review was "
+    "done (agency reports, a learning event, interviews) and who took part.",
 }
 
 
@@ -92,7 +98,8 @@ def returned_versions(case):
 
 
 def contents(overview) -> list[dict]:
-    """13.4 a to j with where each stands, for the contents page."""
+    """The report's sections (13.4 a to j, or the case's type's) with where each stands,
+    for the contents page."""
     reference = overview.case.reference
     texts = {s.key: s for s in overview.sections.all()}
     counts = {
@@ -100,7 +107,7 @@ def contents(overview) -> list[dict]:
         Key.RECOMMENDATIONS: overview.recommendations.count(),
     }
     rows = []
-    for key in Key:
+    for key, label in report_sections(overview.case):
         section = texts.get(key)
         if key == Key.TERMS:
             state, url = "From the panel's terms of reference", ""
@@ -114,7 +121,7 @@ def contents(overview) -> list[dict]:
             if key == Key.CHRONOLOGY:
                 state = "Merged from the reviews"
             url = reverse("overview:section-edit", args=[reference, key])
-        rows.append({"key": key, "label": key.label, "state": state, "url": url})
+        rows.append({"key": key, "label": label, "state": state, "url": url})
     return rows
 
 
@@ -151,6 +158,8 @@ def overview_detail(request, reference: str):
             "case": case,
             "overview": overview,
             "rows": contents(overview),
+            # 13.4's letters, for the 2009 procedure's report; another type's are its own.
+            "lettered": tuple(k for k, _ in report_sections(case)) == PROCEDURE_2009,
             # Its submission and receipt, from the report's event rows.
             "history": status_history(overview),
             "terms": _terms(case),
@@ -175,9 +184,10 @@ def overview_detail(request, reference: str):
 @require_http_methods(["GET", "POST"])
 @login_required
 def section_edit(request, reference: str, key: str):
-    if key not in TEXT_SECTIONS:
-        raise Http404("No such section")
     case, overview, perms = load(request, reference)
+    label = text_sections(case).get(key)
+    if label is None:
+        raise Http404("No such section")
     section = OverviewSection.objects.filter(overview=overview, key=key).first()
     editable = overview_access.may_write_overview(perms) and overview.editable
     if request.method == "POST" and not editable:
@@ -189,7 +199,7 @@ def section_edit(request, reference: str, key: str):
             "revision": section.revision if section else 0,
         },
     )
-    form.fields["text"].label = Key(key).label
+    form.fields["text"].label = label
     if request.method == "POST" and form.is_valid():
         autosave = bool(request.POST.get("autosave"))
         try:
@@ -208,7 +218,7 @@ def section_edit(request, reference: str, key: str):
             if autosave:
                 at = timezone.localtime(saved.updated_at).strftime("%H:%M")
                 return JsonResponse({"revision": saved.revision, "saved": at})
-            messages.success(request, f"Section {Key(key).label} is saved.")
+            messages.success(request, f"Section {label} is saved.")
             return redirect(overview_url(case))
     return form_page(
         request,
@@ -218,7 +228,7 @@ def section_edit(request, reference: str, key: str):
             "overview": overview,
             "form": form,
             "key": key,
-            "title": Key(key).label,
+            "title": label,
             "hint": HINTS.get(key, ""),
             "section": section,
             "editable": editable,

@@ -165,7 +165,7 @@ def advised_basis(case: Case) -> str:
     referral = getattr(case, "referral", None)
     if referral is None:
         return ""
-    findings = advice(referral)
+    findings = advice(referral, case.review_type)
     return findings[0].code if findings else ""
 
 

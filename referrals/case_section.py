@@ -14,5 +14,5 @@ def referral_section(case, user, perms):
         return None
     return "referrals/_case_section.html", {
         "referral": referral,
-        "findings": services.advice(referral),
+        "findings": services.advice(referral, case.review_type),
     }

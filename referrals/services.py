@@ -101,10 +101,14 @@ def questions_of(referral: Referral) -> tuple[str, ...]:
     return definition_for(referral.board, referral.review_type).referral_questions
 
 
-def advice(referral: Referral) -> list:
-    """What the facts entered meet, by the advisory test of the referral's review type."""
-    test = definition_for(referral.board, referral.review_type).decision.get("test", "")
-    return assess(referral, test)
+def advice(referral: Referral, review_type=None) -> list:
+    """What the facts entered meet, by the advisory test of the referral's review type
+    (`review_type`: its case's, already read, where it has one)."""
+    if review_type is not None:
+        definition = review_type.parsed
+    else:
+        definition = definition_for(referral.board, referral.review_type)
+    return assess(referral, definition.decision.get("test", ""))
 
 
 def problems_for_submission(referral: Referral) -> dict[str, str]:

@@ -164,18 +164,21 @@ def day():
     return date(2025, 2, 3)
 
 
-def write_overview(overview: Overview, author) -> None:
-    """Sections a, e, g and h, a finding citing the shared visit, a recommendation for
-    agency A and one for the board."""
+SECTIONS_2009 = (
+    ("introduction", "An older woman died after a fall at home."),
+    ("facts", "She lived alone; her daughter visited weekly."),
+    ("known", "Each agency knew part of the picture."),
+    ("analysis", "Information was not shared after the February visit."),
+)
+
+
+def write_overview(overview: Overview, author, sections=SECTIONS_2009) -> None:
+    """Sections a, e, g and h (or the `sections` of another type's report), a finding
+    citing the shared visit, a recommendation for agency A and one for the board."""
     from overview.models import OverviewEntry
 
     case_id = overview.case_id
-    for key, text in (
-        ("introduction", "An older woman died after a fall at home."),
-        ("facts", "She lived alone; her daughter visited weekly."),
-        ("known", "Each agency knew part of the picture."),
-        ("analysis", "Information was not shared after the February visit."),
-    ):
+    for key, text in sections:
         services.overview_section_save(
             case_id=case_id, by=author, key=key, text=text, revision=None
         )

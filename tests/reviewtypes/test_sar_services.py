@@ -5,8 +5,14 @@ later stages; only `commissioned` differs: a SAR is decided on the referral (no 
 and its terms of reference are written once it is commissioned."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
 
 from actionplans import closure_services
+from overview import services as overview_services
+from overview.models import Overview
 from panel import services as panel_services
 from scr.accounts.roles import Role
 from scr.cases import services as case_services
@@ -18,9 +24,9 @@ from tests.actionplans.test_closure import accepted_plans, complete
 from tests.overview.conftest import (  # noqa: F401
     received,
     reviews_accepted,
-    started,
-    submitted,
-    written,
+    started,  # noqa: F811
+    submitted,  # noqa: F811
+    write_overview,
 )
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +83,55 @@ def commissioned(
     case = Case.objects.get(pk=case.pk)
     assert (case.review_type.code, case.stage) == ("sar", "review_commissioned")
     return case
+
+
+SAR_SECTIONS = (
+    ("introduction", "An older woman died after a fall at home."),
+    ("the_person", "Hypatia loved her garden and her Sunday calls with her daughter."),
+    ("scope_and_method", "Agency reports with chronologies, and a learning event."),
+)
+
+
+@pytest.fixture
+def written(started, overview_author) -> Overview:  # noqa: F811
+    """The SAR report's own sections (its type's), a finding and two recommendations."""
+    write_overview(started, overview_author, SAR_SECTIONS)
+    return Overview.objects.get(pk=started.pk)
+
+
+def test_the_sar_report_has_its_types_sections_and_the_chronology_as_appendices(
+    client, written, overview_author, tmp_path
+):
+    case = written.case
+    client.force_login(overview_author)
+    page = client.get(reverse("overview:overview-detail", args=[case.reference])).content.decode()
+    for label in (
+        "1. Introduction",
+        "2. The person",
+        "3. The review&#x27;s scope and method",
+        "4. Findings and conclusions",
+        "5. Recommendations",
+    ):
+        assert label in page
+    assert "b) Terms of reference" not in page and "g) Overview" not in page
+    # A 13.4 section the SAR's report does not have is no page of it, and no save.
+    url = reverse("overview:section-edit", args=[case.reference, "known"])
+    assert client.get(url).status_code == 404
+    with pytest.raises(ValidationError, match="not written as text in this report"):
+        overview_services.overview_section_save(
+            case_id=case.pk, by=overview_author, key="known", text="x", revision=None
+        )
+    overview_services.overview_submit(case_id=case.pk, by=overview_author)
+    out = tmp_path / "sar.pdf"
+    call_command("render_document", case.reference, "overview", "--out", str(out))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
+    assert "SAFEGUARDING ADULTS REVIEW: SAR REPORT" in text
+    assert "2. The person" in text and "her Sunday calls with her daughter" in text
+    assert "Appendix A: Merged inter-agency chronology" in text
+    assert "Appendix C: Family tree" in text
+    assert "Event, action and outcome" in text  # the merged chronology's table
+    assert "The board audits joint visits." in text
+    assert "Serious Case Review" not in text and "13.4" not in text
 
 
 def test_a_sar_runs_from_referral_to_closure(planning, chair, coordinator, lead_c):  # noqa: F811
