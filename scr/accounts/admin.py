@@ -49,12 +49,40 @@ class OwnBoardMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class BoardForm(forms.ModelForm):
+    """A board's own settings. The default review type must be one the board may start a
+    case of today (a built-in type or its own, whose screens exist)."""
+
+    class Meta:
+        model = Board
+        fields = ["default_review_type"]
+
+    def clean_default_review_type(self):
+        from scr.reviewtypes.services import definition_for, not_runnable
+
+        code = self.cleaned_data["default_review_type"].strip()
+        try:
+            definition = definition_for(self.instance, code)
+        except KeyError:
+            raise forms.ValidationError(
+                "No review type has this code: see Review types for the codes."
+            ) from None
+        problems = not_runnable(definition)
+        if problems:
+            raise forms.ValidationError(
+                f"A {definition.name} cannot be started yet: " + "; ".join(problems) + "."
+            )
+        return code
+
+
 @admin.register(Board)
 class BoardAdmin(OwnBoardMixin, admin.ModelAdmin):
     board_field = "pk"
-    list_display = ["name", "short_name", "regulator_short_name"]
+    form = BoardForm
+    list_display = ["name", "short_name", "regulator_short_name", "default_review_type"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "reference_prefix"]}),
+        ("The review a new case is", {"fields": ["default_review_type"]}),
         (
             "Coordinator's contact details (shown in emails and documents)",
             {

@@ -182,3 +182,21 @@ def test_a_boards_own_type_without_a_move_does_not_offer_it(
     assert not status.may_move(case, "decline")
     detail = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
     assert "Declined" not in detail[detail.index('<svg class="app-flow"') :]
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        ("sar", None),
+        ("scr-2009", None),
+        ("cspr", "cannot be started yet: no screens yet for the stage notified"),
+        ("no-such-type", "No review type has this code"),
+    ],
+)
+def test_a_board_chooses_a_default_type_it_can_run(board, code, problem):
+    from scr.accounts.admin import BoardForm
+
+    form = BoardForm(instance=board, data={"default_review_type": code})
+    assert form.is_valid() == (problem is None)
+    if problem:
+        assert problem in form.errors["default_review_type"][0]
