@@ -349,6 +349,13 @@ OUTBOX_REPUBLISH_SECONDS = env.int("OUTBOX_REPUBLISH_SECONDS", default=120)
 # The same for a reminder or digest queued and not handed to the outbox: shorter than the
 # deadline sweep's period, so the next sweep queues again what a broker lost.
 DEADLINE_REQUEUE_SECONDS = env.int("DEADLINE_REQUEUE_SECONDS", default=300)
+# Any task that meets a transient database error (SQLite's "database is locked", a
+# PostgreSQL restart, a serialization failure or deadlock) is tried again up to this
+# many times, after about BACKOFF, 2 x BACKOFF, ... seconds (random jitter, capped at
+# BACKOFF_MAX): scr.celery.Task.
+TASK_DATABASE_RETRIES = env.int("TASK_DATABASE_RETRIES", default=5)
+TASK_DATABASE_RETRY_BACKOFF = env.int("TASK_DATABASE_RETRY_BACKOFF", default=2)
+TASK_DATABASE_RETRY_BACKOFF_MAX = env.int("TASK_DATABASE_RETRY_BACKOFF_MAX", default=60)
 # Redis hands an unacknowledged message (a worker killed, a task waiting for its retry
 # countdown) to another worker after this long: longer than the longest retry backoff of
 # any task, or a waiting retry would be run twice.
