@@ -134,14 +134,27 @@ LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The user has one full_name, not Django's default first_name and last_name.
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
+    # Each word of the name, and the address before the @, anywhere in the password.
+    {"NAME": "scr.accounts.passwords.PersonalPasswordValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Millions of breached passwords, offline; and the range API below if set.
+    {"NAME": "scr.accounts.passwords.BreachedPasswordValidator"},
 ]
+# A Pwned Passwords range API (k-anonymity: only the first 5 characters of the SHA-1 are
+# sent), e.g. https://api.pwnedpasswords.com/range/ . Off by default: the offline list
+# always applies, and a network call from a sign-in page is a choice to make.
+PASSWORD_BREACH_RANGE_URL = env.str("PASSWORD_BREACH_RANGE_URL", default="")
+PASSWORD_BREACH_RANGE_TIMEOUT = env.float("PASSWORD_BREACH_RANGE_TIMEOUT", default=3.0)
 
 # UK English, Europe/London, dd/mm/yyyy and the 24-hour clock (scr/formats/en_GB).
 LANGUAGE_CODE = "en-gb"
