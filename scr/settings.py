@@ -103,6 +103,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# On PostgreSQL the service's role (DATABASE_URL) owns nothing; the tables' owner runs
+# migrate, retention and db_roles through this URL, never the web or the workers
+# (scr/audit/db_roles.py, docs/deployment.md). Its user, password, host and port
+# replace DATABASE_URL's for those commands; the database is the same.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
 # The embedded SQLite of `make run` with two people saving at once: readers never block
 # the writer (WAL); a transaction takes the write lock when it begins, so two never
 # deadlock upgrading a read lock ("database is locked" at once, a 500); a writer waits
