@@ -61,7 +61,7 @@ class BreachedPasswordValidator:
             headers={"Add-Padding": "true", "User-Agent": "scr-password-check"},
         )
         try:
-            with urllib.request.urlopen(  # noqa: S310 (http(s) only, checked above)
+            with urllib.request.urlopen(  # noqa: S310  # nosec B310: http(s) only, checked above
                 request, timeout=settings.PASSWORD_BREACH_RANGE_TIMEOUT
             ) as response:
                 body = response.read().decode("ascii", "replace")
