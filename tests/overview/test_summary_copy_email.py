@@ -51,5 +51,6 @@ def test_the_familys_copy_names_no_one_and_no_relationship(
             assert word not in lowered, (word, part)
         assert received.case.reference.lower() not in lowered
         assert "document" in lowered
+        assert "sign in" not in lowered  # the family have no account
     assert sent.to == ["carol@example.org"]
     assert sent.attachments[0][0].endswith("executive-summary.pdf")
