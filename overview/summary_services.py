@@ -366,12 +366,9 @@ def summary_copies_send(*, summary_id: int) -> int:
     for recipient in summary.recipients.filter(sent_at=None):
         subject, text, html = render_email(
             "summary_copy",
-            {
-                "summary": summary,
-                "case": summary.case,
-                "board": summary.case.board,
-                "recipient_name": recipient.name,
-            },
+            # Neither the recipient's name nor the case: an email in transit says only
+            # that the board has sent a document (the PDF attached as it is sent).
+            {"board": summary.case.board},
         )
         email = email_enqueue(
             purpose="summary_copy",

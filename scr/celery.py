@@ -4,13 +4,60 @@ in their AppConfig.ready(), read here."""
 
 import os
 
+import celery
 from celery import Celery, signals
+from celery.utils.time import get_exponential_backoff_interval
+from django import db
 
 from scr import registry
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scr.settings")
 
-app = Celery("scr")
+
+def _transient_database_errors() -> tuple[type[Exception], ...]:
+    # Django wraps the driver's errors: PostgreSQL's serialization failures and
+    # deadlocks (psycopg2's TransactionRollbackError) arrive as db.OperationalError, as
+    # does SQLite's "database is locked". The driver's own classes are there for an
+    # error raised outside Django's wrapper (a raw cursor's, a connection's close).
+    errors: tuple[type[Exception], ...] = (db.OperationalError, db.InterfaceError)
+    try:
+        import psycopg2
+    except ImportError:  # pragma: no cover (SQLite-only installs)
+        return errors
+    return (*errors, psycopg2.OperationalError, psycopg2.InterfaceError)
+
+
+TRANSIENT_DATABASE_ERRORS = _transient_database_errors()
+
+
+class Task(celery.Task):
+    """Every task of the app (shared_task included): a transient database error (locked,
+    restarting, a serialization failure, a deadlock) is retried with exponential backoff
+    and jitter (settings.TASK_DATABASE_RETRY_*), on top of whatever the task itself
+    retries. The tasks are idempotent (the services claim rows first), so a retry never
+    does anything twice; past the last retry the error is raised as it came, and the
+    sweeps find what the task left undone."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except TRANSIENT_DATABASE_ERRORS as error:
+            if self.request.called_directly:
+                raise
+            from django.conf import settings
+
+            countdown = get_exponential_backoff_interval(
+                factor=settings.TASK_DATABASE_RETRY_BACKOFF,
+                retries=self.request.retries,
+                maximum=settings.TASK_DATABASE_RETRY_BACKOFF_MAX,
+                full_jitter=True,
+            )
+            raise self.retry(
+                exc=error, countdown=countdown, max_retries=settings.TASK_DATABASE_RETRIES
+            ) from error
+
+
+app = Celery("scr", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

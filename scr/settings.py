@@ -103,6 +103,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# On PostgreSQL the service's role (DATABASE_URL) owns nothing; the tables' owner runs
+# migrate, retention and db_roles through this URL, never the web or the workers
+# (scr/audit/db_roles.py, docs/deployment.md). Its user, password, host and port
+# replace DATABASE_URL's for those commands; the database is the same.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
 # The embedded SQLite of `make run` with two people saving at once: readers never block
 # the writer (WAL); a transaction takes the write lock when it begins, so two never
 # deadlock upgrading a read lock ("database is locked" at once, a 500); a writer waits
@@ -134,14 +139,27 @@ LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The user has one full_name, not Django's default first_name and last_name.
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
+    # Each word of the name, and the address before the @, anywhere in the password.
+    {"NAME": "scr.accounts.passwords.PersonalPasswordValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Millions of breached passwords, offline; and the range API below if set.
+    {"NAME": "scr.accounts.passwords.BreachedPasswordValidator"},
 ]
+# A Pwned Passwords range API (k-anonymity: only the first 5 characters of the SHA-1 are
+# sent), e.g. https://api.pwnedpasswords.com/range/ . Off by default: the offline list
+# always applies, and a network call from a sign-in page is a choice to make.
+PASSWORD_BREACH_RANGE_URL = env.str("PASSWORD_BREACH_RANGE_URL", default="")
+PASSWORD_BREACH_RANGE_TIMEOUT = env.float("PASSWORD_BREACH_RANGE_TIMEOUT", default=3.0)
 
 # UK English, Europe/London, dd/mm/yyyy and the 24-hour clock (scr/formats/en_GB).
 LANGUAGE_CODE = "en-gb"
@@ -349,6 +367,13 @@ OUTBOX_REPUBLISH_SECONDS = env.int("OUTBOX_REPUBLISH_SECONDS", default=120)
 # The same for a reminder or digest queued and not handed to the outbox: shorter than the
 # deadline sweep's period, so the next sweep queues again what a broker lost.
 DEADLINE_REQUEUE_SECONDS = env.int("DEADLINE_REQUEUE_SECONDS", default=300)
+# Any task that meets a transient database error (SQLite's "database is locked", a
+# PostgreSQL restart, a serialization failure or deadlock) is tried again up to this
+# many times, after about BACKOFF, 2 x BACKOFF, ... seconds (random jitter, capped at
+# BACKOFF_MAX): scr.celery.Task.
+TASK_DATABASE_RETRIES = env.int("TASK_DATABASE_RETRIES", default=5)
+TASK_DATABASE_RETRY_BACKOFF = env.int("TASK_DATABASE_RETRY_BACKOFF", default=2)
+TASK_DATABASE_RETRY_BACKOFF_MAX = env.int("TASK_DATABASE_RETRY_BACKOFF_MAX", default=60)
 # Redis hands an unacknowledged message (a worker killed, a task waiting for its retry
 # countdown) to another worker after this long: longer than the longest retry backoff of
 # any task, or a waiting retry would be run twice.

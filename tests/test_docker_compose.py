@@ -69,7 +69,13 @@ def example_env() -> dict[str, str]:
 
 
 def test_env_example_provides_the_required_values():
-    assert {"SECRET_KEY", "POSTGRES_PASSWORD", "SITE_URL", "ALLOWED_HOSTS"} <= set(_example_env())
+    assert {
+        "SECRET_KEY",
+        "POSTGRES_PASSWORD",
+        "SERVICE_DB_PASSWORD",
+        "SITE_URL",
+        "ALLOWED_HOSTS",
+    } <= set(_example_env())
 
 
 def test_compose_file_is_valid(example_env):
@@ -127,6 +133,26 @@ def test_the_stack_shares_its_cache_and_can_keep_files_in_object_storage(example
         "s3",
         "scr-files",
     )
+
+
+def test_the_service_connects_as_a_role_of_its_own_and_only_migrate_as_the_owner(example_env):
+    """The owner's URL reaches the migrate service alone (migrations, db_roles and
+    retention); everything else connects as the role db_roles makes, which owns nothing."""
+    services = _services(example_env)
+    migrate = services["migrate"]
+    owner = migrate["environment"]["DATABASE_OWNER_URL"]
+    assert owner.startswith("postgres://scr:")
+    assert "db_roles" in " ".join(migrate["command"])
+    assert " ".join(migrate["command"]).index("migrate") < " ".join(migrate["command"]).index(
+        "db_roles"
+    )
+    for name, service in services.items():
+        environment = service.get("environment") or {}
+        if name in ("postgres", "redis"):
+            continue
+        assert environment["DATABASE_URL"].startswith("postgres://scr_service:"), name
+        if name != "migrate":
+            assert "DATABASE_OWNER_URL" not in environment, name
 
 
 def test_compose_file_is_valid_as_it_stands(tmp_path):

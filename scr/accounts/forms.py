@@ -81,8 +81,9 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.fields["new_password1"].label = "New password"
         self.fields["new_password1"].help_text = (
-            "At least 12 characters. Not a common password, not only numbers and not like "
-            "your name or email address. A few unrelated words make a good one."
+            "At least 12 characters. Not one that has appeared in a data breach, not only "
+            "numbers and not containing your name or email address. A few unrelated words "
+            "make a good one."
         )
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "New password again"

@@ -5,8 +5,10 @@ from django.conf import settings
 
 from scr.outbox import services
 
-# No Celery retry: a failed send is recorded on its row and the sweep tries it again,
-# so no retry waits in a worker's memory (or in the broker's unacknowledged set).
+# No Celery retry of a mail failure: it is recorded on its row and the sweep tries it
+# again, so no retry waits in a worker's memory (or in the broker's unacknowledged set).
+# A transient database error before the row is claimed is retried by every task (a
+# short backoff, scr.celery.Task).
 SEND = {
     "acks_late": True,
     "soft_time_limit": settings.OUTBOX_SEND_TIME_LIMIT,

@@ -23,7 +23,6 @@ from imr import services as imr_services
 from imr.demo import write_section
 from imr.entry_parsing import parse_date
 from imr.models import Imr, Section
-from overview.models import ExecutiveSummary
 from panel import services as panel
 from referrals import services as referrals
 from referrals.models import Referral
@@ -228,12 +227,7 @@ def test_no_email_carries_the_subjects_name_or_case_content(
         ),
         render_email(
             "summary_copy",
-            {
-                "summary": ExecutiveSummary(case=case),
-                "case": case,
-                "board": case.board,
-                "recipient_name": "Rosalind Family",
-            },
+            {"board": case.board},
         ),
     ]
 

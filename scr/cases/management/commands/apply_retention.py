@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from scr.audit.db_roles import owner_connection
 from scr.cases.retention import retention_apply, retention_due
 from scr.dates import day_text
 
@@ -26,7 +27,12 @@ class Command(BaseCommand):
             "--execute", action="store_true", help="Delete the cases listed (default: list only)"
         )
 
-    def handle(self, *args, execute=False, **options):
+    def handle(self, *args, **options):
+        # Retention deletes change records: only the tables' owner may (audit.0004).
+        with owner_connection():
+            self._apply(**options)
+
+    def _apply(self, *, execute=False, **options):
         now = timezone.now()
         due = retention_due(now=now)
         for item in due:
