@@ -52,9 +52,9 @@ class OwnBoardMixin:
 @admin.register(Board)
 class BoardAdmin(OwnBoardMixin, admin.ModelAdmin):
     board_field = "pk"
-    list_display = ["name", "short_name", "regulator_short_name"]
+    list_display = ["name", "short_name", "code", "regulator_short_name"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "reference_prefix"]}),
+        (None, {"fields": ["name", "short_name", "code", "reference_prefix"]}),
         (
             "Coordinator's contact details (shown in emails and documents)",
             {

@@ -1,5 +1,6 @@
 """Reads of a case used by more than one page or document."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import OuterRef, Subquery
@@ -17,6 +18,19 @@ def with_next_deadline(cases):
         .values("due")[:1]
     )
     return cases.annotate(next_due=Subquery(soonest))
+
+
+def with_names_shown(cases: Iterable[Case], in_full: Iterable[int]) -> list[Case]:
+    """Give each case `name_shown`: the adult's name on the cases the user sees in full
+    (`in_full`: their ids, from access.sees_case_in_full or access.cases_visible_to(user,
+    full=True)), '' on the others, where the user sees the reference and stage alone.
+    The name is a detail of the case like the others: whoever sees the case in full reads
+    it on its referral's page already; nobody else is shown it, in a list or a search."""
+    in_full = set(in_full)
+    cases = list(cases)
+    for case in cases:
+        case.name_shown = case.subject_name if case.pk in in_full else ""
+    return cases
 
 
 def case_page_data(case: Case, *, on: date) -> dict:
