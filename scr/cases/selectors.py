@@ -54,7 +54,12 @@ def case_page_data(case: Case, *, on: date) -> dict:
         deadline.tag_text, deadline.tag_class = deadline.tag(on)
         deadline.extension = extensions.get(deadline.latest_extension)
     assignments = list(case.assignments.select_related("user", "agency").order_by("role", "pk"))
+    # 'What happens next': the stage's next step and its soonest running clock.
+    live = [deadline for deadline in deadlines if deadline.is_live]
     return {
+        "next_deadline": live[0] if live else None,
+        "next_overdue": bool(live) and live[0].is_overdue(on),
+        "other_live_clocks": max(len(live) - 1, 0),
         "events": events,
         "deadlines": deadlines,
         "assignments": assignments,

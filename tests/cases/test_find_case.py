@@ -135,3 +135,28 @@ def test_deadline_pages_name_the_adult(client, case, coordinator):
         text = client.get(reverse(name)).content.decode()
         assert case.reference in text, name
         assert NAME in text, name
+
+
+def test_the_case_page_says_what_happens_next_who_and_by_when(client, case, coordinator):
+    from scr.deadlines.models import Deadline
+
+    soonest = case.deadlines.filter(status__in=Deadline.LIVE).order_by("due", "pk").first()
+    client.force_login(coordinator)
+    text = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
+    top = text[
+        text.index("What happens next") : text.index("</div>", text.index("What happens next"))
+    ]
+    assert "The panel meets within 7 days and recommends within 4 weeks (6)." in top
+    assert f"Next deadline: <strong>{soonest.label}</strong>, by {soonest.due:%d/%m/%Y}" in top
+    owner = f"{soonest.owner.full_name} owns it" if soonest.owner else "Nobody owns it yet"
+    assert owner in top
+    assert "Overdue" not in top
+    Deadline.objects.filter(pk=soonest.pk).update(start="2026-01-01", due="2026-01-08")
+    text = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
+    assert 'by 08/01/2026 <strong class="govuk-tag govuk-tag--red">Overdue</strong>' in text
+
+
+def test_who_sees_the_stage_only_is_not_told_the_next_step(client, case, board_member):
+    client.force_login(board_member)
+    text = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
+    assert "What happens next" not in text
