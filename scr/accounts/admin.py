@@ -89,9 +89,10 @@ class BoardAdmin(OwnBoardMixin, admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Case references are made from the prefix, and retention decides when content is
-        # deleted for good: both are a superuser's job.
-        return [] if request.user.is_superuser else ["reference_prefix", "retention_years"]
+        # Case references are made from the code and prefix (unique across boards), and
+        # retention decides when content is deleted for good: a superuser's job.
+        readonly = ["code", "reference_prefix", "retention_years"]
+        return [] if request.user.is_superuser else readonly
 
     def has_add_permission(self, request):
         return request.user.is_superuser

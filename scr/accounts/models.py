@@ -84,7 +84,7 @@ class Board(models.Model):
         validators=[
             RegexValidator(r"^[A-Z]{2,10}$", "Use 2 to 10 capital letters, for example SCR")
         ],
-        help_text="Case references read PREFIX-YEAR-NUMBER, for example SCR-2026-007.",
+        help_text="Case references read CODE-PREFIX-YEAR-NUMBER, for example NSAB-SCR-2026-007.",
     )
     # The coordinator's contact details close every letter and email (procedure, last page).
     coordinator_name = models.CharField(max_length=200, blank=True)

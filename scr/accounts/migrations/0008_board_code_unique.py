@@ -26,4 +26,19 @@ class Migration(migrations.Migration):
                 ],
             ),
         ),
+        migrations.AlterField(
+            model_name="board",
+            name="reference_prefix",
+            field=models.CharField(
+                default="SCR",
+                help_text="Case references read CODE-PREFIX-YEAR-NUMBER, for example "
+                "NSAB-SCR-2026-007.",
+                max_length=10,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Z]{2,10}$", "Use 2 to 10 capital letters, for example SCR"
+                    )
+                ],
+            ),
+        ),
     ]
