@@ -42,9 +42,9 @@ def case_list(request):
     if form.is_valid():
         query = form.cleaned_data["q"]
         if query:
-            cases = cases.filter(
-                Q(reference__icontains=form.reference()) | Q(pk__in=_named(request.user, query))
-            )
+            reference = form.reference()
+            found = Q(pk__in=_named(request.user, query))
+            cases = cases.filter(found | Q(reference__icontains=reference) if reference else found)
     page = Paginator(cases.order_by("-year", "-number"), CASES_PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -160,3 +160,9 @@ def test_who_sees_the_stage_only_is_not_told_the_next_step(client, case, board_m
     client.force_login(board_member)
     text = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
     assert "What happens next" not in text
+
+
+def test_a_search_of_punctuation_alone_finds_nothing(client, case, coordinator):
+    text = _my_cases(client, coordinator, q=" - ")
+    assert f'href="/cases/{case.reference}/"' not in text
+    assert "No case you can see has a reference matching" in text
