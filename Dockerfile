@@ -59,4 +59,7 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret DEBUG=false \
     python manage.py collectstatic --noinput --verbosity 1
 
 EXPOSE 8000
-CMD ["gunicorn", "scr.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# The access log leaves out query strings and the referrer: a search of 'My cases' carries
+# the adult's name in its address (?q=...), and the next page's referrer repeats it.
+CMD ["gunicorn", "scr.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
+     "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(L)s \"%(a)s\""]

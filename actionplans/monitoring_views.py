@@ -25,6 +25,7 @@ from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
 from scr.cases.models import CasePerm
+from scr.cases.selectors import with_names_shown
 from scr.cases.stages import Stage
 from scr.deadlines import calendar
 from scr.exports import csv_response, xlsx_response
@@ -113,7 +114,16 @@ def monitoring_dashboard(request):
     to_evaluate = monitoring.outcomes_to_evaluate(user, EVALUATIONS_SHOWN + 1)
     cases = {c.pk: c for c in [p.case for p in progress] + closed}
     cases.update({a.plan.case_id: a.plan.case for a in to_evaluate})
+    cases.update({a.plan.case_id: a.plan.case for a in page.object_list})
     perms = access.permissions_for_cases(user, cases.values())
+    in_full = {pk for pk, case_perms in perms.items() if access.sees_case_in_full(case_perms)}
+    with_names_shown(
+        [p.case for p in progress]
+        + closed
+        + [a.plan.case for a in to_evaluate]
+        + [a.plan.case for a in page.object_list],
+        in_full,
+    )
     for item in progress:
         item.may_start = (
             item.case.stage == Stage.ACTION_PLANS

@@ -11,8 +11,6 @@ coordinates) and only drawn by templates/overview/_family_tree.svg.html, as
 scr/cases/flow.py does for the procedure's flow.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -23,6 +21,9 @@ from imr.template import RELATIONSHIP_LABELS
 from overview.family_tree import Tree, layout
 from overview.models import FamilyMember, FamilyMergeDecision, FamilyReport, Overview
 from scr.dates import day_text
+from scr.text import name_key, name_words
+
+__all__ = ["name_key", "name_words"]  # the comparison of names is the core's (scr.text)
 
 # Selectors --------------------------------------------------------------------------------
 
@@ -32,20 +33,6 @@ def family_members(overview: Overview) -> list[FamilyMember]:
     the page, the tree and the suggestions all read these, in two queries."""
     reports = FamilyReport.objects.select_related("agency")
     return list(overview.family.prefetch_related(Prefetch("reports", queryset=reports)))
-
-
-def name_words(name: str) -> list[str]:
-    """The words of a name as compared: case, accents, apostrophes (straight or curly)
-    and punctuation do not count, and a hyphen is a space ("Quenby-Marsh")."""
-    text = unicodedata.normalize("NFKD", name).casefold()
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’‘`ʼ]", "", text)
-    return re.findall(r"[^\W_]+", text)
-
-
-def name_key(name: str) -> str:
-    """Spaces do not count either: agencies write "Mary Jane", "Mary-Jane", "Maryjane"."""
-    return "".join(name_words(name))
 
 
 def snapshot(member: FamilyMember) -> dict:

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "scr.middleware.NoStoreMiddleware",
     "scr.middleware.MethodNotAllowedPageMiddleware",
     "scr.audit.middleware.AccessDeniedAuditMiddleware",
+    # Before the case's own view: an older reference (SCR-2026-001) goes on to today's.
+    "scr.cases.middleware.OldReferenceRedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by the backend into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]

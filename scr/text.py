@@ -1,10 +1,12 @@
 """Words in free text, as two stages read it: the IMR's name check (imr.checks) and the
-overview's redaction check (overview.redaction). Which capitalised words are not names
+overview's redaction check (overview.redaction); and people's names as compared (the
+overview's family, the search for a case by the adult's name). Which capitalised words are not names
 (titles, the calendar, services, everyday words), and the words of a text with their
 positions.
 """
 
 import re
+import unicodedata
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -87,3 +89,25 @@ def words(text: str) -> list[tuple[int, int, str]]:
 
 def words_of(text: str) -> list[str]:
     return [word for _, _, word in words(text.translate(SAME_LENGTH))]
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name as compared: case, accents, apostrophes (straight or curly)
+    and punctuation do not count, and a hyphen is a space ("Quenby-Marsh")."""
+    text = unicodedata.normalize("NFKD", name).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’‘`ʼ]", "", text)
+    return re.findall(r"[^\W_]+", text)
+
+
+def name_key(name: str) -> str:
+    """Spaces do not count either: agencies write "Mary Jane", "Mary-Jane", "Maryjane"."""
+    return "".join(name_words(name))
+
+
+def name_matches(query: str, name: str) -> bool:
+    """Each word of `query` is in `name`, in any order and part of a word will do, as
+    name_key compares them: 'zoe o'neil' finds Zoë O’Neil, 'mary jane' finds Mary-Jane."""
+    words = name_words(query)
+    key = name_key(name)
+    return bool(words) and all(word in key for word in words)

@@ -22,6 +22,7 @@ from scr.cases.models import (
     CaseUserObjectPermission,
     StatusEvent,
 )
+from scr.cases.references import reference_for
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.reviewtypes.services import review_type_for
 
@@ -76,7 +77,7 @@ class Cases:
                 board=world.board,
                 year=created.year,
                 number=number,
-                reference=f"{world.board.reference_prefix}-{created.year}-{number:03d}",
+                reference=reference_for(world.board, created.year, number),
                 subject_name=self._name(),
                 subject_date_of_birth=born + timedelta(days=self.rng.randint(0, 27)),
                 subject_date_of_death=created - timedelta(days=self.rng.randint(5, 60))

@@ -79,9 +79,9 @@ class BoardForm(forms.ModelForm):
 class BoardAdmin(OwnBoardMixin, admin.ModelAdmin):
     board_field = "pk"
     form = BoardForm
-    list_display = ["name", "short_name", "regulator_short_name", "default_review_type"]
+    list_display = ["name", "short_name", "code", "regulator_short_name", "default_review_type"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "reference_prefix"]}),
+        (None, {"fields": ["name", "short_name", "code", "reference_prefix"]}),
         ("The review a new case is", {"fields": ["default_review_type"]}),
         (
             "Coordinator's contact details (shown in emails and documents)",
@@ -117,9 +117,10 @@ class BoardAdmin(OwnBoardMixin, admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Case references are made from the prefix, and retention decides when content is
-        # deleted for good: both are a superuser's job.
-        return [] if request.user.is_superuser else ["reference_prefix", "retention_years"]
+        # Case references are made from the code and prefix (unique across boards), and
+        # retention decides when content is deleted for good: a superuser's job.
+        readonly = ["code", "reference_prefix", "retention_years"]
+        return [] if request.user.is_superuser else readonly
 
     def has_add_permission(self, request):
         return request.user.is_superuser

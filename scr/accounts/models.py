@@ -1,8 +1,12 @@
 """Boards, agencies and the people who work in the procedure."""
 
+import itertools
 import re
+import string
+import unicodedata
 from functools import cached_property
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -29,18 +33,58 @@ def refuse_control_characters(obj, fields: tuple[str, ...]) -> None:
         raise ValidationError(errors)
 
 
+BOARD_CODE_LENGTH = 6
+
+
+def board_code_from(name: str, taken: set[str] = frozenset()) -> str:
+    """A board's code from its name's initials ('Northshire Safeguarding Adults Board' ->
+    NSAB): letters A to Z only, 2 to 6 of them, not one in `taken` (a letter added or
+    changed at the end until it is free)."""
+    plain = unicodedata.normalize("NFKD", name)
+    words = re.findall(r"[A-Za-z]+", "".join(c for c in plain if not unicodedata.combining(c)))
+    code = "".join(word[0] for word in words).upper()[:BOARD_CODE_LENGTH]
+    if len(code) < 2:
+        code = ("".join(words).upper() + "BB")[:2]
+    if code not in taken:
+        return code
+    stem = code[: BOARD_CODE_LENGTH - 1]
+    for length in range(1, BOARD_CODE_LENGTH - 1):
+        stem = stem[: BOARD_CODE_LENGTH - length]
+        for tail in itertools.product(string.ascii_uppercase, repeat=length):
+            candidate = stem + "".join(tail)
+            if candidate not in taken:
+                return candidate
+    raise ValueError(f"No free board code for {name}")
+
+
 class Board(models.Model):
     """A Safeguarding Adults Board, with the procedure settings it has agreed."""
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=20, help_text="Used in documents, for example CSAB.")
+    # Case references start with it, so a reference names one case across every board of a
+    # shared deployment (NSAB-SCR-2026-001). Set from the name's initials when left blank.
+    code = models.CharField(
+        max_length=BOARD_CODE_LENGTH,
+        unique=True,
+        blank=True,
+        validators=[
+            RegexValidator(
+                rf"^[A-Z]{{2,{BOARD_CODE_LENGTH}}}$",
+                f"Use 2 to {BOARD_CODE_LENGTH} capital letters A to Z, for example NSAB",
+            )
+        ],
+        help_text="Starts every new case reference, for example NSAB-SCR-2026-007. Unique "
+        "to the board; cases opened before a change keep their references. Left blank, it is "
+        "made from the board's initials.",
+    )
     reference_prefix = models.CharField(
         max_length=10,
         default="SCR",
         validators=[
             RegexValidator(r"^[A-Z]{2,10}$", "Use 2 to 10 capital letters, for example SCR")
         ],
-        help_text="Case references read PREFIX-YEAR-NUMBER, for example SCR-2026-007.",
+        help_text="Case references read CODE-PREFIX-YEAR-NUMBER, for example NSAB-SCR-2026-007.",
     )
     # The coordinator's contact details close every letter and email (procedure, last page).
     coordinator_name = models.CharField(max_length=200, blank=True)
@@ -116,10 +160,34 @@ class Board(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.code:
+            taken = set(Board.objects.exclude(pk=self.pk).values_list("code", flat=True))
+            cases = apps.get_model("cases", "Case").objects.exclude(board_id=self.pk)
+            self.code = board_code_from(self.name, taken)
+            while cases.filter(reference__startswith=f"{self.code}-").exists():
+                taken.add(self.code)
+                self.code = board_code_from(self.name, taken)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "code"}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         names = ("name", "short_name", "coordinator_name", "regulator_name")
         refuse_control_characters(self, (*names, "regulator_short_name"))
+        self._refuse_code_of_other_cases()
+
+    def _refuse_code_of_other_cases(self) -> None:
+        """A code another board's cases were numbered under stays theirs: taking it would
+        give a new case a reference one of theirs has (a board changed its code)."""
+        if not self.code:
+            return
+        cases = apps.get_model("cases", "Case").objects.exclude(board_id=self.pk)
+        if cases.filter(reference__startswith=f"{self.code}-").exists():
+            raise ValidationError(
+                {"code": "Another board's case references start with this code: choose another"}
+            )
 
     @property
     def reminder_days(self) -> list[int]:

@@ -1,11 +1,11 @@
-import re
-
 from django import forms
+
+from scr.cases.references import normalised
 
 
 class CaseSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search by case reference",
+        label="Search by case reference or name",
         required=False,
         max_length=100,
         error_messages={"max_length": "Enter a case reference, like SCR-2026-007"},
@@ -15,10 +15,12 @@ class CaseSearchForm(forms.Form):
     )
 
     def clean_q(self) -> str:
-        """References as people paste them: 'scr 2026 007', 'SCR–2026–007' (en dashes
-        from Word), ' SCR-2026-007 ' all mean SCR-2026-007."""
-        text = self.cleaned_data["q"].strip().upper()
-        return re.sub(r"[\s\u2010-\u2015_/]+", "-", text).strip("-")
+        return self.cleaned_data["q"].strip()
+
+    def reference(self) -> str:
+        """The search as a reference, as people paste them: 'scr 2026 007', 'SCR–2026–007'
+        (en dashes from Word), ' SCR-2026-007 ' all mean SCR-2026-007."""
+        return normalised(self.cleaned_data.get("q", ""))
 
 
 class TransitionForm(forms.Form):

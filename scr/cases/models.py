@@ -72,7 +72,8 @@ class Case(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["-year", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["board", "reference"], name="case_unique_reference"),
+            # Unique across boards: the board's code leads it (scr/cases/references.py).
+            models.UniqueConstraint(fields=["reference"], name="case_unique_reference"),
             models.UniqueConstraint(fields=["board", "year", "number"], name="case_unique_number"),
         ]
         indexes = [models.Index(fields=["board", "stage"])]

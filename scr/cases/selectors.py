@@ -1,5 +1,6 @@
 """Reads of a case used by more than one page or document."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import OuterRef, Subquery
@@ -17,6 +18,19 @@ def with_next_deadline(cases):
         .values("due")[:1]
     )
     return cases.annotate(next_due=Subquery(soonest))
+
+
+def with_names_shown(cases: Iterable[Case], in_full: Iterable[int]) -> list[Case]:
+    """Give each case `name_shown`: the adult's name on the cases the user sees in full
+    (`in_full`: their ids, from access.sees_case_in_full or access.cases_visible_to(user,
+    full=True)), '' on the others, where the user sees the reference and stage alone.
+    The name is a detail of the case like the others: whoever sees the case in full reads
+    it on its referral's page already; nobody else is shown it, in a list or a search."""
+    in_full = set(in_full)
+    cases = list(cases)
+    for case in cases:
+        case.name_shown = case.subject_name if case.pk in in_full else ""
+    return cases
 
 
 def case_page_data(case: Case, *, on: date) -> dict:
@@ -40,7 +54,12 @@ def case_page_data(case: Case, *, on: date) -> dict:
         deadline.tag_text, deadline.tag_class = deadline.tag(on)
         deadline.extension = extensions.get(deadline.latest_extension)
     assignments = list(case.assignments.select_related("user", "agency").order_by("role", "pk"))
+    # 'What happens next': the stage's next step and its soonest running clock.
+    live = [deadline for deadline in deadlines if deadline.is_live]
     return {
+        "next_deadline": live[0] if live else None,
+        "next_overdue": bool(live) and live[0].is_overdue(on),
+        "other_live_clocks": max(len(live) - 1, 0),
         "events": events,
         "deadlines": deadlines,
         "assignments": assignments,

@@ -15,6 +15,7 @@ from scr.accounts.roles import AGENCY_CASE_ROLES, CASE_ROLES, Role, group_name
 from scr.audit.services import Action, audit_record
 from scr.cases import status
 from scr.cases.models import Case, CaseAgency, CaseAssignment, CaseEvent, CasePerm, CaseSequence
+from scr.cases.references import reference_for
 from scr.cases.stages import FINAL_STAGES
 from scr.deadlines import calendar
 from scr.deadlines.services import (
@@ -57,7 +58,7 @@ def case_create(
         board=board,
         year=year,
         number=number,
-        reference=f"{board.reference_prefix}-{year}-{number:03d}",
+        reference=reference_for(board, year, number),
         subject_name=subject_name.strip(),
         subject_date_of_birth=subject_date_of_birth,
         subject_date_of_death=subject_date_of_death,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,12 +15,13 @@ from scr.cases import sections, services
 from scr.cases.flow import flow_picture
 from scr.cases.forms import CaseSearchForm, TransitionForm
 from scr.cases.models import CasePerm
-from scr.cases.selectors import case_page_data, with_next_deadline
+from scr.cases.selectors import case_page_data, with_names_shown, with_next_deadline
 from scr.cases.stages import SIDE_ROUTES
 from scr.deadlines import calendar
 from scr.documents import registry
 from scr.documents.render import render_pdf
 from scr.exports import content_disposition
+from scr.text import name_matches
 
 CASES_PER_PAGE = 25
 
@@ -33,31 +35,54 @@ def home(request):
 @require_GET
 @login_required
 def case_list(request):
+    """'My cases', found by reference or by the adult's name."""
     form = CaseSearchForm(request.GET or None)
     cases = with_next_deadline(access.cases_visible_to(request.user)).select_related("board")
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"]
         if query:
-            cases = cases.filter(reference__icontains=query)
+            reference = form.reference()
+            found = Q(pk__in=_named(request.user, query))
+            cases = cases.filter(found | Q(reference__icontains=reference) if reference else found)
     page = Paginator(cases.order_by("-year", "-number"), CASES_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    # Clocks are for those who may see a case in full, not those who see its stage only.
+    # Clocks and the adult's name are for those who may see a case in full, not those
+    # who see its stage only.
     full = set(
         access.cases_visible_to(request.user, full=True)
         .filter(pk__in=[case.pk for case in page])
         .values_list("pk", flat=True)
     )
+    with_names_shown(page, full)
     today = calendar.today()
     for case in page:
         case.show_deadline = case.pk in full and case.next_due is not None
         case.overdue = case.show_deadline and case.next_due < today
+    if query:
+        # That a search happened, by whom and what it found; never what was typed (a
+        # name is case content).
+        audit_record(
+            action=Action.VIEW,
+            actor=request.user,
+            request=request,
+            label="case search",
+            detail=f"case search: {page.paginator.count} result(s)",
+        )
     return render(
         request,
         "cases/case_list.html",
         {"form": form, "page": page, "query": query, "confidential": True},
     )
+
+
+def _named(user, query: str) -> list[int]:
+    """The cases whose adult `query` names (scr.text.name_matches: case, accents and
+    word order do not count), among those the user sees in full only: a name never finds
+    a case whose name the user may not read."""
+    named = access.cases_visible_to(user, full=True).values_list("pk", "subject_name")
+    return [pk for pk, name in named.iterator() if name_matches(query, name)]
 
 
 def _left_route_from(case) -> str | None:

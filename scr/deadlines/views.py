@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 
 from scr import access
 from scr.audit.services import Action, audit_record
+from scr.cases.selectors import with_names_shown
 from scr.deadlines import calendar, services
 from scr.deadlines.forms import (
     ComplianceForm,
@@ -46,6 +47,13 @@ def _live_first(deadlines):
     return deadlines.select_related("case__review_type", "agency", "owner").order_by("due", "pk")
 
 
+def _named(deadlines: list[Deadline]) -> list[Deadline]:
+    """Each clock's case with its adult's name shown: every clock these pages list comes
+    from access.deadlines_visible_to, on a case its user sees in full."""
+    with_names_shown([d.case for d in deadlines], in_full={d.case_id for d in deadlines})
+    return deadlines
+
+
 @require_GET
 @login_required
 def my_deadlines(request):
@@ -63,9 +71,9 @@ def my_deadlines(request):
         request,
         "deadlines/my_deadlines.html",
         {
-            "mine": tagged(_live_first(mine)[:MAX_ROWS], today),
-            "unowned": tagged(_live_first(unowned)[:MAX_ROWS], today),
-            "finished": tagged(_live_first(finished).order_by("-due")[:20], today),
+            "mine": _named(tagged(_live_first(mine)[:MAX_ROWS], today)),
+            "unowned": _named(tagged(_live_first(unowned)[:MAX_ROWS], today)),
+            "finished": _named(tagged(_live_first(finished).order_by("-due")[:20], today)),
             "oversees": access.oversees_board_deadlines(user),
             "reminder_days": _reminder_days_text(user.board),
             "confidential": True,
@@ -81,8 +89,8 @@ def board_deadlines(request):
         raise PermissionDenied
     today = calendar.today()
     live = access.deadlines_visible_to(request.user).filter(status__in=Deadline.LIVE)
-    rows = tagged(_live_first(live)[:MAX_ROWS], today)
-    pending = (
+    rows = _named(tagged(_live_first(live)[:MAX_ROWS], today))
+    pending = list(
         Extension.objects.filter(
             status=Extension.Status.REQUESTED,
             deadline__in=access.deadlines_visible_to(request.user),
@@ -90,6 +98,7 @@ def board_deadlines(request):
         .select_related("deadline__case__review_type", "requested_by")
         .order_by("requested_at")
     )
+    _named([extension.deadline for extension in pending])
     return render(
         request,
         "deadlines/board_deadlines.html",

@@ -152,6 +152,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
         name=other["name"],
         defaults={
             "short_name": other["short_name"],
+            "code": other["code"],
             "coordinator_email": other["coordinator_email"],
         },
     )

@@ -266,3 +266,12 @@ def test_an_outcome_is_evaluated_once_and_only_when_complete(plans, planning, co
     with pytest.raises(ValidationError, match="has been evaluated"):
         closure_services.action_outcome_record(**key, by=coordinator, text="Again.")
     assert AuditEvent.objects.filter(detail="action 1.1 outcome evaluated").count() == 1
+
+
+def test_the_page_names_each_case_s_adult_beside_its_reference(
+    client, plans, planning, coordinator
+):
+    """#19: the coordinator and the chair see every case of the board in full."""
+    text = _get(client, coordinator).content.decode()
+    assert f'{planning.reference}</a><br><span class="govuk-body-s">{planning.subject_name}' in text
+    assert f"Case {planning.reference}</a> ({planning.subject_name})" in text

@@ -149,3 +149,26 @@ def test_outsider_of_the_same_board_gets_page_not_found(
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="My cases").click()
     expect(page.get_by_text("You are not on any case yet.")).to_be_visible()
     expect(page.get_by_role("link", name=case.reference)).to_have_count(0)
+
+
+def test_coordinator_finds_a_case_by_the_adult_s_name_and_reads_what_happens_next(
+    page, live_server, coordinator, case_with_clocks, sign_in, assert_accessible, screenshot
+):
+    """#19: the name typed without its accents or hyphen finds the case; the row names
+    the adult; the case page says what happens next, who and by when."""
+    case = case_with_clocks
+    sign_in(page, coordinator)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My cases").click()
+    page.get_by_role("searchbox", name="Search by case reference or name").fill("quenby marsh")
+    page.get_by_role("button", name="Search").click()
+    table = page.get_by_role("table", name=re.compile("Cases matching ‘quenby marsh’ \\(1\\)"))
+    expect(table).to_be_visible()
+    expect(table.get_by_role("cell", name=case.subject_name)).to_be_visible()
+    screenshot(page, "a6-my-cases-by-name")
+    assert_accessible(page)
+
+    table.get_by_role("link", name=case.reference, exact=True).click()
+    expect(page.get_by_role("heading", name="What happens next")).to_be_visible()
+    expect(page.get_by_text("Next deadline: Panel meets (6.1)")).to_be_visible()
+    expect(page.get_by_text("Pam Chairwoman owns it")).to_be_visible()
+    assert_accessible(page)

@@ -39,9 +39,11 @@ def test_references_count_up_per_board_and_year(board, other_board, coordinator,
         subject_name="Di Example",
         now=datetime(2027, 1, 1, 0, 30, tzinfo=UTC),
     )
-    assert [first.reference, second.reference] == ["SCR-2026-001", "SCR-2026-002"]
-    assert elsewhere.reference == "SCR-2026-001"
-    assert new_year.reference == "SCR-2027-001"
+    # Each board numbers its own cases; its code (from its initials) leads the reference,
+    # so the other board's first case of 2026 has a reference of its own.
+    assert [first.reference, second.reference] == ["TSAB-SCR-2026-001", "TSAB-SCR-2026-002"]
+    assert [elsewhere.number, elsewhere.reference] == [1, "OSAB-SCR-2026-001"]
+    assert new_year.reference == "TSAB-SCR-2027-001"
 
 
 @pytest.mark.django_db

@@ -10,7 +10,8 @@ from scr.deadlines.services import deadline_open
 
 pytestmark = pytest.mark.django_db
 
-LINE = re.compile(r"^SCR-\d{4}-\d{3} [a-z_]+ (\d{2}/\d{2}/\d{4}|-) [a-z0-9-]+$")
+# The board's code leads the reference (NSAB-SCR-2026-001): unique across boards.
+LINE = re.compile(r"^[A-Z]{2,6}-SCR-\d{4}-\d{3} [a-z_]+ (\d{2}/\d{2}/\d{4}|-) [a-z0-9-]+$")
 
 
 def _run() -> list[str]:

@@ -24,7 +24,7 @@ def test_after_the_demo_reminders_are_written_once_then_escalations_once(setting
     first = _sweep("--inline")
     written = sorted(tmp_path.glob("*.eml"))
     assert written, first
-    assert "sent reminder SCR-" in first
+    assert "sent reminder NSAB-SCR-" in first
     assert _sweep("--inline").endswith("0 email(s) sent.\n")
     assert sorted(tmp_path.glob("*.eml")) == written
 

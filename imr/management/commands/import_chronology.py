@@ -18,6 +18,7 @@ from imr.selectors import terms_of_reference
 from scr import uploads
 from scr.audit.services import Action, audit_record
 from scr.cases.models import Case
+from scr.cases.references import UnknownReference, case_by_reference
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("reference", help="Case reference, for example SCR-2026-007")
+        parser.add_argument("reference", help="Case reference, for example NSAB-SCR-2026-007")
         parser.add_argument("agency", help="Agency name, as the case's IMRs name it")
         parser.add_argument("file", help="The chronology: an .xlsx workbook or a CSV file")
         parser.add_argument(
@@ -36,7 +37,9 @@ class Command(BaseCommand):
             metavar="EMAIL",
             help="Import as this user (the IMR's author by default)",
         )
-        parser.add_argument("--board", help="Board name, where several boards share a reference")
+        parser.add_argument(
+            "--board", help="Board name, for an older reference (SCR-2026-007) several boards have"
+        )
 
     def handle(self, *args, reference, agency, file, as_email=None, board=None, **options):
         case = self._case(reference, board)
@@ -80,15 +83,11 @@ class Command(BaseCommand):
         )
 
     def _case(self, reference: str, board: str | None) -> Case:
-        cases = Case.objects.filter(reference__iexact=reference.strip())
-        if board:
-            cases = cases.filter(board__name__iexact=board.strip())
-        matches = list(cases.select_related("board")[:2])
-        if not matches:
-            raise CommandError(f"No case with reference {reference}")
-        if len(matches) > 1:
-            raise CommandError(f"Several boards have a case {reference}: name one with --board")
-        return matches[0]
+        cases = Case.objects.filter(board__name__iexact=board.strip()) if board else None
+        try:
+            return case_by_reference(reference, cases)
+        except UnknownReference as error:
+            raise CommandError(str(error)) from None
 
     def _imr(self, case: Case, agency: str) -> Imr:
         imrs = Imr.objects.filter(case=case).select_related("agency", "author")
