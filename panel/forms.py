@@ -99,7 +99,9 @@ class ChairDecisionForm(forms.Form):
             advised = advised_basis(case)
             if advised in ReviewBasis.Basis.values:
                 label = ReviewBasis.Basis(advised).label
-                self.fields["basis"].help_text = (
+                self.fields[
+                    "basis"
+                ].help_text = (
                     f"The referral's facts advise: {label[0].lower()}{label[1:]}. You decide."
                 )
         if Decision.PANEL in decisions:

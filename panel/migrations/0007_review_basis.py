@@ -7,23 +7,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_review_type_required'),
-        ('panel', '0006_attachment_stored_file'),
+        ("cases", "0005_review_type_required"),
+        ("panel", "0006_attachment_stored_file"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewBasis',
+            name="ReviewBasis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis', models.CharField(choices=[('mandatory', 'Mandatory: section 44(1) to (3)'), ('discretionary', 'Discretionary: section 44(4)'), ('not_a_sar', 'Not a Safeguarding Adults Review')], max_length=20)),
-                ('advised', models.CharField(blank=True, max_length=20)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='basis', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("mandatory", "Mandatory: section 44(1) to (3)"),
+                            ("discretionary", "Discretionary: section 44(4)"),
+                            ("not_a_sar", "Not a Safeguarding Adults Review"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("advised", models.CharField(blank=True, max_length=20)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="basis",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]
