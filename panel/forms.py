@@ -27,6 +27,17 @@ HINTS = {
 }
 
 
+# The footing's hint: what the referral's facts advise (referrals.criteria), in words.
+ADVICE_HINTS = {
+    "mandatory": "The referral's facts advise a mandatory review: section 44(1) to (3). "
+    "You decide.",
+    "discretionary": "The referral's facts advise a discretionary review: section 44(4). "
+    "You decide.",
+    "not_a_sar": "The referral's facts do not meet section 44: not a Safeguarding Adults "
+    "Review. You decide.",
+}
+
+
 def _review_hint(case) -> str:
     """Who is told of a decision to conduct the review, and the clocks it starts, from the
     case's review type: 'The regulator and the board are told (7). Management reviews
@@ -97,13 +108,8 @@ class ChairDecisionForm(forms.Form):
             del self.fields["basis"]
         else:
             advised = advised_basis(case)
-            if advised in ReviewBasis.Basis.values:
-                label = ReviewBasis.Basis(advised).label
-                self.fields[
-                    "basis"
-                ].help_text = (
-                    f"The referral's facts advise: {label[0].lower()}{label[1:]}. You decide."
-                )
+            if advised in ADVICE_HINTS:
+                self.fields["basis"].help_text = ADVICE_HINTS[advised]
         if Decision.PANEL in decisions:
             self.fields["panel_chair"].queryset = (
                 get_user_model()

@@ -64,7 +64,7 @@ def test_a_sar_is_decided_on_the_referral_in_the_sars_words(client, sar, chair):
     assert "SAR report received by the board within 6 months" in page
     # The footing, revealed under the review: the facts advise; the chair decides.
     assert 'name="basis"' in page
-    assert "The referral&#x27;s facts advise: mandatory: section 44(1) to (3)" in page
+    assert "The referral&#x27;s facts advise a mandatory review: section 44(1) to (3)" in page
     url = reverse("panel:chair-decision", args=[sar.reference])
     reasons = "s44(1)-(3) met: she died and neglect is suspected."
     response = client.post(url, {"decision": "review", "reasons": reasons})

@@ -114,6 +114,7 @@ def test_help_text_never_comes_from_user_data():
         "MAX_UPLOAD_BYTES",
         "field",  # field.help_text + " " + date_help(FUTURE)
         "reasons_help",  # scr/decisions.py: the hint a DecisionForm subclass sets (below)
+        "ADVICE_HINTS",  # panel/forms.py: what section 44 advises, in the code's words
     }
     for name, text in _python():
         for node in ast.walk(ast.parse(text)):
