@@ -1,8 +1,5 @@
 """Meeting papers: checked by content, kept outside the web root, served with an audit."""
 
-import io
-import zipfile
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -10,18 +7,9 @@ from django.urls import reverse
 from panel.models import PanelMeetingAttachment
 from scr.audit.models import AuditEvent
 from scr.deadlines import calendar
+from tests.files import DOCX, PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _docx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -44,7 +32,7 @@ def post_meeting(client, case, panel_chair, settings, tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "data", "stored_as"),
-    [("minutes.pdf", PDF, "minutes.pdf"), ("..\\..\\etc/agenda.docx", _docx(), "agenda.docx")],
+    [("minutes.pdf", PDF, "minutes.pdf"), ("..\\..\\etc/agenda.docx", DOCX, "agenda.docx")],
 )
 def test_good_papers_are_kept_under_a_random_name(post_meeting, name, data, stored_as, tmp_path):
     assert post_meeting(name, data).status_code == 302

@@ -54,6 +54,7 @@ from scr.documents import tasks as document_tasks
 from tests import scenarios
 from tests.conftest import _person
 from tests.factories import AgencyFactory, BoardFactory
+from tests.files import PDF
 from tests.imr.conftest import entry, nominate, write_chronology
 from tests.overview.conftest import (
     CHRONOLOGIES,
@@ -70,7 +71,6 @@ DRAFT_MARKER = "MARKERX1Q7"
 # Board B's referral and case: nobody on board A may ever read them.
 BOARD_B_MARKER = "MARKERB8Z3"
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # (key, full name, board-wide roles, agency letter): the personas of tests/conftest.py
 # and the other agencies' people of tests/overview/conftest.py, under their board's name.
