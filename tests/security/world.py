@@ -179,6 +179,9 @@ def _main_case(w: BoardWorld, *, subject: str, what_happened: str) -> None:
         attendees=[p["panel_chair"], p["panel_member"]],
         notes="The panel met.",
         papers=[_checked("agenda.pdf")],
+        # For everyone who sees the case in full (the matrix's row); a paper for the panel
+        # only is tested in tests/panel/test_meeting_papers.py.
+        papers_panel_only=False,
     )
     panel.media_statement_record(
         case_id=case.pk, by=p["chair"], text="The board is reviewing a case.", agreed_on=today
