@@ -317,3 +317,10 @@ def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(monkeypatch
     assert refused.value.messages == [
         "The image ‘big.png’ is too large (4 × 3 pixels). Make it smaller and upload that."
     ]
+
+
+def test_a_pdf_of_too_many_objects_is_refused_before_they_are_read(monkeypatch):
+    monkeypatch.setattr(upload_content, "MAX_PDF_OBJECTS", 3)
+    with pytest.raises(ValidationError) as refused:
+        uploads.check_upload(SimpleUploadedFile("long.pdf", PDF))
+    assert refused.value.messages[0].startswith("The file ‘long.pdf’ has too many parts (4)")
