@@ -1,7 +1,9 @@
 """Opening an uploaded chronology file safely, before any row of it is read.
 
-An upload is untrusted: its size, its first bytes, and for a workbook the zip inside it
-(how many files, how big unpacked, how compressed) are checked before anything parses it;
+An upload is untrusted: it is scanned for viruses and a workbook with macros refused
+(scr.uploads.check_import, as every upload is); its size, its first bytes, and for a
+workbook the zip inside it (how many files, how big unpacked, how compressed) are
+checked before anything parses it;
 openpyxl parses the XML with defusedxml, which refuses entity declarations (a 'billion
 laughs' file) and external entities. A server without defusedxml reads CSV only.
 imr.spreadsheet reads the rows these give.
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import openpyxl.xml
 from defusedxml import DefusedXmlException
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from scr import uploads
@@ -127,7 +130,7 @@ def _xlsx_rows(data: bytes, filename: str) -> Generator[list, None, None]:
             f"{filename} is an Excel workbook, which this server cannot read safely at the "
             "moment; save the chronology as CSV and upload that"
         )
-    _check_zip(data, filename)
+    # file_rows has checked the zip (_check_zip) and its parts (scr.uploads.check_import).
     # Untrusted content: openpyxl raises many kinds of error on a damaged or foreign zip
     # (a .docx is a zip too), so any failure to open or read it is one message.
     try:
@@ -182,6 +185,14 @@ def file_rows(data: bytes, filename: str) -> Generator[list, None, None]:
             f"{filename} is larger than {uploads.size_text(uploads.MAX_UPLOAD_BYTES)}; "
             "split the chronology into smaller files"
         )
+    if data.startswith(XLSX_START):
+        _check_zip(data, filename)
+    try:
+        # Scanned for viruses, and a workbook with macros or OLE objects refused, as
+        # every upload is (scr.uploads).
+        uploads.check_import(data, filename)
+    except ValidationError as error:
+        raise file_error(" ".join(error.messages)) from None
     for start, what in NOT_SPREADSHEETS:
         if data.startswith(start):
             raise file_error(f"{filename} is {what}")

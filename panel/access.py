@@ -33,6 +33,29 @@ def may_record_recommendation(perms: frozenset[str]) -> bool:
     return access.chairs_panel(perms)
 
 
+def may_see_panel_only_papers(user, case: Case, perms: frozenset[str] | None = None) -> bool:
+    """Meeting papers marked for the panel only: the panel of the case (its members and
+    its panel chair) and the coordinator, who runs its meetings (5). Not the other people
+    who see the case in full (agencies' leads, authors, directors), nor the board chair
+    unless they sit on the panel. `perms`: the user's permissions, if known."""
+    if perms is None:
+        perms = access.case_permissions(user, case)
+    if not access.sees_case_in_full(perms):
+        return False
+    return runs_panel(perms) or access.is_panel_member(user, case)
+
+
+def may_see_paper(user, paper, perms: frozenset[str] | None = None) -> bool:
+    """One meeting paper: whoever sees its case in full, and for a paper marked for the
+    panel only, the panel (may_see_panel_only_papers)."""
+    case = paper.meeting.case
+    if perms is None:
+        perms = access.case_permissions(user, case)
+    if not paper.panel_only:
+        return access.sees_case_in_full(perms)
+    return may_see_panel_only_papers(user, case, perms)
+
+
 def sees_panel_section(perms: frozenset[str]) -> bool:
     """The panel's work shows on the case page to those who see the case in full."""
     return access.sees_case_in_full(perms)

@@ -54,6 +54,15 @@ def panel_section(case, user, perms):
         or panel_access.may_decide_on_case(perms)
     ):
         return None
+    # Papers for the panel only are not listed for anyone else (panel.access); asked only
+    # when there is one (a query for those not running the panel).
+    all_papers = not any(
+        paper.panel_only for meeting in meetings for paper in meeting.attachments.all()
+    ) or panel_access.may_see_panel_only_papers(user, case, perms)
+    for meeting in meetings:
+        meeting.papers = [
+            paper for paper in meeting.attachments.all() if all_papers or not paper.panel_only
+        ]
     for request in requests:
         request.may_confirm = not request.confirmed and access.is_agency_lead_of(
             user, request.agency

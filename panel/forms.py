@@ -163,6 +163,15 @@ class PanelMeetingForm(forms.Form):
         required=False,
     )
 
+    paper_panel_only = forms.BooleanField(
+        label="Only the panel may see this paper",
+        help_text="The panel's members, the panel chair and the coordinator. Untick it for "
+        "everyone who sees the case in full, including each involved agency's lead, authors "
+        "and directors.",
+        required=False,
+        initial=True,
+    )
+
     def clean_paper(self):
         upload = self.cleaned_data.get("paper")
         return check_upload(upload) if upload else None

@@ -285,9 +285,17 @@ class PanelConsiderations(models.Model):
 
 
 class PanelMeetingAttachment(StoredFile):
-    """A paper of a panel meeting (5). The file lives outside the web root."""
+    """A paper of a panel meeting (5). The file lives outside the web root. A paper for
+    the panel only is listed and served to the panel alone (panel.access.may_see_paper);
+    the others to whoever sees the case in full."""
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attachments")
+    panel_only = models.BooleanField(
+        "Only the panel may see this paper",
+        # New papers: the panel only unless the uploader says otherwise. Papers from before
+        # the choice existed stay as they were (the migration).
+        default=True,
+    )
 
     def __str__(self) -> str:
         return self.original_name

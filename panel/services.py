@@ -365,11 +365,20 @@ def records_request_notify(*, request_id: int) -> int:
 
 @transaction.atomic
 def panel_meeting_record(
-    *, case_id: int, by, held_on, attendees=(), deputies: str = "", notes: str = "", papers=()
+    *,
+    case_id: int,
+    by,
+    held_on,
+    attendees=(),
+    deputies: str = "",
+    notes: str = "",
+    papers=(),
+    papers_panel_only: bool = True,
 ) -> PanelMeeting:
     """Record a meeting of the panel. The panel chair of the case or the coordinator.
     The first meeting meets the 7-day clock (6.1) on the meeting's date. Its papers
-    (checked by scr.uploads.check_upload) must fit the case's quota of uploads."""
+    (checked by scr.uploads.check_upload) must fit the case's quota of uploads; with
+    papers_panel_only, only the panel sees them (panel.access.may_see_paper)."""
     case = access.case_for_user(by, case_id, CasePerm.VIEW, lock=True)
     if not panel_access.may_run_panel(by, case):
         raise PermissionDenied
@@ -395,7 +404,9 @@ def panel_meeting_record(
     )
     meeting.attendees.set([u for u in attendees if u.board_id == case.board_id])
     for paper in papers:  # already checked by scr.uploads.check_upload
-        PanelMeetingAttachment.objects.create(meeting=meeting, **uploads.keep(paper, by=by))
+        PanelMeetingAttachment.objects.create(
+            meeting=meeting, panel_only=papers_panel_only, **uploads.keep(paper, by=by)
+        )
     deadline_event(case=case, event="panel_meeting_recorded", on=held_on)
     audit_record(action=Action.CREATE, actor=by, obj=case, detail="panel meeting recorded")
     return meeting

@@ -147,6 +147,7 @@ def panel_meeting_new(request, reference: str):
             deputies=data["deputies"],
             notes=data["notes"],
             papers=[data["paper"]] if data["paper"] else [],
+            papers_panel_only=data["paper_panel_only"],
         ),
         success="The panel meeting has been recorded.",
         redirect_to=_to_case(case),
@@ -287,10 +288,16 @@ def considerations_edit(request, reference: str):
 @require_GET
 @login_required
 def attachment_download(request, reference: str, attachment_id: int):
-    """A meeting paper, to whoever may see the case in full; every download audited."""
+    """A meeting paper, to whoever may see the case in full, or to the panel alone for a
+    paper marked so (panel.access.may_see_paper); every download audited."""
     case = access.case_for_user(request.user, reference, CasePerm.VIEW)
-    paper = PanelMeetingAttachment.objects.filter(pk=attachment_id, meeting__case=case).first()
-    if paper is None:
+    paper = (
+        PanelMeetingAttachment.objects.filter(pk=attachment_id, meeting__case=case)
+        .select_related("meeting__case")
+        .first()
+    )
+    # A paper for the panel only is not there for anyone else.
+    if paper is None or not panel_access.may_see_paper(request.user, paper):
         raise Http404("No such file")
     response = paper.download_response()
     audit_record(

@@ -263,8 +263,11 @@ UPLOAD_CASE_QUOTA_MB = env.int("UPLOAD_CASE_QUOTA_MB", default=200)
 IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=500)
 IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=100)
 IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
-# Optional virus scanning by clamd (INSTREAM): a Unix socket, or a host and port. Off
-# when neither is set. When set, an upload that cannot be scanned is refused.
+# Virus scanning of every upload and import by clamd (INSTREAM): CLAMD_URL is
+# tcp://host:3310 or unix:///path/to/clamd.sock (CLAMD_SOCKET, or CLAMD_HOST and
+# CLAMD_PORT, say the same the older way). Off when none is set; when set, an upload that
+# cannot be scanned is refused. docker-compose.yml runs clamd and sets it.
+CLAMD_URL = env.str("CLAMD_URL", default="")
 CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 CLAMD_HOST = env.str("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)

@@ -13,10 +13,11 @@ import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, storages
 from django.db import models
@@ -24,7 +25,7 @@ from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.utils import timezone
 
-from scr import registry
+from scr import registry, upload_content
 from scr.exports import content_disposition
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,13 @@ KINDS = {
 
 WRONG_TYPE = "The file must be a PDF, Word (DOCX), Excel (XLSX), PNG or JPEG"
 SCANNER_DOWN = (
-    "The file could not be checked for viruses just now, so it was not uploaded. Try again later"
+    "Virus scanning is unavailable just now, so the file ‘{name}’ was not uploaded. Try "
+    "again later; if it goes on, tell the board's coordinator"
 )
-INFECTED = "The virus checker found a virus in the file ({name}), so it was not uploaded"
+INFECTED = (
+    "The virus checker found a virus in the file ‘{name}’ ({found}), so it was not "
+    "uploaded. Do not open the file again: tell your IT team"
+)
 
 
 @dataclass
@@ -101,10 +106,12 @@ def sniff(data: bytes) -> str | None:
 
 
 def check_upload(upload) -> CheckedFile:
-    """Refuse what is too big, not a PDF, Word, Excel, PNG or JPEG file by its content, or
+    """Refuse what is too big, not a PDF, Word, Excel, PNG or JPEG file by its content,
+    not readable as that kind or carrying what runs by itself (scr.upload_content), or
     found infected by clamd (or not scanned because clamd, configured, did not answer).
-    The error's code says which: too_big, type, virus or scanner. The stored name keeps
-    only the base name's safe characters."""
+    The error's code says which: too_big, type, damaged, active, virus or scanner. An
+    image is kept as saved again (scr.upload_content.image_reencoded). The stored name
+    keeps only the base name's safe characters. Every upload passes here."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(too_big_message(), code="too_big")
     data = upload.read(MAX_UPLOAD_BYTES + 1)
@@ -113,19 +120,44 @@ def check_upload(upload) -> CheckedFile:
     kind = sniff(data)
     if kind is None:
         raise ValidationError(WRONG_TYPE, code="type")
+    content_type, extension = KINDS[kind]
+    base = Path(str(upload.name).replace("\\", "/")).name
+    stem = "".join(c for c in Path(base).stem if c.isalnum() or c in " -_().")[:80].strip()
+    safe_name = f"{stem or 'file'}{extension}"
+    # Scanned as uploaded, before anything here parses it.
+    scanned(data, safe_name)
+    data = upload_content.inspected(data, safe_name, kind)
+    return CheckedFile(kind, content_type, safe_name, data)
+
+
+def check_import(data: bytes, name: str) -> None:
+    """What check_upload asks of a file that is read, not kept (a chronology to import,
+    XLSX or CSV): scanned by clamd when one is configured, and a workbook holding macros,
+    OLE objects or ActiveX controls refused. Every import passes here. ValidationError
+    with check_upload's codes."""
+    safe = Path(str(name).replace("\\", "/")).name[:100] or "file"
+    scanned(data, safe)
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            upload_content.office_problem(data, safe, "xlsx")
+        except ValidationError as error:
+            # One that does not parse: the importer says so in its own words.
+            if error.code != "damaged":
+                raise
+
+
+def scanned(data: bytes, name: str) -> None:
+    """Refuse `data` if clamd finds something in it, or if clamd is configured and does
+    not answer (fail closed); logged either way."""
     try:
         found = virus_scan(data)
     except ScannerUnavailable as error:
         # Fail closed: a configured scanner that does not answer lets nothing in.
-        log.warning("Upload refused: the virus scanner did not answer (%s)", error)
-        raise ValidationError(SCANNER_DOWN, code="scanner") from None
+        log.error("Upload refused: the virus scanner did not answer (%s)", error)
+        raise ValidationError(SCANNER_DOWN.format(name=name), code="scanner") from None
     if found:
-        log.warning("Upload refused: clamd found %s", found)
-        raise ValidationError(INFECTED.format(name=found), code="virus")
-    content_type, extension = KINDS[kind]
-    base = Path(str(upload.name).replace("\\", "/")).name
-    stem = "".join(c for c in Path(base).stem if c.isalnum() or c in " -_().")[:80].strip()
-    return CheckedFile(kind, content_type, f"{stem or 'file'}{extension}", data)
+        log.warning("Upload refused: clamd found %s in %s", found, name)
+        raise ValidationError(INFECTED.format(name=name, found=found), code="virus")
 
 
 # The case's quota ---------------------------------------------------------------------
@@ -166,25 +198,44 @@ class ScannerUnavailable(Exception):
 CHUNK = 64 * 1024
 
 
-def _clamd() -> socket.socket | None:
-    timeout = settings.CLAMD_TIMEOUT
+def clamd_address() -> str | tuple[str, int] | None:
+    """Where clamd listens: a Unix socket's path or a (host, port), from CLAMD_URL
+    (tcp://clamav:3310 or unix:///run/clamav/clamd.sock), else CLAMD_SOCKET or
+    CLAMD_HOST and CLAMD_PORT; None when none is set (no scanning)."""
+    url = settings.CLAMD_URL
+    if url:
+        parsed = urlsplit(url)
+        if parsed.scheme == "unix" and parsed.path:
+            return parsed.path
+        if parsed.scheme == "tcp" and parsed.hostname:
+            return (parsed.hostname, parsed.port or 3310)
+        raise ImproperlyConfigured(f"CLAMD_URL must be tcp://host:port or unix:///path: {url}")
     if settings.CLAMD_SOCKET:
-        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        connection.settimeout(timeout)
-        try:
-            connection.connect(settings.CLAMD_SOCKET)
-        except OSError:
-            connection.close()
-            raise
-        return connection
+        return settings.CLAMD_SOCKET
     if settings.CLAMD_HOST:
-        return socket.create_connection((settings.CLAMD_HOST, settings.CLAMD_PORT), timeout)
+        return (settings.CLAMD_HOST, settings.CLAMD_PORT)
     return None
+
+
+def _clamd() -> socket.socket | None:
+    address = clamd_address()
+    if address is None:
+        return None
+    if isinstance(address, tuple):
+        return socket.create_connection(address, settings.CLAMD_TIMEOUT)
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.settimeout(settings.CLAMD_TIMEOUT)
+    try:
+        connection.connect(address)
+    except OSError:
+        connection.close()
+        raise
+    return connection
 
 
 def virus_scan(data: bytes) -> str | None:
     """The name of what clamd found in `data`; None when it is clean or no clamd is
-    configured (CLAMD_SOCKET, or CLAMD_HOST and CLAMD_PORT). Raises ScannerUnavailable
+    configured (clamd_address). Raises ScannerUnavailable
     when clamd cannot be reached or does not say OK or FOUND.
 
     INSTREAM: the command, then chunks each led by its length (4 bytes, network order),

@@ -27,6 +27,7 @@ STACK = {
     "beat",
     "postgres",
     "redis",
+    "clamav",
 }
 
 
@@ -135,6 +136,7 @@ def test_the_stack_shares_its_cache_and_can_keep_files_in_object_storage(example
     )
 
 
+<<<<<<< HEAD
 def test_the_service_connects_as_a_role_of_its_own_and_only_migrate_as_the_owner(example_env):
     """The owner's URL reaches the migrate service alone (migrations, db_roles and
     retention); everything else connects as the role db_roles makes, which owns nothing."""
@@ -153,6 +155,24 @@ def test_the_service_connects_as_a_role_of_its_own_and_only_migrate_as_the_owner
         assert environment["DATABASE_URL"].startswith("postgres://scr_service:"), name
         if name != "migrate":
             assert "DATABASE_OWNER_URL" not in environment, name
+=======
+def test_the_stack_scans_every_upload_with_its_own_clamd(example_env):
+    services = _services(example_env)
+    assert services["clamav"]["image"].startswith("clamav/clamav:")
+    # Its signatures on a volume (docker-compose 1.29 prints volumes short, Compose v2 long).
+    volumes = [v if isinstance(v, str) else v["target"] for v in services["clamav"]["volumes"]]
+    assert any("/var/lib/clamav" in volume for volume in volumes)
+    # Every process of the service has it (the web uploads, `manage.py import_chronology`
+    # runs in any of them), and web starts after it.
+    for name, service in services.items():
+        if service.get("image") == "scr-service:latest":
+            assert service["environment"]["CLAMD_URL"] == "tcp://clamav:3310", name
+    assert "clamav" in services["web"]["depends_on"]
+    # Another clamd instead, by the environment.
+    elsewhere = {**example_env, "CLAMD_URL": "unix:///run/clamav/clamd.sock"}
+    environment = _services(elsewhere)["web"]["environment"]
+    assert environment["CLAMD_URL"] == "unix:///run/clamav/clamd.sock"
+>>>>>>> h/uploads
 
 
 def test_compose_file_is_valid_as_it_stands(tmp_path):

@@ -5,8 +5,8 @@ import pytest
 
 from scr import registry, uploads
 from tests.factories import UserFactory
+from tests.files import PDF
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 COLUMNS = ["original_name", "stored_name", "content_type", "size", "uploaded_by", "uploaded_at"]
 
 

@@ -2,8 +2,6 @@
 files checked by their content, the coordinator's acceptance that completes an action,
 and who sees and does what on the action's page."""
 
-import io
-import zipfile
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -27,28 +25,13 @@ from scr.deadlines import calendar
 from scr.deadlines.models import Deadline, Reminder
 from scr.deadlines.reminders import deadline_sweep
 from tests import scenarios
+from tests.files import DOCX, JPEG, PDF, PNG, XLSX
 
 pytestmark = pytest.mark.django_db
 
 ASC = "Testshire Adult Social Care"
 TARGET = calendar.today() + timedelta(days=90)
 HIDDEN = ("lead_a", "board_member", "outsider", "other_coordinator")
-
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-
-
-def _office(part: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(part, "<x/>")
-    return buffer.getvalue()
-
-
-DOCX = _office("word/document.xml")
-XLSX = _office("xl/workbook.xml")
 
 
 @pytest.fixture(autouse=True)

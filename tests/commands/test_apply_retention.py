@@ -53,10 +53,10 @@ from tests.actionplans.conftest import (  # noqa: F401
     written,
 )
 from tests.actionplans.test_closure import accepted_plans
+from tests.files import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUBJECT = "Hypatia Quenby-Marsh"
 
 

@@ -1,7 +1,7 @@
-"""Meeting papers: checked by content, kept outside the web root, served with an audit."""
+"""Meeting papers: checked by content, kept outside the web root, served with an audit;
+those for the panel only listed and served to the panel alone."""
 
-import io
-import zipfile
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,18 +10,9 @@ from django.urls import reverse
 from panel.models import PanelMeetingAttachment
 from scr.audit.models import AuditEvent
 from scr.deadlines import calendar
+from tests.files import DOCX, PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _docx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -44,7 +35,7 @@ def post_meeting(client, case, panel_chair, settings, tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "data", "stored_as"),
-    [("minutes.pdf", PDF, "minutes.pdf"), ("..\\..\\etc/agenda.docx", _docx(), "agenda.docx")],
+    [("minutes.pdf", PDF, "minutes.pdf"), ("..\\..\\etc/agenda.docx", DOCX, "agenda.docx")],
 )
 def test_good_papers_are_kept_under_a_random_name(post_meeting, name, data, stored_as, tmp_path):
     assert post_meeting(name, data).status_code == 302
@@ -95,5 +86,106 @@ def test_a_paper_missing_from_disk_is_a_404_not_an_error(
     paper = PanelMeetingAttachment.objects.get()
     (tmp_path / "private" / paper.stored_name).unlink()
     client.force_login(coordinator)
+    url = reverse("panel:attachment", args=[case.reference, paper.pk])
+    assert client.get(url).status_code == 404
+
+
+# Papers for the panel only (issue 20) ---------------------------------------------------
+
+PANEL = ["panel_member", "panel_chair", "coordinator"]
+NOT_PANEL = ["lead_a", "author_a", "director_a", "overview_author", "chair"]
+
+
+@pytest.fixture
+def post_restricted(client, case, panel_chair, settings, tmp_path):
+    """Post a meeting with a paper as the panel chair, ticking (or not) 'Only the panel
+    may see this paper'; the paper."""
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    client.force_login(panel_chair)
+
+    def post(name="panel-notes.pdf", *, panel_only=True):
+        data = {
+            "held_on": calendar.today().strftime("%d/%m/%Y"),
+            "notes": "Agreed.",
+            "paper": SimpleUploadedFile(name, PDF),
+        }
+        if panel_only:
+            data["paper_panel_only"] = "on"
+        response = client.post(reverse("panel:meeting-new", args=[case.reference]), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return PanelMeetingAttachment.objects.get(original_name=name)
+
+    return post
+
+
+def _panel_only_box(page: str) -> str:
+    [box] = re.findall(r'<input[^>]*name="paper_panel_only"[^>]*>', page)
+    return box
+
+
+def test_the_form_offers_panel_only_ticked_by_default(client, case, panel_chair):
+    client.force_login(panel_chair)
+    page = client.get(reverse("panel:meeting-new", args=[case.reference])).content.decode()
+    assert "Only the panel may see this paper" in page
+    assert " checked" in _panel_only_box(page)
+
+
+def test_a_refused_meeting_keeps_the_choice_made(client, case, panel_chair):
+    client.force_login(panel_chair)
+    response = client.post(
+        reverse("panel:meeting-new", args=[case.reference]),
+        {"held_on": "", "notes": "Agreed.", "paper": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert " checked" not in _panel_only_box(page)  # left unticked, as sent
+
+
+def _sees(client, user, case, paper) -> tuple[int, bool]:
+    """(the download's status, whether the case page lists the paper) for `user`."""
+    client.force_login(user)
+    status = client.get(reverse("panel:attachment", args=[case.reference, paper.pk])).status_code
+    listed = (
+        paper.original_name
+        in client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
+    )
+    return status, listed
+
+
+@pytest.mark.parametrize("who", PANEL)
+def test_the_panel_may_see_a_panel_only_paper(client, case, post_restricted, request, who):
+    paper = post_restricted()
+    assert paper.panel_only
+    assert _sees(client, request.getfixturevalue(who), case, paper) == (200, True)
+
+
+@pytest.mark.parametrize("who", NOT_PANEL)
+def test_nobody_else_finds_a_panel_only_paper(client, case, post_restricted, request, who):
+    shared = post_restricted("agenda.pdf", panel_only=False)
+    restricted = post_restricted()
+    user = request.getfixturevalue(who)
+    # The same person sees the case, and a paper not restricted, in full.
+    assert _sees(client, user, case, shared) == (200, True)
+    assert _sees(client, user, case, restricted) == (404, False)
+
+
+def test_the_rule_is_one_named_function(case, panel_member, panel_chair, coordinator, lead_a):
+    from panel import access as panel_access
+
+    for user, may in [(panel_member, True), (panel_chair, True), (coordinator, True)]:
+        assert panel_access.may_see_panel_only_papers(user, case) is may
+    assert panel_access.may_see_panel_only_papers(lead_a, case) is False
+
+
+def test_a_panel_member_taken_off_the_case_no_longer_finds_it(
+    client, case, post_restricted, panel_member, coordinator
+):
+    from scr.accounts.roles import Role
+    from scr.cases import services as case_services
+
+    paper = post_restricted()
+    assignment = case.assignments.get(user=panel_member, role=Role.PANEL_MEMBER)
+    case_services.case_unassign(assignment_id=assignment.pk, by=coordinator)
+    client.force_login(panel_member)
     url = reverse("panel:attachment", args=[case.reference, paper.pk])
     assert client.get(url).status_code == 404

@@ -1,14 +1,16 @@
 """What the security tests of content share: hostile payloads, a TCP port that records
-every connection, and reading a PDF's text and embedded files."""
+every connection, a fake clamd, and reading a PDF's text and embedded files."""
 
 import io
 import socket
+import struct
 import threading
 import time
 
 import pytest
 from pypdf import PdfReader
 
+from tests.files import EICAR
 from tests.overview.conftest import CHRONOLOGIES
 
 # Stored XSS and template injection: typed into free text, shown escaped, never run.
@@ -46,6 +48,64 @@ def embedded_files(pdf: bytes) -> list[str]:
             if annotation.get_object().get("/Subtype") == "/FileAttachment":
                 found.append("annotation")
     return found
+
+
+def _recv_exact(connection, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        part = connection.recv(size - len(data))
+        if not part:
+            raise ConnectionError("closed")
+        data += part
+    return data
+
+
+class FakeClamd:
+    """A clamd on a real socket that speaks INSTREAM and finds the EICAR string."""
+
+    def __init__(self, family=socket.AF_INET, path: str | None = None, reply: bytes = b""):
+        self.server = socket.socket(family, socket.SOCK_STREAM)
+        self.server.bind(path or ("127.0.0.1", 0))
+        self.server.listen(4)
+        self.server.settimeout(0.05)
+        self.port = self.server.getsockname()[1] if path is None else None
+        self.reply = reply
+        self.scanned: list[tuple[bytes, bytes]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(5)
+                self._serve(connection)
+
+    def _serve(self, connection) -> None:
+        command = b""
+        while not command.endswith(b"\0"):
+            command += _recv_exact(connection, 1)
+        data = b""
+        while size := struct.unpack("!L", _recv_exact(connection, 4))[0]:
+            data += _recv_exact(connection, size)
+        self.scanned.append((command, data))
+        if self.reply:
+            connection.sendall(self.reply)
+        elif EICAR in data:
+            connection.sendall(b"stream: Eicar-Test-Signature FOUND\0")
+        else:
+            connection.sendall(b"stream: OK\0")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.server.close()
 
 
 class Listener:

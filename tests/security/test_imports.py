@@ -1,22 +1,27 @@
 """Chronology imports (imr.spreadsheet, through the real import page): the size of the
 file and the zip inside a workbook are checked before anything parses them, the XML is
 parsed with defusedxml, and a CSV has a size, a row limit and clear decoding errors.
-A refused file changes nothing."""
+Every import is scanned by clamd when one is configured, and a workbook with macros or
+OLE objects refused (scr.uploads.check_import). A refused file changes nothing."""
 
 import html
 import io
+import socket
 import zipfile
 
 import openpyxl.xml
 import openpyxl.xml.functions
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from imr import spreadsheet, spreadsheet_files
 from imr.models import ChronologyEntry
 from scr import uploads
+from tests.files import EICAR, OLE
 from tests.imr.conftest import asked, commissioned, dates, imr_a  # noqa: F401
+from tests.security.hostile import FakeClamd
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +196,85 @@ def test_a_csv_with_too_many_entries_is_refused(post_import, monkeypatch):
 def test_a_csv_that_cannot_be_decoded_gives_a_clear_message(post_import, data, message):
     page = post_import("c.csv", data)
     assert message in page
+
+
+# Every import passes through scr.uploads.check_import: macros and viruses --------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"add": {"xl/vbaProject.bin": OLE}},
+        {"add": {"xl/embeddings/oleObject1.bin": OLE}},
+        {"add": {"xl/activeX/activeX1.xml": "<x/>"}},
+        {"content_type": "application/vnd.ms-excel.sheet.macroEnabled.main+xml"},
+    ],
+    ids=["vba", "ole", "activex", "xlsm"],
+)
+def test_a_workbook_with_macros_or_objects_is_refused(post_import, never_parsed, change):
+    workbook = _workbook()
+    if "content_type" in change:
+        with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+            types = archive.read("[Content_Types].xml").decode()
+        types = types.replace(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            change["content_type"],
+        )
+        workbook = _rezip(workbook, replace={"[Content_Types].xml": types})
+    else:
+        workbook = _rezip(workbook, add=change["add"])
+    page = post_import("c.xlsx", workbook)
+    assert "There is a problem" in page
+    assert "The file ‘c.xlsx’ contains" in page
+    assert "macros" in page or "embedded objects or controls (OLE or ActiveX)" in page
+
+
+@pytest.fixture
+def clamd(settings):
+    fake = FakeClamd()
+    settings.CLAMD_URL, settings.CLAMD_TIMEOUT = f"tcp://127.0.0.1:{fake.port}", 5
+    yield fake
+    fake.close()
+
+
+def test_an_import_is_scanned_and_an_infected_one_refused(post_import, clamd):
+    page = post_import("c.csv", (HEADER + ROW).encode() + EICAR)
+    assert "The virus checker found a virus in the file ‘c.csv’ (Eicar-Test-Signature)" in page
+    assert [data for _, data in clamd.scanned] == [(HEADER + ROW).encode() + EICAR]
+
+
+def test_a_clean_import_is_scanned_and_taken(client, imr_a, author_a, clamd):  # noqa: F811
+    client.force_login(author_a)
+    url = reverse("imr:chronology-import", args=[imr_a.case.reference, imr_a.agency_id])
+    response = client.post(url, {"file": SimpleUploadedFile("c.xlsx", _workbook())})
+    assert response.status_code == 302
+    assert [data for _, data in clamd.scanned] == [_workbook()]
+    assert ChronologyEntry.objects.filter(imr=imr_a).count() == 1
+
+
+def test_an_import_is_refused_when_the_scanner_is_unavailable(post_import, settings, caplog):
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    settings.CLAMD_URL, settings.CLAMD_TIMEOUT = f"tcp://127.0.0.1:{port}", 2
+    page = post_import("c.csv", (HEADER + ROW).encode())
+    assert "Virus scanning is unavailable just now, so the file ‘c.csv’ was not uploaded" in page
+    assert "the virus scanner did not answer" in caplog.text
+
+
+def test_the_import_command_is_scanned_too(imr_a, author_a, clamd, tmp_path):  # noqa: F811
+    path = tmp_path / "c.csv"
+    path.write_bytes((HEADER + ROW).encode() + EICAR)
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command(
+            "import_chronology",
+            imr_a.case.reference,
+            imr_a.agency.name,
+            str(path),
+            stdout=io.StringIO(),
+            stderr=stderr,
+        )
+    assert "found a virus in the file ‘c.csv’ (Eicar-Test-Signature)" in stderr.getvalue()
+    assert not ChronologyEntry.objects.filter(imr=imr_a).exists()

@@ -6,14 +6,12 @@ scanning by clamd that refuses what it finds and fails closed."""
 import io
 import os
 import socket
-import struct
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -24,6 +22,7 @@ from scr import settings as project_settings
 from scr import uploads
 from tests.actionplans.conftest import lead_c, planning  # noqa: F401
 from tests.actionplans.test_closure import accepted_plans
+from tests.files import DOCX, EICAR, JPEG, PDF, PNG, XLSX, office
 from tests.imr.conftest import commissioned  # noqa: F401
 from tests.overview.conftest import (  # noqa: F401
     received,
@@ -32,14 +31,9 @@ from tests.overview.conftest import (  # noqa: F401
     submitted,
     written,
 )
+from tests.security.hostile import FakeClamd
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-# The EICAR test file, in two halves so that no scanner flags this source file.
-EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD" + b"-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
 def _zip(*names: str) -> bytes:
@@ -48,10 +42,6 @@ def _zip(*names: str) -> bytes:
         for name in names:
             archive.writestr(name, "<x/>")
     return buffer.getvalue()
-
-
-DOCX = _zip("[Content_Types].xml", "word/document.xml")
-XLSX = _zip("[Content_Types].xml", "xl/workbook.xml")
 
 
 @pytest.fixture(autouse=True)
@@ -203,73 +193,17 @@ def test_every_model_of_uploaded_files_counts_towards_the_quota():
 # Virus scanning (clamd INSTREAM) -------------------------------------------------------
 
 
-def _recv_exact(connection, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        part = connection.recv(size - len(data))
-        if not part:
-            raise ConnectionError("closed")
-        data += part
-    return data
-
-
-class FakeClamd:
-    """A clamd on a real socket that speaks INSTREAM and finds the EICAR string."""
-
-    def __init__(self, family=socket.AF_INET, path: str | None = None, reply: bytes = b""):
-        self.server = socket.socket(family, socket.SOCK_STREAM)
-        self.server.bind(path or ("127.0.0.1", 0))
-        self.server.listen(4)
-        self.server.settimeout(0.05)
-        self.port = self.server.getsockname()[1] if path is None else None
-        self.reply = reply
-        self.scanned: list[tuple[bytes, bytes]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with connection:
-                connection.settimeout(5)
-                self._serve(connection)
-
-    def _serve(self, connection) -> None:
-        command = b""
-        while not command.endswith(b"\0"):
-            command += _recv_exact(connection, 1)
-        data = b""
-        while size := struct.unpack("!L", _recv_exact(connection, 4))[0]:
-            data += _recv_exact(connection, size)
-        self.scanned.append((command, data))
-        if self.reply:
-            connection.sendall(self.reply)
-        elif EICAR in data:
-            connection.sendall(b"stream: Eicar-Test-Signature FOUND\0")
-        else:
-            connection.sendall(b"stream: OK\0")
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.server.close()
-
-
 @pytest.fixture
 def clamd(settings):
+    """A fake clamd on 127.0.0.1, named by CLAMD_URL as docker-compose.yml names clamav."""
     fake = FakeClamd()
-    settings.CLAMD_HOST, settings.CLAMD_PORT, settings.CLAMD_TIMEOUT = "127.0.0.1", fake.port, 5
+    settings.CLAMD_URL, settings.CLAMD_TIMEOUT = f"tcp://127.0.0.1:{fake.port}", 5
     yield fake
     fake.close()
 
 
 def test_scanning_is_off_unless_clamd_is_configured(monkeypatch):
+    assert django_settings.CLAMD_URL == ""
     assert django_settings.CLAMD_SOCKET == "" and django_settings.CLAMD_HOST == ""
 
     def no_network(*args, **kwargs):
@@ -280,8 +214,9 @@ def test_scanning_is_off_unless_clamd_is_configured(monkeypatch):
 
 
 def test_clamd_sees_the_whole_file_and_a_clean_one_passes(clamd):
-    data = PDF + os.urandom(200_000)  # several INSTREAM chunks
-    assert uploads.check_upload(_file("big.pdf", data)).data == data
+    # Several INSTREAM chunks.
+    data = office("docx", parts=[("word/media/noise.dat", os.urandom(200_000))])
+    assert uploads.check_upload(_file("big.docx", data)).data == data
     assert clamd.scanned == [(b"zINSTREAM\0", data)]
 
 
@@ -289,14 +224,17 @@ def test_a_file_clamd_finds_infected_is_refused(clamd):
     error = _refused("report.pdf", PDF + EICAR)
     assert error.code == "virus"
     assert error.messages == [
-        "The virus checker found a virus in the file (Eicar-Test-Signature), so it was not uploaded"
+        "The virus checker found a virus in the file ‘report.pdf’ (Eicar-Test-Signature), so "
+        "it was not uploaded. Do not open the file again: tell your IT team"
     ]
 
 
 def test_an_infected_paper_is_refused_on_the_page_and_nothing_kept(clamd, post_paper, private_root):
     response = post_paper("minutes.pdf", PDF + EICAR)
     assert response.status_code == 400
-    assert "found a virus in the file (Eicar-Test-Signature)" in response.content.decode()
+    assert "found a virus in the file ‘minutes.pdf’ (Eicar-Test-Signature)" in (
+        response.content.decode()
+    )
     assert not PanelMeeting.objects.exists()
     assert not private_root.exists() or not any(private_root.iterdir())
 
@@ -317,12 +255,14 @@ def test_an_unreachable_clamd_refuses_the_upload_try_again_later(settings, post_
     )
     error = _refused("minutes.pdf", PDF)
     assert error.code == "scanner"
-    assert "could not be checked for viruses just now" in error.messages[0]
-    assert error.messages[0].endswith("Try again later")
+    assert error.messages == [
+        "Virus scanning is unavailable just now, so the file ‘minutes.pdf’ was not uploaded. "
+        "Try again later; if it goes on, tell the board's coordinator"
+    ]
 
     response = post_paper("minutes.pdf", PDF)
     assert response.status_code == 400
-    assert "Try again later" in response.content.decode()
+    assert "Virus scanning is unavailable just now" in response.content.decode()
     assert not PanelMeeting.objects.exists()
 
 
@@ -335,15 +275,54 @@ def test_an_error_from_clamd_refuses_the_upload(settings):
         fake.close()
 
 
-def test_clamd_on_a_unix_socket(settings, tmp_path):
+@pytest.mark.parametrize("how", ["url", "socket"])
+def test_clamd_on_a_unix_socket(settings, tmp_path, how):
     path = str(tmp_path / "clamd.sock")
     fake = FakeClamd(socket.AF_UNIX, path)
-    settings.CLAMD_SOCKET = path
+    if how == "url":
+        settings.CLAMD_URL = f"unix://{path}"
+    else:
+        settings.CLAMD_SOCKET = path
     try:
         assert uploads.virus_scan(PDF) is None
         assert uploads.virus_scan(EICAR) == "Eicar-Test-Signature"
     finally:
         fake.close()
+
+
+def test_clamd_by_host_and_port_as_before(settings):
+    fake = FakeClamd()
+    settings.CLAMD_HOST, settings.CLAMD_PORT = "127.0.0.1", fake.port
+    try:
+        assert uploads.virus_scan(EICAR) == "Eicar-Test-Signature"
+    finally:
+        fake.close()
+
+
+@pytest.mark.parametrize(
+    "url, address",
+    [
+        ("tcp://clamav:3310", ("clamav", 3310)),
+        ("tcp://clamav", ("clamav", 3310)),
+        ("unix:///run/clamav/clamd.sock", "/run/clamav/clamd.sock"),
+    ],
+)
+def test_clamd_url_names_a_host_and_port_or_a_socket(settings, url, address):
+    settings.CLAMD_URL = url
+    assert uploads.clamd_address() == address
+
+
+@pytest.mark.parametrize("url", ["http://clamav:3310", "clamav:3310", "unix://"])
+def test_a_clamd_url_of_another_form_is_a_configuration_error(settings, url):
+    settings.CLAMD_URL = url
+    with pytest.raises(ImproperlyConfigured):
+        uploads.virus_scan(PDF)
+
+
+def test_a_closed_clamd_url_refuses_the_upload_and_logs(settings, caplog):
+    settings.CLAMD_URL, settings.CLAMD_TIMEOUT = f"tcp://127.0.0.1:{_closed_port()}", 2
+    assert _refused("minutes.pdf", PDF).code == "scanner"
+    assert "the virus scanner did not answer" in caplog.text
 
 
 def _real_clamd() -> dict | None:

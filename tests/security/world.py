@@ -54,6 +54,7 @@ from scr.documents import tasks as document_tasks
 from tests import scenarios
 from tests.conftest import _person
 from tests.factories import AgencyFactory, BoardFactory
+from tests.files import PDF
 from tests.imr.conftest import entry, nominate, write_chronology
 from tests.overview.conftest import (
     CHRONOLOGIES,
@@ -70,7 +71,6 @@ DRAFT_MARKER = "MARKERX1Q7"
 # Board B's referral and case: nobody on board A may ever read them.
 BOARD_B_MARKER = "MARKERB8Z3"
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # (key, full name, board-wide roles, agency letter): the personas of tests/conftest.py
 # and the other agencies' people of tests/overview/conftest.py, under their board's name.
@@ -179,6 +179,9 @@ def _main_case(w: BoardWorld, *, subject: str, what_happened: str) -> None:
         attendees=[p["panel_chair"], p["panel_member"]],
         notes="The panel met.",
         papers=[_checked("agenda.pdf")],
+        # For everyone who sees the case in full (the matrix's row); a paper for the panel
+        # only is tested in tests/panel/test_meeting_papers.py.
+        papers_panel_only=False,
     )
     panel.media_statement_record(
         case_id=case.pk, by=p["chair"], text="The board is reviewing a case.", agreed_on=today

@@ -17,11 +17,11 @@ from scr.audit.models import AuditEvent
 from scr.documents.models import RenderedDocument
 from scr.documents.services import document_render, document_request
 from tests.environment import settings_from
+from tests.files import PDF
 from tests.storage.conftest import s3_environment
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PUBLIC = ("http://acs.amazonaws.com/groups/global/AllUsers", "AuthenticatedUsers")
 
 
