@@ -8,7 +8,14 @@ class OverviewConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from overview import attention, case_section, demo, documents, retention  # noqa: F401
+        from overview import (  # noqa: F401
+            attention,
+            case_section,
+            demo,
+            documents,
+            retention,
+            sar_demo,
+        )
         from overview import summary_services as summary
         from overview.tasks import summary_release_due_task
         from scr import registry

@@ -315,7 +315,8 @@ def _take(world: DemoWorld, case: Case, story: Story, teams: dict, timeline: Tim
         # Each review goes its own pace from the commissioning.
         review = Timeline(timeline.start)
         review.after(timeline.last)
-        _review(world, case, key, story, teams[key], died, review)
+        agency, panel_chair = world.agencies[key], world.people[Role.PANEL_CHAIR]
+        _review(case, agency, key, story, teams[key], died, review, panel_chair=panel_chair)
         reviews_done = max(reviews_done, review.last)
     timeline.after(reviews_done)
     _write_overview(world, case, story, died, timeline)
@@ -338,15 +339,24 @@ def _family(story: Story, key: str, died: date) -> dict:
 
 
 def _review(
-    world: DemoWorld, case: Case, key: str, story: Story, team: dict, died, timeline: Timeline
+    case: Case,
+    agency,
+    key: str,
+    story: Story,
+    team: dict,
+    died,
+    timeline: Timeline,
+    *,
+    panel_chair,
 ) -> None:
-    """One agency's review: nominated, written, countersigned and accepted by the panel,
-    each step on its day (imr.demo.DAYS after the commissioning: `timeline`)."""
+    """One agency's review (`key`: its part of the story and of REVIEWS): nominated,
+    written, countersigned and accepted by `panel_chair`, each step on its day
+    (imr.demo.DAYS after the commissioning: `timeline`). The SAR demo's reviews too."""
 
     def on(step: str):
         return timeline.on(imr_demo.DAYS[step])
 
-    ids = {"case_id": case.pk, "agency_id": world.agencies[key].pk}
+    ids = {"case_id": case.pk, "agency_id": agency.pk}
     author, director = team["author"], team["director"]
     with on("nominate"):
         imr_services.imr_nominate(
@@ -397,7 +407,6 @@ def _review(
     with on("countersign_report"):
         imr_services.imr_countersign(**ids, by=director)
     comments = REVIEWS["panel_accept"]
-    panel_chair = world.people[Role.PANEL_CHAIR]
     with on("panel_accept"):
         imr_services.imr_panel_review(**ids, by=panel_chair, accept=True, comments=comments)
 

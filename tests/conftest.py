@@ -37,7 +37,9 @@ def shared_state_group(nodeid: str) -> str | None:
     path = nodeid.split("::", 1)[0]
     if path.startswith("tests/security/"):
         return "tests/security/"
-    if path.endswith("/test_demo.py") or path == "tests/commands/test_seed_scale_reads.py":
+    if path.endswith(("/test_demo.py", "/test_sar_demo.py")) or path == (
+        "tests/commands/test_seed_scale_reads.py"
+    ):
         return "demo"
     if path.startswith("tests/faults/"):
         # One Redis, SMTP server and database for every fault: run one after the other (two

@@ -31,6 +31,9 @@ class DemoWorld:
     agencies: dict[str, Agency]
     people: dict[Role, User]
     other_board: Board
+    # The second board's coordinator: its cases are Safeguarding Adults Reviews, walked by
+    # overview/sar_demo.py.
+    other_coordinator: User | None = None
     cases: dict[str, Case] = field(default_factory=dict)
 
 
@@ -154,8 +157,13 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
             "short_name": other["short_name"],
             "code": other["code"],
             "coordinator_email": other["coordinator_email"],
+            "default_review_type": other["default_review_type"],
         },
     )
+    if not other_board.default_review_type:
+        # A board an earlier demo made before it ran SARs (never chosen since).
+        other_board.default_review_type = other["default_review_type"]
+        other_board.save(update_fields=["default_review_type"])
     agencies = {
         key: Agency.objects.get_or_create(board=board, name=name, defaults={"kind": kind})[0]
         for key, name, kind in AGENCIES
@@ -177,15 +185,16 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, today: date | None = None) ->
         other_board, {}, someone["email"], someone["name"], someone["title"], None, password
     )
     role_grant(user=southvale, role=Role.COORDINATOR)
-    world = DemoWorld(board=board, agencies=agencies, people=people, other_board=other_board)
+    world = DemoWorld(
+        board=board,
+        agencies=agencies,
+        people=people,
+        other_board=other_board,
+        other_coordinator=southvale,
+    )
 
     if not Case.objects.filter(board=board).exists():
         _seed_cases(world, today)
-    if not Case.objects.filter(board=other_board).exists():
-        with Timeline(today - timedelta(days=20), today=today).on(0):
-            case_services.case_create(
-                board=other_board, by=southvale, subject_name=other["case_subject"]
-            )
     world.cases = {c.reference: c for c in Case.objects.filter(board=board)}
     for seeder in _seeders.values():
         seeder(world)

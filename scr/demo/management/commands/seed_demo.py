@@ -4,6 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
+from scr.accounts.models import User
 from scr.demo.seed import DEFAULT_PASSWORD, PEOPLE, seed_demo
 
 
@@ -17,4 +18,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password: {password}):")
         for email, name, _title, _agency, role in PEOPLE:
             self.stdout.write(f"  {role.label:<26} {email:<30} {name}")
-        self.stdout.write(f"  {'Coordinator, other board':<26} southvale.coordinator@example.org")
+        # The second board (Safeguarding Adults Reviews): its people, the stages' too.
+        other = world.other_board
+        self.stdout.write(f"{other.name} (Safeguarding Adults Reviews), same password:")
+        for user in User.objects.filter(board=other).order_by("email"):
+            self.stdout.write(f"  {user.email:<38} {user.full_name}, {user.job_title}")
