@@ -8,61 +8,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0008_board_code_unique'),
-        ('cases', '0007_reference_unique'),
-        ('imr', '0002_status_events'),
+        ("accounts", "0008_board_code_unique"),
+        ("cases", "0007_reference_unique"),
+        ("imr", "0002_status_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InformationRequest',
+            name="InformationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient_name', models.CharField(blank=True, max_length=200, verbose_name='Name')),
-                ('recipient_organisation', models.CharField(blank=True, max_length=200, verbose_name='Organisation')),
-                ('recipient_email', models.EmailField(blank=True, max_length=254, verbose_name='Email address')),
-                ('asked', models.TextField(verbose_name='What is asked for')),
-                ('legal_basis', models.TextField(verbose_name='Legal basis')),
-                ('asked_on', models.DateField(verbose_name='Asked on')),
-                ('due_on', models.DateField(verbose_name='Due on')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', django_fsm.FSMField(choices=[('asked', 'Waiting for a reply'), ('escalated', 'Escalated to the chair'), ('replied', 'Reply received')], default='asked', max_length=10, protected=True)),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='Received on')),
-                ('reply', models.TextField(blank=True, verbose_name='Reply')),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('escalation_reason', models.TextField(blank=True)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='s45_requests', to='cases.case')),
-                ('escalated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('received_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "recipient_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="Name"),
+                ),
+                (
+                    "recipient_organisation",
+                    models.CharField(blank=True, max_length=200, verbose_name="Organisation"),
+                ),
+                (
+                    "recipient_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="Email address"),
+                ),
+                ("asked", models.TextField(verbose_name="What is asked for")),
+                ("legal_basis", models.TextField(verbose_name="Legal basis")),
+                ("asked_on", models.DateField(verbose_name="Asked on")),
+                ("due_on", models.DateField(verbose_name="Due on")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("asked", "Waiting for a reply"),
+                            ("escalated", "Escalated to the chair"),
+                            ("replied", "Reply received"),
+                        ],
+                        default="asked",
+                        max_length=10,
+                        protected=True,
+                    ),
+                ),
+                (
+                    "received_on",
+                    models.DateField(blank=True, null=True, verbose_name="Received on"),
+                ),
+                ("reply", models.TextField(blank=True, verbose_name="Reply")),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("escalation_reason", models.TextField(blank=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="s45_requests",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "escalated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "received_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['asked_on', 'pk'],
+                "ordering": ["asked_on", "pk"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='InformationReplyFile',
+            name="InformationReplyFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('original_name', models.CharField(max_length=255)),
-                ('stored_name', models.CharField(max_length=100, unique=True)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='imr.informationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255)),
+                ("stored_name", models.CharField(max_length=100, unique=True)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="imr.informationrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'pk'],
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='informationrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agency__isnull', False), ('recipient_name', '')), models.Q(('agency__isnull', True), models.Q(('recipient_name', ''), _negated=True)), _connector='OR'), name='s45_request_one_recipient'),
+            model_name="informationrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("agency__isnull", False), ("recipient_name", "")),
+                    models.Q(
+                        ("agency__isnull", True), models.Q(("recipient_name", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="s45_request_one_recipient",
+            ),
         ),
     ]
