@@ -394,3 +394,20 @@ def test_nobody_of_another_agency_sees_the_reply(
     assert agency_b.name in case_page and agency_a.name + "</a>" not in case_page
     client.force_login(lead_a)
     assert MARKER in client.get(pages[1]).content.decode()
+
+
+def test_the_clock_reminds_the_lead_and_then_the_coordinator(
+    sar, coordinator, lead_a, agency_a, django_capture_on_commit_callbacks
+):
+    """The s45 clock is reminded like the others (scr.deadlines.reminders): its owner, the
+    agency's lead, and once overdue the coordinator too; never with what was asked."""
+    from scr.deadlines.reminders import deadline_sweep
+
+    request = ask(sar, coordinator, agency_a, asked=f"Her ward notes ({MARKER}).")
+    mail.outbox = []
+    overdue = request.due_on + timedelta(days=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        deadline_sweep(at=datetime.combine(overdue, time(9), tzinfo=calendar.LONDON), inline=True)
+    about = [m for m in mail.outbox if "request for information" in m.subject.lower()]
+    assert {address for m in about for address in m.to} >= {lead_a.email, coordinator.email}
+    assert not [m for m in mail.outbox if MARKER in m.subject + m.body]
