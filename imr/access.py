@@ -4,7 +4,7 @@ primitives of scr.access and the panel's rules."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from imr.models import Imr, ImrSubmission
+from imr.models import Imr, ImrSubmission, InformationRequest
 from panel import access as panel_access
 from scr import access
 from scr.accounts.roles import Role
@@ -152,3 +152,82 @@ def require_imr_role(roles: frozenset[str], role: str) -> None:
     """403 unless the user is `role` (IMR_AUTHOR and the like) to the IMR."""
     if role not in roles:
         raise PermissionDenied
+
+
+# Requests for information under section 45 of the Care Act 2014 (a SAR's register).
+
+S45_CLOCK = "s45_reply"
+
+
+def has_s45_register(case) -> bool:
+    """The case's review type keeps a register of s45 requests: it names their clock
+    (the Safeguarding Adults Review does; the 2009 procedure has no such power)."""
+    return case.review_type.clock_display(S45_CLOCK) is not None
+
+
+def may_manage_s45(perms: frozenset[str]) -> bool:
+    """The coordinator and the board chair keep the register and read every reply."""
+    return access.board_side(perms)
+
+
+def may_answer_s45(user, request: InformationRequest) -> bool:
+    """The lead of the agency asked reads the request and records its reply; nobody of
+    another agency ever sees it."""
+    return request.agency_id is not None and access.is_agency_lead_of(user, request.agency)
+
+
+def may_see_s45(user, request: InformationRequest, perms: frozenset[str]) -> bool:
+    return may_manage_s45(perms) or may_answer_s45(user, request)
+
+
+def may_escalate_s45(perms: frozenset[str], request: InformationRequest) -> bool:
+    """The coordinator escalates a request still waiting to the chair."""
+    return access.manages_case(perms) and request.status == InformationRequest.Status.ASKED
+
+
+def may_record_s45_reply(user, request: InformationRequest, perms: frozenset[str]) -> bool:
+    """The agency's lead, or the board's side for a reply that came some other way (by
+    post, or from someone outside the board), while the request waits."""
+    return request.is_waiting and may_see_s45(user, request, perms)
+
+
+def s45_case_for_user(user, case_key: int | str, lock: bool = False):
+    """(case, perms) of a SAR the user may see in full; 404 for any other case."""
+    case = access.case_for_user(user, case_key, CasePerm.VIEW_STATUS)
+    perms = access.case_permissions(user, case)
+    if not has_s45_register(case) or not access.sees_case_in_full(perms):
+        raise Http404("No such register")
+    if lock:
+        case = access.case_for_user(user, case.pk, CasePerm.VIEW, lock=True)
+    return case, perms
+
+
+def s45_register_for_user(user, case_key: int | str, lock: bool = False):
+    """(case, perms) if the user keeps the register of this SAR; 404 otherwise (another
+    agency's people may not know what was asked of whom)."""
+    case, perms = s45_case_for_user(user, case_key, lock=lock)
+    if not may_manage_s45(perms):
+        raise Http404("No such register")
+    return case, perms
+
+
+def s45_request_for_user(user, case_key: int | str, request_id: int, lock: bool = False):
+    """(case, request, perms) if the user may see this request (the board's side, or the
+    lead of the agency asked); 404 otherwise."""
+    case, perms = s45_case_for_user(user, case_key, lock=lock)
+    requests = InformationRequest.objects.select_related("agency", "case__board")
+    if lock:
+        requests = requests.select_for_update(of=("self",))
+    request = requests.filter(case=case, pk=request_id).first()
+    if request is None or not may_see_s45(user, request, perms):
+        raise Http404("No such request")
+    return case, request, perms
+
+
+def s45_requests_answered_by(user, case):
+    """The requests of the case this user answers for their agency (none unless a lead)."""
+    if not access.is_an_agency_lead(user):
+        return InformationRequest.objects.none()
+    return InformationRequest.objects.filter(
+        case=case, agency_id=user.agency_id, agency__board_id=user.board_id
+    )

@@ -6,7 +6,17 @@ class ImrConfig(AppConfig):
     verbose_name = "Individual Management Reviews"
 
     def ready(self) -> None:
-        from imr import attention, case_section, demo, documents, notifications, retention  # noqa: F401
+        from imr import (  # noqa: F401
+            attention,
+            case_section,
+            demo,
+            documents,
+            notifications,
+            retention,
+            s45_attention,
+            s45_case_section,
+        )
+        from imr.models import InformationReplyFile
         from scr import registry
         from scr.outbox import registry as outbox
 
@@ -19,6 +29,8 @@ class ImrConfig(AppConfig):
             ("imr_chronology_countersigned", "An agency's chronology countersigned"),
             ("imr_report_countersigned", "An agency's report countersigned"),
             ("imr_report_returned", "An agency's report returned by the panel"),
+            ("s45_request_sent", "A request for information sent (s45)"),
+            ("s45_reply_received", "A reply to a request for information received (s45)"),
         ):
             registry.CLOCK_EVENTS.register(event, words)
         # String arguments of this stage's URLs that are ids, kept in the audit trail of a
@@ -27,3 +39,7 @@ class ImrConfig(AppConfig):
         for name in ("key", "part", "person_id", "rec_id", "number", "fmt"):
             registry.AUDIT_URL_ARGUMENTS.register(name, "")
         outbox.register_job("imr.imr_notify", notifications.imr_notify)
+        outbox.register_job("imr.s45_notify", notifications.s45_notify)
+        registry.CASE_FILES.register(
+            InformationReplyFile._meta.label, (InformationReplyFile, "request__case")
+        )

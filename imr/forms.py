@@ -414,3 +414,90 @@ class ConcernForm(forms.Form):
         "note (section 12).",
         error_messages={"required": "Describe the information and why it matters"},
     )
+
+
+# Requests for information under section 45 of the Care Act 2014 (imr.s45_views).
+
+S45_OUTSIDE = "outside"
+
+
+class S45RequestForm(forms.Form):
+    recipient = forms.ChoiceField(
+        label="Who is asked",
+        help_text="An agency of the board (its lead is emailed), or a person or organisation "
+        "outside the board (send them the request yourself, by secure email).",
+        error_messages={
+            "required": "Choose the agency, or a person or organisation outside the board",
+            "invalid_choice": "Choose an agency of this board",
+        },
+    )
+    recipient_name = forms.CharField(
+        label="Name of the person asked",
+        required=False,
+        max_length=200,
+        help_text="Only for someone outside the board.",
+    )
+    recipient_organisation = forms.CharField(
+        label="Their organisation (optional)", required=False, max_length=200
+    )
+    recipient_email = forms.EmailField(
+        label="Their email address",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address like name@example.org"},
+    )
+    asked = forms.CharField(
+        label="What information is asked for",
+        widget=_area(6),
+        max_length=10000,
+        error_messages={"required": "Say what information is asked for"},
+    )
+    legal_basis = forms.CharField(
+        label="Legal basis shown to them",
+        help_text="Section 45 of the Care Act 2014. Change the wording only if you need to.",
+        widget=_area(5),
+        max_length=3000,
+        error_messages={"required": "Give the legal basis of the request"},
+    )
+    asked_on = GovukDateField(name="the date asked", label="Asked on", when=PAST)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = [
+            ("", "Choose who is asked"),
+            *[(str(a.pk), a.name) for a in agencies],
+            (S45_OUTSIDE, "A person or organisation outside the board"),
+        ]
+        self.fields["recipient"].widget = forms.Select(choices=self.fields["recipient"].choices)
+
+    def agency_id(self) -> int | None:
+        value = self.cleaned_data["recipient"]
+        return None if value == S45_OUTSIDE else int(value)
+
+
+class S45ReplyForm(forms.Form):
+    received_on = GovukDateField(name="the date received", label="Received on", when=PAST)
+    reply = forms.CharField(
+        label="The reply",
+        required=False,
+        widget=_area(8),
+        max_length=20000,
+        help_text="Type the information, or upload the file that holds it, or both.",
+    )
+    upload = forms.FileField(
+        label="Upload a file (optional)",
+        required=False,
+        help_text="A PDF, Word document, Excel spreadsheet, PNG or JPEG.",
+        error_messages={"invalid": "Select a file", "empty": "The selected file is empty"},
+    )
+
+
+class S45EscalateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the chair needs to know",
+        help_text="For example: no reply by the due date and no answer to two reminders, or "
+        "the agency declined to supply the information.",
+        widget=_area(5),
+        max_length=5000,
+        error_messages={"required": "Say why the request is escalated to the chair"},
+    )

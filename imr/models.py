@@ -14,6 +14,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from scr import dates
 from scr.dates import day_text
+from scr.uploads import StoredFile
 
 
 class Imr(FSMModelMixin, models.Model):
@@ -393,3 +394,118 @@ class DisciplinaryConcern(models.Model):
 
     def __str__(self) -> str:
         return f"Section 12 concern on {self.imr}"
+
+
+# Requests for information under section 45 of the Care Act 2014 (SARs only) ----------
+
+# The default wording, which the coordinator may change for one request.
+S45_LEGAL_BASIS = (
+    "The board asks for this information under section 45 of the Care Act 2014. You must "
+    "comply with the request where the conditions of section 45 are met: the request is "
+    "made for the purpose of enabling or assisting the board to perform its functions, "
+    "and to a person the board considers likely to have information relevant to them. "
+    "The information may be used only for that purpose."
+)
+
+
+class InformationRequest(FSMModelMixin, models.Model):
+    """A request for information under section 45 of the Care Act 2014 on a Safeguarding
+    Adults Review: to an agency of the board, or to a person or organisation outside it.
+    Its reply is due by the case's `s45_reply` clock (Deadline.subject = `clock_subject`).
+    Its status changes through scr.cases.status.status_change."""
+
+    class Status(models.TextChoices):
+        ASKED = "asked", "Waiting for a reply"
+        ESCALATED = "escalated", "Escalated to the chair"
+        REPLIED = "replied", "Reply received"
+
+    WAITING = (Status.ASKED, Status.ESCALATED)
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="s45_requests")
+    # One of the two: an agency of the board, or a named person outside it.
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_name = models.CharField("Name", max_length=200, blank=True)
+    recipient_organisation = models.CharField("Organisation", max_length=200, blank=True)
+    recipient_email = models.EmailField("Email address", blank=True)
+    asked = models.TextField("What is asked for")
+    legal_basis = models.TextField("Legal basis")
+    asked_on = models.DateField("Asked on")
+    due_on = models.DateField("Due on")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = FSMField(max_length=10, choices=Status.choices, default=Status.ASKED, protected=True)
+    received_on = models.DateField("Received on", null=True, blank=True)
+    reply = models.TextField("Reply", blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["asked_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(agency__isnull=False) & models.Q(recipient_name=""))
+                | (models.Q(agency__isnull=True) & ~models.Q(recipient_name="")),
+                name="s45_request_one_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"s45 request {self.pk} on {self.case_id}"
+
+    @property
+    def to_whom(self) -> str:
+        if self.agency_id:
+            return self.agency.name
+        if self.recipient_organisation:
+            return f"{self.recipient_name}, {self.recipient_organisation}"
+        return self.recipient_name
+
+    @property
+    def clock_subject(self) -> str:
+        """Tells this request's clock from another's to the same agency (Deadline.subject)."""
+        return f"s45-{self.pk}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in self.WAITING
+
+    @property
+    def days_taken(self) -> int | None:
+        return (self.received_on - self.asked_on).days if self.received_on else None
+
+    def is_late(self, today) -> bool:
+        """Replied after the due date, or still waiting past it."""
+        return (self.received_on or today) > self.due_on
+
+    # Transitions: each checks its source and sets fields, nothing else (STYLE.md 3).
+
+    # The coordinator tells the chair that no reply has come (or that it is refused).
+    @transition(field=status, source=Status.ASKED, target=Status.ESCALATED)
+    def escalate(self):
+        pass
+
+    @transition(field=status, source=[Status.ASKED, Status.ESCALATED], target=Status.REPLIED)
+    def receive(self):
+        pass
+
+
+class InformationReplyFile(StoredFile):
+    """A file sent with the reply to a section 45 request (checked by scr.uploads)."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="files")
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"File {self.pk} of s45 request {self.request_id}"

@@ -158,3 +158,71 @@ def imr_notify(*, imr_id: int, event: str, submission_id: int | None = None) -> 
             "board": imr.case.board,
         },
     )
+
+
+# Requests for information under section 45 of the Care Act 2014 (imr.s45_services).
+# The standard statement of the power goes out, never the words asked or replied.
+
+S45_EVENTS = {
+    "asked": (
+        "Request for information under section 45 of the Care Act 2014: case {reference}",
+        "{board} asks {agency} for information for the Safeguarding Adults Review on case "
+        "{reference}. {basis} Please reply by {due}. As the agency's lead, sign in to read "
+        "what is asked and to record the reply.",
+        "Read the request",
+    ),
+    "replied": (
+        "Reply received: request for information on case {reference}",
+        "The reply of {agency} to the request for information under section 45 of the Care "
+        "Act 2014 on case {reference} has been recorded.",
+        "Read the reply",
+    ),
+    "escalated": (
+        "Escalated to you: request for information on case {reference}",
+        "The coordinator has escalated to you the request for information under section 45 "
+        "of the Care Act 2014 made of {agency} on case {reference} (reply due {due}). "
+        "Please read the reason and decide what the board does next.",
+        "Read the request",
+    ),
+}
+
+
+def s45_notify(*, request_id: int, event: str) -> int:
+    """Email the people a section 45 request concerns (an outbox job, run after commit):
+    the agency's leads when asked, the coordinators when a reply is recorded, the chairs
+    when it is escalated."""
+    from django.urls import reverse
+
+    from imr.models import S45_LEGAL_BASIS, InformationRequest
+    from scr.notify import notify_people
+
+    request = InformationRequest.objects.select_related("case__board", "agency").get(pk=request_id)
+    case = request.case
+    subject, body, action = S45_EVENTS[event]
+    words = {
+        "board": case.board.name,
+        "agency": request.agency.name if request.agency_id else "a person outside the board",
+        "reference": case.reference,
+        "basis": S45_LEGAL_BASIS,
+        "due": day_text(request.due_on),
+    }
+    people = get_user_model().objects.filter(board=case.board, is_active=True)
+    if event == "asked":
+        if request.agency_id is None or not request.is_waiting:
+            return 0
+        recipients = people.filter(agency=request.agency, groups__name=group_name(Role.AGENCY_LEAD))
+    elif event == "replied":
+        recipients = people.filter(groups__name=group_name(Role.COORDINATOR))
+    else:
+        recipients = people.filter(groups__name=group_name(Role.BOARD_CHAIR))
+    return notify_people(
+        template="imr_event",
+        recipients=set(recipients),
+        context={
+            "subject": subject.format(**words),
+            "body": body.format(**words),
+            "action": action,
+            "url": reverse("imr:s45-detail", args=[case.reference, request.pk]),
+            "board": case.board,
+        },
+    )

@@ -5,7 +5,7 @@ submitted version are cleared before these (a later stage clears first)."""
 
 from collections import Counter
 
-from imr.models import DisciplinaryConcern, ImrSubmission
+from imr.models import DisciplinaryConcern, ImrSubmission, InformationReplyFile
 from scr.cases import retention
 from scr.cases.stages import Stage
 
@@ -17,4 +17,15 @@ def _clear(case) -> Counter[str]:
     return deleted
 
 
+def _files(case) -> list[str]:
+    """The files sent with replies to the case's s45 requests (their rows go by the
+    cascade)."""
+    return list(
+        InformationReplyFile.objects.filter(request__case=case).values_list(
+            "stored_name", flat=True
+        )
+    )
+
+
 retention.register(stage=Stage.IMRS_IN_PROGRESS, clear=_clear)
+retention.register(files=_files)

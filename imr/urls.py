@@ -1,10 +1,11 @@
 from django.urls import path
 
-from imr import chronology_views, draft_views, views
+from imr import chronology_views, draft_views, s45_views, views
 
 app_name = "imr"
 
 IMR = "<str:reference>/imrs/<int:agency_id>"
+S45 = "<str:reference>/s45/<int:request_id>"
 
 urlpatterns = [
     path("<str:reference>/imrs/commission/", views.commission, name="commission"),
@@ -40,4 +41,11 @@ urlpatterns = [
     path(f"{IMR}/chronology/<int:entry_id>/move/", chronology_views.entry_move, name="entry-move"),
     path(f"{IMR}/glossary/", draft_views.glossary, name="glossary"),
     path(f"{IMR}/checks/", draft_views.checks, name="checks"),
+    # Requests for information under section 45 of the Care Act 2014 (SARs).
+    path("<str:reference>/s45/", s45_views.register, name="s45-register"),
+    path("<str:reference>/s45/new/", s45_views.request_new, name="s45-new"),
+    path(f"{S45}/", s45_views.request_detail, name="s45-detail"),
+    path(f"{S45}/reply/", s45_views.reply, name="s45-reply"),
+    path(f"{S45}/escalate/", s45_views.escalate, name="s45-escalate"),
+    path(f"{S45}/files/<int:file_id>/", s45_views.reply_file, name="s45-file"),
 ]

@@ -29,11 +29,9 @@ STAGES_TO_COME = {
     "notified": "Notified to the national panel",
     "rapid_review": "Rapid review",
 }
-# Events a built-in type's clocks name whose screens are not built yet (slices 5 and 6):
+# Events a built-in type's clocks name whose screens are not built yet (slice 6):
 # a type may name them; nothing records them until the screens exist.
 EVENTS_TO_COME = {
-    "s45_request_sent": "A request for information sent (s45)",
-    "s45_reply_received": "A reply to a request for information received (s45)",
     "serious_incident_known": "A serious incident known to the partners",
     "national_panel_notified": "The serious incident notified to the national panel",
     "rapid_review_decided": "The rapid review's decision",

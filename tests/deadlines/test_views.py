@@ -417,8 +417,9 @@ def test_home_page_queries_do_not_grow_with_extension_requests(
         )
     client.force_login(chair)
     # 20: the action plans' provider looks once for the chair's cases at the plans (16);
-    # 21: the adults' names of every item's case, once.
-    with django_assert_max_num_queries(21):
+    # 21: the requests for information (s45) waiting on the board's SARs, once;
+    # 22: the adults' names of every item's case, once.
+    with django_assert_max_num_queries(22):
         text = client.get(reverse("cases:home")).content.decode()
     assert text.count("Decide an extension") == 6
 

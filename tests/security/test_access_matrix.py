@@ -93,6 +93,14 @@ EXPECTED: dict[str, dict] = {
     "imr:entry-move": {405: "*", "anonymous": 405},
     "imr:glossary": {200: IMR_TEAM, 404: "*"},
     "imr:checks": {200: IMR_TEAM, 404: "*"},
+    # Board A's SAR: its register of requests for information (s45) is the board's
+    # side's; agency A's lead reads and answers the requests made of agency A alone.
+    "imr:s45-register": {200: "coordinator chair", 404: "*"},
+    "imr:s45-new": {200: "coordinator chair", 404: "*"},
+    "imr:s45-detail": {200: "coordinator chair lead_a", 404: "*"},
+    "imr:s45-reply": {200: "coordinator chair lead_a", 404: "*"},
+    "imr:s45-escalate": {200: "coordinator", 403: "chair lead_a", 404: "*"},
+    "imr:s45-file": {200: "coordinator chair lead_a", 404: "*"},
     # The overview report being written on the review case (13); its start on the main.
     "overview:start": {200: "coordinator", 404: "author_b outsider", 403: "*"},
     "overview:overview-detail": {200: OVERVIEW_READERS, 404: "*"},

@@ -19,7 +19,7 @@ from django.utils.html import escape
 
 from scr.deadlines import calendar
 from scr.deadlines.reminders import deadline_sweep
-from tests.security.world import BOARD_B_MARKER, DRAFT_MARKER
+from tests.security.world import BOARD_B_MARKER, DRAFT_MARKER, S45_MARKER
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +125,28 @@ def test_agency_a_reads_its_own_draft_everywhere_it_is_kept(sweep, role):
         assert shown >= AUTHORS_FORMS
 
 
+# What board A's SAR asked agency A under s45, and agency A's reply: the board's side and
+# agency A's lead alone (issue 17). Agency B's lead sees the case, never the request.
+S45_READERS = {"coordinator", "chair", "lead_a"}
+
+
+def test_nobody_but_the_board_and_agency_a_reads_its_s45_reply(sweep):
+    leaks = [
+        (where, role)
+        for where, role, answer in all_answers(sweep)
+        if role not in S45_READERS and S45_MARKER in text_of(answer.content, answer.content_type)
+    ]
+    assert not leaks
+
+
+@pytest.mark.parametrize("role", sorted(S45_READERS))
+def test_the_s45_readers_read_the_reply(sweep, role):
+    """The positive control: the marker is on the request's page for its readers."""
+    answer = sweep.answers[("a", "imr:s45-detail", role)]
+    assert answer.status == 200
+    assert S45_MARKER in text_of(answer.content, answer.content_type)
+
+
 def test_nobody_of_board_a_reads_board_b(sweep):
     """Neither the marker of board B's case and referral nor any reference of board B
     reaches board A's people, on any page of either board, in any list, search, count
@@ -182,6 +204,8 @@ def test_no_email_carries_a_draft_or_another_boards_case(
         text = _email_text(message)
         if DRAFT_MARKER in text:
             leaks.append((message.subject, message.to, "draft"))
+        if S45_MARKER in text:
+            leaks.append((message.subject, message.to, "s45"))
         if board_a & set(message.to):
             checked_for_a += 1
             if BOARD_B_MARKER in text or "OTH-" in text:

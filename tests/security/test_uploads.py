@@ -187,7 +187,7 @@ def test_every_model_of_uploaded_files_counts_towards_the_quota():
     from scr import registry
 
     counted = {model.__name__ for model, _ in registry.CASE_FILES.values()}
-    assert counted == {"PanelMeetingAttachment", "Evidence"}
+    assert counted == {"PanelMeetingAttachment", "Evidence", "InformationReplyFile"}
 
 
 # Virus scanning (clamd INSTREAM) -------------------------------------------------------

@@ -32,7 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from actionplans import implementation_services as implementation
 from actionplans import services as plans
 from actionplans.models import ActionPlan, ChairLetter
-from imr import draft_services
+from imr import draft_services, s45_services
 from imr import services as imr_services
 from imr.demo import write_section
 from imr.models import Imr, ImrRevision, Part, Section
@@ -70,6 +70,9 @@ from tests.overview.conftest import (
 DRAFT_MARKER = "MARKERX1Q7"
 # Board B's referral and case: nobody on board A may ever read them.
 BOARD_B_MARKER = "MARKERB8Z3"
+# What board A's SAR asked agency A under s45, and its reply: only the coordinator, the
+# chair and agency A's lead may ever read them.
+S45_MARKER = "MARKERS45A"
 
 
 # (key, full name, board-wide roles, agency letter): the personas of tests/conftest.py
@@ -470,6 +473,58 @@ def _review_case(w: BoardWorld) -> None:
     )
 
 
+def _sar_case(w: BoardWorld, *, marker: str) -> None:
+    """A Safeguarding Adults Review, decided on its referral, with two requests for
+    information made of agency A under s45: one answered (its words and file carry the
+    marker), one waiting."""
+    p, ag = w.people, w.agencies
+    board = w.board
+    board.default_review_type = "sar"
+    board.save(update_fields=["default_review_type"])
+    case = scenarios.referred(
+        referrer=p["referrer"],
+        lead=p["lead_b"],
+        subject_name="Tobias Wren-Hollis",
+        agencies=[ag["c"]],
+        care_and_support_needs="yes",
+        concern_working_together=True,
+    )
+    board.default_review_type = "scr-2009"
+    board.save(update_fields=["default_review_type"])
+    panel.chair_decision_record(
+        case_id=case.pk,
+        by=p["chair"],
+        decision=panel.Decision.REVIEW,
+        reasons="Mandatory under s44(2).",
+        basis="mandatory",
+    )
+    answered = s45_services.s45_request_send(
+        case_id=case.pk,
+        by=p["coordinator"],
+        agency_id=ag["a"].pk,
+        asked=f"Her discharge records ({marker}).",
+    )
+    s45_services.s45_reply_record(
+        case_id=case.pk,
+        request_id=answered.pk,
+        by=p["lead_a"],
+        reply=f"Discharged without a care plan ({marker}).",
+        upload=SimpleUploadedFile("discharge.pdf", PDF),
+    )
+    waiting = s45_services.s45_request_send(
+        case_id=case.pk,
+        by=p["coordinator"],
+        agency_id=ag["a"].pk,
+        asked=f"Her ward notes ({marker}).",
+    )
+    w.objects.update(
+        sar_case=Case.objects.get(pk=case.pk),
+        s45_answered=answered,
+        s45_waiting=waiting,
+        s45_file=answered.files.get(),
+    )
+
+
 def build_world() -> World:
     """Both boards. The PDFs a countersignature asks for are left queued: laying out
     twenty of them takes longer than every other step, and the tests that read PDFs
@@ -486,6 +541,7 @@ def _build() -> World:
     )
     _drafting_case(a, marker=DRAFT_MARKER)
     _review_case(a)
+    _sar_case(a, marker=S45_MARKER)
     _main_case(
         b,
         subject=f"Winifred {BOARD_B_MARKER}",
@@ -493,6 +549,7 @@ def _build() -> World:
     )
     _drafting_case(b, marker="MARKERB8Z3DRAFT")
     _review_case(b)
+    _sar_case(b, marker="MARKERB8Z3S45")
     return World(a=a, b=b)
 
 
@@ -506,6 +563,7 @@ def url_targets(w: BoardWorld) -> dict[str, tuple[dict, str]]:
     main = {"reference": w.case.reference}
     drafting_case = {"reference": w.draft_case.reference}
     review = {"reference": w.review_case.reference}
+    sar = {"reference": o["sar_case"].reference}
     imr = {**drafting_case, "agency_id": ag["a"].pk}
     plan = {**main, "plan_id": o["plan"].pk}
     action = {**plan, "action_id": o["action"].pk}
@@ -549,6 +607,15 @@ def url_targets(w: BoardWorld) -> dict[str, tuple[dict, str]]:
         "imr:entry-move": ({**imr, "entry_id": o["marked_entry"].pk}, ""),
         "imr:glossary": (imr, ""),
         "imr:checks": (imr, ""),
+        "imr:s45-register": (sar, ""),
+        "imr:s45-new": (sar, ""),
+        "imr:s45-detail": ({**sar, "request_id": o["s45_answered"].pk}, ""),
+        "imr:s45-reply": ({**sar, "request_id": o["s45_waiting"].pk}, ""),
+        "imr:s45-escalate": ({**sar, "request_id": o["s45_waiting"].pk}, ""),
+        "imr:s45-file": (
+            {**sar, "request_id": o["s45_answered"].pk, "file_id": o["s45_file"].pk},
+            "",
+        ),
         "overview:start": (main, ""),
         "overview:overview-detail": (review, ""),
         "overview:section-edit": ({**review, "key": "introduction"}, ""),
