@@ -74,6 +74,8 @@ def imr_section(case, user, perms):
         "case": case,
         "rows": rows,
         "may_commission": may_commission,
+        # The 2009 procedure's 6 weeks for the reviews to begin (10), where the type has it.
+        "reviews_begin_clock": case.review_type.parsed.clock("imrs_begin") is not None,
         # Said while the overview is still to begin; the overview's own section says the rest.
         "all_accepted": case.stage == Stage.IMRS_IN_PROGRESS
         and bool(imrs)

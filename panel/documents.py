@@ -29,7 +29,7 @@ def terms_of_reference(case, **options) -> Document:
 
 
 def _letter_context(case, kind) -> dict:
-    from panel.models import DecisionLetter, PanelRecommendation
+    from panel.models import DecisionLetter, PanelRecommendation, ReviewBasis
 
     letter = DecisionLetter.objects.filter(case=case, kind=kind).first()
     if letter is None:
@@ -43,6 +43,8 @@ def _letter_context(case, kind) -> dict:
         "terms": list(tor.terms.all()) if tor else [],
         "tor": tor,
         "recommendation": PanelRecommendation.objects.filter(case=case).first(),
+        # The footing of a review whose type records one (a SAR's mandatory review).
+        "basis": ReviewBasis.objects.filter(case=case).first(),
         "decided_at": decision.at if decision else letter.created_at,
         "decided_by": decision.actor if decision else letter.created_by,
     }
@@ -77,7 +79,7 @@ def regulator_letter(case, **options) -> Document:
 def board_letter(case, **options) -> Document:
     return Document(
         template="panel/documents/letter_board.html",
-        title=f"Decision to conduct a Serious Case Review {case.reference}",
+        title=f"Decision to conduct a {case.wording['review']} {case.reference}",
         classification=Classification.CONFIDENTIAL,
         case_reference=case.reference,
         filename=f"{case.reference}-notice-to-board.pdf",

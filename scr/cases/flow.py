@@ -6,7 +6,7 @@ Computes boxes and arrows; the template only draws them.
 
 from dataclasses import dataclass
 
-from scr.cases.stages import MAIN_ROUTE, SIDE_ROUTES, Stage
+from scr.cases.stages import MAIN_ROUTE, SIDE_ROUTES, Stage, stage_words
 
 BOX_W, BOX_H, GAP = 250, 30, 14
 MAIN_X, SIDE_X, TOP = 10, 330, 10
@@ -99,5 +99,5 @@ def flow_picture(current: str, left_from: str | None = None, review_type=None) -
         "height": height,
         "box_w": BOX_W,
         "box_h": BOX_H,
-        "current_label": current.label,
+        "current_label": stage_words(current, review_type and review_type.wording),
     }

@@ -10,7 +10,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from scr.accounts.models import Agency, Board
 from scr.accounts.roles import CASE_ROLES, Role
-from scr.cases.stages import Stage
+from scr.cases.stages import Stage, stage_words
 from scr.names import initials
 
 
@@ -87,7 +87,16 @@ class Case(FSMModelMixin, models.Model):
         return initials(self.subject_name)
 
     @property
+    def wording(self) -> dict[str, str]:
+        """What the case's review type calls things: wording.review is 'Serious Case
+        Review' or 'Safeguarding Adults Review', wording.subject 'vulnerable adult' or
+        'adult with needs for care and support' (docs/review-types.md)."""
+        return self.review_type.wording
+
+    @property
     def stage_label(self) -> str:
+        if self.stage == Stage.OTHER_REVIEW:  # the only stage named by the type
+            return stage_words(self.stage, self.wording)
         return Stage(self.stage).label
 
     # Transitions: each checks its source and sets fields, nothing else (STYLE.md 3).

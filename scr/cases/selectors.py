@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import OuterRef, Subquery
 
 from scr.cases.models import Case
-from scr.cases.stages import STAGE_DESCRIPTIONS, Stage
+from scr.cases.stages import STAGE_DESCRIPTIONS, Stage, stage_words
 from scr.deadlines.models import Deadline, Extension
 
 
@@ -33,9 +33,19 @@ def with_names_shown(cases: Iterable[Case], in_full: Iterable[int]) -> list[Case
     return cases
 
 
+def stage_description(case: Case) -> str:
+    """What the case's stage means, in its review type's words where the type gives them
+    (`[descriptions]`), else the 2009 procedure's."""
+    own = case.review_type.parsed.descriptions.get(case.stage)
+    return own or STAGE_DESCRIPTIONS[Stage(case.stage)]
+
+
 def case_page_data(case: Case, *, on: date) -> dict:
     """History, clocks, agencies and people of a case, with their tags as of `on`."""
     events = list(case.events.select_related("actor").order_by("at", "pk"))
+    for event in events:
+        event.from_label = stage_words(event.from_stage, case.wording)
+        event.to_label = stage_words(event.to_stage, case.wording)
     deadlines = list(
         case.deadlines.select_related("owner", "agency")
         .annotate(
@@ -64,5 +74,5 @@ def case_page_data(case: Case, *, on: date) -> dict:
         "deadlines": deadlines,
         "assignments": assignments,
         "agencies": list(case.agencies.order_by("name")),
-        "stage_description": STAGE_DESCRIPTIONS[Stage(case.stage)],
+        "stage_description": stage_description(case),
     }

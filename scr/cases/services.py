@@ -16,7 +16,7 @@ from scr.audit.services import Action, audit_record
 from scr.cases import status
 from scr.cases.models import Case, CaseAgency, CaseAssignment, CaseEvent, CasePerm, CaseSequence
 from scr.cases.references import reference_for
-from scr.cases.stages import FINAL_STAGES
+from scr.cases.stages import FINAL_STAGES, stage_words
 from scr.deadlines import calendar
 from scr.deadlines.services import (
     deadline_cancel,
@@ -264,7 +264,7 @@ def case_event_notify(*, event_id: int) -> int:
         recipients=recipients,
         context={
             "reference": case.reference,
-            "stage": event.get_to_stage_display(),
+            "stage": stage_words(event.to_stage, case.wording),
             "at": event.at,
             "url": reverse("cases:case-detail", args=[case.reference]),
             "board": case.board,

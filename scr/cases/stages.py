@@ -20,6 +20,14 @@ class Stage(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+def stage_words(stage: str, wording: dict[str, str] | None = None) -> str:
+    """The stage's name, in the case's review type's words where they differ ('Not a
+    Safeguarding Adults Review: other review')."""
+    if stage == Stage.OTHER_REVIEW and wording:
+        return f"Not a {wording['review']}: other review"
+    return Stage(stage).label
+
+
 # The main route of a Serious Case Review, in order (Appendix A (iii)).
 MAIN_ROUTE = (
     Stage.REFERRAL_RECEIVED,

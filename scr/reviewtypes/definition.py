@@ -113,6 +113,9 @@ class Definition:
     agencies_asked_for: str
     documents: dict[str, dict[str, object]] = field(default_factory=dict)
     notify: tuple[tuple[str, str], ...] = ()
+    # What each stage means for a case of this type (the case page's 'What happens next'):
+    # stage -> words; a stage without them is described as in the 2009 procedure.
+    descriptions: dict[str, str] = field(default_factory=dict)
 
     def clock(self, key: str) -> Clock | None:
         return next((c for c in self.clocks if c.key == key), None)
@@ -312,6 +315,14 @@ def parse(data: dict) -> Definition:
             )
         notify.append((entry.get("on"), entry.get("recipient")))
     documents = data.get("documents") if isinstance(data.get("documents"), dict) else {}
+    descriptions = data.get("descriptions", {})
+    if not isinstance(descriptions, dict) or not all(
+        isinstance(v, str) and v.strip() for v in descriptions.values()
+    ):
+        problems.append("descriptions: a stage and the words that describe it")
+        descriptions = {}
+    for stage in set(descriptions) - set(stages):
+        problems.append(f"descriptions: {stage!r} is not one of the type's stages")
     if problems:
         raise DefinitionError(problems)
     return Definition(
@@ -328,6 +339,7 @@ def parse(data: dict) -> Definition:
         agencies_asked_for=asked_for,
         documents=documents,
         notify=tuple(notify),
+        descriptions={stage: words.strip() for stage, words in descriptions.items()},
     )
 
 
