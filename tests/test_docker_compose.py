@@ -136,7 +136,6 @@ def test_the_stack_shares_its_cache_and_can_keep_files_in_object_storage(example
     )
 
 
-<<<<<<< HEAD
 def test_the_service_connects_as_a_role_of_its_own_and_only_migrate_as_the_owner(example_env):
     """The owner's URL reaches the migrate service alone (migrations, db_roles and
     retention); everything else connects as the role db_roles makes, which owns nothing."""
@@ -150,12 +149,13 @@ def test_the_service_connects_as_a_role_of_its_own_and_only_migrate_as_the_owner
     )
     for name, service in services.items():
         environment = service.get("environment") or {}
-        if name in ("postgres", "redis"):
+        if name in ("postgres", "redis", "clamav"):
             continue
         assert environment["DATABASE_URL"].startswith("postgres://scr_service:"), name
         if name != "migrate":
             assert "DATABASE_OWNER_URL" not in environment, name
-=======
+
+
 def test_the_stack_scans_every_upload_with_its_own_clamd(example_env):
     services = _services(example_env)
     assert services["clamav"]["image"].startswith("clamav/clamav:")
@@ -172,7 +172,6 @@ def test_the_stack_scans_every_upload_with_its_own_clamd(example_env):
     elsewhere = {**example_env, "CLAMD_URL": "unix:///run/clamav/clamd.sock"}
     environment = _services(elsewhere)["web"]["environment"]
     assert environment["CLAMD_URL"] == "unix:///run/clamav/clamd.sock"
->>>>>>> h/uploads
 
 
 def test_compose_file_is_valid_as_it_stands(tmp_path):
