@@ -33,6 +33,11 @@ class ImrConfig(AppConfig):
             ("s45_reply_received", "A reply to a request for information received (s45)"),
         ):
             registry.CLOCK_EVENTS.register(event, words)
+        # A request for information under s45 is its agency's and the board's officers'
+        # business: another agency on the case does not learn who was asked, or when.
+        registry.PRIVATE_CLOCKS.register(
+            "s45_reply", "A reply to a request for information (s45): who was asked"
+        )
         # String arguments of this stage's URLs that are ids, kept in the audit trail of a
         # refused access: a section's key, a report's part, a person or recommendation, a
         # version's number, an export's format.

@@ -261,6 +261,8 @@ def deadline_for_user(user, deadline_id: int, lock: bool = False):
     deadline = deadline.first() if is_active_board_user(user) else None
     if deadline is None or CasePerm.VIEW not in case_permissions(user, deadline.case):
         raise Http404("No such deadline")
+    if not clock_visible(user, deadline):
+        raise Http404("No such deadline")
     return deadline
 
 
@@ -280,10 +282,40 @@ def oversees_board_deadlines(user) -> bool:
 
 
 def deadlines_visible_to(user):
-    """Every clock on a case the user may see in full (one query)."""
+    """Every clock on a case the user may see in full (one query), less the private
+    clocks of agencies other than theirs (clocks_visible)."""
     from scr.deadlines.models import Deadline
 
-    return Deadline.objects.filter(case__in=cases_visible_to(user, full=True).values("pk"))
+    return Deadline.objects.filter(
+        clocks_visible(user), case__in=cases_visible_to(user, full=True).values("pk")
+    )
+
+
+def clocks_visible(user) -> Q:
+    """The clocks the user may know of, as a filter on Deadline: every clock but a private
+    one (scr.registry.PRIVATE_CLOCKS), which only the board's coordinator and chair and
+    the lead of the clock's agency see. None: nobody's (a document any reader of the
+    case may open shows no private clock)."""
+    from scr import registry
+
+    private = list(registry.PRIVATE_CLOCKS.keys())
+    if not private or (user is not None and oversees_board_deadlines(user)):
+        return Q()
+    visible = ~Q(kind__in=private)
+    if user is not None and is_an_agency_lead(user):
+        visible |= Q(agency_id=user.agency_id)
+    return visible
+
+
+def clock_visible(user, deadline) -> bool:
+    """clocks_visible for one clock already read."""
+    from scr import registry
+
+    if deadline.kind not in registry.PRIVATE_CLOCKS:
+        return True
+    if oversees_board_deadlines(user):
+        return True
+    return is_an_agency_lead(user) and deadline.agency_id == user.agency_id
 
 
 def may_read_change_records(user) -> bool:

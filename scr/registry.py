@@ -114,6 +114,11 @@ CASE_FILES = Registry("Uploaded files counted in a case's quota")
 # scr.deadlines.services.deadline_event). The case's transitions are events already.
 CLOCK_EVENTS = Registry("Events that open or meet clocks")
 
+# A clock kind whose rows only the board's coordinator and chair and the lead of the
+# clock's agency may know of (a request for information under s45: another agency may
+# not learn who was asked) -> why, in words (scr.access.clock_visible, clocks_visible).
+PRIVATE_CLOCKS = Registry("Clocks only their agency and the board's officers see")
+
 # A question the referral form can ask, by the key a review type lists it under -> what it
 # asks, in words (scr.reviewtypes.definition refuses a type naming another).
 REFERRAL_QUESTIONS = Registry("Questions the referral form asks")

@@ -5,15 +5,17 @@ from datetime import date
 
 from django.db.models import OuterRef, Subquery
 
+from scr.access import clocks_visible
 from scr.cases.models import Case
 from scr.cases.stages import STAGE_DESCRIPTIONS, Stage, stage_words
 from scr.deadlines.models import Deadline, Extension
 
 
-def with_next_deadline(cases):
-    """Annotate each case with the due date of its soonest running clock (one subquery)."""
+def with_next_deadline(cases, user=None):
+    """Annotate each case with the due date of its soonest running clock the user may
+    know of (scr.access.clocks_visible; without a user, no private clock): one subquery."""
     soonest = (
-        Deadline.objects.filter(case=OuterRef("pk"), status__in=Deadline.LIVE)
+        Deadline.objects.filter(clocks_visible(user), case=OuterRef("pk"), status__in=Deadline.LIVE)
         .order_by("due")
         .values("due")[:1]
     )
@@ -40,14 +42,15 @@ def stage_description(case: Case) -> str:
     return own or STAGE_DESCRIPTIONS[Stage(case.stage)]
 
 
-def case_page_data(case: Case, *, on: date) -> dict:
+def case_page_data(case: Case, *, on: date, user=None) -> dict:
     """History, clocks, agencies and people of a case, with their tags as of `on`."""
     events = list(case.events.select_related("actor").order_by("at", "pk"))
     for event in events:
         event.from_label = stage_words(event.from_stage, case.wording)
         event.to_label = stage_words(event.to_stage, case.wording)
     deadlines = list(
-        case.deadlines.select_related("owner", "agency")
+        case.deadlines.filter(clocks_visible(user))
+        .select_related("owner", "agency")
         .annotate(
             latest_extension=Subquery(
                 Extension.objects.filter(deadline=OuterRef("pk"))

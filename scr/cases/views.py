@@ -37,7 +37,9 @@ def home(request):
 def case_list(request):
     """'My cases', found by reference or by the adult's name."""
     form = CaseSearchForm(request.GET or None)
-    cases = with_next_deadline(access.cases_visible_to(request.user)).select_related("board")
+    cases = with_next_deadline(access.cases_visible_to(request.user), request.user).select_related(
+        "board"
+    )
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"]
@@ -109,7 +111,7 @@ def _case_page(request, case, perms, transition_form=None, status=200):
         "sections": sections.for_case(case, request.user, perms),
     }
     if may_see_all:
-        context.update(case_page_data(case, on=calendar.today()))
+        context.update(case_page_data(case, on=calendar.today(), user=request.user))
         for deadline in context["deadlines"]:
             deadline.may_extend = deadline.is_live and access.may_request_extension(
                 request.user, deadline, perms

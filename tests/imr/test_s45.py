@@ -20,10 +20,10 @@ from scr.deadlines import calendar
 from scr.deadlines.models import Deadline
 from scr.deadlines.services import deadline_due
 from tests import scenarios
+from tests.files import PDF  # a real PDF: uploads are parsed (scr/upload_content.py)
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKER = "MARKERS45REPLYA"
 
 
@@ -411,3 +411,50 @@ def test_the_clock_reminds_the_lead_and_then_the_coordinator(
     about = [m for m in mail.outbox if "request for information" in m.subject.lower()]
     assert {address for m in about for address in m.to} >= {lead_a.email, coordinator.email}
     assert not [m for m in mail.outbox if MARKER in m.subject + m.body]
+
+
+# Another agency does not learn of a request through its clock (a reviewer's finding) ---
+
+
+def test_another_agency_never_sees_an_s45_clock(
+    client, sar, coordinator, chair, lead_a, agency_a, lead_b, agency_b, author_a
+):
+    from scr import access
+    from scr.cases.selectors import case_page_data
+    from scr.deadlines.services import extension_request
+
+    request = ask(sar, coordinator, agency_a)
+    theirs = clock(ask(sar, coordinator, agency_b, asked="Her custody records."))
+    deadline = clock(request)
+    extension_request(
+        deadline_id=deadline.pk,
+        by=lead_a,
+        requested_due=deadline.due + timedelta(days=10),
+        reason="MARKERS45EXTENSION: the records are archived",
+    )
+    extension = deadline.extensions.get()
+    case_page = reverse("cases:case-detail", args=[sar.reference])
+    extension_page = reverse("deadlines:extension-decide", args=[extension.pk])
+    today = calendar.today()
+
+    def shown(person) -> set[int]:
+        return {d.pk for d in case_page_data(sar, on=today, user=person)["deadlines"]}
+
+    # Agency B's lead and agency A's author: no row, no page, no reason.
+    for person in (lead_b, author_a):
+        client.force_login(person)
+        assert deadline.pk not in shown(person)
+        assert "MARKERS45EXTENSION" not in client.get(case_page).content.decode()
+        assert client.get(extension_page).status_code == 404
+        assert not access.deadlines_visible_to(person).filter(pk=deadline.pk).exists()
+        mine = client.get(reverse("deadlines:my-deadlines")).content.decode()
+        assert "MARKERS45EXTENSION" not in mine
+    assert theirs.pk in shown(lead_b)  # its own agency's request
+    # A document any reader of the case opens shows no private clock.
+    assert deadline.pk not in {d.pk for d in case_page_data(sar, on=today)["deadlines"]}
+    # The coordinator, the chair and agency A's lead see it.
+    for person in (coordinator, chair, lead_a):
+        assert deadline.pk in shown(person), person
+        assert access.deadlines_visible_to(person).filter(pk=deadline.pk).exists()
+    client.force_login(chair)
+    assert "MARKERS45EXTENSION" in client.get(extension_page).content.decode()
