@@ -164,6 +164,7 @@ def test_a_boards_own_type_without_a_move_does_not_offer_it(
     data = copy.deepcopy(own.definition)
     data["stages"].remove("declined")
     data["moves"].remove(["with_chair", "declined"])
+    data["descriptions"].pop("declined")
     review_type_change(review_type_id=own.pk, by=coordinator, data=data)
     sar_board.default_review_type = "learning"
     sar_board.save(update_fields=["default_review_type"])
