@@ -4,7 +4,7 @@ render_document REF overview, render_document REF executive-summary."""
 from django.http import Http404
 
 from overview.models import ExecutiveSummary, Overview, OverviewSection
-from overview.report_sections import PROCEDURE_2009, report_sections
+from overview.report_sections import lettered, report_sections
 from scr.cases.stages import MAIN_ROUTE, Stage
 from scr.documents.registry import Classification, Document, register
 from scr.names import initials
@@ -93,7 +93,7 @@ def overview_report(case, **options) -> Document:
     status = "" if overview.status != Overview.Status.DRAFTING else ", DRAFT"
     return Document(
         template="overview/documents/overview_by_type.html"
-        if {key for key, _ in report_sections(case)} != set(PROCEDURE_2009)
+        if not lettered(case)
         else "overview/documents/overview.html",
         title=f"{_capital(case.review_type.wording['final_report'])}, {case.reference}",
         classification=Classification.CONFIDENTIAL,

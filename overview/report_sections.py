@@ -30,11 +30,21 @@ def plain_label(key: str) -> str:
     return re.sub(r"^[a-j]\) ", "", Key(key).label)
 
 
+def _keys(case) -> tuple[Key, ...]:
+    named = case.review_type.parsed.documents.get("overview", {}).get("sections") or []
+    return tuple(Key(k) for k in named) or PROCEDURE_2009
+
+
+def lettered(case) -> bool:
+    """Whether the case's report is 13.4's, a) to j): the 2009 procedure's words, letters
+    and PDF; any other type's sections are numbered in its own order."""
+    return _keys(case) == PROCEDURE_2009
+
+
 def report_sections(case) -> list[tuple[Key, str]]:
     """(key, label) of each section of the case's report, in its type's order."""
-    named = case.review_type.parsed.documents.get("overview", {}).get("sections") or []
-    keys = [Key(k) for k in named] or list(PROCEDURE_2009)
-    if tuple(keys) == PROCEDURE_2009:
+    keys = _keys(case)
+    if keys == PROCEDURE_2009:
         return [(key, key.label) for key in keys]
     return [(key, f"{n}. {plain_label(key)}") for n, key in enumerate(keys, start=1)]
 

@@ -23,7 +23,7 @@ from overview.models import (
     OverviewSection,
     Recommendation,
 )
-from overview.report_sections import NOT_TEXT, PROCEDURE_2009, report_sections, text_sections
+from overview.report_sections import NOT_TEXT, lettered, report_sections, text_sections
 from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record, change_record, field_values
@@ -478,16 +478,16 @@ def overview_problems(overview: Overview) -> list[tuple[str, str]]:
         for key, label in sections
         if key not in (*NOT_TEXT, *OPTIONAL_TEXT) and not (texts.get(key) or "").strip()
     ]
-    lettered = tuple(key for key, _ in sections) == PROCEDURE_2009
+    letters = lettered(overview.case)
     if not overview.findings.exists():
         problems.append(
-            (Key.FINDINGS, "Record at least one finding" + (" (13.4 i)" if lettered else ""))
+            (Key.FINDINGS, "Record at least one finding" + (" (13.4 i)" if letters else ""))
         )
     if not overview.recommendations.exists():
         problems.append(
             (
                 Key.RECOMMENDATIONS,
-                "Make at least one recommendation" + (" (13.4 j)" if lettered else ""),
+                "Make at least one recommendation" + (" (13.4 j)" if letters else ""),
             )
         )
     return problems

@@ -17,7 +17,7 @@ from overview import access as overview_access
 from overview import services
 from overview.forms import FindingForm, RecommendationForm, SectionForm
 from overview.models import Finding, OverviewSection, Recommendation
-from overview.report_sections import PROCEDURE_2009, report_sections, text_sections
+from overview.report_sections import lettered, report_sections, text_sections
 from scr import access
 from scr.accounts.models import Agency
 from scr.audit.services import Action, audit_record
@@ -159,7 +159,7 @@ def overview_detail(request, reference: str):
             "overview": overview,
             "rows": contents(overview),
             # 13.4's letters, for the 2009 procedure's report; another type's are its own.
-            "lettered": tuple(k for k, _ in report_sections(case)) == PROCEDURE_2009,
+            "lettered": lettered(case),
             # Its submission and receipt, from the report's event rows.
             "history": status_history(overview),
             "terms": _terms(case),
