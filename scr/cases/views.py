@@ -37,8 +37,9 @@ def home(request):
 def case_list(request):
     """'My cases', found by reference or by the adult's name."""
     form = CaseSearchForm(request.GET or None)
+    # The review type names a stage in its own words ('Not a Safeguarding Adults Review').
     cases = with_next_deadline(access.cases_visible_to(request.user), request.user).select_related(
-        "board"
+        "board", "review_type"
     )
     query = ""
     if form.is_valid():

@@ -103,3 +103,17 @@ def test_the_boards_letter_of_a_sar_says_a_sar_on_its_footing(sar, chair):
     assert "Decision to conduct a Safeguarding Adults Review" in text
     assert "mandatory: section 44(1) to (3) of the Care Act 2014" in text
     assert "Serious Case Review" not in text and "section 10" not in text
+
+
+def test_my_cases_names_a_sar_routed_elsewhere_in_the_sars_words(client, sar, chair, coordinator):
+    panel_services.chair_decision_record(
+        case_id=sar.pk,
+        by=chair,
+        decision="other_review",
+        reasons="Better learnt through the trust's own review.",
+        learning_route="The trust's patient safety review reports to the board.",
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("cases:case-list")).content.decode()
+    assert "Not a Safeguarding Adults Review: other review" in page
+    assert "Not a Serious Case Review" not in page
